@@ -1,0 +1,59 @@
+/**
+ * The base class of every error @par throws. `code` is a stable string that
+ * survives bundling, serialization across workers and minification, so check
+ * `err.code === 'PAR_TIMEOUT'` or `err instanceof TimeoutError`, never `err.name`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await timeout(100, fetchSlowly());
+ * } catch (err) {
+ *   if (err instanceof ParError) console.log(err.code);
+ * }
+ * ```
+ */
+export class ParError extends Error {
+  /** A stable machine-readable code such as `'PAR_TIMEOUT'`. */
+  readonly code: string;
+
+  constructor(message: string, code: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/**
+ * A deadline passed: `timeout()`, `asCompleted({ timeout })`, an acquire with
+ * `timeout`, a pool task's running `timeout`.
+ *
+ * @example
+ * ```ts
+ * await timeout(50, sleep(1000)).catch((err) => err instanceof TimeoutError); // true
+ * ```
+ */
+export class TimeoutError extends ParError {
+  constructor(message = 'The operation timed out', options?: ErrorOptions) {
+    super(message, 'PAR_TIMEOUT', options);
+  }
+}
+
+/**
+ * Work was cancelled before it produced a result (a cancelled `Future`, a call
+ * removed by `clearQueue()` when no other reason applies).
+ *
+ * @example
+ * ```ts
+ * const future = executor.submit(task, 1);
+ * future.cancel();
+ * await future.then(undefined, (err) => err instanceof CancelledError); // true
+ * ```
+ */
+export class CancelledError extends ParError {
+  constructor(message = 'The operation was cancelled', options?: ErrorOptions) {
+    super(message, 'PAR_CANCELLED', options);
+  }
+}

@@ -1,0 +1,1 @@
+export { CancelledError, ParError, TimeoutError } from './errors.js';
