@@ -1,0 +1,57 @@
+// Checks the published shape of every public package, the way a user receives it:
+// pack with pnpm (workspace ranges become real versions), lint the tarballs with
+// publint and arethetypeswrong, then install them with plain npm into a scratch
+// project outside the workspace and run a smoke script against each package.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const packDir = join(root, '.pack');
+rmSync(packDir, { recursive: true, force: true });
+
+const run = (cmd, args, cwd) => {
+  console.log(`$ ${[cmd, ...args].join(' ')}${cwd ? `   (in ${cwd})` : ''}`);
+  execFileSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, npm_config_nodedir: undefined } });
+};
+// pnpm runs this script, so npm_execpath points at it; otherwise fall back to npx
+const pnpm = process.env.npm_execpath?.includes('pnpm')
+  ? [process.execPath, process.env.npm_execpath]
+  : ['npx', '-y', 'pnpm@10'];
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((dir) => ({ dir: join(root, 'packages', dir), manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+  .filter(({ manifest }) => manifest.private !== true);
+if (packages.length === 0) throw new Error('No public package to check');
+
+const tarballs = [];
+for (const { dir, manifest } of packages) {
+  const before = new Set(existsSync(packDir) ? readdirSync(packDir) : []);
+  run(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', packDir], dir);
+  const tarball = readdirSync(packDir).find((f) => !before.has(f));
+  if (!tarball) throw new Error(`pnpm pack produced no tarball for ${manifest.name}`);
+  const file = join(packDir, tarball);
+  run(join(root, 'node_modules/.bin/publint'), ['run', file, '--strict']);
+  run(join(root, 'node_modules/.bin/attw'), [file, '--profile', 'esm-only', '--format', 'table-flipped']);
+  tarballs.push({ name: manifest.name, file });
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'par-smoke-'));
+try {
+  writeFileSync(join(scratch, 'package.json'), `${JSON.stringify({ name: 'par-smoke', private: true, type: 'module' }, null, 2)}\n`);
+  // all tarballs in one install, so @par/* dependencies resolve to these tarballs, not the registry
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs.map((t) => t.file)], scratch);
+  for (const { name } of tarballs) {
+    const short = name.replace('@par/', '');
+    const smoke = join(root, 'scripts/smoke', `${short}.mjs`);
+    if (!existsSync(smoke)) throw new Error(`${name} has no smoke script at scripts/smoke/${short}.mjs`);
+    for (const file of readdirSync(join(root, 'scripts/smoke'))) {
+      if (file.startsWith(`${short}`)) copyFileSync(join(root, 'scripts/smoke', file), join(scratch, file));
+    }
+    run(process.execPath, [`${short}.mjs`], scratch);
+  }
+  console.log(`published shape OK: ${tarballs.map((t) => t.name).join(', ')}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,51 @@
+// Repository-level checks: the README's Quick start and CI agree, and every public
+// package has the published shape the architecture asks for.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+
+function quickStart(): string[] {
+  const readme = read('README.md');
+  const section = readme.split(/^## Quick start$/m)[1];
+  if (!section) throw new Error('README has no "## Quick start" section');
+  const block = /```(?:sh|bash|shell)?\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+describe('README and CI', () => {
+  it('the Quick start is exactly two command lines using pnpm through npx', () => {
+    const lines = quickStart();
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/^npx -y pnpm@10 /);
+  });
+
+  it('.ci/run runs exactly the second Quick start command', () => {
+    const [, testCommand] = quickStart();
+    const commands = read('.ci/run')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('npx '));
+    expect(commands).toEqual([testCommand]);
+  });
+});
+
+describe('package manifests', () => {
+  const dirs = readdirSync(new URL('../packages/', import.meta.url));
+  const manifests = dirs.map((dir) => ({ dir, manifest: JSON.parse(read(`packages/${dir}/package.json`)) }));
+
+  it.each(manifests)('packages/$dir has the published shape', ({ dir, manifest }) => {
+    expect(manifest.name).toBe(`@par/${dir}`);
+    expect(manifest.type).toBe('module');
+    expect(manifest.sideEffects).toBe(false);
+    expect(manifest.files).toEqual(['dist']);
+    expect(manifest.engines).toEqual({ node: '>=20.19' });
+    expect(Object.keys(manifest.exports['.'])[0]).toBe('types');
+    for (const dep of Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@par/'))) {
+      expect(manifest.dependencies[dep]).toBe('workspace:^');
+    }
+  });
+});
