@@ -3,7 +3,15 @@
 // publint and arethetypeswrong, then install them with plain npm into a scratch
 // project outside the workspace and run a smoke script against each package.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -13,7 +21,11 @@ rmSync(packDir, { recursive: true, force: true });
 
 const run = (cmd, args, cwd) => {
   console.log(`$ ${[cmd, ...args].join(' ')}${cwd ? `   (in ${cwd})` : ''}`);
-  execFileSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, npm_config_nodedir: undefined } });
+  execFileSync(cmd, args, {
+    cwd,
+    stdio: 'inherit',
+    env: { ...process.env, npm_config_nodedir: undefined },
+  });
 };
 // pnpm runs this script, so npm_execpath points at it; otherwise fall back to npx
 const pnpm = process.env.npm_execpath?.includes('pnpm')
@@ -21,7 +33,10 @@ const pnpm = process.env.npm_execpath?.includes('pnpm')
   : ['npx', '-y', 'pnpm@10'];
 
 const packages = readdirSync(join(root, 'packages'))
-  .map((dir) => ({ dir: join(root, 'packages', dir), manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+  .map((dir) => ({
+    dir: join(root, 'packages', dir),
+    manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
+  }))
   .filter(({ manifest }) => manifest.private !== true);
 if (packages.length === 0) throw new Error('No public package to check');
 
@@ -33,21 +48,36 @@ for (const { dir, manifest } of packages) {
   if (!tarball) throw new Error(`pnpm pack produced no tarball for ${manifest.name}`);
   const file = join(packDir, tarball);
   run(join(root, 'node_modules/.bin/publint'), ['run', file, '--strict']);
-  run(join(root, 'node_modules/.bin/attw'), [file, '--profile', 'esm-only', '--format', 'table-flipped']);
+  run(join(root, 'node_modules/.bin/attw'), [
+    file,
+    '--profile',
+    'esm-only',
+    '--format',
+    'table-flipped',
+  ]);
   tarballs.push({ name: manifest.name, file });
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'par-smoke-'));
 try {
-  writeFileSync(join(scratch, 'package.json'), `${JSON.stringify({ name: 'par-smoke', private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(scratch, 'package.json'),
+    `${JSON.stringify({ name: 'par-smoke', private: true, type: 'module' }, null, 2)}\n`,
+  );
   // all tarballs in one install, so @par/* dependencies resolve to these tarballs, not the registry
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs.map((t) => t.file)], scratch);
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs.map((t) => t.file)],
+    scratch,
+  );
   for (const { name } of tarballs) {
     const short = name.replace('@par/', '');
     const smoke = join(root, 'scripts/smoke', `${short}.mjs`);
-    if (!existsSync(smoke)) throw new Error(`${name} has no smoke script at scripts/smoke/${short}.mjs`);
+    if (!existsSync(smoke))
+      throw new Error(`${name} has no smoke script at scripts/smoke/${short}.mjs`);
     for (const file of readdirSync(join(root, 'scripts/smoke'))) {
-      if (file.startsWith(`${short}`)) copyFileSync(join(root, 'scripts/smoke', file), join(scratch, file));
+      if (file.startsWith(`${short}`))
+        copyFileSync(join(root, 'scripts/smoke', file), join(scratch, file));
     }
     run(process.execPath, [`${short}.mjs`], scratch);
   }

@@ -35,7 +35,10 @@ describe('README and CI', () => {
 
 describe('package manifests', () => {
   const dirs = readdirSync(new URL('../packages/', import.meta.url));
-  const manifests = dirs.map((dir) => ({ dir, manifest: JSON.parse(read(`packages/${dir}/package.json`)) }));
+  const manifests = dirs.map((dir) => ({
+    dir,
+    manifest: JSON.parse(read(`packages/${dir}/package.json`)),
+  }));
 
   it.each(manifests)('packages/$dir has the published shape', ({ dir, manifest }) => {
     expect(manifest.name).toBe(`@par/${dir}`);
@@ -44,7 +47,9 @@ describe('package manifests', () => {
     expect(manifest.files).toEqual(['dist']);
     expect(manifest.engines).toEqual({ node: '>=20.19' });
     expect(Object.keys(manifest.exports['.'])[0]).toBe('types');
-    for (const dep of Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@par/'))) {
+    for (const dep of Object.keys(manifest.dependencies ?? {}).filter((d) =>
+      d.startsWith('@par/'),
+    )) {
       expect(manifest.dependencies[dep]).toBe('workspace:^');
     }
   });

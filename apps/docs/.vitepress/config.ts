@@ -19,14 +19,17 @@ const pages = guide.filter(([file]) => existsSync(new URL(`../guide/${file}.md`,
 
 export default defineConfig({
   title: '@par',
-  description: "Python's parallel-processing toolkit for TypeScript: threads, processes, asyncio, queues.",
+  description:
+    "Python's parallel-processing toolkit for TypeScript: threads, processes, asyncio, queues.",
   cleanUrls: true,
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
       { text: 'Benchmarks', link: '/guide/benchmarks' },
     ],
-    sidebar: [{ text: 'Guide', items: pages.map(([file, text]) => ({ text, link: `/guide/${file}` })) }],
+    sidebar: [
+      { text: 'Guide', items: pages.map(([file, text]) => ({ text, link: `/guide/${file}` })) },
+    ],
     search: { provider: 'local' },
   },
 });

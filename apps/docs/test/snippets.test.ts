@@ -16,9 +16,13 @@ describe('docs snippets', () => {
     expect(snippets.length).toBeGreaterThan(0);
   });
 
-  it.each(snippets)('%s runs to completion', async (file) => {
-    const args = file.endsWith('.ts') ? ['--import', 'tsx', file] : [file];
-    const { stderr } = await run(process.execPath, args, { cwd: dir, timeout: 60_000 });
-    expect(stderr).not.toMatch(/Error|Warning/);
-  }, 90_000);
+  it.each(snippets)(
+    '%s runs to completion',
+    async (file) => {
+      const args = file.endsWith('.ts') ? ['--import', 'tsx', file] : [file];
+      const { stderr } = await run(process.execPath, args, { cwd: dir, timeout: 60_000 });
+      expect(stderr).not.toMatch(/Error|Warning/);
+    },
+    90_000,
+  );
 });
