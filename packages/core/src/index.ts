@@ -1,1 +1,51 @@
-export {};
+export { cpuCount } from './cpu-count.js';
+export {
+  BrokenPoolError,
+  NotCloneableError,
+  PoolClosedError,
+  TaskClosureError,
+  type TaskInfo,
+  TaskModuleError,
+  UnknownTaskError,
+  WorkerCrashedError,
+} from './errors.js';
+export { inheritedExecArgv } from './exec-argv.js';
+export type {
+  CallDescriptor,
+  IMapOptions,
+  MapOptions,
+  Percentiles,
+  PoolOptions,
+  PoolStats,
+  RunOptions,
+} from './pool-options.js';
+export {
+  isTaskRef,
+  type Task,
+  type TaskRef,
+  type TasksOf,
+  taskRef,
+  tasks,
+  toModuleUrl,
+} from './task-ref.js';
+export { taskSignal } from './task-signal.js';
+export { type Transfer, transfer } from './transfer.js';
+export {
+  type ChannelPort,
+  type DeserializeContext,
+  registerTransferHandler,
+  type SerializeContext,
+  type TransferHandler,
+  unregisterTransferHandler,
+} from './transfer-handlers.js';
+export type {
+  ResourceLimits,
+  Transport,
+  TransportCapabilities,
+  WireTask,
+  WorkerBoot,
+  WorkerEvents,
+  WorkerHandle,
+  WorkerPort,
+  WorkerSpawnOptions,
+} from './transport.js';

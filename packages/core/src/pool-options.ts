@@ -1,0 +1,165 @@
+import type { Task } from './task-ref.js';
+import type { ResourceLimits } from './transport.js';
+
+/**
+ * Options of a pool (`ThreadPool`, `ProcessPool`, the executors). Every option is
+ * validated at construction: a wrong type throws `TypeError`, a value out of
+ * range `RangeError`, naming the option.
+ */
+export interface PoolOptions {
+  /**
+   * The most workers that run at once. Workers start lazily: a call never waits
+   * behind a busy worker while fewer than `maxWorkers` exist.
+   * @default cpuCount()
+   * @example new ThreadPool({ maxWorkers: 4 })
+   */
+  maxWorkers?: number;
+  /**
+   * Workers started at construction and kept warm (never reaped by `idleTimeout`).
+   * Idle workers never keep the program alive.
+   * @default 0
+   * @example new ThreadPool({ minWorkers: 2 })
+   */
+  minWorkers?: number;
+  /**
+   * Milliseconds an idle worker above `minWorkers` lives before it exits. `Infinity` keeps it.
+   * @default 10_000
+   * @example new ThreadPool({ idleTimeout: 1000 })
+   */
+  idleTimeout?: number;
+  /**
+   * The most calls waiting for a worker; a call beyond it rejects with `QueueFull`
+   * (`map`/`imap` wait for room instead). `Infinity` means unbounded.
+   * @default Infinity
+   * @example new ThreadPool({ maxQueue: 1000 })
+   */
+  maxQueue?: number;
+  /**
+   * A worker is replaced after this many tasks (a `map` chunk counts as one), like
+   * Python's `maxtasksperchild`. The replacement starts before the old worker retires.
+   * @default Infinity
+   * @example new ThreadPool({ maxTasksPerWorker: 100 })
+   */
+  maxTasksPerWorker?: number;
+  /**
+   * How many calls one worker runs at once (useful for async tasks). Calls share a
+   * worker only when every worker is busy.
+   * @default 1
+   * @example new ThreadPool({ concurrentTasksPerWorker: 4 })
+   */
+  concurrentTasksPerWorker?: number;
+  /**
+   * Runs once in each worker before its first task (a task reference or a
+   * self-contained function). A failure counts as a start-up failure.
+   * @example new ThreadPool({ initializer: t.setup, initArgs: ['config.json'] })
+   */
+  initializer?: Task;
+  /**
+   * Arguments for `initializer`.
+   * @default []
+   * @example new ThreadPool({ initializer: t.setup, initArgs: [42] })
+   */
+  initArgs?: readonly unknown[];
+  /**
+   * Default running timeout in milliseconds for every call (a call's own `timeout` wins).
+   * @default undefined (no timeout)
+   * @example new ThreadPool({ timeout: 30_000 })
+   */
+  timeout?: number;
+  /**
+   * Milliseconds a task whose call timed out or was aborted may take to stop on its
+   * own (its `taskSignal()` aborted) before its worker is terminated and replaced.
+   * @default 1000
+   * @example new ThreadPool({ gracePeriod: 200 })
+   */
+  gracePeriod?: number;
+  /**
+   * Node.js flags for the workers. By default they inherit the parent's
+   * `process.execArgv` minus `--input-type`, `-e`/`--eval` and `-p`/`--print`, so
+   * loaders such as tsx apply.
+   * @default inherited
+   * @example new ThreadPool({ execArgv: ['--import', 'tsx'] })
+   */
+  execArgv?: readonly string[];
+  /**
+   * Environment variables of the workers.
+   * @default the parent's `process.env`
+   * @example new ThreadPool({ env: { ...process.env, MODE: 'fast' } })
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Memory limits of each worker; a task that exceeds them rejects with
+   * `WorkerCrashedError` and the worker is replaced.
+   * @example new ThreadPool({ resourceLimits: { maxOldGenerationSizeMb: 64 } })
+   */
+  resourceLimits?: ResourceLimits;
+}
+
+/** Per-call options. */
+export interface RunOptions {
+  /** Aborting rejects with `signal.reason`: a queued call is removed, a running one's `taskSignal()` aborts. */
+  signal?: AbortSignal;
+  /** Running-time limit in milliseconds (from the moment a worker starts the task); rejects with `TimeoutError`. */
+  timeout?: number;
+  /** Objects to transfer instead of copying (ArrayBuffers, MessagePorts). */
+  transfer?: readonly Transferable[];
+}
+
+/** The call-descriptor form of `run`: `pool.run({ task, args, signal, timeout, transfer })`. */
+export interface CallDescriptor<Args extends unknown[] = unknown[], R = unknown>
+  extends RunOptions {
+  task: Task<Args, R>;
+  args?: Args;
+}
+
+/** Options of `map` / `starmap` / `imap` / `imapUnordered`. */
+export interface MapOptions {
+  /**
+   * Items per message. `'auto'`: Python's `ceil(n / (4 × workers))` when the length
+   * is known, adaptive batches (joblib-style) for streams.
+   * @default 'auto'
+   */
+  chunkSize?: number | 'auto';
+  /** Aborting rejects with `signal.reason`, stops reading the input and cancels pending chunks. */
+  signal?: AbortSignal;
+  /** Running-time limit per chunk in milliseconds. */
+  timeout?: number;
+}
+
+/** Options of `imap` / `imapUnordered`. */
+export interface IMapOptions extends MapOptions {
+  /**
+   * The most items read from the input and not yet consumed (read-ahead bound).
+   * @default 4 × maxWorkers × chunk size (at least 64)
+   */
+  bufferSize?: number;
+}
+
+/** Latency percentiles in milliseconds. */
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+/** A snapshot from `pool.stats()`. */
+export interface PoolStats {
+  /** Workers alive (starting, idle or busy). */
+  workers: number;
+  /** Workers with nothing to do. */
+  idle: number;
+  /** Calls running in workers. */
+  running: number;
+  /** Calls waiting for a worker. */
+  queued: number;
+  /** Calls that resolved. */
+  completed: number;
+  /** Calls that rejected. */
+  failed: number;
+  /** Fraction of worker time spent running tasks since the pool started, 0…1. */
+  utilization: number;
+  /** Run time of recent calls (ms). */
+  runTime: Percentiles;
+  /** Time recent calls waited in the queue (ms). */
+  waitTime: Percentiles;
+}

@@ -1,0 +1,101 @@
+// taskSignal(): the AbortSignal of the task running in this worker. The context
+// is kept in AsyncLocalStorage so that it survives `await` in async tasks; the
+// store lives on globalThis so that every copy of @par/core in a worker (the
+// runtime bundled in an entry file, the task module's own import) sees it.
+
+import type { AsyncLocalStorage } from 'node:async_hooks';
+
+/** @internal What a running task can see. */
+export interface TaskContext {
+  /** Created lazily: most tasks never ask for their signal. */
+  controller: AbortController | undefined;
+  /** Set when an abort arrived before the signal was first asked for. */
+  reason: unknown;
+  aborted: boolean;
+}
+
+interface TaskScope {
+  storage: AsyncLocalStorage<TaskContext> | undefined;
+}
+
+const scopeKey = Symbol.for('@par/core.taskScope');
+const globalScope = globalThis as unknown as { [scopeKey]?: TaskScope };
+
+function scope(): TaskScope {
+  let s = globalScope[scopeKey];
+  if (s === undefined) {
+    const hooks = (
+      globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+    ).process?.getBuiltinModule?.('node:async_hooks') as
+      | { AsyncLocalStorage: new () => AsyncLocalStorage<TaskContext> }
+      | undefined;
+    s = { storage: hooks ? new hooks.AsyncLocalStorage() : undefined };
+    globalScope[scopeKey] = s;
+  }
+  return s;
+}
+
+let syncContext: TaskContext | undefined;
+
+/** @internal Runs `fn` with `context` as the current task context. */
+export function runInTaskContext<R>(context: TaskContext, fn: () => R): R {
+  const storage = scope().storage;
+  if (storage !== undefined) return storage.run(context, fn);
+  // No AsyncLocalStorage (browsers): the context holds for the synchronous part.
+  const previous = syncContext;
+  syncContext = context;
+  try {
+    return fn();
+  } finally {
+    syncContext = previous;
+  }
+}
+
+/** @internal A fresh context. */
+export function createTaskContext(): TaskContext {
+  return { controller: undefined, reason: undefined, aborted: false };
+}
+
+/** @internal Aborts the context's signal (now, or when it is first asked for). */
+export function abortTaskContext(context: TaskContext, reason: unknown): void {
+  if (context.aborted) return;
+  context.aborted = true;
+  context.reason = reason;
+  context.controller?.abort(reason);
+}
+
+function signalOf(context: TaskContext): AbortSignal {
+  if (context.controller === undefined) {
+    context.controller = new AbortController();
+    if (context.aborted) context.controller.abort(context.reason);
+  }
+  return context.controller.signal;
+}
+
+/**
+ * The AbortSignal of the task running in this worker. It aborts when the caller's
+ * `signal` aborts or the call's `timeout` passes (with that reason), so a task can
+ * stop cooperatively before the pool terminates the worker after the grace period.
+ * Works in async tasks across `await`. Outside a task it returns a signal that
+ * never aborts.
+ *
+ * @example
+ * ```ts
+ * import { taskSignal } from '@par/threads';
+ * export async function crawl(urls: string[]) {
+ *   const signal = taskSignal();
+ *   for (const url of urls) await fetch(url, { signal });
+ * }
+ * ```
+ */
+export function taskSignal(): AbortSignal {
+  const context = scope().storage?.getStore() ?? syncContext;
+  if (context === undefined) return neverAborted();
+  return signalOf(context);
+}
+
+let never: AbortSignal | undefined;
+function neverAborted(): AbortSignal {
+  never ??= new AbortController().signal;
+  return never;
+}

@@ -1,0 +1,129 @@
+import type { TransportCapabilities } from './transport.js';
+
+/**
+ * A message channel between the two ends of a transfer: a `MessagePort`-like
+ * object multiplexed over the worker's own connection, so it works for every
+ * transport (threads can also transfer a real `MessagePort`).
+ */
+export interface ChannelPort {
+  /** Sends a structured-cloneable message to the other end, in order. */
+  post(message: unknown, transfer?: readonly Transferable[]): void;
+  /** Sets the one message handler. */
+  onMessage(handler: (message: unknown) => void): void;
+  /** Called once when the channel closes (either end closed it, or the worker died). */
+  onClose(handler: () => void): void;
+  /** Closes both ends. */
+  close(): void;
+}
+
+/** Given to `serialize`: how the value will travel. */
+export interface SerializeContext {
+  readonly capabilities: TransportCapabilities;
+  /**
+   * Opens a channel to the receiving side; pass `id` inside the serialized data
+   * and call `context.channel(id)` in `deserialize`. The parent end stays open
+   * until closed or the worker exits.
+   */
+  openChannel(): { id: number; port: ChannelPort };
+}
+
+/** Given to `deserialize`. */
+export interface DeserializeContext {
+  readonly capabilities: TransportCapabilities;
+  /** The receiving end of a channel opened by `SerializeContext#openChannel`. */
+  channel(id: number): ChannelPort;
+}
+
+/**
+ * Makes values of one kind arrive as working objects on the other side of a pool
+ * call (like comlink's transfer handlers). Applied to a task's top-level
+ * arguments and to its result, in both directions. Register the same handler
+ * (same `name`) in the parent and in the worker: import the module that
+ * registers it from the task module, or register it in a module both load.
+ *
+ * @example
+ * ```ts
+ * registerTransferHandler<Counter, SharedArrayBuffer>({
+ *   name: 'my-lib:Counter',
+ *   canHandle: (v): v is Counter => v instanceof Counter,
+ *   serialize: (counter) => [counter.buffer, []],
+ *   deserialize: (buffer) => new Counter(buffer),
+ * });
+ * ```
+ */
+export interface TransferHandler<T = unknown, S = unknown> {
+  /** A unique, stable name (`'@par/threads:Lock'`); the wire carries it. */
+  readonly name: string;
+  /** Whether this handler takes the value. Called for object and function arguments only. */
+  canHandle(value: unknown): value is T;
+  /** Turns the value into structured-cloneable data plus objects to transfer. */
+  serialize(value: T, context: SerializeContext): [data: S, transfer: Transferable[]];
+  /** Rebuilds a working object from the data. */
+  deserialize(data: S, context: DeserializeContext): T;
+}
+
+// The registry lives on globalThis so that two copies of @par/core (a bundled
+// worker entry and the user's import) still see the same handlers.
+const registryKey = Symbol.for('@par/core.transferHandlers');
+type Registry = Map<string, TransferHandler>;
+const globalScope = globalThis as unknown as { [registryKey]?: Registry };
+const registry: Registry = globalScope[registryKey] ?? new Map();
+globalScope[registryKey] = registry;
+
+/** The handlers as a list, rebuilt only on registration (the hot path reads it). */
+let handlerList: TransferHandler[] = [...registry.values()];
+
+/**
+ * Registers (or, for a known `name`, replaces) a transfer handler.
+ *
+ * @example
+ * ```ts
+ * registerTransferHandler({ name: 'app:Point', canHandle: (v): v is Point => v instanceof Point,
+ *   serialize: (p) => [[p.x, p.y], []], deserialize: ([x, y]) => new Point(x, y) });
+ * ```
+ */
+export function registerTransferHandler<T, S>(handler: TransferHandler<T, S>): void {
+  if (
+    typeof handler !== 'object' ||
+    handler === null ||
+    typeof handler.name !== 'string' ||
+    typeof handler.canHandle !== 'function' ||
+    typeof handler.serialize !== 'function' ||
+    typeof handler.deserialize !== 'function'
+  ) {
+    throw new TypeError(
+      'Expected a transfer handler: { name: string, canHandle(value), serialize(value, context), deserialize(data, context) }',
+    );
+  }
+  registry.set(handler.name, handler as TransferHandler);
+  handlerList = [...registry.values()];
+}
+
+/**
+ * Removes a transfer handler by name; returns whether one was registered.
+ *
+ * @example
+ * ```ts
+ * unregisterTransferHandler('app:Point');
+ * ```
+ */
+export function unregisterTransferHandler(name: string): boolean {
+  const removed = registry.delete(name);
+  if (removed) handlerList = [...registry.values()];
+  return removed;
+}
+
+/** @internal The handler registered under `name`. */
+export function getTransferHandler(name: string): TransferHandler | undefined {
+  return registry.get(name);
+}
+
+/** @internal The handler that takes `value`, if any (objects and functions only). */
+export function findTransferHandler(value: unknown): TransferHandler | undefined {
+  if (handlerList.length === 0) return undefined;
+  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') {
+    return undefined;
+  }
+  for (const handler of handlerList) if (handler.canHandle(value)) return handler;
+  return undefined;
+}

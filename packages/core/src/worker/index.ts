@@ -1,0 +1,1 @@
+export { startWorkerRuntime } from './runtime.js';
