@@ -1,4 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedTestConfig } from '../../vitest.shared.js';
 
-export default mergeConfig(sharedTestConfig, defineConfig({}));
+// Tests run against the built package (like tinypool's): children are started from
+// dist/process-entry.js, which only exists after `npx tsup`.
+export default mergeConfig(
+  sharedTestConfig,
+  defineConfig({
+    resolve: {
+      alias: { '@par/processes': fileURLToPath(new URL('./dist/index.js', import.meta.url)) },
+    },
+    test: { testTimeout: 60_000, hookTimeout: 60_000 },
+  }),
+);

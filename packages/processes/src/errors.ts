@@ -1,0 +1,21 @@
+import { ParError } from '@par/async';
+
+/**
+ * `Connection#recv()` found nothing left to read and no end can ever send again:
+ * the peer closed (or its process exited) after everything it sent was received,
+ * or this end was closed. Mirrors Python's `EOFError` from `Connection.recv()`.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = Pipe();
+ * a.send('last');
+ * a.close();
+ * await b.recv(); // 'last'
+ * await b.recv().catch((err) => err instanceof EOFError); // true
+ * ```
+ */
+export class EOFError extends ParError {
+  constructor(message = 'The other end of the pipe is closed', options?: ErrorOptions) {
+    super(message, 'PAR_EOF', options);
+  }
+}

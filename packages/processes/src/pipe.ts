@@ -1,0 +1,397 @@
+import { TimeoutError } from '@par/async';
+import {
+  Deque,
+  deferred,
+  validateOptions,
+  validateSignal,
+  validateTimeout,
+} from '@par/async/internal';
+import { EOFError } from './errors.js';
+import type { HandleClient } from './handle-client.js';
+import { registerReviver } from './handle-client.js';
+import { type CallContext, forget, type Hosted, releaseToken, retain } from './handle-host.js';
+import { type Adopt, type HandleMarker, toHandleMarker } from './handle-wire.js';
+
+/** Options of {@link Connection.recv}. */
+export interface RecvOptions {
+  /** Stops waiting: the call rejects with `signal.reason`, and no message is taken. */
+  signal?: AbortSignal;
+  /** Milliseconds to wait for a message before rejecting with `TimeoutError`. @default Infinity */
+  timeout?: number;
+}
+
+interface Receiver {
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+  /** The holder waiting: `0` for the parent's own Connection, else a child's token. */
+  owner: number;
+}
+
+/**
+ * One end of a pipe, kept in the process that created the pipe. Its inbox holds
+ * what the other end sent. It counts its holders (the local Connection plus one
+ * per child it was passed to), like an OS pipe counts file descriptors: the peer
+ * sees end-of-file once every holder of this end has closed.
+ */
+class PipeEnd implements Hosted {
+  peer!: PipeEnd;
+  readonly inbox = new Deque<unknown>();
+  readonly receivers = new Deque<Receiver>();
+  readonly pollers = new Set<() => void>();
+  holders = 1;
+
+  get eof(): boolean {
+    return this.peer.holders === 0 && this.inbox.length === 0;
+  }
+
+  deliver(value: unknown, front = false): void {
+    const receiver = this.receivers.shift();
+    if (receiver) {
+      receiver.resolve(value);
+      return;
+    }
+    if (front) this.inbox.unshift(value);
+    else this.inbox.push(value);
+    this.#wakePollers();
+  }
+
+  #wakePollers(): void {
+    for (const wake of [...this.pollers]) wake();
+  }
+
+  recv(owner: number, signal?: AbortSignal, timeout?: number): Promise<unknown> {
+    if (this.inbox.length > 0) return Promise.resolve(this.inbox.shift());
+    if (this.peer.holders === 0) return Promise.reject(new EOFError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const d = deferred<unknown>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const receiver: Receiver = {
+      resolve: (value) => {
+        cleanup();
+        d.resolve(value);
+      },
+      reject: (reason) => {
+        cleanup();
+        d.reject(reason);
+      },
+      owner,
+    };
+    const onAbort = (): void => {
+      if (this.receivers.remove(receiver)) receiver.reject(signal?.reason);
+    };
+    const cleanup = (): void => {
+      signal?.removeEventListener('abort', onAbort);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
+      timer = setTimeout(() => {
+        if (this.receivers.remove(receiver))
+          receiver.reject(new TimeoutError(`Connection.recv() timed out after ${timeout} ms`));
+      }, timeout);
+    }
+    this.receivers.push(receiver);
+    return d.promise;
+  }
+
+  /** Resolves true when a recv() would not wait (a message, or end-of-file), false at the timeout. */
+  poll(timeout: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.inbox.length > 0 || this.peer.holders === 0) return Promise.resolve(true);
+    if (timeout <= 0 || signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (value: boolean): void => {
+        this.pollers.delete(wake);
+        signal?.removeEventListener('abort', onAbort);
+        if (timer !== undefined) clearTimeout(timer);
+        resolve(value);
+      };
+      const wake = (): void => done(true);
+      const onAbort = (): void => done(false);
+      this.pollers.add(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeout !== Number.POSITIVE_INFINITY) timer = setTimeout(() => done(false), timeout);
+    });
+  }
+
+  /** One holder closed this end. */
+  drop(owner: number): void {
+    // Its waiting receives end: nothing it asked for may be handed to it any more.
+    for (const receiver of this.receivers.drain()) {
+      if (receiver.owner === owner) receiver.reject(new EOFError('The connection is closed'));
+      else this.receivers.push(receiver);
+    }
+    this.holders--;
+    if (this.holders === 0) {
+      forget(this);
+      this.peer.#sawPeerClose();
+    }
+  }
+
+  #sawPeerClose(): void {
+    // Nothing more can arrive: whoever waits on an empty inbox gets end-of-file.
+    for (const receiver of this.receivers.drain()) receiver.reject(new EOFError());
+    this.#wakePollers();
+  }
+
+  call(op: string, args: unknown[], context: CallContext): unknown {
+    switch (op) {
+      case 'send':
+        this.peer.deliver(args[0]);
+        return undefined;
+      case 'recv':
+        return this.recv(context.token, context.signal);
+      case 'unrecv':
+        this.deliver(args[0], true);
+        return undefined;
+      case 'poll':
+        return this.poll(args[0] as number, context.signal);
+      case 'close':
+        releaseToken(context.token);
+        return undefined;
+      default:
+        throw new Error(`Unknown pipe operation '${op}'`);
+    }
+  }
+
+  release(token: number): void {
+    this.drop(token);
+  }
+}
+
+/** @internal How a Connection reaches its pipe: directly, or through the parent. */
+export interface ConnectionBackend {
+  send(value: unknown): void;
+  recv(signal: AbortSignal | undefined, timeout: number | undefined): Promise<unknown>;
+  poll(timeout: number): Promise<boolean>;
+  close(): void;
+  marker(adopt: Adopt): HandleMarker;
+}
+
+class LocalBackend implements ConnectionBackend {
+  constructor(readonly end: PipeEnd) {}
+
+  send(value: unknown): void {
+    // Like pickling at send time: later changes to `value` do not reach the receiver,
+    // and a value that cannot cross a process boundary fails here, in the sender.
+    this.end.peer.deliver(structuredClone(value));
+  }
+
+  recv(signal: AbortSignal | undefined, timeout: number | undefined): Promise<unknown> {
+    return this.end.recv(0, signal, timeout);
+  }
+
+  poll(timeout: number): Promise<boolean> {
+    return this.end.poll(timeout);
+  }
+
+  close(): void {
+    this.end.drop(0);
+  }
+
+  marker(adopt: Adopt): HandleMarker {
+    this.end.holders++;
+    const { id, tk } = retain(this.end);
+    adopt(tk);
+    return { __parHandle: 'pipe', id, tk };
+  }
+}
+
+class RemoteBackend implements ConnectionBackend {
+  constructor(
+    readonly client: HandleClient,
+    readonly handle: HandleMarker,
+  ) {}
+
+  send(value: unknown): void {
+    this.client.notify(this.handle, 'send', [value]);
+  }
+
+  recv(signal: AbortSignal | undefined, timeout: number | undefined): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let controller: AbortController | undefined;
+    if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
+      controller = new AbortController();
+      const c = controller;
+      timer = setTimeout(
+        () => c.abort(new TimeoutError(`Connection.recv() timed out after ${timeout} ms`)),
+        timeout,
+      );
+    }
+    const combined =
+      controller && signal
+        ? AbortSignal.any([signal, controller.signal])
+        : (controller?.signal ?? signal);
+    const result = this.client.request(this.handle, 'recv', [], combined, (late) =>
+      // an abort raced with a delivery: hand the message back to the front of the inbox
+      this.client.notify(this.handle, 'unrecv', [late]),
+    );
+    if (timer !== undefined) {
+      const t = timer;
+      result.then(
+        () => clearTimeout(t),
+        () => clearTimeout(t),
+      );
+    }
+    return result;
+  }
+
+  poll(timeout: number): Promise<boolean> {
+    return this.client.request(this.handle, 'poll', [timeout]);
+  }
+
+  close(): void {
+    try {
+      this.client.notify(this.handle, 'close', []);
+    } catch {
+      // the parent is gone, and with it the pipe
+    }
+  }
+
+  marker(): HandleMarker {
+    throw new TypeError(
+      'A Connection received from the parent cannot be passed on to another process; pass the parent-side end instead',
+    );
+  }
+}
+
+/**
+ * One end of a {@link Pipe}: `send()` values to the other end, `recv()` what it
+ * sent, in order. Like Python's `multiprocessing.connection.Connection`, either
+ * end can be passed as an argument to a `Process` or a pool task; the child's
+ * copy works the same way and closes when the child exits.
+ *
+ * @example
+ * ```ts
+ * const [parentEnd, childEnd] = Pipe<string>();
+ * const child = new Process(tasks.greet, { args: [childEnd] }).start();
+ * childEnd.close(); // the child holds its own copy now
+ * console.log(await parentEnd.recv());
+ * await child.join();
+ * ```
+ */
+export class Connection<T = unknown> {
+  readonly #backend: ConnectionBackend;
+  #closed = false;
+
+  /** @internal Use {@link Pipe}. */
+  constructor(backend: ConnectionBackend) {
+    this.#backend = backend;
+  }
+
+  /** Whether this end was closed with {@link Connection.close}. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Sends a copy of `value` (anything the structured clone algorithm accepts) to
+   * the other end. Never waits. Throws `EOFError` after `close()`, and a
+   * `DataCloneError` for a value that cannot be copied.
+   *
+   * @example
+   * ```ts
+   * conn.send({ progress: 0.5 });
+   * ```
+   */
+  send(value: T): void {
+    if (this.#closed) throw new EOFError('Cannot send on a closed connection');
+    this.#backend.send(value);
+  }
+
+  /**
+   * The next value the other end sent. Waits while the pipe is open and empty;
+   * rejects with `EOFError` once the other end is closed and everything it sent
+   * was received (or when this end is closed).
+   *
+   * @example
+   * ```ts
+   * const message = await conn.recv({ timeout: 1000 });
+   * ```
+   */
+  recv(options?: RecvOptions): Promise<T> {
+    try {
+      const opts = validateOptions<RecvOptions>('options', options);
+      const signal = validateSignal('signal', opts.signal);
+      const timeout = validateTimeout('timeout', opts.timeout);
+      if (this.#closed) return Promise.reject(new EOFError('The connection is closed'));
+      return this.#backend.recv(signal, timeout) as Promise<T>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Whether a `recv()` would return at once (a value is waiting, or the other
+   * end is closed), waiting up to `timeout` ms for that to become true.
+   * Python's `Connection.poll(timeout)`.
+   *
+   * @default timeout 0
+   * @example
+   * ```ts
+   * if (await conn.poll(100)) console.log(await conn.recv());
+   * ```
+   */
+  poll(timeout = 0): Promise<boolean> {
+    try {
+      const ms = validateTimeout('timeout', timeout) ?? 0;
+      if (this.#closed) return Promise.reject(new EOFError('The connection is closed'));
+      return this.#backend.poll(ms);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Closes this end (this process's copy of it). Once every copy of an end is
+   * closed, the other end's `recv()` gets `EOFError` after the values already
+   * sent. Idempotent.
+   *
+   * @example
+   * ```ts
+   * conn.send('bye');
+   * conn.close();
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#backend.close();
+  }
+
+  /** `close()`, for `using conn = ...`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** @internal */
+  [toHandleMarker](adopt: Adopt): HandleMarker {
+    if (this.#closed) throw new EOFError('Cannot pass a closed connection to another process');
+    return this.#backend.marker(adopt);
+  }
+}
+
+/**
+ * Creates a pipe: two connected {@link Connection}s, each able to send to and
+ * receive from the other (Python's `multiprocessing.Pipe()`, duplex). Pass an
+ * end to a `Process` or a pool task to talk to it.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = Pipe<number>();
+ * a.send(42);
+ * console.log(await b.recv()); // 42
+ * ```
+ */
+export function Pipe<T = unknown>(): [Connection<T>, Connection<T>] {
+  const a = new PipeEnd();
+  const b = new PipeEnd();
+  a.peer = b;
+  b.peer = a;
+  return [new Connection<T>(new LocalBackend(a)), new Connection<T>(new LocalBackend(b))];
+}
+
+/** Lets a child turn 'pipe' markers into Connections (called by the child entry). */
+export function installPipeReviver(): void {
+  registerReviver('pipe', (client, marker) => new Connection(new RemoteBackend(client, marker)));
+}

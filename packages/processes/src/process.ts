@@ -1,0 +1,320 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { serialize } from 'node:v8';
+import { ParError } from '@par/async';
+import {
+  deferred,
+  optionMessage,
+  validateOneOf,
+  validateOptions,
+  validateSignal,
+  validateTimeout,
+} from '@par/async/internal';
+import { inheritedExecArgv } from './exec-argv.js';
+import { toExitCode } from './exit-code.js';
+import { HandleLink } from './handle-host.js';
+import { encodeHandles } from './handle-wire.js';
+import { type TaskLike, type TaskSpec, toTaskSpec } from './task-spec.js';
+
+/** Where a child's stdout and stderr go. */
+export type StdioOption = 'inherit' | 'pipe' | 'ignore';
+
+/** Options of {@link Process}. */
+export interface ProcessOptions<A extends unknown[] = unknown[]> {
+  /** The task's arguments; `Connection`s and queues arrive as working handles. @default [] */
+  args?: A;
+  /** Shown in error reports. @default 'Process-<n>' */
+  name?: string;
+  /** The child's environment. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** The child's working directory. @default process.cwd() */
+  cwd?: string | URL;
+  /**
+   * Node flags for the child. @default the parent's `execArgv` minus `--input-type`,
+   * `-e`/`--eval` and `-p`/`--print` (so loaders such as tsx apply in the child)
+   */
+  execArgv?: string[];
+  /**
+   * The child's stdout and stderr: `'inherit'` writes to the parent's, `'pipe'`
+   * exposes them as `process.stdout` / `process.stderr` streams (read them, or the
+   * child blocks once the pipe buffer is full), `'ignore'` drops them.
+   * @default 'inherit'
+   */
+  stdio?: StdioOption;
+  /**
+   * A daemon child does not keep the parent alive; it is killed when the parent
+   * exits (Python's `daemon=True`). A non-daemon child keeps the parent running
+   * until it exits. @default false
+   */
+  daemon?: boolean;
+}
+
+/** Options of {@link Process.join}. */
+export interface JoinOptions {
+  /** Milliseconds to wait; then `join()` resolves to `null` if the child still runs. @default Infinity */
+  timeout?: number;
+  /** Stops waiting: `join()` rejects with `signal.reason` (the child keeps running). */
+  signal?: AbortSignal;
+}
+
+let counter = 0;
+
+function stateError(message: string): ParError {
+  return new ParError(message, 'PAR_INVALID_STATE');
+}
+
+/** The child entry, next to this file in dist/ (and in the installed package). */
+export function entryPath(): string {
+  return fileURLToPath(new URL('./process-entry.js', import.meta.url));
+}
+
+/**
+ * Runs a task in a new child process, like Python's `multiprocessing.Process`.
+ * The task is a reference from `tasks(new URL(...))` or a self-contained
+ * function; its return value is ignored, and the child exits with code 0
+ * when it settles (1 if it throws, after printing the error to stderr).
+ *
+ * @example
+ * ```ts
+ * const worker = new Process(tasks.crunch, { args: [1000] });
+ * worker.start();
+ * const exitCode = await worker.join(); // 0
+ * ```
+ */
+export class Process<A extends unknown[] = unknown[]> {
+  /** The name given in the options, or `Process-<n>`. */
+  readonly name: string;
+  readonly #task: TaskSpec;
+  readonly #args: unknown[];
+  readonly #options: ProcessOptions<A>;
+  #child: ChildProcess | undefined;
+  #exitCode: number | null = null;
+  #alive = false;
+  #exited = deferred<void>();
+  #link: HandleLink | undefined;
+
+  constructor(task: TaskLike<A, unknown>, options?: ProcessOptions<A>) {
+    const opts = validateOptions<ProcessOptions<A>>('options', options);
+    this.#task = toTaskSpec(task);
+    if (opts.args !== undefined && !Array.isArray(opts.args))
+      throw new TypeError(optionMessage('args', 'an array', opts.args));
+    if (opts.name !== undefined && typeof opts.name !== 'string')
+      throw new TypeError(optionMessage('name', 'a string', opts.name));
+    if (opts.env !== undefined && (typeof opts.env !== 'object' || opts.env === null))
+      throw new TypeError(optionMessage('env', 'an object', opts.env));
+    if (opts.cwd !== undefined && typeof opts.cwd !== 'string' && !(opts.cwd instanceof URL))
+      throw new TypeError(optionMessage('cwd', 'a string or a file URL', opts.cwd));
+    if (
+      opts.execArgv !== undefined &&
+      (!Array.isArray(opts.execArgv) || opts.execArgv.some((a) => typeof a !== 'string'))
+    )
+      throw new TypeError(optionMessage('execArgv', 'an array of strings', opts.execArgv));
+    if (opts.stdio !== undefined) validateOneOf('stdio', opts.stdio, ['inherit', 'pipe', 'ignore']);
+    if (opts.daemon !== undefined && typeof opts.daemon !== 'boolean')
+      throw new TypeError(optionMessage('daemon', 'a boolean', opts.daemon));
+    this.#args = opts.args ? [...opts.args] : [];
+    this.#options = opts;
+    this.name = opts.name ?? `Process-${++counter}`;
+    // join() is often awaited only after kill(); the rejection path is join()'s own
+    this.#exited.promise.catch(() => {});
+  }
+
+  /** The child's process id once started, else `undefined`. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /**
+   * `null` until the child exits, then its exit code, or minus the number of the
+   * signal that ended it (`-9` after `kill()`, `-15` after `terminate()`), as in Python.
+   */
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+
+  /** True from `start()` until the child exits. */
+  get isAlive(): boolean {
+    return this.#alive;
+  }
+
+  /** Whether the child is a daemon (see {@link ProcessOptions.daemon}). */
+  get daemon(): boolean {
+    return this.#options.daemon ?? false;
+  }
+
+  /** The child's stdout with `stdio: 'pipe'`, else `null`. */
+  get stdout(): Readable | null {
+    return this.#child?.stdout ?? null;
+  }
+
+  /** The child's stderr with `stdio: 'pipe'`, else `null`. */
+  get stderr(): Readable | null {
+    return this.#child?.stderr ?? null;
+  }
+
+  /**
+   * Starts the child. Throws if called twice, or if an argument cannot be sent
+   * to another process.
+   *
+   * @example
+   * ```ts
+   * const p = new Process(tasks.work).start();
+   * ```
+   */
+  start(): this {
+    if (this.#child || this.#alive || this.#exitCode !== null)
+      throw stateError(`${this.name} was already started; a process can be started only once`);
+    const opts = this.#options;
+    const cwd = opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : opts.cwd;
+    if (cwd !== undefined) statSync(cwd); // a missing directory fails here, with its path
+    let child: ChildProcess | undefined;
+    const link = new HandleLink((message) => child?.send(message));
+    const args = encodeHandles(this.#args, link.adopt);
+    args.forEach((arg, i) => {
+      try {
+        serialize(arg);
+      } catch (error) {
+        link.dispose();
+        throw new TypeError(
+          `Argument ${i} of ${this.name} cannot be sent to a child process: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    });
+    const stdio = opts.stdio ?? 'inherit';
+    child = fork(entryPath(), ['process'], {
+      cwd,
+      env: opts.env ?? process.env,
+      execArgv: opts.execArgv ?? inheritedExecArgv(),
+      serialization: 'advanced',
+      stdio: ['ignore', stdio, stdio, 'ipc'],
+    });
+    this.#child = child;
+    this.#link = link;
+    this.#alive = true;
+    const started = child;
+    child.on('message', (message: { t?: string }) => {
+      if (link.handle(message)) return;
+      if (message?.t === 'par:ready') {
+        started.send({ t: 'par:run', task: this.#task, args, name: this.name }, (error) => {
+          // the child died before it could read the task; 'exit' reports that
+          if (error) return;
+        });
+      }
+    });
+    child.on('exit', (code, signal) => this.#onExit(toExitCode(code, signal)));
+    child.on('error', (error) => {
+      if (started.pid === undefined) {
+        // never spawned: there will be no 'exit'
+        this.#alive = false;
+        link.dispose();
+        this.#exited.reject(error);
+      }
+    });
+    if (opts.daemon) {
+      child.unref();
+      child.channel?.unref();
+    }
+    return this;
+  }
+
+  #onExit(code: number): void {
+    if (!this.#alive) return;
+    this.#exitCode = code;
+    this.#alive = false;
+    this.#link?.dispose();
+    this.#exited.resolve();
+  }
+
+  /**
+   * Waits for the child to exit and resolves to its {@link Process.exitCode}.
+   * With `timeout`, resolves to `null` if it is still running then (as Python's
+   * `join(timeout)` returns with `exitcode` still `None`). Rejects if the process
+   * was never started. Can be called any number of times.
+   *
+   * @example
+   * ```ts
+   * const code = await p.join({ timeout: 5000 });
+   * if (code === null) p.kill();
+   * ```
+   */
+  join(options?: JoinOptions): Promise<number | null> {
+    try {
+      const opts = validateOptions<JoinOptions>('options', options);
+      const timeout = validateTimeout('timeout', opts.timeout);
+      const signal = validateSignal('signal', opts.signal);
+      if (!this.#child)
+        return Promise.reject(stateError(`Cannot join ${this.name}: it was not started`));
+      if (!this.#alive) return this.#exited.promise.then(() => this.#exitCode);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const exited = this.#exited.promise.then(() => this.#exitCode);
+      if (timeout === undefined && !signal) return exited;
+      return new Promise<number | null>((resolve, reject) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const onAbort = (): void => {
+          cleanup();
+          reject(signal?.reason);
+        };
+        const cleanup = (): void => {
+          if (timer !== undefined) clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        };
+        if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
+          timer = setTimeout(() => {
+            cleanup();
+            resolve(this.#exitCode);
+          }, timeout);
+        }
+        signal?.addEventListener('abort', onAbort, { once: true });
+        exited.then(
+          (code) => {
+            cleanup();
+            resolve(code);
+          },
+          (error: unknown) => {
+            cleanup();
+            reject(error);
+          },
+        );
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Sends SIGTERM: the child stops (no cleanup in the task runs) and
+   * `exitCode` becomes `-15`. Does nothing once the child exited.
+   *
+   * @example
+   * ```ts
+   * p.terminate();
+   * await p.join(); // -15
+   * ```
+   */
+  terminate(): void {
+    if (this.#alive) this.#child?.kill('SIGTERM');
+  }
+
+  /**
+   * Sends SIGKILL: `exitCode` becomes `-9`. Does nothing once the child exited.
+   *
+   * @example
+   * ```ts
+   * p.kill();
+   * await p.join(); // -9
+   * ```
+   */
+  kill(): void {
+    if (this.#alive) this.#child?.kill('SIGKILL');
+  }
+
+  /** Terminates the child if it still runs, then waits for it to exit. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#child) return;
+    this.terminate();
+    await this.join().catch(() => {});
+  }
+}
