@@ -1,0 +1,14 @@
+import type { WaitOptions } from './waiter.js';
+
+/**
+ * What `consume()` and the `for await` iterator need from a queue: an async
+ * `get` that rejects with `QueueShutDown` once the queue is shut down and
+ * drained, and `taskDone`. Every queue in this package satisfies it, and so can
+ * a handle that forwards these calls to a queue owned by another thread or
+ * process.
+ */
+export interface ConsumableQueue<T> {
+  get(options?: WaitOptions): Promise<T>;
+  /** Called once per item taken, after it was handled; optional (a `SimpleQueue` has none). */
+  taskDone?(): unknown;
+}
