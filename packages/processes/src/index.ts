@@ -1,4 +1,15 @@
-export { cpuCount } from './cpu-count.js';
+export { TimeoutError } from '@par/async';
+export {
+  BrokenPoolError,
+  cpuCount,
+  PoolClosedError,
+  type Task,
+  type TaskRef,
+  taskRef,
+  taskSignal,
+  tasks,
+  WorkerCrashedError,
+} from '@par/core';
 export { EOFError } from './errors.js';
 export { Connection, Pipe, type RecvOptions } from './pipe.js';
 export {
@@ -7,4 +18,3 @@ export {
   type ProcessOptions,
   type StdioOption,
 } from './process.js';
-export type { TaskLike, TaskRefLike } from './task-spec.js';

@@ -1,4 +1,4 @@
-import type { TaskSpec } from './task-spec.js';
+import type { WireTask } from '@par/core';
 
 const compiled = new Map<string, (...args: unknown[]) => unknown>();
 
@@ -20,8 +20,8 @@ function compile(source: string): (...args: unknown[]) => unknown {
 }
 
 /** Resolves a task spec to the function it names, in the child. */
-export async function loadTask(spec: TaskSpec): Promise<(...args: unknown[]) => unknown> {
-  if ('source' in spec) return compile(spec.source);
+export async function loadTask(spec: WireTask): Promise<(...args: unknown[]) => unknown> {
+  if (spec.source !== undefined) return compile(spec.source);
   const mod = (await import(spec.module)) as Record<string, unknown>;
   const fn = mod[spec.name];
   if (typeof fn !== 'function') {

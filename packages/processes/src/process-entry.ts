@@ -1,15 +1,15 @@
 // The entry file of every child process @par/processes starts. The parent forks
 // it with `argv[2]` naming the mode: 'process' runs one task and exits (Process).
+import type { WireTask } from '@par/core';
 import { HandleClient } from './handle-client.js';
 import { reviveHandles } from './handle-wire.js';
 import { loadTask } from './load-task.js';
 import { installPipeReviver } from './pipe.js';
-import type { TaskSpec } from './task-spec.js';
 import { watchParent } from './watchdog.js';
 
 interface RunMessage {
   t: 'par:run';
-  task: TaskSpec;
+  task: WireTask;
   args: unknown[];
   name: string;
 }

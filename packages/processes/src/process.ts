@@ -12,11 +12,11 @@ import {
   validateSignal,
   validateTimeout,
 } from '@par/async/internal';
-import { inheritedExecArgv } from './exec-argv.js';
+import { inheritedExecArgv, type Task, type WireTask } from '@par/core';
 import { toExitCode } from './exit-code.js';
 import { HandleLink } from './handle-host.js';
 import { encodeHandles } from './handle-wire.js';
-import { type TaskLike, type TaskSpec, toTaskSpec } from './task-spec.js';
+import { toWireTask } from './task-spec.js';
 
 /** Where a child's stdout and stderr go. */
 export type StdioOption = 'inherit' | 'pipe' | 'ignore';
@@ -86,7 +86,7 @@ export function entryPath(): string {
 export class Process<A extends unknown[] = unknown[]> {
   /** The name given in the options, or `Process-<n>`. */
   readonly name: string;
-  readonly #task: TaskSpec;
+  readonly #task: WireTask;
   readonly #args: unknown[];
   readonly #options: ProcessOptions<A>;
   #child: ChildProcess | undefined;
@@ -95,9 +95,9 @@ export class Process<A extends unknown[] = unknown[]> {
   #exited = deferred<void>();
   #link: HandleLink | undefined;
 
-  constructor(task: TaskLike<A, unknown>, options?: ProcessOptions<A>) {
+  constructor(task: Task<A, unknown>, options?: ProcessOptions<A>) {
     const opts = validateOptions<ProcessOptions<A>>('options', options);
-    this.#task = toTaskSpec(task);
+    this.#task = toWireTask(task as Task<never[], unknown>);
     if (opts.args !== undefined && !Array.isArray(opts.args))
       throw new TypeError(optionMessage('args', 'an array', opts.args));
     if (opts.name !== undefined && typeof opts.name !== 'string')

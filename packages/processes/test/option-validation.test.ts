@@ -1,0 +1,89 @@
+import { Pipe, Process, tasks } from '@par/processes';
+import { describe, expect, it } from 'vitest';
+
+const t = tasks(new URL('./fixtures/process-tasks.mjs', import.meta.url));
+// biome-ignore lint/suspicious/noExplicitAny: feeding wrong types on purpose
+const loose = Process as any;
+
+describe('Process options', () => {
+  it('rejects a task that is neither a reference nor a function', () => {
+    expect(() => new loose(42)).toThrow(TypeError);
+    expect(() => new loose(null)).toThrow(/Expected a task/);
+  });
+
+  it('rejects options that are not an object', () => {
+    expect(() => new loose(t.noop, 'fast')).toThrow(
+      'Expected `options` to be an options object, got `"fast"` (string)',
+    );
+  });
+
+  it('does not mutate the options object', () => {
+    const options = Object.freeze({ args: Object.freeze([1]) as unknown as number[], name: 'x' });
+    expect(() => new Process(t.noop, options)).not.toThrow();
+  });
+
+  it('args must be an array', () => {
+    expect(() => new loose(t.noop, { args: 1 })).toThrow(
+      'Expected `args` to be an array, got `1` (number)',
+    );
+  });
+
+  it('name must be a string', () => {
+    expect(() => new loose(t.noop, { name: 3 })).toThrow(TypeError);
+  });
+
+  it('env must be an object', () => {
+    expect(() => new loose(t.noop, { env: 'A=1' })).toThrow(/`env`/);
+  });
+
+  it('cwd must be a string or a URL', () => {
+    expect(() => new loose(t.noop, { cwd: 1 })).toThrow(/`cwd`/);
+  });
+
+  it('a cwd that does not exist fails at start()', () => {
+    expect(() => new Process(t.noop, { cwd: '/nonexistent/par-dir' }).start()).toThrow(/ENOENT/);
+  });
+
+  it('execArgv must be an array of strings', () => {
+    expect(() => new loose(t.noop, { execArgv: '--inspect' })).toThrow(/`execArgv`/);
+    expect(() => new loose(t.noop, { execArgv: [1] })).toThrow(TypeError);
+  });
+
+  it("stdio must be 'inherit', 'pipe' or 'ignore'", () => {
+    expect(() => new loose(t.noop, { stdio: 'tty' })).toThrow(RangeError);
+    expect(() => new loose(t.noop, { stdio: 1 })).toThrow(TypeError);
+  });
+
+  it('daemon must be a boolean', () => {
+    expect(() => new loose(t.noop, { daemon: 1 })).toThrow(/`daemon`/);
+  });
+});
+
+describe('Process#join options', () => {
+  it('rejects a negative timeout with RangeError', async () => {
+    const p = new Process(t.noop).start();
+    await expect(p.join({ timeout: -1 })).rejects.toBeInstanceOf(RangeError);
+    await p.join();
+  });
+
+  it('rejects a signal that is not an AbortSignal with TypeError', async () => {
+    const p = new Process(t.noop).start();
+    await expect(p.join({ signal: {} as AbortSignal })).rejects.toBeInstanceOf(TypeError);
+    await p.join();
+  });
+});
+
+describe('Connection options', () => {
+  it('recv() rejects a bad timeout', async () => {
+    const [a] = Pipe();
+    await expect(a.recv({ timeout: -5 })).rejects.toBeInstanceOf(RangeError);
+    await expect(a.recv({ timeout: 'soon' as unknown as number })).rejects.toBeInstanceOf(
+      TypeError,
+    );
+  });
+
+  it('poll() rejects a bad timeout', async () => {
+    const [a] = Pipe();
+    await expect(a.poll(Number.NaN)).rejects.toBeInstanceOf(TypeError);
+  });
+});
