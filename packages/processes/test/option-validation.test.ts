@@ -1,7 +1,9 @@
 import { Pipe, Process, tasks } from '@par/processes';
 import { describe, expect, it } from 'vitest';
 
-const t = tasks(new URL('./fixtures/process-tasks.mjs', import.meta.url));
+const t = tasks<typeof import('./fixtures/process-tasks.mjs')>(
+  new URL('./fixtures/process-tasks.mjs', import.meta.url),
+);
 // biome-ignore lint/suspicious/noExplicitAny: feeding wrong types on purpose
 const loose = Process as any;
 
@@ -18,8 +20,8 @@ describe('Process options', () => {
   });
 
   it('does not mutate the options object', () => {
-    const options = Object.freeze({ args: Object.freeze([1]) as unknown as number[], name: 'x' });
-    expect(() => new Process(t.noop, options)).not.toThrow();
+    const options = Object.freeze({ args: Object.freeze([1]) as unknown as [number], name: 'x' });
+    expect(() => new Process(t.exitWith, options)).not.toThrow();
   });
 
   it('args must be an array', () => {

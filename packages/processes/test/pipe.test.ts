@@ -2,7 +2,9 @@ import { ParError, TimeoutError } from '@par/async';
 import { Connection, EOFError, Pipe, Process, tasks } from '@par/processes';
 import { describe, expect, it } from 'vitest';
 
-const t = tasks(new URL('./fixtures/process-tasks.mjs', import.meta.url));
+const t = tasks<typeof import('./fixtures/process-tasks.mjs')>(
+  new URL('./fixtures/process-tasks.mjs', import.meta.url),
+);
 
 describe('Pipe in one process', () => {
   it('returns two connected Connections', () => {
@@ -186,7 +188,7 @@ describe('Pipe across processes', () => {
   it('a closed Connection cannot be passed to a Process', () => {
     const [a] = Pipe();
     a.close();
-    expect(() => new Process(t.noop, { args: [a] }).start()).toThrow(EOFError);
+    expect(() => new Process(t.echo, { args: [a] }).start()).toThrow(EOFError);
   });
 
   it('ends nested in objects and arrays arrive as Connections', async () => {

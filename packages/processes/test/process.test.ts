@@ -6,7 +6,9 @@ import { ParError } from '@par/async';
 import { Pipe, Process, tasks } from '@par/processes';
 import { describe, expect, it } from 'vitest';
 
-const t = tasks(new URL('./fixtures/process-tasks.mjs', import.meta.url));
+const t = tasks<typeof import('./fixtures/process-tasks.mjs')>(
+  new URL('./fixtures/process-tasks.mjs', import.meta.url),
+);
 
 describe('Process', () => {
   it('start() runs the task in a child and join() resolves to exit code 0', async () => {
@@ -127,7 +129,7 @@ describe('Process', () => {
   });
 
   it('an argument that cannot be sent throws at start() and starts nothing', () => {
-    const p = new Process(t.noop, { args: [() => 1] });
+    const p = new Process(t.print, { args: [(() => 1) as unknown as string] });
     expect(() => p.start()).toThrow(/Argument 0 of Process-\d+ cannot be sent/);
     expect(p.pid).toBeUndefined();
   });
