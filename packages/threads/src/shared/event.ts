@@ -1,0 +1,88 @@
+import { allocate, checkBuffer } from './internal.js';
+import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { deadline, remaining, type Steps } from './runtime.js';
+
+// Int32 words: the flag, and a generation bumped by every set() (the futex word),
+// so a waiter woken by set() reports true even if clear() ran right after.
+const FLAG = 0;
+const GENERATION = 1;
+const BYTES = 8;
+let adopted: SharedArrayBuffer | undefined;
+
+/**
+ * `threading.Event` shared by worker threads: a flag that threads wait for.
+ * `wait()` blocks in a worker thread and returns a promise on the main thread.
+ *
+ * @example
+ * ```ts
+ * const ready = new Event();
+ * const started = pool.run(tasks.waitForGo, ready); // the task calls ready.wait()
+ * ready.set();
+ * ```
+ */
+export class Event {
+  /** The shared state; `Event.fromShared(buffer)` rebuilds it in another thread. */
+  readonly buffer: SharedArrayBuffer;
+  readonly #i32: Int32Array;
+
+  constructor() {
+    this.buffer = adopted ?? allocate(BYTES);
+    this.#i32 = new Int32Array(this.buffer, 0, 2);
+  }
+
+  /** The event whose state is `buffer`. */
+  static fromShared(buffer: SharedArrayBuffer): Event {
+    adopted = checkBuffer('Event', buffer, BYTES);
+    try {
+      return new Event();
+    } finally {
+      adopted = undefined;
+    }
+  }
+
+  /** Sets the flag and wakes every waiter. */
+  set(): void {
+    Atomics.store(this.#i32, FLAG, 1);
+    Atomics.add(this.#i32, GENERATION, 1);
+    Atomics.notify(this.#i32, GENERATION);
+  }
+
+  /** Clears the flag; later `wait()` calls wait again. */
+  clear(): void {
+    Atomics.store(this.#i32, FLAG, 0);
+  }
+
+  /** Whether the flag is set. */
+  isSet(): boolean {
+    return Atomics.load(this.#i32, FLAG) === 1;
+  }
+
+  /**
+   * Waits until the flag is set: `true`, or `false` if `timeout` passed first
+   * (Python's return value). A bare number is the timeout.
+   *
+   * @example
+   * ```ts
+   * if (!ready.wait({ timeout: 1000 })) throw new Error('never became ready');
+   * ```
+   */
+  wait(options?: WaitOptions | number): MaybePromise<boolean> {
+    return perform(() => {
+      const { timeout, signal } = parseWait(options);
+      return { steps: this.#waitSteps(timeout), signal };
+    });
+  }
+
+  *#waitSteps(timeout: number): Steps<boolean> {
+    const i32 = this.#i32;
+    const generation = Atomics.load(i32, GENERATION);
+    if (Atomics.load(i32, FLAG) === 1) return true;
+    const end = deadline(timeout === Number.POSITIVE_INFINITY ? undefined : timeout);
+    for (;;) {
+      const left = remaining(end);
+      if (left <= 0) return Atomics.load(i32, FLAG) === 1;
+      yield { i32, index: GENERATION, value: generation, timeout: left };
+      if (Atomics.load(i32, GENERATION) !== generation) return true;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// Symbols through which Condition drives the lock it wraps (Python's
+// `_is_owned`, `_release_save`, `_acquire_restore`), kept off the public API.
+import type { Steps } from './runtime.js';
+
+export const kIsOwned: unique symbol = Symbol('par.isOwned');
+export const kReleaseSave: unique symbol = Symbol('par.releaseSave');
+export const kAcquireRestore: unique symbol = Symbol('par.acquireRestore');
+export const kValueLock: unique symbol = Symbol('par.valueLock');
+
+/** What Condition needs from its lock. */
+export interface ConditionLock {
+  [kIsOwned](): boolean;
+  [kReleaseSave](): number;
+  [kAcquireRestore](saved: number): Steps<void>;
+}
+
+/** Checks that `buffer` is a SharedArrayBuffer of at least `bytes` bytes. */
+export function checkBuffer(name: string, buffer: unknown, bytes: number): SharedArrayBuffer {
+  if (!(buffer instanceof SharedArrayBuffer)) {
+    throw new TypeError(
+      `Expected the buffer of a ${name} to be a SharedArrayBuffer, got ${Object.prototype.toString.call(buffer)}`,
+    );
+  }
+  if (buffer.byteLength < bytes) {
+    throw new RangeError(
+      `Expected the buffer of a ${name} to hold at least ${bytes} bytes, got ${buffer.byteLength}`,
+    );
+  }
+  return buffer;
+}
+
+/** Allocates the shared state of a primitive. */
+export function allocate(bytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(bytes);
+}

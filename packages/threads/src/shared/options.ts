@@ -1,0 +1,69 @@
+import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import { canBlock, runAsync, runSync, type Steps } from './runtime.js';
+
+/** Options of a wait on a shared primitive (`acquire`, `Event#wait`). */
+export interface WaitOptions {
+  /**
+   * Milliseconds to wait at most; when it passes the call answers `false`
+   * (like Python's `acquire(timeout=...)`). `0` tries once without waiting.
+   * @default undefined (wait as long as it takes)
+   */
+  timeout?: number;
+  /**
+   * `false` is Python's `acquire(blocking=False)`: try once, never wait.
+   * @default true
+   */
+  blocking?: boolean;
+  /**
+   * Stops waiting and rejects with `signal.reason`. On the main thread the wait
+   * is abandoned as soon as the signal aborts; a blocked worker thread cannot run
+   * abort listeners, so there the signal is checked before the wait starts.
+   * @default undefined
+   */
+  signal?: AbortSignal;
+}
+
+/** Parsed wait options: the timeout in ms (Infinity = none) and the signal. */
+export interface ParsedWait {
+  timeout: number;
+  signal: AbortSignal | undefined;
+}
+
+/** Accepts an options object or, like Python's `wait(timeout)`, a bare number. */
+export function parseWait(options: unknown): ParsedWait {
+  const opts = typeof options === 'number' ? { timeout: options } : options;
+  const o = validateOptions<WaitOptions>('options', opts);
+  const timeout = validateTimeout('timeout', o.timeout);
+  const signal = validateSignal('signal', o.signal);
+  if (o.blocking !== undefined && typeof o.blocking !== 'boolean') {
+    throw new TypeError(`Expected \`blocking\` to be a boolean, got \`${String(o.blocking)}\``);
+  }
+  return {
+    timeout: o.blocking === false ? 0 : (timeout ?? Number.POSITIVE_INFINITY),
+    signal,
+  };
+}
+
+/**
+ * Runs `start()` (which validates and builds the algorithm) in the form this
+ * thread allows. On the main thread every failure, validation included, becomes
+ * a rejection, so the promise-returning form never throws synchronously.
+ */
+export function perform<T>(
+  start: () => { steps: Steps<T>; signal?: AbortSignal | undefined },
+): T | Promise<T> {
+  if (canBlock()) {
+    const { steps, signal } = start();
+    signal?.throwIfAborted();
+    return runSync(steps);
+  }
+  try {
+    const { steps, signal } = start();
+    return runAsync(steps, signal);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/** The synchronous or asynchronous form of a result, by thread. */
+export type MaybePromise<T> = T | Promise<T>;

@@ -1,0 +1,131 @@
+import { allocate, checkBuffer, kAcquireRestore, kIsOwned, kReleaseSave } from './internal.js';
+import { lockSteps, unlock } from './mutex.js';
+import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { notHeld, type ReleaseHandle, toHandle } from './release-handle.js';
+import { currentThreadId, type Steps } from './runtime.js';
+
+// Int32 words: the mutex, the owner thread's id (0 = none), the recursion count.
+const MUTEX = 0;
+const OWNER = 1;
+const COUNT = 2;
+const BYTES = 12;
+let adopted: SharedArrayBuffer | undefined;
+
+/**
+ * `threading.RLock`: a reentrant lock shared by worker threads. The thread that
+ * holds it may acquire it again; it is free once released as many times. Only
+ * the owner thread may release it.
+ *
+ * On the main thread `acquire()` returns a promise; all async code on the main
+ * thread is one thread, so it counts as one owner (as coroutines do in Python).
+ *
+ * @example
+ * ```ts
+ * // in a worker thread
+ * rlock.acquire();
+ * rlock.acquire(); // same thread: does not deadlock
+ * rlock.release();
+ * rlock.release();
+ * ```
+ */
+export class RLock {
+  /** The shared state; `RLock.fromShared(buffer)` rebuilds the same lock in another thread. */
+  readonly buffer: SharedArrayBuffer;
+  readonly #i32: Int32Array;
+
+  constructor() {
+    this.buffer = adopted ?? allocate(BYTES);
+    this.#i32 = new Int32Array(this.buffer, 0, 3);
+  }
+
+  /** The lock whose state is `buffer` (from `rlock.buffer` in another thread). */
+  static fromShared(buffer: SharedArrayBuffer): RLock {
+    adopted = checkBuffer('RLock', buffer, BYTES);
+    try {
+      return new RLock();
+    } finally {
+      adopted = undefined;
+    }
+  }
+
+  /**
+   * Acquires the lock (again, if this thread holds it): `true` once held, `false`
+   * if `timeout` passed first. Blocking in a worker; a promise on the main thread.
+   */
+  acquire(options?: WaitOptions | number): MaybePromise<boolean> {
+    return perform(() => {
+      const { timeout, signal } = parseWait(options);
+      return { steps: this.#acquireSteps(timeout), signal };
+    });
+  }
+
+  /** Acquires and returns a handle that releases once when disposed (`using`). */
+  hold(options?: WaitOptions | number): MaybePromise<ReleaseHandle> {
+    const handle = (ok: boolean) => toHandle(ok, 'RLock', () => this.release());
+    const acquired = this.acquire(options);
+    return typeof acquired === 'boolean' ? handle(acquired) : acquired.then(handle);
+  }
+
+  /**
+   * Releases one level of ownership. Throws a `ParError` (code `PAR_NOT_HELD`)
+   * when this thread does not hold the lock.
+   */
+  release(): void {
+    if (!this.#owned()) throw notHeld('Cannot release an RLock this thread does not hold');
+    const count = this.#i32[COUNT] as number;
+    if (count > 1) {
+      this.#i32[COUNT] = count - 1;
+      return;
+    }
+    this.#i32[COUNT] = 0;
+    Atomics.store(this.#i32, OWNER, 0);
+    unlock(this.#i32, MUTEX);
+  }
+
+  /** Whether some thread holds the lock. */
+  locked(): boolean {
+    return Atomics.load(this.#i32, MUTEX) !== 0;
+  }
+
+  /** Whether this thread holds the lock. */
+  ownedByCurrentThread(): boolean {
+    return this.#owned();
+  }
+
+  #owned(): boolean {
+    return Atomics.load(this.#i32, OWNER) === currentThreadId();
+  }
+
+  *#acquireSteps(timeout: number): Steps<boolean> {
+    if (this.#owned()) {
+      this.#i32[COUNT] = (this.#i32[COUNT] as number) + 1;
+      return true;
+    }
+    if (!(yield* lockSteps(this.#i32, MUTEX, timeout))) return false;
+    Atomics.store(this.#i32, OWNER, currentThreadId());
+    this.#i32[COUNT] = 1;
+    return true;
+  }
+
+  /** @internal */
+  [kIsOwned](): boolean {
+    return this.#owned();
+  }
+
+  /** @internal Releases every level at once; returns the count to restore. */
+  [kReleaseSave](): number {
+    if (!this.#owned()) throw notHeld('Cannot release an RLock this thread does not hold');
+    const count = this.#i32[COUNT] as number;
+    this.#i32[COUNT] = 0;
+    Atomics.store(this.#i32, OWNER, 0);
+    unlock(this.#i32, MUTEX);
+    return count;
+  }
+
+  /** @internal */
+  *[kAcquireRestore](saved: number): Steps<void> {
+    yield* lockSteps(this.#i32, MUTEX, Number.POSITIVE_INFINITY);
+    Atomics.store(this.#i32, OWNER, currentThreadId());
+    this.#i32[COUNT] = saved;
+  }
+}

@@ -1,0 +1,145 @@
+import { validateInteger } from '@par/async/internal';
+import { allocate, checkBuffer } from './internal.js';
+import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { type ReleaseHandle, toHandle } from './release-handle.js';
+import { deadline, remaining, type Steps } from './runtime.js';
+
+// Int32 words: the counter (the futex word), the number of sleeping acquirers,
+// the bound (-1 = unbounded).
+const VALUE = 0;
+const WAITERS = 1;
+const BOUND = 2;
+const BYTES = 12;
+let adopted: SharedArrayBuffer | undefined;
+
+/**
+ * `threading.Semaphore(value)`: a counter shared by worker threads. `acquire()`
+ * takes one unit, waiting while the counter is 0; `release(n)` gives `n` back.
+ * Blocking in a worker thread; promises on the main thread.
+ *
+ * @example
+ * ```ts
+ * const slots = new Semaphore(2); // at most two tasks inside at once
+ * // in a task:
+ * slots.acquire();
+ * try { useTheScarceThing(); } finally { slots.release(); }
+ * ```
+ */
+export class Semaphore {
+  /** The shared state; `Semaphore.fromShared(buffer)` rebuilds it in another thread. */
+  readonly buffer: SharedArrayBuffer;
+  /** @internal */
+  protected readonly i32: Int32Array;
+
+  /**
+   * @param value The initial counter. @default 1
+   */
+  constructor(value = 1) {
+    if (adopted) {
+      this.buffer = adopted;
+      this.i32 = new Int32Array(this.buffer, 0, 3);
+      return;
+    }
+    validateInteger('value', value, { min: 0, max: 0x7fffffff });
+    this.buffer = allocate(BYTES);
+    this.i32 = new Int32Array(this.buffer, 0, 3);
+    this.i32[VALUE] = value;
+    this.i32[BOUND] = -1;
+  }
+
+  /** The semaphore whose state is `buffer`; a bounded one comes back as `BoundedSemaphore`. */
+  static fromShared(buffer: SharedArrayBuffer): Semaphore {
+    adopted = checkBuffer('Semaphore', buffer, BYTES);
+    try {
+      const bounded = Atomics.load(new Int32Array(buffer, 0, 3), BOUND) >= 0;
+      return bounded ? new BoundedSemaphore() : new Semaphore();
+    } finally {
+      adopted = undefined;
+    }
+  }
+
+  /** The current counter (a snapshot; Python's private `_value`). */
+  get value(): number {
+    return Atomics.load(this.i32, VALUE);
+  }
+
+  /**
+   * Takes one unit: `true` once taken, `false` if `timeout` passed first.
+   * Blocking in a worker; a promise on the main thread.
+   */
+  acquire(options?: WaitOptions | number): MaybePromise<boolean> {
+    return perform(() => {
+      const { timeout, signal } = parseWait(options);
+      return { steps: this.#acquireSteps(timeout), signal };
+    });
+  }
+
+  /** Acquires and returns a handle that releases one unit when disposed (`using`). */
+  hold(options?: WaitOptions | number): MaybePromise<ReleaseHandle> {
+    const handle = (ok: boolean) => toHandle(ok, this.constructor.name, () => this.release());
+    const acquired = this.acquire(options);
+    return typeof acquired === 'boolean' ? handle(acquired) : acquired.then(handle);
+  }
+
+  /**
+   * Gives `n` units back and wakes up to `n` waiters.
+   * @param n @default 1
+   */
+  release(n = 1): void {
+    validateInteger('n', n, { min: 1, max: 0x7fffffff });
+    const bound = this.i32[BOUND] as number;
+    if (bound < 0) Atomics.add(this.i32, VALUE, n);
+    else {
+      for (;;) {
+        const c = Atomics.load(this.i32, VALUE);
+        if (c + n > bound) {
+          throw new RangeError(`BoundedSemaphore released too many times (bound ${bound})`);
+        }
+        if (Atomics.compareExchange(this.i32, VALUE, c, c + n) === c) break;
+      }
+    }
+    if (Atomics.load(this.i32, WAITERS) > 0) Atomics.notify(this.i32, VALUE, n);
+  }
+
+  *#acquireSteps(timeout: number): Steps<boolean> {
+    const end = deadline(timeout === Number.POSITIVE_INFINITY ? undefined : timeout);
+    for (;;) {
+      const c = Atomics.load(this.i32, VALUE);
+      if (c > 0) {
+        if (Atomics.compareExchange(this.i32, VALUE, c, c - 1) === c) return true;
+        continue;
+      }
+      const left = remaining(end);
+      if (left <= 0) return false;
+      Atomics.add(this.i32, WAITERS, 1);
+      try {
+        yield { i32: this.i32, index: VALUE, value: 0, timeout: left };
+      } finally {
+        Atomics.sub(this.i32, WAITERS, 1);
+      }
+    }
+  }
+}
+
+/**
+ * `threading.BoundedSemaphore(value)`: a Semaphore whose counter may never go
+ * above its initial value; an extra `release()` throws `RangeError`.
+ *
+ * @example
+ * ```ts
+ * const sem = new BoundedSemaphore(1);
+ * sem.release(); // RangeError: released too many times
+ * ```
+ */
+export class BoundedSemaphore extends Semaphore {
+  /** @param value The initial counter and the bound. @default 1 */
+  constructor(value = 1) {
+    super(value);
+    if (!adopted) this.i32[BOUND] = value;
+  }
+
+  /** The bound (the initial value). */
+  get bound(): number {
+    return this.i32[BOUND] as number;
+  }
+}
