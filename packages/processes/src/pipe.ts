@@ -201,6 +201,7 @@ class RemoteBackend implements ConnectionBackend {
   constructor(
     readonly client: HandleClient,
     readonly handle: HandleMarker,
+    readonly onClose?: () => void,
   ) {}
 
   send(value: unknown): void {
@@ -246,6 +247,7 @@ class RemoteBackend implements ConnectionBackend {
     } catch {
       // the parent is gone, and with it the pipe
     }
+    this.onClose?.();
   }
 
   marker(): HandleMarker {
@@ -366,6 +368,11 @@ export class Connection<T = unknown> {
 
   /** @internal */
   [toHandleMarker](adopt: Adopt): HandleMarker {
+    return this.toHandleMarker(adopt);
+  }
+
+  /** @internal A new holder token for a child that receives this end. */
+  toHandleMarker(adopt: Adopt): HandleMarker {
     if (this.#closed) throw new EOFError('Cannot pass a closed connection to another process');
     return this.#backend.marker(adopt);
   }
@@ -389,6 +396,15 @@ export function Pipe<T = unknown>(): [Connection<T>, Connection<T>] {
   a.peer = b;
   b.peer = a;
   return [new Connection<T>(new LocalBackend(a)), new Connection<T>(new LocalBackend(b))];
+}
+
+/** @internal A child's copy of a pipe end, served by the parent through `client`. */
+export function remoteConnection(
+  client: HandleClient,
+  marker: HandleMarker,
+  onClose?: () => void,
+): Connection {
+  return new Connection(new RemoteBackend(client, marker, onClose));
 }
 
 /** Lets a child turn 'pipe' markers into Connections (called by the child entry). */

@@ -1,0 +1,53 @@
+import type { WireTask } from '@par/core';
+import { HandleClient } from './handle-client.js';
+import { reviveHandles } from './handle-wire.js';
+import { loadTask } from './load-task.js';
+import { installPipeReviver } from './pipe.js';
+
+interface RunMessage {
+  t: 'par:run';
+  task: WireTask;
+  args: unknown[];
+  name: string;
+}
+
+function send(message: unknown, callback?: (error: Error | null) => void): void {
+  if (!process.send || !process.connected) {
+    callback?.(null);
+    return;
+  }
+  process.send(message, undefined, {}, callback ?? (() => {}));
+}
+
+// Exit only after everything sent so far (pipe messages included) left the channel:
+// the callback of the last message runs once the earlier ones were written.
+function finish(code: number): void {
+  send({ t: 'par:end', code }, () => process.exit(code));
+}
+
+async function run(client: HandleClient, message: RunMessage): Promise<void> {
+  try {
+    const fn = await loadTask(message.task);
+    const args = reviveHandles(message.args, client.revive);
+    await fn(...args);
+  } catch (error) {
+    const shown = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+    process.stderr.write(`Process ${message.name}:\n${shown}\n`);
+    finish(1);
+    return;
+  }
+  finish(typeof process.exitCode === 'number' ? process.exitCode : 0);
+}
+
+/** The child side of a `Process`: say ready, run the one task, exit. */
+export function startProcessChild(): void {
+  installPipeReviver();
+  const client = new HandleClient((message) => send(message));
+  process.on('disconnect', () => client.disconnect());
+  process.on('message', (message: unknown) => {
+    if (client.handle(message)) return;
+    const m = message as RunMessage;
+    if (m?.t === 'par:run') void run(client, m);
+  });
+  send({ t: 'par:ready' });
+}
