@@ -1,9 +1,11 @@
 import { BrokenBarrierError } from '@par/async';
 import { validateInteger, validateOptions, validateTimeout } from '@par/async/internal';
-import { allocate, checkBuffer } from './internal.js';
+import { registerSharedHandlers } from './handlers.js';
+import { allocate, checkBuffer, kToState } from './internal.js';
 import { lockBriefly, lockSteps, unlock } from './mutex.js';
 import { type MaybePromise, perform } from './options.js';
 import { canBlock, deadline, remaining, type Steps } from './runtime.js';
+import type { SharedState } from './serialize.js';
 
 // Int32 words. GUARD is a tiny mutex held only while the other words change;
 // EPOCH is bumped by every change a waiter must see (release, abort, reset) and
@@ -66,7 +68,13 @@ export class Barrier {
   /**
    * @param parties How many threads must call `wait()` to release them (>= 1).
    */
+  /** @internal The plain-data form a transfer handler sends to another thread. */
+  [kToState](): SharedState {
+    return { kind: 'Barrier', buffer: this.buffer };
+  }
+
   constructor(parties: number, options?: BarrierOptions) {
+    registerSharedHandlers();
     if (adopted) {
       this.buffer = adopted;
       this.#i32 = new Int32Array(this.buffer, 0, WORDS);

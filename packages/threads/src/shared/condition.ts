@@ -1,4 +1,5 @@
 import { validateFunction, validateOptions, validateTimeout } from '@par/async/internal';
+import { registerSharedHandlers } from './handlers.js';
 import {
   allocate,
   type ConditionLock,
@@ -6,12 +7,14 @@ import {
   kAcquireRestore,
   kIsOwned,
   kReleaseSave,
+  kToState,
 } from './internal.js';
 import { Lock } from './lock.js';
 import { type MaybePromise, perform, type WaitOptions } from './options.js';
 import { notHeld, type ReleaseHandle } from './release-handle.js';
 import { RLock } from './rlock.js';
 import { deadline, remaining, type Steps } from './runtime.js';
+import type { LockState, SharedState } from './serialize.js';
 
 // Int32 words: a sequence bumped by every notify (the futex word), the number
 // of waiters not yet notified, and the wake-ups handed out but not yet taken.
@@ -59,7 +62,13 @@ export class Condition {
   readonly #i32: Int32Array;
 
   /** @param lock The lock to use. @default new RLock() */
+  /** @internal The plain-data form a transfer handler sends to another thread. */
+  [kToState](): SharedState {
+    return { kind: 'Condition', buffer: this.buffer, lock: this.lock[kToState]() as LockState };
+  }
+
   constructor(lock?: Lock | RLock) {
+    registerSharedHandlers();
     if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
       throw new TypeError(
         `Expected \`lock\` to be a Lock or an RLock from @par/threads, got ${Object.prototype.toString.call(lock)}`,

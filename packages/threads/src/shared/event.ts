@@ -1,6 +1,8 @@
-import { allocate, checkBuffer } from './internal.js';
+import { registerSharedHandlers } from './handlers.js';
+import { allocate, checkBuffer, kToState } from './internal.js';
 import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
 import { deadline, remaining, type Steps } from './runtime.js';
+import type { SharedState } from './serialize.js';
 
 // Int32 words: the flag, and a generation bumped by every set() (the futex word),
 // so a waiter woken by set() reports true even if clear() ran right after.
@@ -25,7 +27,13 @@ export class Event {
   readonly buffer: SharedArrayBuffer;
   readonly #i32: Int32Array;
 
+  /** @internal The plain-data form a transfer handler sends to another thread. */
+  [kToState](): SharedState {
+    return { kind: 'Event', buffer: this.buffer };
+  }
+
   constructor() {
+    registerSharedHandlers();
     this.buffer = adopted ?? allocate(BYTES);
     this.#i32 = new Int32Array(this.buffer, 0, 2);
   }

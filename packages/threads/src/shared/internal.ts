@@ -5,7 +5,9 @@ import type { Steps } from './runtime.js';
 export const kIsOwned: unique symbol = Symbol('par.isOwned');
 export const kReleaseSave: unique symbol = Symbol('par.releaseSave');
 export const kAcquireRestore: unique symbol = Symbol('par.acquireRestore');
-export const kValueLock: unique symbol = Symbol('par.valueLock');
+// Symbol.for, so that two copies of @par/threads in one thread (a bundle and
+// the package) recognise each other's primitives.
+export const kToState: unique symbol = Symbol.for('@par/threads.toSharedState') as never;
 
 /** What Condition needs from its lock. */
 export interface ConditionLock {

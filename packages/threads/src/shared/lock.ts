@@ -1,8 +1,17 @@
-import { allocate, checkBuffer, kAcquireRestore, kIsOwned, kReleaseSave } from './internal.js';
+import { registerSharedHandlers } from './handlers.js';
+import {
+  allocate,
+  checkBuffer,
+  kAcquireRestore,
+  kIsOwned,
+  kReleaseSave,
+  kToState,
+} from './internal.js';
 import { lockSteps, unlock } from './mutex.js';
 import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
 import { notHeld, type ReleaseHandle, toHandle } from './release-handle.js';
 import type { Steps } from './runtime.js';
+import type { SharedState } from './serialize.js';
 
 const BYTES = 4;
 let adopted: SharedArrayBuffer | undefined;
@@ -37,7 +46,13 @@ export class Lock {
   readonly buffer: SharedArrayBuffer;
   readonly #i32: Int32Array;
 
+  /** @internal The plain-data form a transfer handler sends to another thread. */
+  [kToState](): SharedState {
+    return { kind: 'Lock', buffer: this.buffer };
+  }
+
   constructor() {
+    registerSharedHandlers();
     this.buffer = adopted ?? allocate(BYTES);
     this.#i32 = new Int32Array(this.buffer, 0, 1);
   }

@@ -1,8 +1,17 @@
-import { allocate, checkBuffer, kAcquireRestore, kIsOwned, kReleaseSave } from './internal.js';
+import { registerSharedHandlers } from './handlers.js';
+import {
+  allocate,
+  checkBuffer,
+  kAcquireRestore,
+  kIsOwned,
+  kReleaseSave,
+  kToState,
+} from './internal.js';
 import { lockSteps, unlock } from './mutex.js';
 import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
 import { notHeld, type ReleaseHandle, toHandle } from './release-handle.js';
 import { currentThreadId, type Steps } from './runtime.js';
+import type { SharedState } from './serialize.js';
 
 // Int32 words: the mutex, the owner thread's id (0 = none), the recursion count.
 const MUTEX = 0;
@@ -33,7 +42,13 @@ export class RLock {
   readonly buffer: SharedArrayBuffer;
   readonly #i32: Int32Array;
 
+  /** @internal The plain-data form a transfer handler sends to another thread. */
+  [kToState](): SharedState {
+    return { kind: 'RLock', buffer: this.buffer };
+  }
+
   constructor() {
+    registerSharedHandlers();
     this.buffer = adopted ?? allocate(BYTES);
     this.#i32 = new Int32Array(this.buffer, 0, 3);
   }

@@ -1,8 +1,10 @@
 import { validateInteger } from '@par/async/internal';
-import { allocate, checkBuffer } from './internal.js';
+import { registerSharedHandlers } from './handlers.js';
+import { allocate, checkBuffer, kToState } from './internal.js';
 import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
 import { type ReleaseHandle, toHandle } from './release-handle.js';
 import { deadline, remaining, type Steps } from './runtime.js';
+import type { SharedState } from './serialize.js';
 
 // Int32 words: the counter (the futex word), the number of sleeping acquirers,
 // the bound (-1 = unbounded).
@@ -34,7 +36,13 @@ export class Semaphore {
   /**
    * @param value The initial counter. @default 1
    */
+  /** @internal The plain-data form a transfer handler sends to another thread. */
+  [kToState](): SharedState {
+    return { kind: 'Semaphore', buffer: this.buffer };
+  }
+
   constructor(value = 1) {
+    registerSharedHandlers();
     if (adopted) {
       this.buffer = adopted;
       this.i32 = new Int32Array(this.buffer, 0, 3);

@@ -1,10 +1,11 @@
 // Plain-data form of every shared primitive, so a transfer handler can send one
 // to another thread (the SharedArrayBuffers arrive as the same memory) and
-// rebuild a working object there.
+// rebuild a working object there. Primitives are recognised by a Symbol.for
+// method rather than instanceof, so two copies of the package interoperate.
 import { Barrier } from './barrier.js';
 import { Condition } from './condition.js';
 import { Event } from './event.js';
-import { kValueLock } from './internal.js';
+import { kToState } from './internal.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 import { Semaphore } from './semaphore.js';
@@ -29,54 +30,23 @@ export type SharedState =
       readonly lock: LockState | null;
     };
 
-/** Every class that `toSharedState` accepts. */
-export type SharedPrimitive =
-  | Lock
-  | RLock
-  | Semaphore
-  | Event
-  | Barrier
-  | Condition
-  | Value<ValueType>;
-
-/** Whether `value` is one of the shared primitives of @par/threads. */
-export function isSharedPrimitive(value: unknown): value is SharedPrimitive {
-  return (
-    value instanceof Lock ||
-    value instanceof RLock ||
-    value instanceof Semaphore ||
-    value instanceof Event ||
-    value instanceof Barrier ||
-    value instanceof Condition ||
-    value instanceof Value
-  );
+/** Something that can describe itself as a {@link SharedState}. */
+export interface SharedPrimitive {
+  [kToState](): SharedState;
 }
 
-function lockState(lock: Lock | RLock): LockState {
-  return lock instanceof RLock
-    ? { kind: 'RLock', buffer: lock.buffer }
-    : { kind: 'Lock', buffer: lock.buffer };
+/** Whether `value` is one of the shared primitives of @par/threads (any copy of it). */
+export function isSharedPrimitive(value: unknown): value is SharedPrimitive {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<SharedPrimitive>)[kToState] === 'function'
+  );
 }
 
 /** The wire form of a shared primitive. */
 export function toSharedState(value: SharedPrimitive): SharedState {
-  if (value instanceof Lock || value instanceof RLock) return lockState(value);
-  if (value instanceof Semaphore) return { kind: 'Semaphore', buffer: value.buffer };
-  if (value instanceof Event) return { kind: 'Event', buffer: value.buffer };
-  if (value instanceof Barrier) return { kind: 'Barrier', buffer: value.buffer };
-  if (value instanceof Condition) {
-    return { kind: 'Condition', buffer: value.buffer, lock: lockState(value.lock) };
-  }
-  if (value instanceof Value) {
-    const lock = value[kValueLock]();
-    return {
-      kind: 'Value',
-      buffer: value.buffer,
-      type: value.type,
-      lock: lock ? lockState(lock) : null,
-    };
-  }
-  throw new TypeError('Expected a shared primitive from @par/threads');
+  return value[kToState]();
 }
 
 function fromLockState(state: LockState): Lock | RLock {
@@ -84,7 +54,9 @@ function fromLockState(state: LockState): Lock | RLock {
 }
 
 /** Rebuilds a working primitive from its wire form (in any thread). */
-export function fromSharedState(state: SharedState): SharedPrimitive {
+export function fromSharedState(
+  state: SharedState,
+): Lock | RLock | Semaphore | Event | Barrier | Condition | Value<ValueType> {
   switch (state.kind) {
     case 'Lock':
     case 'RLock':

@@ -1,7 +1,9 @@
 import { validateOneOf, validateOptions } from '@par/async/internal';
-import { checkBuffer, kValueLock } from './internal.js';
+import { registerSharedHandlers } from './handlers.js';
+import { checkBuffer, kToState } from './internal.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
+import type { LockState, SharedState } from './serialize.js';
 
 const types = {
   i8: Int8Array,
@@ -90,7 +92,18 @@ export class Value<T extends ValueType = 'f64'> {
    *   or a Python type code (`'d'`, `'i'`, …).
    * @param initial The starting value. @default 0 (0n for 64-bit integers)
    */
+  /** @internal The plain-data form a transfer handler sends to another thread. */
+  [kToState](): SharedState {
+    return {
+      kind: 'Value',
+      buffer: this.buffer,
+      type: this.type,
+      lock: this.#lock ? (this.#lock[kToState]() as LockState) : null,
+    };
+  }
+
   constructor(type: T, initial?: ValueOf<T>, options?: ValueOptions) {
+    registerSharedHandlers();
     const all = [...Object.keys(types), ...Object.keys(pythonCodes)] as ValueType[];
     const given = validateOneOf('type', type, all);
     const canonical = (
@@ -154,11 +167,6 @@ export class Value<T extends ValueType = 'f64'> {
    */
   getLock(): Lock | RLock {
     if (!this.#lock) throw new TypeError('This Value was made with `lock: false`: it has no lock');
-    return this.#lock;
-  }
-
-  /** @internal The lock, or undefined for a raw value. */
-  [kValueLock](): Lock | RLock | undefined {
     return this.#lock;
   }
 }
