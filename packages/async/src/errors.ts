@@ -57,3 +57,21 @@ export class CancelledError extends ParError {
     super(message, 'PAR_CANCELLED', options);
   }
 }
+
+/**
+ * A {@link Barrier} was broken — by `abort()`, `reset()` or a wait's timeout —
+ * while a task waited on it or before it arrived.
+ *
+ * @example
+ * ```ts
+ * const barrier = new Barrier(3);
+ * const waiting = barrier.wait();
+ * barrier.abort();
+ * await waiting.catch((err) => err instanceof BrokenBarrierError); // true
+ * ```
+ */
+export class BrokenBarrierError extends ParError {
+  constructor(message = 'The barrier is broken', options?: ErrorOptions) {
+    super(message, 'PAR_BROKEN_BARRIER', options);
+  }
+}

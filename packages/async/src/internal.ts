@@ -1,8 +1,12 @@
 // Building blocks shared by the @par packages (the ring buffer, deferreds,
 // option validation, abort helpers). Exported from `@par/async/internal` for the
 // other @par packages; not part of the documented API, and may change in any release.
+
+export { abortError, isThenable, noop, onAbort } from './abort.js';
+export { type Clock, systemClock } from './clock.js';
 export { type Deferred, deferred } from './deferred.js';
 export { Deque } from './deque.js';
+export { type Releasable, Release, type ReleaseHandle } from './release-handle.js';
 export {
   optionMessage,
   validateFunction,
@@ -13,3 +17,4 @@ export {
   validateSignal,
   validateTimeout,
 } from './validate.js';
+export { Waiter, type WaitOptions } from './waiter.js';

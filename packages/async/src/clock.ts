@@ -1,0 +1,31 @@
+/**
+ * The source of time for rate limits and other timed waits. The default reads
+ * `globalThis` at every call, so `vi.useFakeTimers()` installed after a limiter
+ * was built still applies; pass your own to drive time by hand.
+ *
+ * @example
+ * ```ts
+ * let now = 0;
+ * const timers: Array<() => void> = [];
+ * const clock: Clock = {
+ *   now: () => now,
+ *   setTimeout: (fn) => timers.push(fn),
+ *   clearTimeout: () => {},
+ * };
+ * ```
+ */
+export interface Clock {
+  /** Milliseconds, monotonic enough for intervals. */
+  now(): number;
+  /** Schedules `callback` after `ms` milliseconds and returns a handle for `clearTimeout`. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a handle returned by `setTimeout`. */
+  clearTimeout(handle: unknown): void;
+}
+
+/** The default clock: `Date.now`, `setTimeout` and `clearTimeout` looked up on each call. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};

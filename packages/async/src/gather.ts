@@ -1,0 +1,131 @@
+import { isThenable, onAbort } from './abort.js';
+import { validateOptions, validateSignal } from './validate.js';
+
+/** One input of {@link gather}: a promise (or value), or a function that starts the work. */
+export type Awaitable<T> = T | PromiseLike<T> | ((signal?: AbortSignal) => T | PromiseLike<T>);
+
+/** The value an input of {@link gather} produces. */
+export type GatherResult<I> = I extends (...args: never[]) => infer R ? Awaited<R> : Awaited<I>;
+
+/** The results of {@link gather}: a tuple for tuple input, an array for array input. */
+export type GatherResults<T extends readonly unknown[]> = {
+  -readonly [K in keyof T]: GatherResult<T[K]>;
+};
+
+/** The results of {@link gather} with `returnExceptions: true`: each slot is a value or the error. */
+export type GatherSettled<T extends readonly unknown[]> = {
+  -readonly [K in keyof T]: GatherResult<T[K]> | Error;
+};
+
+/** Options of {@link gather}. */
+export interface GatherOptions {
+  /**
+   * Put each failure in its slot of the result array instead of rejecting
+   * (`asyncio.gather(return_exceptions=True)`). Non-Error rejection reasons are kept as they are.
+   * @default false
+   */
+  returnExceptions?: boolean;
+  /**
+   * Stops waiting: `gather` rejects with `signal.reason`. The signal is also passed to
+   * function inputs, so they can stop their own work.
+   * @default undefined
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs every input concurrently and resolves with their results in input order
+ * (`asyncio.gather`). Inputs are promises, plain values, or functions returning
+ * either (called at once, with the signal). Without `returnExceptions` the first
+ * rejection wins and the others keep running, as in Python.
+ *
+ * @example
+ * ```ts
+ * const [user, posts] = await gather([fetchUser(id), () => fetchPosts(id)]);
+ * const results = await gather(urls.map((u) => () => fetch(u)), { returnExceptions: true });
+ * ```
+ */
+export function gather<const T extends readonly unknown[]>(
+  inputs: T,
+  options: GatherOptions & { returnExceptions: true },
+): Promise<GatherSettled<T>>;
+export function gather<const T extends readonly unknown[]>(
+  inputs: T,
+  options?: GatherOptions & { returnExceptions?: false },
+): Promise<GatherResults<T>>;
+export function gather<T>(
+  inputs: Iterable<Awaitable<T>>,
+  options?: GatherOptions,
+): Promise<Array<T | Error>>;
+export function gather(inputs: Iterable<unknown>, options?: GatherOptions): Promise<unknown[]> {
+  let opts: GatherOptions;
+  let signal: AbortSignal | undefined;
+  let list: unknown[];
+  try {
+    opts = validateOptions<GatherOptions>('options', options);
+    signal = validateSignal('signal', opts.signal);
+    if (
+      inputs === null ||
+      typeof inputs !== 'object' ||
+      typeof (inputs as Iterable<unknown>)[Symbol.iterator] !== 'function'
+    ) {
+      throw new TypeError(
+        `Expected \`inputs\` to be an iterable of promises or functions, got ${String(inputs)}`,
+      );
+    }
+    list = Array.isArray(inputs) ? inputs : Array.from(inputs);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const returnExceptions = opts.returnExceptions === true;
+  const n = list.length;
+  const results = new Array<unknown>(n);
+  if (n === 0) return Promise.resolve(results);
+
+  return new Promise<unknown[]>((resolve, reject) => {
+    let remaining = n;
+    let done = false;
+    const removeAbort = onAbort(signal, () => {
+      done = true;
+      reject((signal as AbortSignal).reason);
+    });
+    const settle = (index: number, value: unknown): void => {
+      results[index] = value;
+      if (--remaining === 0 && !done) {
+        done = true;
+        removeAbort();
+        resolve(results);
+      }
+    };
+    const fail = (index: number, error: unknown): void => {
+      if (returnExceptions) {
+        settle(index, error);
+        return;
+      }
+      if (done) return;
+      done = true;
+      removeAbort();
+      reject(error);
+    };
+    for (let i = 0; i < n; i++) {
+      let item = list[i];
+      if (typeof item === 'function') {
+        try {
+          item = item(signal);
+        } catch (error) {
+          fail(i, error);
+          continue;
+        }
+      }
+      if (isThenable(item)) {
+        item.then(
+          (value) => settle(i, value),
+          (error) => fail(i, error),
+        );
+      } else {
+        settle(i, item);
+      }
+    }
+  });
+}

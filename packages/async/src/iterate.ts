@@ -1,0 +1,35 @@
+import { optionMessage } from './validate.js';
+
+/** A sync or async iterator plus which kind it is, so sync input is read without awaiting. */
+export interface InputIterator<T> {
+  iterator: Iterator<T | PromiseLike<T>> | AsyncIterator<T>;
+  sync: boolean;
+}
+
+/** Opens `input` (an iterable or async iterable); throws a TypeError naming `name` otherwise. */
+export function openInput<T>(
+  name: string,
+  input: Iterable<T | PromiseLike<T>> | AsyncIterable<T>,
+): InputIterator<T> {
+  if (input != null) {
+    const asyncOpen = (input as AsyncIterable<T>)[Symbol.asyncIterator];
+    if (typeof asyncOpen === 'function') {
+      return { iterator: asyncOpen.call(input), sync: false };
+    }
+    const syncOpen = (input as Iterable<T>)[Symbol.iterator];
+    if (typeof syncOpen === 'function') return { iterator: syncOpen.call(input), sync: true };
+  }
+  throw new TypeError(optionMessage(name, 'an iterable or async iterable', input));
+}
+
+/** Closes an iterator that was not read to the end; errors from `return()` are ignored. */
+export function closeInput(iterator: Iterator<unknown> | AsyncIterator<unknown>): void {
+  try {
+    const result = iterator.return?.();
+    if (result !== undefined && typeof (result as Promise<unknown>).then === 'function') {
+      (result as Promise<unknown>).then(undefined, () => {});
+    }
+  } catch {
+    // a broken return() must not hide the real outcome
+  }
+}

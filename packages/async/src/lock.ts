@@ -1,0 +1,118 @@
+import { Deque } from './deque.js';
+import { ParError, TimeoutError } from './errors.js';
+import { Release, type ReleaseHandle } from './release-handle.js';
+import { validateOptions, validateSignal, validateTimeout } from './validate.js';
+import { Waiter, type WaitOptions } from './waiter.js';
+
+/** Options of `acquire()` on locks and semaphores. */
+export type AcquireOptions = WaitOptions;
+
+/** Parses `{ signal, timeout }`; shared by every primitive. */
+export function parseWaitOptions(options: unknown): {
+  signal: AbortSignal | undefined;
+  timeout: number | undefined;
+} {
+  const opts = validateOptions<WaitOptions>('options', options);
+  return {
+    signal: validateSignal('signal', opts.signal),
+    timeout: validateTimeout('timeout', opts.timeout),
+  };
+}
+
+/** What a timed-out acquire does: leave the queue and reject with a TimeoutError. */
+export function rejectTimeout(waiter: Waiter<ReleaseHandle>): void {
+  waiter.reject(new TimeoutError('Timed out waiting to acquire'));
+}
+
+/**
+ * A mutual-exclusion lock (`asyncio.Lock`): non-reentrant, FIFO — waiters get the
+ * lock in the order they asked, and a newcomer never jumps ahead of them.
+ *
+ * @example
+ * ```ts
+ * const lock = new Lock();
+ * {
+ *   using _ = await lock.acquire({ timeout: 1000 });
+ *   await writeFile(path, data);
+ * }
+ * ```
+ */
+export class Lock {
+  #locked = false;
+  #waiters = new Deque<Waiter<ReleaseHandle>>();
+
+  /** `true` while someone holds the lock (`Lock.locked()`). */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  /** How many acquires are waiting. */
+  get waiting(): number {
+    return this.#waiters.length;
+  }
+
+  /**
+   * Waits for the lock and resolves to a handle that releases it (usable with `using`).
+   * Aborting or timing out (rejects `TimeoutError`) removes the waiter from the queue.
+   *
+   * @example
+   * ```ts
+   * const held = await lock.acquire({ signal });
+   * try { await work(); } finally { held.release(); }
+   * ```
+   */
+  acquire(options?: AcquireOptions): Promise<ReleaseHandle> {
+    let parsed: ReturnType<typeof parseWaitOptions>;
+    try {
+      parsed = parseWaitOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (parsed.signal?.aborted) return Promise.reject(parsed.signal.reason);
+    if (!this.#locked) {
+      this.#locked = true;
+      return Promise.resolve(new Release(this));
+    }
+    if (parsed.timeout === 0) {
+      return Promise.reject(new TimeoutError('Timed out waiting to acquire'));
+    }
+    return new Waiter(this.#waiters, parsed.signal, parsed.timeout, rejectTimeout).promise;
+  }
+
+  /** Takes the lock if it is free, without waiting; `undefined` when it is held. */
+  tryAcquire(): ReleaseHandle | undefined {
+    if (this.#locked) return undefined;
+    this.#locked = true;
+    return new Release(this);
+  }
+
+  /**
+   * Releases the lock, handing it straight to the first waiter. Throws when the lock is not held.
+   */
+  release(): void {
+    if (!this.#locked) throw new ParError('Lock is not acquired', 'PAR_NOT_ACQUIRED');
+    const next = this.#waiters.shift();
+    if (next === undefined) this.#locked = false;
+    else next.resolve(new Release(this));
+  }
+
+  /**
+   * Runs `fn` while holding the lock and releases it afterwards.
+   *
+   * @example
+   * ```ts
+   * const value = await lock.runExclusive(() => readModifyWrite());
+   * ```
+   */
+  async runExclusive<T>(
+    fn: () => T | PromiseLike<T>,
+    options?: AcquireOptions,
+  ): Promise<Awaited<T>> {
+    const held = await this.acquire(options);
+    try {
+      return await fn();
+    } finally {
+      held.release();
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { noop, onAbort } from './abort.js';
+import { CancelledError, ParError } from './errors.js';
+import { validateFunction, validateOptions, validateSignal } from './validate.js';
+
+/** Options of {@link TaskGroup} and {@link taskGroup}. */
+export interface TaskGroupOptions {
+  /**
+   * A parent signal: when it aborts, the group aborts too and `wait()` rejects
+   * with `signal.reason` (after every task has finished).
+   * @default undefined
+   */
+  signal?: AbortSignal;
+}
+
+// Lets taskGroup() record the body's failure without a public method for it.
+const recordFailure = Symbol('recordFailure');
+
+/**
+ * Structured concurrency (`asyncio.TaskGroup`): tasks spawned into the group run
+ * concurrently; the first failure aborts the group's `signal` so the others can
+ * stop; `wait()` (or `await using`) waits for every task and then throws an
+ * `AggregateError` of all failures. A task that rejects with the group's own abort
+ * reason (it gave up because of that abort) is not counted as a failure.
+ *
+ * @example
+ * ```ts
+ * await using tg = new TaskGroup();
+ * const user = tg.spawn((signal) => fetchUser(id, { signal }));
+ * tg.spawn((signal) => warmCache({ signal }));
+ * // leaving the block waits for both; a failure aborts the other and throws
+ * ```
+ */
+export class TaskGroup implements AsyncDisposable {
+  #controller = new AbortController();
+  #running = 0;
+  #errors: unknown[] = [];
+  #waiting: Promise<void> | undefined;
+  #idle: (() => void) | undefined;
+  #finished = false;
+  #removeParent: () => void;
+  #parent: AbortSignal | undefined;
+
+  constructor(options?: TaskGroupOptions) {
+    const opts = validateOptions<TaskGroupOptions>('options', options);
+    const parent = validateSignal('signal', opts.signal);
+    this.#parent = parent;
+    if (parent?.aborted) this.#controller.abort(parent.reason);
+    this.#removeParent = onAbort(parent, () => this.#controller.abort(parent?.reason));
+  }
+
+  /** Aborted at the first failure (or when the parent signal aborts); hand it to every task. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** How many spawned tasks have not settled yet. */
+  get size(): number {
+    return this.#running;
+  }
+
+  /**
+   * Starts `fn(signal)` in the group and returns its result promise. That promise
+   * never causes an unhandled rejection: a failure is reported by `wait()`.
+   * Throws once the group has finished; after the group aborted, `fn` is not
+   * started and the promise rejects with the abort reason.
+   *
+   * @example
+   * ```ts
+   * const answer = tg.spawn(async (signal) => compute({ signal }));
+   * ```
+   */
+  spawn<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Promise<Awaited<T>> {
+    validateFunction('fn', fn);
+    if (fn === undefined) throw new TypeError('Expected `fn` to be a function, got `undefined`');
+    if (this.#finished) {
+      throw new ParError(
+        'TaskGroup has finished; spawn() is no longer allowed',
+        'PAR_TASK_GROUP_FINISHED',
+      );
+    }
+    const signal = this.#controller.signal;
+    if (signal.aborted) {
+      const rejected = Promise.reject(signal.reason) as Promise<Awaited<T>>;
+      rejected.catch(noop);
+      return rejected;
+    }
+    this.#running++;
+    let promise: Promise<Awaited<T>>;
+    try {
+      promise = Promise.resolve(fn(signal)) as Promise<Awaited<T>>;
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    promise.then(
+      () => this.#taskDone(),
+      (error: unknown) => {
+        this[recordFailure](error);
+        this.#taskDone();
+      },
+    );
+    return promise;
+  }
+
+  /**
+   * Waits for every task (including ones spawned while waiting), then throws an
+   * `AggregateError` of the failures, or the parent signal's reason if it aborted
+   * the group. Calling it again returns the same promise.
+   */
+  wait(): Promise<void> {
+    if (this.#waiting === undefined) {
+      this.#waiting = new Promise<void>((resolve) => {
+        if (this.#running === 0) resolve();
+        else this.#idle = resolve;
+      }).then(() => this.#finish());
+    }
+    return this.#waiting;
+  }
+
+  /** `await using tg = new TaskGroup()` waits for the group when the block ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.wait();
+  }
+
+  /** @internal */
+  [recordFailure](error: unknown): void {
+    const signal = this.#controller.signal;
+    // a task that gave up because of our own abort is cancelled, not failed
+    if (signal.aborted && error === signal.reason) return;
+    this.#errors.push(error);
+    if (!signal.aborted) {
+      this.#controller.abort(
+        new CancelledError('TaskGroup aborted because a task failed', { cause: error }),
+      );
+    }
+  }
+
+  #taskDone(): void {
+    if (--this.#running === 0 && this.#idle !== undefined) {
+      const idle = this.#idle;
+      this.#idle = undefined;
+      idle();
+    }
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    this.#removeParent();
+    if (this.#errors.length > 0) {
+      throw new AggregateError(
+        this.#errors,
+        `${this.#errors.length} task${this.#errors.length === 1 ? '' : 's'} of the TaskGroup failed`,
+      );
+    }
+    if (this.#parent?.aborted) throw this.#parent.reason;
+  }
+}
+
+/**
+ * Runs `body(tg)` with a fresh {@link TaskGroup}, then waits for every task it
+ * spawned. A failure of the body counts like a task failure. Resolves to the body's
+ * return value.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = await taskGroup(async (tg) => {
+ *   const a = tg.spawn((signal) => fetchJson('/a', { signal }));
+ *   const b = tg.spawn((signal) => fetchJson('/b', { signal }));
+ *   return [await a, await b];
+ * });
+ * ```
+ */
+export async function taskGroup<R>(
+  body: (tg: TaskGroup) => R | PromiseLike<R>,
+  options?: TaskGroupOptions,
+): Promise<Awaited<R>> {
+  validateFunction('body', body);
+  if (body === undefined) throw new TypeError('Expected `body` to be a function, got `undefined`');
+  const tg = new TaskGroup(options);
+  let result: Awaited<R> | undefined;
+  try {
+    result = await body(tg);
+  } catch (error) {
+    tg[recordFailure](error);
+  }
+  await tg.wait();
+  return result as Awaited<R>;
+}

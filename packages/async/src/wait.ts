@@ -1,0 +1,116 @@
+import { isThenable, onAbort } from './abort.js';
+import { validateOneOf, validateOptions, validateSignal, validateTimeout } from './validate.js';
+
+/** When {@link wait} returns. */
+export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
+
+/** Options of {@link wait}. */
+export interface WaitForOptions {
+  /**
+   * `'FIRST_COMPLETED'`: as soon as one promise settles; `'FIRST_EXCEPTION'`: as soon as one
+   * rejects (or all settle); `'ALL_COMPLETED'`: when all settle.
+   * @default 'ALL_COMPLETED'
+   */
+  returnWhen?: ReturnWhen;
+  /**
+   * Milliseconds to wait at most. On timeout `wait` still resolves (never rejects),
+   * with the unsettled promises in `pending`, as `asyncio.wait` does.
+   * @default undefined (no limit)
+   */
+  timeout?: number;
+  /**
+   * Stops waiting: rejects with `signal.reason`.
+   * @default undefined
+   */
+  signal?: AbortSignal;
+}
+
+/** The result of {@link wait}: the original promises, split by whether they settled. */
+export interface WaitResult<T> {
+  done: Set<Promise<T>>;
+  pending: Set<Promise<T>>;
+}
+
+/**
+ * Waits for some or all `promises` (`asyncio.wait`) and returns them split into
+ * `done` and `pending` Sets of the very same promise objects. It neither cancels
+ * anything nor rejects on timeout; read results with `await` on the promises in `done`.
+ *
+ * @example
+ * ```ts
+ * const { done, pending } = await wait([a, b, c], { returnWhen: 'FIRST_COMPLETED', timeout: 1000 });
+ * for (const p of done) console.log(await p);
+ * ```
+ */
+export function wait<T>(
+  promises: Iterable<Promise<T>>,
+  options?: WaitForOptions,
+): Promise<WaitResult<T>> {
+  let list: Promise<T>[];
+  let returnWhen: ReturnWhen;
+  let timeout: number | undefined;
+  let signal: AbortSignal | undefined;
+  try {
+    const opts = validateOptions<WaitForOptions>('options', options);
+    returnWhen = validateOneOf('returnWhen', opts.returnWhen ?? 'ALL_COMPLETED', [
+      'FIRST_COMPLETED',
+      'FIRST_EXCEPTION',
+      'ALL_COMPLETED',
+    ]);
+    timeout = validateTimeout('timeout', opts.timeout);
+    signal = validateSignal('signal', opts.signal);
+    if (promises == null || typeof (promises as Iterable<T>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(
+        `Expected \`promises\` to be an iterable of promises, got ${String(promises)}`,
+      );
+    }
+    list = [...new Set(promises)];
+    for (const p of list) {
+      if (!isThenable(p)) {
+        throw new TypeError(
+          `Expected every item of \`promises\` to be a promise, got ${String(p)}`,
+        );
+      }
+    }
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (signal?.aborted) return Promise.reject(signal.reason);
+
+  return new Promise<WaitResult<T>>((resolve, reject) => {
+    const done = new Set<Promise<T>>();
+    let finished = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      if (timer !== undefined) clearTimeout(timer);
+      removeAbort();
+      const pending = new Set<Promise<T>>();
+      for (const p of list) if (!done.has(p)) pending.add(p);
+      resolve({ done: new Set(done), pending });
+    };
+    const removeAbort = onAbort(signal, () => {
+      if (finished) return;
+      finished = true;
+      if (timer !== undefined) clearTimeout(timer);
+      reject((signal as AbortSignal).reason);
+    });
+    if (list.length === 0) return finish();
+    if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
+      timer = setTimeout(finish, timeout);
+    }
+    for (const p of list) {
+      p.then(
+        () => {
+          done.add(p);
+          if (returnWhen === 'FIRST_COMPLETED' || done.size === list.length) finish();
+        },
+        () => {
+          done.add(p);
+          if (returnWhen !== 'ALL_COMPLETED' || done.size === list.length) finish();
+        },
+      );
+    }
+  });
+}
