@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { asCompleted, TimeoutError } from '../src/index.js';
+import { deferred } from '../src/internal.js';
+
+describe('asCompleted', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  test('yields results in completion order', async () => {
+    const a = deferred<string>();
+    const b = deferred<string>();
+    const c = deferred<string>();
+    const seen: string[] = [];
+    const loop = (async () => {
+      for await (const value of asCompleted([a.promise, b.promise, c.promise])) seen.push(value);
+    })();
+    b.resolve('b');
+    await Promise.resolve();
+    c.resolve('c');
+    await Promise.resolve();
+    a.resolve('a');
+    await loop;
+    expect(seen).toEqual(['b', 'c', 'a']);
+  });
+
+  test('a rejection is thrown from the loop when its turn comes', async () => {
+    const boom = new Error('boom');
+    const a = deferred<number>();
+    const seen: number[] = [];
+    const loop = (async () => {
+      for await (const value of asCompleted([Promise.resolve(1), a.promise])) seen.push(value);
+    })();
+    a.reject(boom);
+    await expect(loop).rejects.toBe(boom);
+    expect(seen).toEqual([1]);
+  });
+
+  test('rejects with TimeoutError when its timeout passes', async () => {
+    vi.useFakeTimers();
+    const slow = deferred<number>();
+    const seen: number[] = [];
+    const loop = (async () => {
+      for await (const value of asCompleted([Promise.resolve(1), slow.promise], { timeout: 100 })) {
+        seen.push(value);
+      }
+    })();
+    const outcome = loop.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await outcome).toBeInstanceOf(TimeoutError);
+    expect(seen).toEqual([1]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  test('abort rejects the loop with signal.reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const loop = (async () => {
+      for await (const _ of asCompleted([new Promise(() => {})], { signal: controller.signal })) {
+        // never reached
+      }
+    })();
+    await Promise.resolve();
+    controller.abort(reason);
+    await expect(loop).rejects.toBe(reason);
+  });
+});
