@@ -1,3 +1,4 @@
+export { type AsyncValue, QueueHandle, type QueueHandleWaitOptions } from './queue-handle.js';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from './shared/barrier.js';
 export { Condition, type ConditionWaitOptions } from './shared/condition.js';
 export { Event } from './shared/event.js';

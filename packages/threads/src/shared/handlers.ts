@@ -2,6 +2,7 @@
 // arguments or returned as results, arrive in the other thread as working
 // objects on the same shared memory.
 import { registerTransferHandler, type TransferHandler } from '@par/core';
+import { registerQueueHandler } from '../queue-handle-handler.js';
 import {
   fromSharedState,
   isSharedPrimitive,
@@ -30,7 +31,8 @@ const sharedHandler: TransferHandler<SharedPrimitive, SharedState> = {
 let registered = false;
 
 /**
- * Registers the transfer handler of the shared primitives (idempotent). Called by
+ * Registers the transfer handlers of the shared primitives and of @par/queue
+ * queues (idempotent). Called by
  * the primitives' constructors, ThreadPool and the worker entry; user code never
  * needs it.
  * @internal
@@ -39,4 +41,5 @@ export function registerSharedHandlers(): void {
   if (registered) return;
   registered = true;
   registerTransferHandler(sharedHandler);
+  registerQueueHandler();
 }

@@ -1,0 +1,233 @@
+import { ParError } from '@par/async';
+import { deferred, validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import type { ChannelPort } from '@par/core';
+import { decodeError, Op, type Reply, Status, type WireError } from './queue-handle-wire.js';
+
+/** Options of a handle's `put` / `get`, as for a `Queue`. */
+export interface QueueHandleWaitOptions {
+  /**
+   * Milliseconds to wait at most; then `put` rejects with `QueueFull`, `get`
+   * with `QueueEmpty` (the owner measures it).
+   * @default undefined (no timeout)
+   */
+  timeout?: number;
+  /**
+   * Abandons the call: it rejects with `signal.reason`, unless the owner had
+   * already completed it (then it resolves, so an item is never lost).
+   * @default undefined
+   */
+  signal?: AbortSignal;
+}
+
+/** A value read from the owner: `await handle.size` and `await handle.size()` both work. */
+export type AsyncValue<T> = Promise<T> & (() => Promise<T>);
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * What a `Queue` (from @par/queue) passed to a task becomes inside the worker:
+ * the same API, every member async, each call forwarded to the queue in the
+ * thread that owns it. The owner stays authoritative: `maxsize`, ordering,
+ * `taskDone()` / `join()` and `shutdown()` hold across threads. Calls reach the
+ * owner in the order they were made, and a call made before the task returns is
+ * never lost, awaited or not.
+ *
+ * @example
+ * ```ts
+ * // tasks.js — runs in a worker thread; `jobs` was passed as pool.run(tasks.worker, jobs, results)
+ * export async function worker(jobs, results) {
+ *   for await (const job of jobs) await results.put(job * 2); // taskDone() after each
+ * }
+ * ```
+ */
+export class QueueHandle<T = unknown> implements AsyncIterable<T> {
+  /** The owner's `maxsize` (0 or Infinity: unbounded). */
+  readonly maxsize: number;
+  readonly #port: ChannelPort;
+  readonly #pending = new Map<number, Pending>();
+  #next = 1;
+  #closed = false;
+
+  /** @internal Built by the transfer handler. */
+  constructor(port: ChannelPort, maxsize: number) {
+    this.#port = port;
+    this.maxsize = maxsize;
+    port.onMessage((message) => this.#receive(message as Reply));
+    port.onClose(() => this.#disconnect());
+  }
+
+  /** Adds an item, waiting while the owner's queue is full. */
+  put(item: T, options?: QueueHandleWaitOptions): Promise<void> {
+    return this.#wait(Op.Put, options, item) as Promise<void>;
+  }
+
+  /** Takes the next item, waiting while the owner's queue is empty. */
+  get(options?: QueueHandleWaitOptions): Promise<T> {
+    return this.#wait(Op.Get, options) as Promise<T>;
+  }
+
+  /** Adds an item or rejects with `QueueFull` (async: the owner decides). */
+  putNowait(item: T): Promise<void> {
+    return this.#call(Op.PutNowait, [item]) as Promise<void>;
+  }
+
+  /** Takes an item or rejects with `QueueEmpty`. */
+  getNowait(): Promise<T> {
+    return this.#call(Op.GetNowait, []) as Promise<T>;
+  }
+
+  /** Marks one item taken from the queue as processed. */
+  taskDone(): Promise<void> {
+    return this.#call(Op.TaskDone, []) as Promise<void>;
+  }
+
+  /** Resolves when every item put into the owner's queue has been marked done. */
+  join(): Promise<void> {
+    return this.#call(Op.Join, []) as Promise<void>;
+  }
+
+  /** Shuts the owner's queue down (see `Queue#shutdown`). */
+  shutdown(options?: { immediate?: boolean }): Promise<void> {
+    const immediate = validateOptions<{ immediate?: boolean }>('options', options).immediate;
+    return this.#call(Op.Shutdown, [immediate === true]) as Promise<void>;
+  }
+
+  /** The number of items in the owner's queue: `await handle.size`. */
+  get size(): AsyncValue<number> {
+    return this.#value(Op.Size) as AsyncValue<number>;
+  }
+
+  /** Whether the owner's queue is shut down: `await handle.isShutDown`. */
+  get isShutDown(): AsyncValue<boolean> {
+    return this.#value(Op.IsShutDown) as AsyncValue<boolean>;
+  }
+
+  /** Whether the owner's queue is empty. */
+  empty(): Promise<boolean> {
+    return this.#call(Op.Empty, []) as Promise<boolean>;
+  }
+
+  /** Whether the owner's queue is full. */
+  full(): Promise<boolean> {
+    return this.#call(Op.Full, []) as Promise<boolean>;
+  }
+
+  /**
+   * Yields items until the owner's queue is shut down and drained; each item is
+   * marked done when the loop asks for the next one (or leaves), like a Queue's.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    let held = 0;
+    let finished = false;
+    const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+    const release = (): void => {
+      for (; held > 0; held--) void this.taskDone().catch(() => {});
+    };
+    const iterator: AsyncIterableIterator<T> = {
+      next: async () => {
+        release();
+        if (finished) return done;
+        try {
+          const value = await this.get();
+          if (finished) void this.taskDone().catch(() => {});
+          else held++;
+          return { done: false, value };
+        } catch (error) {
+          if ((error as { code?: unknown })?.code !== 'PAR_QUEUE_SHUT_DOWN') throw error;
+          finished = true;
+          return done;
+        }
+      },
+      return: async () => {
+        finished = true;
+        release();
+        return done;
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  #value(op: number): AsyncValue<unknown> {
+    let promise: Promise<unknown> | undefined;
+    const read = (): Promise<unknown> => this.#call(op, []);
+    const once = (): Promise<unknown> => {
+      promise ??= read();
+      return promise;
+    };
+    return Object.assign(read, {
+      // biome-ignore lint/suspicious/noThenProperty: this value is meant to be awaited
+      then: (onOk?: (v: unknown) => unknown, onErr?: (e: unknown) => unknown) =>
+        once().then(onOk, onErr),
+      catch: (onErr?: (e: unknown) => unknown) => once().catch(onErr),
+      finally: (onFinally?: () => void) => once().finally(onFinally),
+      [Symbol.toStringTag]: 'Promise',
+    }) as unknown as AsyncValue<unknown>;
+  }
+
+  #call(op: number, args: unknown[], signal?: AbortSignal): Promise<unknown> {
+    if (this.#closed) return Promise.reject(disconnected());
+    const id = this.#next++;
+    const { promise, resolve, reject } = deferred<unknown>();
+    this.#pending.set(id, { resolve, reject, signal });
+    try {
+      this.#port.post([id, op, ...args]);
+    } catch (error) {
+      this.#pending.delete(id);
+      reject(error);
+    }
+    return promise;
+  }
+
+  #wait(op: number, options: QueueHandleWaitOptions | undefined, ...item: unknown[]) {
+    let timeout: number | undefined;
+    let signal: AbortSignal | undefined;
+    try {
+      const o = validateOptions<QueueHandleWaitOptions>('options', options);
+      timeout = validateTimeout('timeout', o.timeout);
+      signal = validateSignal('signal', o.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const id = this.#next;
+    const call = this.#call(op, [...item, timeout, signal !== undefined], signal);
+    if (signal) {
+      const onAbort = (): void => {
+        if (this.#pending.has(id) && !this.#closed) this.#port.post([id, Op.Cancel]);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      void call.then(
+        () => signal.removeEventListener('abort', onAbort),
+        () => signal.removeEventListener('abort', onAbort),
+      );
+    }
+    return call;
+  }
+
+  #receive([id, status, value]: Reply): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    if (status === Status.Ok) pending.resolve(value);
+    else if (status === Status.Cancelled) pending.reject(pending.signal?.reason);
+    else pending.reject(decodeError(value as WireError));
+  }
+
+  #disconnect(): void {
+    this.#closed = true;
+    for (const pending of this.#pending.values()) pending.reject(disconnected());
+    this.#pending.clear();
+  }
+}
+
+function disconnected(): ParError {
+  return new ParError(
+    "The queue's owner is no longer reachable (its channel closed)",
+    'PAR_CHANNEL_CLOSED',
+  );
+}
