@@ -45,11 +45,11 @@ export interface GatherOptions {
  * const results = await gather(urls.map((u) => () => fetch(u)), { returnExceptions: true });
  * ```
  */
-export function gather<const T extends readonly unknown[]>(
+export function gather<T extends readonly unknown[] | []>(
   inputs: T,
   options: GatherOptions & { returnExceptions: true },
 ): Promise<GatherSettled<T>>;
-export function gather<const T extends readonly unknown[]>(
+export function gather<T extends readonly unknown[] | []>(
   inputs: T,
   options?: GatherOptions & { returnExceptions?: false },
 ): Promise<GatherResults<T>>;
