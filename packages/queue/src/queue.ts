@@ -9,7 +9,16 @@ import {
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { QueueIterator } from './queue-iterator.js';
 import { createStore, FifoStore, type Store } from './store.js';
-import { park, parseWaitOptions, type Waiter, type WaitOptions } from './waiter.js';
+import {
+  fail,
+  type Parked,
+  park,
+  parseWaitOptions,
+  type Resolver,
+  type Waiter,
+  type WaitOptions,
+  wake,
+} from './waiter.js';
 
 /** Options of {@link Queue}, {@link LifoQueue} and {@link PriorityQueue}. */
 export interface QueueOptions {
@@ -82,7 +91,7 @@ export class Queue<T = unknown> {
   // others only wake it and let it take the best item when it runs
   readonly #handOff: boolean;
   // getters of a FIFO queue are resolved with their item, the others with `undefined`
-  readonly #getters = new Deque<Waiter<undefined, T | undefined>>();
+  readonly #getters = new Deque<Parked<undefined, T | undefined>>();
   readonly #putters = new Deque<Waiter<T, void>>();
   // items in the store promised to getters that were woken but have not run yet
   #reserved = 0;
@@ -92,6 +101,10 @@ export class Queue<T = unknown> {
   // A woken getter of a LIFO or priority queue takes its item when it runs
   // (one microtask later), so it gets the best item at that moment.
   readonly #takeReservedItem = (): T => this.#takeReserved();
+  // the executor of a plain `get` (no signal, no timeout): parks the bare resolver
+  readonly #parkGetter = (resolve: Resolver<T | undefined>): void => {
+    this.#getters.push(resolve);
+  };
 
   /**
    * @param options - {@link QueueOptions}; copied, never mutated.
@@ -268,7 +281,10 @@ export class Queue<T = unknown> {
     }
     if (this.#shutDown) return Promise.reject(new QueueShutDown());
     if (timeout === 0) return Promise.reject(emptyAfter(0));
-    const waiting = park(this.#getters, undefined, signal, timeout, emptyAfter);
+    const waiting =
+      signal === undefined && (timeout === undefined || timeout === Number.POSITIVE_INFINITY)
+        ? new Promise<T | undefined>(this.#parkGetter)
+        : park(this.#getters, undefined, signal, timeout, emptyAfter);
     return this.#handOff ? (waiting as Promise<T>) : waiting.then(this.#takeReservedItem);
   }
 
@@ -353,13 +369,12 @@ export class Queue<T = unknown> {
       }
     }
     // Getters only wait on an empty queue, so all of them will find nothing.
-    for (let waiter = this.#getters.shift(); waiter; waiter = this.#getters.shift()) {
-      waiter.disarm();
-      waiter.reject(new QueueShutDown());
+    for (let getter = this.#getters.shift(); getter; getter = this.#getters.shift()) {
+      fail(getter, new QueueShutDown());
     }
-    for (let waiter = this.#putters.shift(); waiter; waiter = this.#putters.shift()) {
-      waiter.disarm();
-      waiter.reject(new QueueShutDown());
+    for (let putter = this.#putters.shift(); putter; putter = this.#putters.shift()) {
+      putter.disarm();
+      putter.reject(new QueueShutDown());
     }
   }
 
@@ -388,8 +403,7 @@ export class Queue<T = unknown> {
     }
     if (this.#handOff) {
       this.#unfinished++;
-      getter.disarm();
-      getter.resolve(item);
+      wake(getter, item);
       return;
     }
     try {
@@ -400,8 +414,7 @@ export class Queue<T = unknown> {
     }
     this.#unfinished++;
     this.#reserved++;
-    getter.disarm();
-    getter.resolve(undefined);
+    wake(getter, undefined);
   }
 
   // Takes the next free item, then lets the longest-waiting putters in.

@@ -1,6 +1,13 @@
 import { Deque } from '@par/async/internal';
 import { QueueEmpty } from './errors.js';
-import { park, parseWaitOptions, type Waiter, type WaitOptions } from './waiter.js';
+import {
+  type Parked,
+  park,
+  parseWaitOptions,
+  type Resolver,
+  type WaitOptions,
+  wake,
+} from './waiter.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -22,7 +29,11 @@ const emptyAfter = (ms: number): Error =>
  */
 export class SimpleQueue<T = unknown> {
   readonly #items = new Deque<T>();
-  readonly #getters = new Deque<Waiter<undefined, T>>();
+  readonly #getters = new Deque<Parked<undefined, T>>();
+  // the executor of a plain `get` (no signal, no timeout): parks the bare resolver
+  readonly #parkGetter = (resolve: Resolver<T>): void => {
+    this.#getters.push(resolve);
+  };
 
   /**
    * The number of items queued (Python's `qsize()`).
@@ -72,8 +83,7 @@ export class SimpleQueue<T = unknown> {
       this.#items.push(item);
       return;
     }
-    getter.disarm();
-    getter.resolve(item);
+    wake(getter, item);
   }
 
   /**
@@ -98,6 +108,9 @@ export class SimpleQueue<T = unknown> {
     }
     if (this.#items.length > 0) return Promise.resolve(this.#items.shift() as T);
     if (timeout === 0) return Promise.reject(emptyAfter(0));
+    if (signal === undefined && (timeout === undefined || timeout === Number.POSITIVE_INFINITY)) {
+      return new Promise<T>(this.#parkGetter);
+    }
     return park(this.#getters, undefined, signal, timeout, emptyAfter);
   }
 

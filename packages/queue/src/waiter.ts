@@ -85,7 +85,7 @@ export class Waiter<I, R> {
  * already woken (and may hold an item) is never also rejected.
  */
 export function park<I, R>(
-  list: Deque<Waiter<I, R>>,
+  list: Deque<Parked<I, R>>,
   item: I,
   signal: AbortSignal | undefined,
   timeout: number | undefined,
@@ -114,4 +114,35 @@ export function park<I, R>(
       }, timeout);
     }
   });
+}
+
+/**
+ * A parked call without a signal or timeout is stored as just its promise's
+ * resolve function: the per-item cost of a busy queue is one parked `get`, and
+ * this saves the waiter object and a closure. It is failed by resolving it with
+ * a rejected promise.
+ */
+export type Resolver<R> = (value: R | PromiseLike<R>) => void;
+
+/** A parked call: a full {@link Waiter}, or a bare {@link Resolver} when nothing can cancel it. */
+export type Parked<I, R> = Waiter<I, R> | Resolver<R>;
+
+/** Settles a parked call with a value. */
+export function wake<I, R>(parked: Parked<I, R>, value: R): void {
+  if (typeof parked === 'function') {
+    parked(value);
+  } else {
+    parked.disarm();
+    parked.resolve(value);
+  }
+}
+
+/** Settles a parked call with an error. */
+export function fail<I, R>(parked: Parked<I, R>, error: unknown): void {
+  if (typeof parked === 'function') {
+    parked(Promise.reject(error));
+  } else {
+    parked.disarm();
+    parked.reject(error);
+  }
 }
