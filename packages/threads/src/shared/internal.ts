@@ -18,7 +18,7 @@ export interface ConditionLock {
 
 /** Checks that `buffer` is a SharedArrayBuffer of at least `bytes` bytes. */
 export function checkBuffer(name: string, buffer: unknown, bytes: number): SharedArrayBuffer {
-  if (!(buffer instanceof SharedArrayBuffer)) {
+  if (!(buffer instanceof sharedArrayBuffer())) {
     throw new TypeError(
       `Expected the buffer of a ${name} to be a SharedArrayBuffer, got ${Object.prototype.toString.call(buffer)}`,
     );
@@ -33,5 +33,18 @@ export function checkBuffer(name: string, buffer: unknown, bytes: number): Share
 
 /** Allocates the shared state of a primitive. */
 export function allocate(bytes: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(bytes);
+  return new (sharedArrayBuffer())(bytes);
+}
+
+/**
+ * The SharedArrayBuffer constructor, or a clear error where it does not exist:
+ * browsers only provide it to cross-origin-isolated pages.
+ */
+export function sharedArrayBuffer(): SharedArrayBufferConstructor {
+  if (typeof SharedArrayBuffer !== 'function') {
+    throw new ReferenceError(
+      'SharedArrayBuffer is not available. In a browser the page must be cross-origin isolated: serve it with the headers `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`.',
+    );
+  }
+  return SharedArrayBuffer;
 }

@@ -1,4 +1,5 @@
 import { validateInteger } from '@par/async/internal';
+import { allocate } from './internal.js';
 
 /** Any TypedArray constructor (`Float64Array`, `Int32Array`, `BigInt64Array`, …). */
 export type TypedArrayConstructor =
@@ -49,7 +50,7 @@ export function sharedArray<C extends TypedArrayConstructor>(
       : Array.from(lengthOrValues as Iterable<Element<C>>);
   const length =
     values === undefined ? validateInteger('length', lengthOrValues, { min: 0 }) : values.length;
-  const buffer = new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT);
+  const buffer = allocate(length * Type.BYTES_PER_ELEMENT);
   // biome-ignore lint/suspicious/noExplicitAny: the union of TypedArray constructors has no common signature
   const array = new (Type as any)(buffer) as InstanceType<C>;
   // biome-ignore lint/suspicious/noExplicitAny: same union

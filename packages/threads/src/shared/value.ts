@@ -1,6 +1,6 @@
 import { validateOneOf, validateOptions } from '@par/async/internal';
 import { registerSharedHandlers } from './handlers.js';
-import { checkBuffer, kToState } from './internal.js';
+import { allocate, checkBuffer, kToState } from './internal.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 import type { LockState, SharedState } from './serialize.js';
@@ -124,7 +124,7 @@ export class Value<T extends ValueType = 'f64'> {
       throw new TypeError('Expected `lock` to be a boolean, a Lock or an RLock');
     }
     this.#lock = lock === true ? new RLock() : lock === false ? undefined : lock;
-    this.buffer = new SharedArrayBuffer(8);
+    this.buffer = allocate(8);
     this.#array = view(Type, this.buffer);
     if (initial !== undefined) this.value = initial;
   }

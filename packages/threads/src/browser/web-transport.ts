@@ -1,0 +1,95 @@
+// The pool's Transport over module Web Workers: what ThreadPool uses in a
+// browser. Web Workers have no exit event, so the worker counts as gone when
+// the engine terminates it or when an uncaught error reaches the page.
+import type {
+  Transport,
+  TransportCapabilities,
+  WorkerEvents,
+  WorkerHandle,
+  WorkerSpawnOptions,
+} from '@par/core';
+
+/** What a Web Worker can carry, in this page. */
+export function webCapabilities(): TransportCapabilities {
+  return {
+    kind: 'web',
+    // SharedArrayBuffer only exists in cross-origin-isolated pages (COOP + COEP)
+    sharedMemory:
+      typeof SharedArrayBuffer === 'function' &&
+      (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false,
+    transfer: true,
+    messagePorts: true,
+  };
+}
+
+/**
+ * Starts pool workers as module Web Workers made by `createWorker` (a function
+ * so that bundlers see the literal `new Worker(new URL(...), { type: 'module' })`
+ * and bundle the worker entry).
+ *
+ * @example
+ * ```ts
+ * const transport = new WebWorkerTransport(
+ *   () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+ * );
+ * ```
+ */
+export class WebWorkerTransport implements Transport {
+  readonly capabilities: TransportCapabilities = webCapabilities();
+  readonly #createWorker: () => Worker;
+
+  constructor(createWorker: () => Worker) {
+    this.#createWorker = createWorker;
+  }
+
+  spawn(options: WorkerSpawnOptions, events: WorkerEvents): WorkerHandle {
+    let worker: Worker | undefined;
+    let exited = false;
+    const exit = (code: number | null): void => {
+      if (exited) return;
+      exited = true;
+      worker?.terminate();
+      // after anything already queued for delivery
+      setTimeout(() => events.onExit(code, null), 0);
+    };
+    try {
+      worker = this.#createWorker();
+    } catch (error) {
+      setTimeout(() => {
+        events.onError(error instanceof Error ? error : new Error(String(error)));
+        exit(1);
+      }, 0);
+      return { post() {}, terminate() {}, ref() {}, unref() {} };
+    }
+    const w = worker;
+    w.addEventListener('message', (event: MessageEvent) => {
+      if (!exited) events.onMessage(event.data);
+    });
+    w.addEventListener('error', (event: ErrorEvent) => {
+      event.preventDefault();
+      if (exited) return;
+      const error =
+        event.error instanceof Error
+          ? event.error
+          : new Error(event.message || 'The worker failed to load or threw an uncaught error');
+      events.onError(error);
+      exit(1);
+    });
+    w.addEventListener('messageerror', () => {
+      if (!exited) events.onError(new Error('A message from the worker could not be deserialized'));
+    });
+    // the entry waits for the boot message before it starts the runtime
+    w.postMessage({ parBoot: options.boot });
+    return {
+      post(message, transfer) {
+        if (exited) return;
+        w.postMessage(message, transfer ? [...transfer] : []);
+      },
+      terminate() {
+        exit(null);
+      },
+      ref() {},
+      unref() {},
+    };
+  }
+}

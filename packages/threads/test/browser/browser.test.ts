@@ -1,0 +1,107 @@
+// Runs @par/threads in real headless Chromium (Debian's /usr/bin/chromium driven
+// by playwright-core; no browser is downloaded). Vite builds the pages under
+// page/, and `vite preview` serves them: once with the cross-origin isolation
+// headers that SharedArrayBuffer needs, once without.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolationHeaders } from './vite.config.js';
+
+const configFile = fileURLToPath(new URL('./vite.config.ts', import.meta.url));
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let outDir: string;
+let browser: Browser;
+let isolated: PreviewServer;
+let plain: PreviewServer;
+
+async function serve(headers: Record<string, string>): Promise<PreviewServer> {
+  return preview({
+    configFile,
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1', headers, strictPort: false },
+    logLevel: 'error',
+  });
+}
+
+function urlOf(server: PreviewServer, path: string): string {
+  const base = server.resolvedUrls?.local[0];
+  if (!base) throw new Error('vite preview did not report its URL');
+  return new URL(path, base).href;
+}
+
+/** Opens a page and waits for it to publish `window.parResult` (or `parError`). */
+async function resultOf(page: Page, url: string): Promise<Record<string, unknown>> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  await page.waitForFunction(
+    () => window.parResult !== undefined || window.parError !== undefined,
+    undefined,
+    {
+      timeout: 30_000,
+    },
+  );
+  const error = await page.evaluate(() => window.parError);
+  if (error !== undefined) throw new Error(`the page failed: ${error}\n${errors.join('\n')}`);
+  return (await page.evaluate(() => window.parResult)) as Record<string, unknown>;
+}
+
+beforeAll(async () => {
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `No Chromium at ${executablePath}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
+  }
+  outDir = await mkdtemp(join(tmpdir(), 'par-threads-browser-'));
+  await build({ configFile, build: { outDir }, logLevel: 'error' });
+  isolated = await serve(isolationHeaders);
+  plain = await serve({});
+  browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await isolated?.close();
+  await plain?.close();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+describe('shared memory in Chromium', () => {
+  it('keeps a Lock-protected counter exact across raw module Web Workers', async () => {
+    const page = await browser.newPage();
+    try {
+      const result = await resultOf(page, urlOf(isolated, '/raw.html'));
+      expect(result).toMatchObject({
+        crossOriginIsolated: true,
+        counter: 3 * 3 * 2000,
+        workersBlock: [true, true, true],
+        pageGetsPromises: true,
+        pageAcquired: true,
+        eventTimedOut: true,
+      });
+      const indexes = result.indexes as number[][];
+      for (let round = 0; round < 3; round++) {
+        expect(indexes.map((perWorker) => perWorker[round]).sort()).toEqual([0, 1, 2]);
+      }
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+/** The headers that make a page cross-origin isolated (SharedArrayBuffer). */
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const page = fileURLToPath(new URL('./page/', import.meta.url));
+
+export default defineConfig({
+  root: page,
+  logLevel: 'error',
+  // resolve the package as an application would: its "browser" build
+  resolve: {
+    alias: {
+      '@par/threads': fileURLToPath(new URL('../../dist/browser/index.js', import.meta.url)),
+    },
+  },
+  worker: { format: 'es' },
+  build: {
+    // the test passes a temporary outDir
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: {
+      input: {
+        raw: fileURLToPath(new URL('./page/raw.html', import.meta.url)),
+      },
+    },
+  },
+});
