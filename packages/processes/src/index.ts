@@ -2,7 +2,10 @@ export { TimeoutError } from '@par/async';
 export {
   BrokenPoolError,
   cpuCount,
+  Future,
+  type FutureWaitOptions,
   PoolClosedError,
+  type ShutdownOptions,
   type Task,
   type TaskRef,
   taskRef,
@@ -18,3 +21,5 @@ export {
   type ProcessOptions,
   type StdioOption,
 } from './process.js';
+export { type ApplyAsyncOptions, ProcessPool, type ProcessPoolOptions } from './process-pool.js';
+export { ProcessPoolExecutor } from './process-pool-executor.js';

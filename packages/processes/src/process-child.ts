@@ -1,8 +1,12 @@
 import type { WireTask } from '@par/core';
+import { processCapabilities } from './entry.js';
 import { HandleClient } from './handle-client.js';
 import { reviveHandles } from './handle-wire.js';
+import { IpcChannels } from './ipc-channels.js';
 import { loadTask } from './load-task.js';
 import { installPipeReviver } from './pipe.js';
+import { decodeArg } from './transfer-codec.js';
+import { installProcessTransferHandlers } from './transfer-handlers.js';
 
 interface RunMessage {
   t: 'par:run';
@@ -25,10 +29,21 @@ function finish(code: number): void {
   send({ t: 'par:end', code }, () => process.exit(code));
 }
 
-async function run(client: HandleClient, message: RunMessage): Promise<void> {
+async function run(
+  client: HandleClient,
+  channels: IpcChannels,
+  message: RunMessage,
+): Promise<void> {
   try {
     const fn = await loadTask(message.task);
-    const args = reviveHandles(message.args, client.revive);
+    const context = {
+      capabilities: processCapabilities,
+      channel: (id: number) => channels.port(id),
+    };
+    const args = reviveHandles(
+      message.args.map((arg) => decodeArg(arg, context)),
+      client.revive,
+    );
     await fn(...args);
   } catch (error) {
     const shown = error instanceof Error ? (error.stack ?? String(error)) : String(error);
@@ -42,12 +57,17 @@ async function run(client: HandleClient, message: RunMessage): Promise<void> {
 /** The child side of a `Process`: say ready, run the one task, exit. */
 export function startProcessChild(): void {
   installPipeReviver();
+  installProcessTransferHandlers();
   const client = new HandleClient((message) => send(message));
-  process.on('disconnect', () => client.disconnect());
+  const channels = new IpcChannels((message) => send(message));
+  process.on('disconnect', () => {
+    client.disconnect();
+    channels.closeAll();
+  });
   process.on('message', (message: unknown) => {
-    if (client.handle(message)) return;
+    if (client.handle(message) || channels.handle(message)) return;
     const m = message as RunMessage;
-    if (m?.t === 'par:run') void run(client, m);
+    if (m?.t === 'par:run') void run(client, channels, m);
   });
   send({ t: 'par:ready' });
 }

@@ -1,23 +1,17 @@
-import { type ChildProcess, fork, type Serializable } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   inheritedExecArgv,
   type Transport,
-  type TransportCapabilities,
   type WorkerEvents,
   type WorkerHandle,
   type WorkerSpawnOptions,
 } from '@par/core';
-import { entryPath, type StdioOption } from './process.js';
-
-/** What a child process can carry: copies only (v8 serialization), channels multiplexed over IPC. */
-export const processCapabilities: TransportCapabilities = Object.freeze({
-  kind: 'processes',
-  sharedMemory: false,
-  transfer: false,
-  messagePorts: false,
-});
+import { entryPath, processCapabilities } from './entry.js';
+import { FrameChannel } from './frame-channel.js';
+import type { StdioOption } from './process.js';
 
 /** Options the process transport takes itself (the engine never sees them). */
 export interface ProcessTransportOptions {
@@ -82,6 +76,7 @@ export class ProcessTransport implements Transport {
     let child: ChildProcess;
     let exited = false;
     let exit: [number | null, string | null] | undefined;
+    let drained = false;
     const reportExit = (): void => {
       if (exited || !exit) return;
       exited = true;
@@ -93,7 +88,9 @@ export class ProcessTransport implements Transport {
         env: (options.env as NodeJS.ProcessEnv | undefined) ?? process.env,
         execArgv,
         serialization: 'advanced',
-        stdio: ['ignore', stdio, stdio, 'ipc'],
+        // fd 3: the message socket (see frame-channel.ts); fd 4: Node's IPC channel,
+        // kept so that the child notices a dead parent through 'disconnect'
+        stdio: ['ignore', stdio, stdio, 'pipe', 'ipc'],
       });
     } catch (error) {
       queueMicrotask(() => {
@@ -103,11 +100,12 @@ export class ProcessTransport implements Transport {
       });
       return { post() {}, terminate() {}, ref() {}, unref() {} };
     }
-    if (this.stdout && child.stdout) child.stdout.pipe(this.stdout, { end: false });
-    if (this.stderr && child.stderr) child.stderr.pipe(this.stderr, { end: false });
-    child.on('message', (message) => {
+    const socket = child.stdio[3] as Socket;
+    const channel = new FrameChannel(socket, (message) => {
       if (!exited) events.onMessage(message);
     });
+    if (this.stdout && child.stdout) child.stdout.pipe(this.stdout, { end: false });
+    if (this.stderr && child.stderr) child.stderr.pipe(this.stderr, { end: false });
     child.on('error', (error) => {
       if (exited) return;
       events.onError(error);
@@ -117,36 +115,44 @@ export class ProcessTransport implements Transport {
         reportExit();
       }
     });
-    // 'exit' can come before the last IPC messages were read; onExit must follow
-    // them, so wait for the channel to close as well.
+    // 'exit' can come before the last messages were read; onExit must follow them,
+    // so wait for the socket to close as well.
+    socket.once('close', () => {
+      drained = true;
+      reportExit();
+    });
     child.on('exit', (code, signal) => {
       exit = [code, signal];
-      if (!child.connected) reportExit();
-      else setTimeout(reportExit, 1000).unref(); // a grandchild holding the channel must not stall the pool
+      if (drained) reportExit();
+      // a grandchild holding the socket must not stall the pool
+      else setTimeout(reportExit, 1000);
     });
-    child.on('disconnect', reportExit);
-    // The first message the child reads is its boot record; Node keeps messages
-    // sent before the child listens, in order.
-    child.send({ t: 'par:boot', boot: options.boot });
-    const swallow = (): void => {};
+    // the first frame the child reads is its boot record
+    channel.send({ t: 'par:boot', boot: options.boot });
+    const refAll = (): void => {
+      child.ref();
+      child.channel?.ref();
+      socket.ref();
+      refStream(child.stdout);
+      refStream(child.stderr);
+    };
     return {
       pid: child.pid,
       post(message) {
         // throws synchronously (sending nothing) for a value v8 cannot serialize
-        if (child.connected) child.send(message as Serializable, undefined, {}, swallow);
+        channel.send(message);
       },
       terminate() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        // keep the parent alive until the exit is observed: close() waits for it
+        refAll();
+        child.kill('SIGKILL');
       },
-      ref() {
-        child.ref();
-        child.channel?.ref();
-        refStream(child.stdout);
-        refStream(child.stderr);
-      },
+      ref: refAll,
       unref() {
         child.unref();
         child.channel?.unref();
+        socket.unref();
         unrefStream(child.stdout);
         unrefStream(child.stderr);
       },

@@ -13,10 +13,14 @@ import {
   validateTimeout,
 } from '@par/async/internal';
 import { inheritedExecArgv, type Task, type WireTask } from '@par/core';
+import { entryPath, processCapabilities } from './entry.js';
 import { toExitCode } from './exit-code.js';
 import { HandleLink } from './handle-host.js';
 import { encodeHandles } from './handle-wire.js';
+import { IpcChannels } from './ipc-channels.js';
 import { toWireTask } from './task-spec.js';
+import { encodeArg } from './transfer-codec.js';
+import { installProcessTransferHandlers } from './transfer-handlers.js';
 
 /** Where a child's stdout and stderr go. */
 export type StdioOption = 'inherit' | 'pipe' | 'ignore';
@@ -65,11 +69,6 @@ function stateError(message: string): ParError {
   return new ParError(message, 'PAR_INVALID_STATE');
 }
 
-/** The child entry, next to this file in dist/ (and in the installed package). */
-export function entryPath(): string {
-  return fileURLToPath(new URL('./process-entry.js', import.meta.url));
-}
-
 /**
  * Runs a task in a new child process, like Python's `multiprocessing.Process`.
  * The task is a reference from `tasks(new URL(...))` or a self-contained
@@ -93,7 +92,7 @@ export class Process<A extends unknown[] = unknown[]> {
   #exitCode: number | null = null;
   #alive = false;
   #exited = deferred<void>();
-  #link: HandleLink | undefined;
+  #release: (() => void) | undefined;
 
   constructor(task: Task<A, unknown>, options?: ProcessOptions<A>) {
     const opts = validateOptions<ProcessOptions<A>>('options', options);
@@ -170,13 +169,29 @@ export class Process<A extends unknown[] = unknown[]> {
     const cwd = opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : opts.cwd;
     if (cwd !== undefined) statSync(cwd); // a missing directory fails here, with its path
     let child: ChildProcess | undefined;
+    installProcessTransferHandlers();
     const link = new HandleLink((message) => child?.send(message));
-    const args = encodeHandles(this.#args, link.adopt);
+    const channels = new IpcChannels((message) => child?.send(message));
+    const context = { capabilities: processCapabilities, openChannel: () => channels.open() };
+    const release = (): void => {
+      link.dispose();
+      channels.closeAll();
+    };
+    let args: unknown[];
+    try {
+      args = encodeHandles(
+        this.#args.map((arg) => encodeArg(arg, context)),
+        link.adopt,
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
     args.forEach((arg, i) => {
       try {
         serialize(arg);
       } catch (error) {
-        link.dispose();
+        release();
         throw new TypeError(
           `Argument ${i} of ${this.name} cannot be sent to a child process: ${(error as Error).message}`,
           { cause: error },
@@ -192,11 +207,11 @@ export class Process<A extends unknown[] = unknown[]> {
       stdio: ['ignore', stdio, stdio, 'ipc'],
     });
     this.#child = child;
-    this.#link = link;
+    this.#release = release;
     this.#alive = true;
     const started = child;
     child.on('message', (message: { t?: string }) => {
-      if (link.handle(message)) return;
+      if (link.handle(message) || channels.handle(message)) return;
       if (message?.t === 'par:ready') {
         started.send({ t: 'par:run', task: this.#task, args, name: this.name }, (error) => {
           // the child died before it could read the task; 'exit' reports that
@@ -209,7 +224,7 @@ export class Process<A extends unknown[] = unknown[]> {
       if (started.pid === undefined) {
         // never spawned: there will be no 'exit'
         this.#alive = false;
-        link.dispose();
+        release();
         this.#exited.reject(error);
       }
     });
@@ -224,7 +239,7 @@ export class Process<A extends unknown[] = unknown[]> {
     if (!this.#alive) return;
     this.#exitCode = code;
     this.#alive = false;
-    this.#link?.dispose();
+    this.#release?.();
     this.#exited.resolve();
   }
 

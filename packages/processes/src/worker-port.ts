@@ -1,40 +1,45 @@
+import { Socket } from 'node:net';
 import { Deque } from '@par/async/internal';
 import type { WorkerPort } from '@par/core';
-import { processCapabilities } from './process-transport.js';
+import { processCapabilities } from './entry.js';
+import { FrameChannel } from './frame-channel.js';
 
 /**
- * The child's end of the IPC channel as a WorkerPort for @par/core's runtime.
- * Messages that arrive before the runtime set its handler wait here, in order.
+ * The child's end of the message socket (fd 3) as a WorkerPort for @par/core's
+ * runtime. `onFirst` receives the boot record; later messages go to the runtime's
+ * handler, and those that arrive before it is set wait here, in order.
  */
-export function createProcessPort(): WorkerPort & {
-  deliver(message: unknown): void;
-  flush(): Promise<void>;
-} {
+export function createProcessPort(
+  onFirst: (message: unknown) => void,
+): WorkerPort & { flush(): Promise<void> } {
   let handler: ((message: unknown) => void) | undefined;
+  let first = true;
   const early = new Deque<unknown>();
-  let lastWrite: Promise<void> = Promise.resolve();
+  const socket = new Socket({ fd: 3, readable: true, writable: true });
+  // the parent closed its end: it is gone (or finished with this child)
+  socket.on('end', () => process.exit(process.exitCode ?? 0));
+  const channel = new FrameChannel(socket, (message) => {
+    if (first) {
+      first = false;
+      onFirst(message);
+    } else if (handler) handler(message);
+    else early.push(message);
+  });
   return {
     capabilities: processCapabilities,
     post(message) {
-      if (!process.send || !process.connected) return;
-      lastWrite = new Promise((resolve) => {
-        // the callback also swallows ERR_IPC_CHANNEL_CLOSED when the parent is gone
-        process.send?.(message, undefined, {}, () => resolve());
-      });
+      channel.send(message);
     },
     onMessage(next) {
       handler = next;
       while (early.length > 0) next(early.shift());
     },
-    deliver(message) {
-      if (handler) handler(message);
-      else early.push(message);
-    },
     close() {
+      socket.unref();
       process.channel?.unref();
     },
     flush() {
-      return lastWrite;
+      return channel.flush();
     },
   };
 }

@@ -1,0 +1,109 @@
+import type { Socket } from 'node:net';
+import { deserialize, serialize } from 'node:v8';
+import { Deque } from '@par/async/internal';
+
+// Node 20's IPC channel re-concatenates its whole read buffer for every chunk
+// that arrives (quadratic in the message size), which made a 1 MB `map` chunk
+// cost more than computing it. Pool workers therefore talk over a plain socket
+// pair (an extra stdio pipe) with 4-byte length framing and v8 serialization,
+// joining the pieces of a frame once.
+
+/** Length-prefixed v8-serialized messages over a duplex socket, in order. */
+export class FrameChannel {
+  readonly #socket: Socket;
+  readonly #onMessage: (message: unknown) => void;
+  readonly #chunks = new Deque<Buffer>();
+  #buffered = 0;
+  /** The size of the frame being read (header included), or -1 before its header. */
+  #need = -1;
+  #corked = false;
+  #lastWrite: Promise<void> = Promise.resolve();
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.#socket.uncork();
+  };
+
+  constructor(socket: Socket, onMessage: (message: unknown) => void) {
+    this.#socket = socket;
+    this.#onMessage = onMessage;
+    socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    // a write to a peer that is gone fails; the exit or close is reported elsewhere
+    socket.on('error', () => {});
+  }
+
+  /** Serializes and sends `message`. Throws synchronously, sending nothing, if v8 cannot serialize it. */
+  send(message: unknown): void {
+    const payload = serialize(message);
+    const header = Buffer.allocUnsafe(4);
+    header.writeUInt32BE(payload.length, 0);
+    if (this.#socket.destroyed || !this.#socket.writable) return;
+    // messages posted in one tick leave in one writev
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(this.#uncork);
+    }
+    this.#socket.write(header);
+    this.#lastWrite = new Promise((resolve) => {
+      this.#socket.write(payload, () => resolve());
+    });
+  }
+
+  /** Resolves once everything sent so far was handed to the operating system. */
+  flush(): Promise<void> {
+    if (this.#corked) this.#uncork();
+    return this.#lastWrite;
+  }
+
+  #read(chunk: Buffer): void {
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    for (;;) {
+      if (this.#need < 0) {
+        if (this.#buffered < 4) return;
+        this.#need = 4 + this.#peekLength();
+      }
+      if (this.#buffered < this.#need) return;
+      const frame = this.#take(this.#need);
+      this.#need = -1;
+      this.#onMessage(deserialize(frame.subarray(4)));
+    }
+  }
+
+  #peekLength(): number {
+    const first = this.#chunks.peek() as Buffer;
+    if (first.length >= 4) return first.readUInt32BE(0);
+    const header = Buffer.allocUnsafe(4);
+    let offset = 0;
+    for (let i = 0; offset < 4; i++) {
+      const piece = this.#chunks.at(i) as Buffer;
+      offset += piece.copy(header, offset, 0, Math.min(piece.length, 4 - offset));
+    }
+    return header.readUInt32BE(0);
+  }
+
+  #take(size: number): Buffer {
+    const first = this.#chunks.peek() as Buffer;
+    this.#buffered -= size;
+    if (first.length > size) {
+      this.#chunks.shift();
+      this.#chunks.unshift(first.subarray(size));
+      return first.subarray(0, size);
+    }
+    if (first.length === size) {
+      this.#chunks.shift();
+      return first;
+    }
+    // the frame spans several chunks: join exactly its pieces, once
+    const out = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const piece = this.#chunks.shift() as Buffer;
+      const n = Math.min(piece.length, size - offset);
+      piece.copy(out, offset, 0, n);
+      offset += n;
+      if (n < piece.length) this.#chunks.unshift(piece.subarray(n));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,211 @@
+import type { Readable } from 'node:stream';
+import { ParError } from '@par/async';
+import {
+  optionMessage,
+  validateFunction,
+  validateInteger,
+  validateOneOf,
+  validateOptions,
+} from '@par/async/internal';
+import { Pool, type PoolOptions, type RunOptions, type Task } from '@par/core';
+import type { StdioOption } from './process.js';
+import { ProcessTransport } from './process-transport.js';
+import { installProcessTransferHandlers } from './transfer-handlers.js';
+
+/**
+ * Options of {@link ProcessPool} and `ProcessPoolExecutor`: the engine's pool
+ * options (as for `ThreadPool`) plus what only processes have.
+ */
+export interface ProcessPoolOptions extends PoolOptions {
+  /**
+   * A child exits after exactly this many tasks and a fresh one takes its place
+   * (Python's `maxtasksperchild`); a `map` chunk counts as one task.
+   * Same as `maxTasksPerWorker`.
+   * @default Infinity
+   * @example new ProcessPool({ maxTasksPerChild: 100 })
+   */
+  maxTasksPerChild?: number;
+  /**
+   * The V8 heap limit of each child in MB (`--max-old-space-size`). A task that
+   * needs more rejects with `WorkerCrashedError` and the child is replaced.
+   * @default Node's default
+   * @example new ProcessPool({ maxOldSpaceSize: 256 })
+   */
+  maxOldSpaceSize?: number;
+  /**
+   * The children's working directory.
+   * @default process.cwd()
+   * @example new ProcessPool({ cwd: new URL('./data/', import.meta.url) })
+   */
+  cwd?: string | URL;
+  /**
+   * The children's stdout and stderr: `'inherit'` writes to the parent's,
+   * `'pipe'` merges them into `pool.stdout` / `pool.stderr` (read them, or the
+   * children block once the pipes are full), `'ignore'` drops them.
+   * @default 'inherit'
+   * @example new ProcessPool({ stdio: 'pipe' })
+   */
+  stdio?: StdioOption;
+}
+
+/** Options of {@link ProcessPool.applyAsync}. */
+export interface ApplyAsyncOptions<R> extends RunOptions {
+  /** Called with the result (Python's `callback`). */
+  callback?: (result: R) => void;
+  /** Called with the error (Python's `error_callback`). */
+  errorCallback?: (error: unknown) => void;
+}
+
+const transportKeys = ['maxTasksPerChild', 'maxOldSpaceSize', 'cwd', 'stdio'];
+
+function prepare(options: unknown): [ProcessTransport, PoolOptions] {
+  const o = validateOptions<ProcessPoolOptions>('options', options);
+  const { maxTasksPerChild, maxOldSpaceSize, cwd, stdio, ...engine } = o;
+  if (maxTasksPerChild !== undefined) {
+    validateInteger('maxTasksPerChild', maxTasksPerChild, { min: 1, allowInfinity: true });
+    if (engine.maxTasksPerWorker !== undefined && engine.maxTasksPerWorker !== maxTasksPerChild) {
+      throw new RangeError(
+        optionMessage(
+          'maxTasksPerChild',
+          `the same as \`maxTasksPerWorker\` (${engine.maxTasksPerWorker}) when both are given`,
+          maxTasksPerChild,
+        ),
+      );
+    }
+    engine.maxTasksPerWorker = maxTasksPerChild;
+  }
+  if (maxOldSpaceSize !== undefined)
+    validateInteger('maxOldSpaceSize', maxOldSpaceSize, { min: 1 });
+  if (cwd !== undefined && typeof cwd !== 'string' && !(cwd instanceof URL))
+    throw new TypeError(optionMessage('cwd', 'a string or a file URL', cwd));
+  if (stdio !== undefined) validateOneOf('stdio', stdio, ['inherit', 'pipe', 'ignore']);
+  installProcessTransferHandlers();
+  return [new ProcessTransport({ cwd, stdio, maxOldSpaceSize }), engine];
+}
+
+/**
+ * A pool of child processes (Python's `multiprocessing.Pool`) on the same engine
+ * as `ThreadPool`: `run`, `map`, `imap`, `imapUnordered`, `starmap`, `close`,
+ * `terminate`, `stats`, plus Python's `apply` / `applyAsync` / `join`. Tasks are
+ * references from `tasks(new URL(...))` or self-contained functions.
+ *
+ * Where Python's Pool hangs when a worker dies, a call running in a child that
+ * crashes, is killed or runs out of memory rejects with `WorkerCrashedError`
+ * (exit code and signal), and the pool carries on with a new child.
+ *
+ * @example
+ * ```ts
+ * const t = tasks<typeof import('./tasks.js')>(new URL('./tasks.js', import.meta.url));
+ * const pool = new ProcessPool({ maxWorkers: 4 });
+ * try {
+ *   console.log(await pool.map(t.square, [1, 2, 3])); // [1, 4, 9]
+ * } finally {
+ *   await pool.close();
+ * }
+ * ```
+ */
+export class ProcessPool extends Pool {
+  readonly #transport: ProcessTransport;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options?: ProcessPoolOptions) {
+    const [transport, engine] = prepare(options);
+    super(transport, engine, transportKeys);
+    this.#transport = transport;
+  }
+
+  /** The children's merged stdout with `stdio: 'pipe'`, else `null`. */
+  get stdout(): Readable | null {
+    return this.#transport.stdout;
+  }
+
+  /** The children's merged stderr with `stdio: 'pipe'`, else `null`. */
+  get stderr(): Readable | null {
+    return this.#transport.stderr;
+  }
+
+  /**
+   * Python's `apply(func, args)`: runs one call and resolves to its result.
+   * Same as `run(task, ...args)`, with the arguments as one array.
+   *
+   * @example
+   * ```ts
+   * await pool.apply(t.add, [1, 2]); // 3
+   * ```
+   */
+  apply<A extends unknown[], R>(
+    task: Task<A, R>,
+    args?: A,
+    options?: RunOptions,
+  ): Promise<Awaited<R>> {
+    return this.run({ ...options, task, args: (args ?? []) as A });
+  }
+
+  /**
+   * Python's `apply_async(func, args, callback=, error_callback=)`: starts one
+   * call and returns its promise. With `callback` / `errorCallback` the outcome
+   * is also handed to them (and an ignored promise does not report an
+   * unhandled rejection).
+   *
+   * @example
+   * ```ts
+   * pool.applyAsync(t.add, [1, 2], { callback: (sum) => console.log(sum) });
+   * ```
+   */
+  applyAsync<A extends unknown[], R>(
+    task: Task<A, R>,
+    args?: A,
+    options?: ApplyAsyncOptions<Awaited<R>>,
+  ): Promise<Awaited<R>> {
+    try {
+      const { callback, errorCallback, ...run } = validateOptions<ApplyAsyncOptions<Awaited<R>>>(
+        'options',
+        options,
+      );
+      validateFunction('callback', callback);
+      validateFunction('errorCallback', errorCallback);
+      const promise = this.apply(task, args, run);
+      if (callback || errorCallback) {
+        promise.then(
+          (value) => callback?.(value),
+          (error: unknown) => errorCallback?.(error),
+        );
+      }
+      return promise;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  override close(): Promise<void> {
+    this.#stopping = super.close();
+    return this.#stopping;
+  }
+
+  override terminate(): Promise<void> {
+    this.#stopping = super.terminate();
+    return this.#stopping;
+  }
+
+  /**
+   * Python's `join()`: waits until every child has exited after `close()` or
+   * `terminate()`. Rejects if neither was called ("Pool is still running").
+   *
+   * @example
+   * ```ts
+   * pool.close();
+   * await pool.join();
+   * ```
+   */
+  join(): Promise<void> {
+    if (this.#stopping === undefined) {
+      return Promise.reject(
+        new ParError(
+          'The pool is still running: call close() or terminate() before join()',
+          'PAR_INVALID_STATE',
+        ),
+      );
+    }
+    return this.#stopping;
+  }
+}
