@@ -1,17 +1,19 @@
-import { Pool, type PoolOptions } from '@par/core';
+import { Executor, Pool } from '@par/core';
 import { registerSharedHandlers } from '../shared/handlers.js';
+import type { ThreadPoolOptions } from '../thread-pool.js';
 import { WebWorkerTransport } from './web-transport.js';
 
-// Written literally so that bundlers (Vite, webpack, Rollup, esbuild with
-// plugins) recognise the worker entry and bundle it with its imports.
+// Written literally so that bundlers (Vite, webpack 5, Rollup, Parcel) recognise
+// the worker entry and bundle it with its imports.
 const createWorker = (): Worker =>
   new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 
 /**
- * `ThreadPool` in a browser: the same pool engine, tasks, `map`, transfer and
- * shared-memory primitives, on module Web Workers. Shared-memory primitives need
- * a cross-origin-isolated page (see the browser guide); everything else works
- * on any page.
+ * `ThreadPool` in a browser: the same pool engine, task references, inline
+ * functions, `map`/`imap`, `transfer()` and shared-memory primitives, on module
+ * Web Workers. Shared-memory primitives need a cross-origin-isolated page (see
+ * the browser guide); everything else works on any page. Node-only options
+ * (`env`, `execArgv`, `resourceLimits`) are accepted and ignored.
  *
  * @example
  * ```ts
@@ -21,8 +23,24 @@ const createWorker = (): Worker =>
  * ```
  */
 export class ThreadPool extends Pool {
-  constructor(options?: PoolOptions) {
+  constructor(options?: ThreadPoolOptions) {
     registerSharedHandlers();
     super(new WebWorkerTransport(createWorker), options);
+  }
+}
+
+/**
+ * `concurrent.futures.ThreadPoolExecutor` over the browser {@link ThreadPool}.
+ *
+ * @example
+ * ```ts
+ * const executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+ * const future = executor.submit((n) => n * n, 3);
+ * await future; // 9
+ * ```
+ */
+export class ThreadPoolExecutor extends Executor {
+  constructor(options?: ThreadPoolOptions) {
+    super(new ThreadPool(options));
   }
 }

@@ -105,3 +105,41 @@ describe('shared memory in Chromium', () => {
     }
   });
 });
+
+describe('ThreadPool in Chromium', () => {
+  it('runs map, task modules, transfer, queue handles, toThread and shared memory on an isolated page', async () => {
+    const page = await browser.newPage();
+    try {
+      const result = await resultOf(page, urlOf(isolated, '/index.html'));
+      expect(result).toEqual({
+        crossOriginIsolated: true,
+        inline: [2, 4, 6, 8, 10, 12, 14, 16],
+        squares: [1, 4, 9, 16],
+        checksum: 256,
+        detached: true,
+        queueTotal: 210,
+        viaToThread: 5,
+        shared: { counter: 4000, arrivals: [0, 1] },
+      });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('runs the pool without shared memory on a page that is not cross-origin isolated', async () => {
+    const page = await browser.newPage();
+    try {
+      const result = await resultOf(page, urlOf(plain, '/index.html'));
+      expect(result).toMatchObject({
+        crossOriginIsolated: false,
+        inline: [2, 4, 6, 8, 10, 12, 14, 16],
+        squares: [1, 4, 9, 16],
+        queueTotal: 210,
+        viaToThread: 5,
+      });
+      expect(result.lockError).toContain('Cross-Origin-Embedder-Policy: require-corp');
+    } finally {
+      await page.close();
+    }
+  });
+});

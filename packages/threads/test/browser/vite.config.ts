@@ -25,6 +25,7 @@ export default defineConfig({
     target: 'es2022',
     rollupOptions: {
       input: {
+        main: fileURLToPath(new URL('./page/index.html', import.meta.url)),
         raw: fileURLToPath(new URL('./page/raw.html', import.meta.url)),
       },
     },

@@ -1,0 +1,46 @@
+// The browser build of @par/threads (the "browser" export condition): the same
+// API as the Node build, on module Web Workers. `Thread` (one dedicated worker
+// thread) is Node-only.
+export { TimeoutError } from '@par/async';
+export {
+  BrokenPoolError,
+  type CallDescriptor,
+  cpuCount,
+  Future,
+  type FutureWaitOptions,
+  type IMapOptions,
+  type MapOptions,
+  NotCloneableError,
+  PoolClosedError,
+  type PoolStats,
+  type RunOptions,
+  registerTransferHandler,
+  type ShutdownOptions,
+  type Task,
+  TaskClosureError,
+  TaskModuleError,
+  type TaskRef,
+  type TasksOf,
+  type TransferHandler,
+  taskRef,
+  taskSignal,
+  tasks,
+  transfer,
+  UnknownTaskError,
+  WorkerCrashedError,
+} from '@par/core';
+export { type AsyncValue, QueueHandle, type QueueHandleWaitOptions } from '../queue-handle.js';
+export { Barrier, type BarrierOptions, type BarrierWaitOptions } from '../shared/barrier.js';
+export { Condition, type ConditionWaitOptions } from '../shared/condition.js';
+export { Event } from '../shared/event.js';
+export { Lock } from '../shared/lock.js';
+export type { WaitOptions } from '../shared/options.js';
+export { ReleaseHandle } from '../shared/release-handle.js';
+export { RLock } from '../shared/rlock.js';
+export { BoundedSemaphore, Semaphore } from '../shared/semaphore.js';
+export { sharedArray, type TypedArrayConstructor } from '../shared/shared-array.js';
+export { Value, type ValueOf, type ValueOptions, type ValueType } from '../shared/value.js';
+export type { ThreadPoolOptions } from '../thread-pool.js';
+export { ThreadPool, ThreadPoolExecutor } from './thread-pool.js';
+export { toThread } from './to-thread.js';
+export { WebWorkerTransport } from './web-transport.js';
