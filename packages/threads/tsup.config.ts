@@ -1,4 +1,9 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.config.base.js';
 
-export default defineConfig(baseConfig);
+// dist/worker.js is started by URL (new URL('./worker.js', import.meta.url)).
+export default defineConfig({
+  ...baseConfig,
+  entry: ['src/index.ts', 'src/worker.ts'],
+  platform: 'node',
+});

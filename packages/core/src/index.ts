@@ -10,6 +10,9 @@ export {
   WorkerCrashedError,
 } from './errors.js';
 export { inheritedExecArgv } from './exec-argv.js';
+export { Executor, type ShutdownOptions } from './executor.js';
+export { Future, type FutureWaitOptions } from './future.js';
+export { Pool, type TaskArgs, type TaskResult } from './pool.js';
 export type {
   CallDescriptor,
   IMapOptions,

@@ -21,7 +21,7 @@ export const Msg = {
   /** [START_FAILED, error] — the initializer or the runtime failed before READY. */
   StartFailed: 13,
   // both ways
-  /** [CHANNEL, channelId, payload] — a message on a ChannelPort; payload undefined = close. */
+  /** [CHANNEL, channelId, kind (0 message, 1 close), payload] — a message on a ChannelPort. */
   Channel: 20,
 } as const;
 
@@ -41,6 +41,8 @@ export const TaskFlag = {
   Chunk: 4,
   /** A starmap chunk: every item is an argument array. */
   Star: 8,
+  /** A chunk whose items are all numbers, sent as a transferred Float64Array. */
+  Packed: 16,
 } as const;
 
 /** Result status. */

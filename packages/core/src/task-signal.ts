@@ -38,14 +38,18 @@ function scope(): TaskScope {
 let syncContext: TaskContext | undefined;
 
 /** @internal Runs `fn` with `context` as the current task context. */
-export function runInTaskContext<R>(context: TaskContext, fn: () => R): R {
+export function runInTaskContext<A extends unknown[], R>(
+  context: TaskContext,
+  fn: (...args: A) => R,
+  ...args: A
+): R {
   const storage = scope().storage;
-  if (storage !== undefined) return storage.run(context, fn);
+  if (storage !== undefined) return storage.run(context, fn, ...args);
   // No AsyncLocalStorage (browsers): the context holds for the synchronous part.
   const previous = syncContext;
   syncContext = context;
   try {
-    return fn();
+    return fn(...args);
   } finally {
     syncContext = previous;
   }

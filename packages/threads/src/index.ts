@@ -1,3 +1,31 @@
+export { TimeoutError } from '@par/async';
+export {
+  BrokenPoolError,
+  type CallDescriptor,
+  cpuCount,
+  Future,
+  type FutureWaitOptions,
+  type IMapOptions,
+  type MapOptions,
+  NotCloneableError,
+  PoolClosedError,
+  type PoolStats,
+  type RunOptions,
+  registerTransferHandler,
+  type ShutdownOptions,
+  type Task,
+  TaskClosureError,
+  TaskModuleError,
+  type TaskRef,
+  type TasksOf,
+  type TransferHandler,
+  taskRef,
+  taskSignal,
+  tasks,
+  transfer,
+  UnknownTaskError,
+  WorkerCrashedError,
+} from '@par/core';
 export { type AsyncValue, QueueHandle, type QueueHandleWaitOptions } from './queue-handle.js';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from './shared/barrier.js';
 export { Condition, type ConditionWaitOptions } from './shared/condition.js';
@@ -9,3 +37,6 @@ export { RLock } from './shared/rlock.js';
 export { BoundedSemaphore, Semaphore } from './shared/semaphore.js';
 export { sharedArray, type TypedArrayConstructor } from './shared/shared-array.js';
 export { Value, type ValueOf, type ValueOptions, type ValueType } from './shared/value.js';
+export { type JoinOptions, Thread, type ThreadOptions } from './thread.js';
+export { ThreadPool, ThreadPoolExecutor, type ThreadPoolOptions } from './thread-pool.js';
+export { toThread } from './to-thread.js';

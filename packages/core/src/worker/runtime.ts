@@ -1,4 +1,193 @@
-import type { WorkerBoot, WorkerPort } from '../transport.js';
+// The worker side of every pool, whatever the transport: receives batches of
+// tasks, runs them in order (up to `concurrency` at once), and posts results back
+// in batches. Written for the hot path: no per-task objects beyond the task
+// context, results in one flat array per flush.
+
+import { Deque } from '@par/async/internal';
+import { ChannelHub } from '../channel-hub.js';
+import { deserializeError, serializeError, type WireError } from '../error-codec.js';
+import { TaskClosureError, TaskModuleError, UnknownTaskError } from '../errors.js';
+import { ENVELOPE, type Envelope, Msg, Status, TaskFlag } from '../protocol.js';
+import {
+  abortTaskContext,
+  createTaskContext,
+  runInTaskContext,
+  type TaskContext,
+} from '../task-signal.js';
+import { isTransfer, transfer } from '../transfer.js';
+import { findTransferHandler, getTransferHandler } from '../transfer-handlers.js';
+import type { WireTask, WorkerBoot, WorkerPort } from '../transport.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: task functions take anything
+type AnyFn = (...args: any[]) => unknown;
+
+interface Entry {
+  fn: AnyFn | undefined;
+  name: string;
+  module: string | undefined;
+  error: unknown;
+  loading: Promise<void> | undefined;
+}
+
+const moduleCache = new Map<string, Promise<Record<string, unknown>>>();
+
+function importModule(url: string): Promise<Record<string, unknown>> {
+  let loading = moduleCache.get(url);
+  if (loading === undefined) {
+    loading = import(url) as Promise<Record<string, unknown>>;
+    moduleCache.set(url, loading);
+  }
+  return loading;
+}
+
+function displayPath(url: string): string {
+  if (!url.startsWith('file:')) return url;
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return url;
+  }
+}
+
+function functionExports(mod: Record<string, unknown>): string[] {
+  return Object.keys(mod)
+    .filter((k) => typeof mod[k] === 'function')
+    .sort();
+}
+
+async function loadExport(module: string, name: string): Promise<AnyFn> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importModule(module);
+  } catch (error) {
+    const code = (error as { code?: string } | null)?.code;
+    const path = displayPath(module);
+    const notFound =
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') &&
+      String((error as Error).message).includes(path.split('/').pop() ?? path);
+    throw new TaskModuleError(
+      notFound
+        ? `Cannot find the task module ${path}`
+        : `The task module ${path} failed to load: ${(error as Error)?.message ?? String(error)}`,
+      module,
+      { cause: error },
+    );
+  }
+  const fn = mod[name];
+  if (typeof fn !== 'function') {
+    const exports = functionExports(mod);
+    const listed = exports.length > 0 ? exports.map((e) => `\`${e}\``).join(', ') : '(none)';
+    throw new UnknownTaskError(
+      `The module ${displayPath(module)} has no exported function \`${name}\`${
+        fn === undefined ? '' : ` (it is ${typeof fn})`
+      }. Its function exports: ${listed}`,
+      exports,
+    );
+  }
+  return fn as AnyFn;
+}
+
+function compile(source: string, name: string): AnyFn {
+  const attempts = [`(${source}\n)`, `({ ${source}\n})[${JSON.stringify(name)}]`];
+  let firstError: unknown;
+  for (const code of attempts) {
+    try {
+      // Compiled in global scope, so the function sees globals and nothing else.
+      const fn = new Function(`return ${code}`)() as unknown;
+      if (typeof fn === 'function') return fn as AnyFn;
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  throw new TypeError(
+    `The task function \`${name || '<anonymous>'}\` cannot be sent to a worker: its source does not compile on its own (native, bound and class-method functions cannot be sent). Export it from a module and pass tasks(new URL('./tasks.js', import.meta.url)).${name || 'fn'} instead.`,
+    { cause: firstError },
+  );
+}
+
+/** Turns "x is not defined" from an inline function into the closure error. */
+function closureError(error: unknown, entry: Entry): unknown {
+  if (entry.module !== undefined || !(error instanceof ReferenceError)) return error;
+  const match = /^(\S+) is not defined$/.exec(error.message);
+  const variable = match?.[1];
+  if (variable === undefined || variable in globalThis) return error;
+  const name = entry.name || 'fn';
+  return new TaskClosureError(
+    `The function \`${entry.name || '<anonymous>'}\` sent to a worker uses \`${variable}\`, a variable from outside its own source; a self-contained function carries only its source text. Pass \`${variable}\` as an argument, or export the function from a module and pass a reference: tasks(new URL('./tasks.js', import.meta.url)).${name}`,
+    variable,
+    { cause: error },
+  );
+}
+
+function invoke(fn: AnyFn, args: unknown[]): unknown {
+  return fn.apply(undefined, args);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
+
+/** Numbers-only results go back as a transferred Float64Array (no per-item cloning). */
+function packResults(out: unknown[]): unknown {
+  const n = out.length;
+  for (let i = 0; i < n; i++) if (typeof out[i] !== 'number') return out;
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = out[i] as number;
+  return transfer(packed, [packed.buffer]);
+}
+
+function runChunk(fn: AnyFn, items: ArrayLike<unknown>, star: boolean): unknown {
+  const n = items.length;
+  const out = new Array<unknown>(n);
+  let async = false;
+  let numbers = true;
+  if (star) {
+    for (let i = 0; i < n; i++) {
+      const r = fn.apply(undefined, items[i] as unknown[]);
+      if (typeof r !== 'number') {
+        numbers = false;
+        if (!async && isThenable(r)) async = true;
+      }
+      out[i] = r;
+    }
+  } else {
+    // Optimistic: write numbers straight into a Float64Array; the first
+    // non-number result switches to a plain array.
+    const packed = n >= PACK_MIN ? new Float64Array(n) : undefined;
+    let i = 0;
+    if (packed !== undefined) {
+      for (; i < n; i++) {
+        const r = fn(items[i]);
+        if (typeof r !== 'number') {
+          for (let j = 0; j < i; j++) out[j] = packed[j];
+          out[i] = r;
+          numbers = false;
+          if (isThenable(r)) async = true;
+          i++;
+          break;
+        }
+        packed[i] = r;
+      }
+      if (numbers) return transfer(packed, [packed.buffer]);
+    }
+    for (; i < n; i++) {
+      const r = fn(items[i]);
+      if (typeof r !== 'number') {
+        numbers = false;
+        if (!async && isThenable(r)) async = true;
+      }
+      out[i] = r;
+    }
+  }
+  if (async) return Promise.all(out).then(packResults);
+  return numbers && n >= PACK_MIN ? packResults(out) : out;
+}
+
+const PACK_MIN = 16;
 
 /**
  * Runs the worker side of a pool over `port`: loads task modules, compiles
@@ -13,7 +202,357 @@ import type { WorkerBoot, WorkerPort } from '../transport.js';
  * ```
  */
 export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
-  void port;
-  void boot;
-  throw new Error('not implemented yet');
+  const concurrency = Math.max(1, boot.concurrency | 0);
+  const entries = new Map<number, Entry>();
+  // flat: id, key, flags, args
+  const queue = new Deque<unknown>(64);
+  const dropped = new Set<number>();
+  const active = new Map<number, TaskContext>();
+  let running = 0;
+  let ready = false;
+  let stalled = false;
+  let currentId = -1;
+  let outbox: unknown[] = [Msg.Results];
+  let outTransfer: Transferable[] | undefined;
+  let flushScheduled = false;
+  let closing = false;
+  let spare: TaskContext | undefined;
+  const hub = new ChannelHub((message, transfer) => port.post(message, transfer));
+  const serializeContext = {
+    capabilities: port.capabilities,
+    openChannel: () => hub.open(),
+  };
+  const deserializeContext = {
+    capabilities: port.capabilities,
+    channel: (id: number) => hub.get(id),
+  };
+
+  function entryFor(key: number): Entry {
+    let entry = entries.get(key);
+    if (entry === undefined) {
+      entry = {
+        fn: undefined,
+        name: '',
+        module: undefined,
+        error: new Error(`Unknown task key ${key}`),
+        loading: undefined,
+      };
+      entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  function define(key: number, module: unknown, name: unknown, source: unknown): void {
+    const entry: Entry = {
+      fn: undefined,
+      name: String(name),
+      module: typeof module === 'string' ? module : undefined,
+      error: undefined,
+      loading: undefined,
+    };
+    entries.set(key, entry);
+    if (typeof source === 'string') {
+      try {
+        entry.fn = compile(source, entry.name);
+      } catch (error) {
+        entry.error = error;
+      }
+    } else if (entry.module !== undefined) {
+      entry.loading = loadExport(entry.module, entry.name).then(
+        (fn) => {
+          entry.fn = fn;
+          entry.loading = undefined;
+        },
+        (error: unknown) => {
+          entry.error = error;
+          entry.loading = undefined;
+        },
+      );
+    }
+  }
+
+  function decodeArgs(args: unknown[]): unknown[] {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as Envelope | null;
+      if (typeof a === 'object' && a !== null && typeof a[ENVELOPE] === 'string') {
+        const handler = getTransferHandler(a[ENVELOPE]);
+        if (handler === undefined) {
+          throw new TypeError(
+            `No transfer handler named '${a[ENVELOPE]}' is registered in the worker: register it in a module that the task module imports`,
+          );
+        }
+        args[i] = handler.deserialize(a.data, deserializeContext);
+      }
+    }
+    return args;
+  }
+
+  function pushResult(id: number, status: number, value: unknown, ms: number): void {
+    outbox.push(id, status, value, ms);
+  }
+
+  function pushValue(id: number, value: unknown, ms: number): void {
+    let v = value;
+    if (v !== null && typeof v === 'object') {
+      if (isTransfer(v)) {
+        outTransfer ??= [];
+        for (const t of v.transferList) outTransfer.push(t);
+        v = v.value;
+      }
+      const handler = findTransferHandler(v);
+      if (handler !== undefined) {
+        const [data, transfer] = handler.serialize(v, serializeContext);
+        if (transfer.length > 0) {
+          outTransfer ??= [];
+          for (const t of transfer) outTransfer.push(t);
+        }
+        pushResult(id, Status.OkEncoded, { [ENVELOPE]: handler.name, data }, ms);
+        return;
+      }
+    }
+    pushResult(id, Status.Ok, v, ms);
+  }
+
+  function pushError(id: number, error: unknown, ms: number): void {
+    pushResult(id, Status.Error, serializeError(error), ms);
+  }
+
+  function flush(): void {
+    if (outbox.length === 1) return;
+    const message = outbox;
+    const transfer = outTransfer;
+    outbox = [Msg.Results];
+    outTransfer = undefined;
+    try {
+      port.post(message, transfer);
+    } catch {
+      // Some result does not clone: send them one by one, replacing the culprits.
+      for (let i = 1; i < message.length; i += 4) {
+        const one = [Msg.Results, message[i], message[i + 1], message[i + 2], message[i + 3]];
+        try {
+          port.post(one, transfer);
+        } catch (error) {
+          one[2] = Status.Error;
+          one[3] = serializeError(
+            new TypeError(
+              `The result of the task could not be sent back: ${(error as Error)?.message ?? String(error)}`,
+            ),
+          );
+          port.post(one);
+        }
+      }
+    }
+  }
+
+  function scheduleFlush(): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    queueMicrotask(() => {
+      flushScheduled = false;
+      drain();
+      flush();
+    });
+  }
+
+  function settleAsync(id: number, entry: Entry, promise: PromiseLike<unknown>, t0: number): void {
+    running++;
+    promise.then(
+      (value) => {
+        running--;
+        active.delete(id);
+        pushValue(id, value, performance.now() - t0);
+        scheduleFlush();
+      },
+      (error: unknown) => {
+        running--;
+        active.delete(id);
+        pushError(id, closureError(error, entry), performance.now() - t0);
+        scheduleFlush();
+      },
+    );
+  }
+
+  function runOne(id: number, entry: Entry, flags: number, args: unknown[]): void {
+    const context = spare ?? createTaskContext();
+    spare = undefined;
+    const t0 = performance.now();
+    currentId = id;
+    let result: unknown;
+    try {
+      const fn = entry.fn as AnyFn;
+      if (flags & TaskFlag.Encoded) decodeArgs(args);
+      result =
+        flags & TaskFlag.Chunk
+          ? runInTaskContext(
+              context,
+              runChunk,
+              fn,
+              args[0] as unknown[],
+              (flags & TaskFlag.Star) !== 0,
+            )
+          : runInTaskContext(context, invoke, fn, args);
+    } catch (error) {
+      currentId = -1;
+      pushError(id, closureError(error, entry), performance.now() - t0);
+      return;
+    }
+    currentId = -1;
+    if (isThenable(result)) {
+      active.set(id, context);
+      settleAsync(id, entry, result, t0);
+      return;
+    }
+    if (context.controller === undefined && !context.aborted) spare = context;
+    pushValue(id, result, performance.now() - t0);
+  }
+
+  function drain(): void {
+    if (!ready || stalled) return;
+    while (queue.length > 0 && running < concurrency) {
+      const id = queue.shift() as number;
+      const key = queue.shift() as number;
+      const flags = queue.shift() as number;
+      const args = queue.shift() as unknown[];
+      if (dropped.size > 0 && dropped.delete(id)) {
+        pushResult(id, Status.Dropped, undefined, 0);
+        continue;
+      }
+      const entry = entryFor(key);
+      if (entry.fn === undefined) {
+        if (entry.loading !== undefined) {
+          queue.unshift(args);
+          queue.unshift(flags);
+          queue.unshift(key);
+          queue.unshift(id);
+          stalled = true;
+          flush();
+          entry.loading.then(() => {
+            stalled = false;
+            drain();
+            flush();
+          });
+          return;
+        }
+        pushError(id, entry.error, 0);
+        continue;
+      }
+      if (flags & TaskFlag.Timed) flush();
+      runOne(id, entry, flags, args);
+    }
+    if (queue.length === 0 && dropped.size > 0 && running === 0) dropped.clear();
+    if (closing && queue.length === 0 && running === 0) {
+      flush();
+      port.close();
+    }
+  }
+
+  function onRun(message: unknown[]): void {
+    const defs = message[1] as unknown[] | 0;
+    if (defs !== 0) {
+      for (let i = 0; i < defs.length; i += 4)
+        define(defs[i] as number, defs[i + 1], defs[i + 2], defs[i + 3]);
+    }
+    for (let i = 2; i < message.length; i += 4) {
+      queue.push(message[i]);
+      queue.push(message[i + 1]);
+      queue.push(message[i + 2]);
+      queue.push(message[i + 3]);
+    }
+    drain();
+    flush();
+  }
+
+  function onAbort(id: number, reason: WireError): void {
+    const context = active.get(id);
+    const error = deserializeError(reason);
+    if (context !== undefined) {
+      abortTaskContext(context, error);
+      return;
+    }
+    dropped.add(id);
+  }
+
+  port.onMessage((raw) => {
+    const message = raw as unknown[];
+    switch (message[0]) {
+      case Msg.Run:
+        onRun(message);
+        break;
+      case Msg.Abort:
+        onAbort(message[1] as number, message[2] as WireError);
+        break;
+      case Msg.Channel:
+        hub.receive(message[1] as number, message[2] as number, message[3]);
+        break;
+      case Msg.Close:
+        closing = true;
+        drain();
+        break;
+    }
+  });
+
+  installFatalHandlers();
+
+  function startedIds(): number[] {
+    const ids = [...active.keys()];
+    if (currentId >= 0) ids.push(currentId);
+    return ids;
+  }
+
+  function installFatalHandlers(): void {
+    const proc = (globalThis as { process?: NodeJS.Process }).process;
+    if (proc === undefined || typeof proc.on !== 'function') return;
+    const realExit = proc.exit.bind(proc);
+    let dying = false;
+    const die = (error: unknown, code: number) => {
+      if (dying) return realExit(code);
+      dying = true;
+      try {
+        flush();
+        port.post([
+          Msg.Fatal,
+          error === undefined ? undefined : serializeError(error),
+          startedIds(),
+          code,
+        ]);
+      } catch {
+        // nothing more we can do: the parent falls back to what it knows
+      }
+      return realExit(code);
+    };
+    proc.exit = ((code?: number | string | null) => {
+      const n =
+        code === undefined || code === null
+          ? typeof proc.exitCode === 'number'
+            ? proc.exitCode
+            : 0
+          : Number(code);
+      return die(undefined, Number.isFinite(n) ? n : 1);
+    }) as typeof proc.exit;
+    proc.on('uncaughtException', (error) => die(error, 1));
+    proc.on('unhandledRejection', (reason) => die(reason, 1));
+  }
+
+  const start = async () => {
+    if (boot.initializer !== undefined) {
+      const fn = await resolveWireTask(boot.initializer);
+      await runInTaskContext(createTaskContext(), invoke, fn, [...(boot.initArgs ?? [])]);
+    }
+  };
+  start().then(
+    () => {
+      ready = true;
+      port.post([Msg.Ready]);
+      drain();
+      flush();
+    },
+    (error: unknown) => {
+      port.post([Msg.StartFailed, serializeError(error)]);
+    },
+  );
+}
+
+async function resolveWireTask(task: WireTask): Promise<AnyFn> {
+  if (task.source !== undefined) return compile(task.source, task.name);
+  return loadExport(task.module, task.name);
 }

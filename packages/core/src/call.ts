@@ -1,0 +1,49 @@
+import type { TaskDef } from './function-registry.js';
+import type { Slot } from './slot.js';
+
+/** @internal Where a call is. */
+export const CallState = {
+  /** In the pool's queue. */
+  Queued: 0,
+  /** Posted to a worker, not started yet (as far as the pool knows). */
+  Sent: 1,
+  /** Started in the worker: its timeout runs. */
+  Running: 2,
+  /** The worker answered (or died); nothing left to release. */
+  Done: 3,
+  /** Removed from the queue before it was dispatched (abort, cancel). */
+  Removed: 4,
+} as const;
+
+/**
+ * @internal One call of a task. A plain record (no closures) so that 100k queued
+ * calls cost little; `resolve`/`reject` come from its promise.
+ */
+export class Call {
+  state: number = CallState.Queued;
+  settled = false;
+  /** The caller's signal aborted or the timeout passed; the worker was told. */
+  aborted = false;
+  worker: Slot | undefined = undefined;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  submittedAt = 0;
+  requeues = 0;
+  onAbort: (() => void) | undefined = undefined;
+  /** Called once when the call leaves the queue for a worker (Future#running). */
+  onDispatch: (() => void) | undefined = undefined;
+  /** Worker-reported run time in ms, set when the result arrives. */
+  runMs = 0;
+  promise!: Promise<unknown>;
+  resolve!: (value: unknown) => void;
+  reject!: (reason: unknown) => void;
+
+  constructor(
+    readonly id: number,
+    readonly def: TaskDef,
+    readonly args: unknown[],
+    readonly flags: number,
+    readonly timeout: number | undefined,
+    readonly signal: AbortSignal | undefined,
+    readonly transfer: readonly Transferable[] | undefined,
+  ) {}
+}

@@ -1,0 +1,186 @@
+// Errors cross the worker boundary as plain data and are rebuilt on the other
+// side with name, message, stack, cause and own enumerable properties. Structured
+// clone alone keeps neither own properties nor the class of a ParError.
+
+import { CancelledError, ParError, TimeoutError } from '@par/async';
+import {
+  BrokenPoolError,
+  NotCloneableError,
+  PoolClosedError,
+  TaskClosureError,
+  TaskModuleError,
+  UnknownTaskError,
+  WorkerCrashedError,
+} from './errors.js';
+
+/** The wire form of a thrown value. */
+export type WireError =
+  | {
+      e: 1;
+      name: string;
+      message: string;
+      stack: string | undefined;
+      props: Record<string, unknown> | undefined;
+      cause?: WireError;
+      errors?: WireError[];
+    }
+  | { e: 0; value: unknown };
+
+// biome-ignore lint/suspicious/noExplicitAny: constructors of any error class
+type ErrorClass = abstract new (...args: any[]) => Error;
+
+const registryKey = Symbol.for('@par/core.errorClasses');
+const scope = globalThis as unknown as { [registryKey]?: Map<string, ErrorClass> };
+const byCode: Map<string, ErrorClass> = scope[registryKey] ?? new Map();
+scope[registryKey] = byCode;
+
+/**
+ * @internal Makes errors with this `code` arrive as instances of `cls` (the
+ * ParError classes of @par packages register themselves).
+ */
+export function registerErrorClass(code: string, cls: ErrorClass): void {
+  if (!byCode.has(code)) byCode.set(code, cls);
+}
+
+registerErrorClass('PAR_TIMEOUT', TimeoutError);
+registerErrorClass('PAR_CANCELLED', CancelledError);
+registerErrorClass('PAR_WORKER_CRASHED', WorkerCrashedError);
+registerErrorClass('PAR_BROKEN_POOL', BrokenPoolError);
+registerErrorClass('PAR_POOL_CLOSED', PoolClosedError);
+registerErrorClass('PAR_UNKNOWN_TASK', UnknownTaskError);
+registerErrorClass('PAR_TASK_MODULE', TaskModuleError);
+registerErrorClass('PAR_TASK_CLOSURE', TaskClosureError);
+registerErrorClass('PAR_NOT_CLONEABLE', NotCloneableError);
+
+const builtins: Record<string, ErrorClass> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+  AggregateError,
+};
+
+function cloneable(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') {
+    return typeof value !== 'function' && typeof value !== 'symbol';
+  }
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isErrorLike(value: unknown): value is Error {
+  return (
+    value instanceof Error ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Error).message === 'string' &&
+      typeof (value as Error).name === 'string' &&
+      typeof (value as Error).stack === 'string')
+  );
+}
+
+/** @internal Turns anything thrown into cloneable data. */
+export function serializeError(error: unknown, depth = 0): WireError {
+  if (!isErrorLike(error)) {
+    return cloneable(error) ? { e: 0, value: error } : { e: 0, value: String(error) };
+  }
+  let props: Record<string, unknown> | undefined;
+  for (const key of Object.keys(error)) {
+    if (key === 'cause' || key === 'errors' || key === 'stack' || key === 'message') continue;
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (!cloneable(value)) continue;
+    props ??= {};
+    props[key] = value;
+  }
+  const wire: WireError = {
+    e: 1,
+    name: String(error.name),
+    message: String(error.message),
+    stack: typeof error.stack === 'string' ? error.stack : undefined,
+    props,
+  };
+  if ('cause' in error && depth < 8) wire.cause = serializeError(error.cause, depth + 1);
+  if (Array.isArray((error as AggregateError).errors) && depth < 8) {
+    wire.errors = (error as AggregateError).errors.map((e) => serializeError(e, depth + 1));
+  }
+  return wire;
+}
+
+/** @internal Rebuilds a thrown value; `extraStack` is appended to the stack (task and worker). */
+export function deserializeError(wire: WireError, extraStack?: string): unknown {
+  if (wire.e === 0) return wire.value;
+  const code = wire.props?.code;
+  const cls = typeof code === 'string' ? byCode.get(code) : undefined;
+  let error: Error;
+  if (cls !== undefined) {
+    error = Object.create(cls.prototype) as Error;
+  } else if (wire.name === 'AbortError' || wire.name === 'TimeoutError') {
+    error =
+      typeof DOMException === 'function' ? new DOMException(wire.message, wire.name) : new Error();
+  } else {
+    const builtin = builtins[wire.name];
+    error = builtin ? (Object.create(builtin.prototype) as Error) : new Error();
+    if (builtin === undefined) {
+      Object.defineProperty(error, 'name', {
+        value: wire.name,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
+  }
+  const define = (key: string, value: unknown) => {
+    try {
+      Object.defineProperty(error, key, {
+        value,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    } catch {
+      // a read-only accessor (DOMException#message): keep what the constructor set
+    }
+  };
+  if (!(error instanceof DOMExceptionOrNever())) define('message', wire.message);
+  define(
+    'stack',
+    extraStack === undefined
+      ? wire.stack
+      : `${wire.stack ?? `${wire.name}: ${wire.message}`}\n${extraStack}`,
+  );
+  if (wire.cause !== undefined) define('cause', deserializeError(wire.cause));
+  if (wire.errors !== undefined)
+    define(
+      'errors',
+      wire.errors.map((e) => deserializeError(e)),
+    );
+  if (wire.props !== undefined) {
+    for (const key of Object.keys(wire.props)) {
+      try {
+        (error as unknown as Record<string, unknown>)[key] = wire.props[key];
+      } catch {
+        define(key, wire.props[key]);
+      }
+    }
+  }
+  return error;
+}
+
+function DOMExceptionOrNever(): abstract new (...args: never[]) => object {
+  return typeof DOMException === 'function' ? DOMException : (class Never {} as never);
+}
+
+/** @internal Whether `error` is a ParError (by code, across copies of @par/async). */
+export function isParError(error: unknown): error is ParError {
+  return (
+    error instanceof ParError ||
+    (isErrorLike(error) && typeof (error as ParError).code === 'string')
+  );
+}

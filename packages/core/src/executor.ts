@@ -1,0 +1,147 @@
+import { CancelledError } from '@par/async';
+import { validateOptions } from '@par/async/internal';
+import { Future } from './future.js';
+import type { Pool } from './pool.js';
+import type { PoolStats } from './pool-options.js';
+import type { Task } from './task-ref.js';
+
+/** Options of `Executor#shutdown`. */
+export interface ShutdownOptions {
+  /**
+   * Wait until running and queued calls are done and the workers exited.
+   * @default true
+   */
+  wait?: boolean;
+  /**
+   * Cancel the calls still queued (their futures reject with `CancelledError`).
+   * @default false
+   */
+  cancelFutures?: boolean;
+}
+
+function zip(iterables: (Iterable<unknown> | AsyncIterable<unknown>)[]): AsyncIterable<unknown[]> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const iterators = iterables.map((it) =>
+        typeof (it as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+          ? (it as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+          : (it as Iterable<unknown>)[Symbol.iterator](),
+      );
+      let finished = false;
+      try {
+        for (;;) {
+          const row: unknown[] = [];
+          for (const it of iterators) {
+            const r = await it.next();
+            if (r.done) {
+              finished = true;
+              return;
+            }
+            row.push(r.value);
+          }
+          yield row;
+        }
+      } finally {
+        // close every input, also the ones that did not run out
+        for (const it of iterators) await it.return?.();
+        void finished;
+      }
+    },
+  };
+}
+
+/**
+ * Python's `concurrent.futures` vocabulary over a pool: `submit` returns a
+ * {@link Future}, `map` streams results in input order, `shutdown` ends it.
+ *
+ * @example
+ * ```ts
+ * await using executor = new ThreadPoolExecutor({ maxWorkers: 4 });
+ * const futures = [1, 2, 3].map((n) => executor.submit(t.square, n));
+ * for await (const value of asCompleted(futures)) console.log(value);
+ * ```
+ */
+export class Executor {
+  readonly #pool: Pool;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  /** The pool doing the work. */
+  protected get pool(): Pool {
+    return this.#pool;
+  }
+
+  /**
+   * Schedules `task(...args)` and returns its {@link Future}. Never throws: after
+   * `shutdown()` the future rejects with `PoolClosedError`.
+   *
+   * @example
+   * ```ts
+   * const future = executor.submit(t.square, 3);
+   * await future; // 9
+   * ```
+   */
+  submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<Awaited<R>> {
+    let call: ReturnType<Pool['_submit']>;
+    try {
+      call = this.#pool._submit(task, args, 0, undefined);
+    } catch (error) {
+      call = this.#pool._failedCall(error);
+    }
+    return new Future<Awaited<R>>(this.#pool, call);
+  }
+
+  /**
+   * `task(a[i], b[i], …)` for the items of the iterables (stopping at the shortest),
+   * yielded in input order. Leaving the loop cancels what has not started.
+   *
+   * @example
+   * ```ts
+   * for await (const sum of executor.map(t.add, [1, 2], [10, 20])) console.log(sum); // 11, 22
+   * ```
+   */
+  map<A extends unknown[], R>(
+    task: Task<A, R>,
+    ...iterables: { [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]> }
+  ): AsyncIterableIterator<Awaited<R>> {
+    return this.#pool._imap(
+      'istarmap',
+      task,
+      zip(iterables as never),
+      undefined,
+    ) as AsyncIterableIterator<Awaited<R>>;
+  }
+
+  /**
+   * Stops taking work. With `cancelFutures`, queued calls are cancelled; with
+   * `wait` (the default) resolves once everything finished and the workers exited.
+   *
+   * @example
+   * ```ts
+   * await executor.shutdown({ cancelFutures: true });
+   * ```
+   */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    try {
+      const o = validateOptions<ShutdownOptions>('options', options);
+      if (o.cancelFutures) this.#pool._cancelQueued(new CancelledError('The executor shut down'));
+      this.#shutdown ??= this.#pool.close();
+      return o.wait === false ? Promise.resolve() : this.#shutdown;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** `await using executor = …` shuts it down and waits, like Python's `with`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+
+  /** The pool's statistics. */
+  stats(): PoolStats {
+    return this.#pool.stats();
+  }
+}

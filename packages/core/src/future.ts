@@ -1,0 +1,185 @@
+import { CancelledError, TimeoutError } from '@par/async';
+import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import { type Call, CallState } from './call.js';
+import type { Pool } from './pool.js';
+
+/** Options of `Future#result` / `Future#exception`. */
+export interface FutureWaitOptions {
+  /** Milliseconds to wait; rejects with `TimeoutError` (the call keeps running). */
+  timeout?: number;
+  /** Stops waiting with `signal.reason` (the call keeps running). */
+  signal?: AbortSignal;
+}
+
+const noop = () => {};
+
+/**
+ * The pending result of `executor.submit()` (Python's `concurrent.futures.Future`):
+ * awaitable like a promise, plus `cancel()`, `cancelled()`, `running()`, `done()`,
+ * `result()`, `exception()` and `addDoneCallback()`. A future that fails never
+ * raises an unhandled rejection by itself: the error waits until asked for.
+ *
+ * @example
+ * ```ts
+ * const future = executor.submit(t.square, 3);
+ * future.cancel(); // false once a worker took it
+ * await future;    // 9
+ * ```
+ */
+export class Future<R> implements PromiseLike<R> {
+  readonly #pool: Pool;
+  readonly #call: Call;
+  readonly #promise: Promise<R>;
+  #cancelled = false;
+  #callbacks: ((future: Future<R>) => void)[] | undefined;
+
+  /** @internal Futures are made by `Executor#submit`. */
+  constructor(pool: Pool, call: Call) {
+    this.#pool = pool;
+    this.#call = call;
+    this.#promise = call.promise as Promise<R>;
+    this.#promise.catch(noop);
+    this.#promise.then(
+      () => this.#runCallbacks(),
+      () => this.#runCallbacks(),
+    );
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a Future is deliberately thenable
+  then<T1 = R, T2 = never>(
+    onfulfilled?: ((value: R) => T1 | PromiseLike<T1>) | null,
+    onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
+    return this.#promise.then(onfulfilled, onrejected);
+  }
+
+  /** Like `Promise#catch`. */
+  catch<T = never>(onrejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<R | T> {
+    return this.#promise.catch(onrejected);
+  }
+
+  /** Like `Promise#finally`. */
+  finally(onfinally?: (() => void) | null): Promise<R> {
+    return this.#promise.finally(onfinally);
+  }
+
+  /**
+   * Cancels the call if it has not started (it never runs and rejects with
+   * `CancelledError`). Returns whether the future is cancelled.
+   */
+  cancel(): boolean {
+    if (this.#cancelled) return true;
+    if (this.#call.state !== CallState.Queued || this.#call.settled) return false;
+    this.#cancelled = this.#pool._cancel(
+      this.#call,
+      new CancelledError('The future was cancelled'),
+    );
+    return this.#cancelled;
+  }
+
+  /** Whether `cancel()` succeeded. */
+  cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  /** Whether a worker has taken the call and it has not finished. */
+  running(): boolean {
+    const s = this.#call.state;
+    return !this.#call.settled && (s === CallState.Sent || s === CallState.Running);
+  }
+
+  /** Whether the future finished (result, error or cancelled). */
+  done(): boolean {
+    return this.#call.settled;
+  }
+
+  /**
+   * The result; rejects with the task's error, `CancelledError`, or `TimeoutError`
+   * when `timeout` passes first (the call keeps running).
+   */
+  result(options?: FutureWaitOptions): Promise<R> {
+    try {
+      const o = validateOptions<FutureWaitOptions>('options', options);
+      const timeout = validateTimeout('timeout', o.timeout);
+      const signal = validateSignal('signal', o.signal);
+      if (timeout === undefined && signal === undefined) return this.#promise;
+      return new Promise<R>((resolve, reject) => {
+        const timer =
+          timeout === undefined || timeout === Number.POSITIVE_INFINITY
+            ? undefined
+            : setTimeout(() => {
+                cleanup();
+                reject(new TimeoutError(`The future did not finish within ${timeout} ms`));
+              }, timeout);
+        const onAbort = () => {
+          cleanup();
+          reject(signal?.reason);
+        };
+        const cleanup = () => {
+          if (timer !== undefined) clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.#promise.then(
+          (value) => {
+            cleanup();
+            resolve(value);
+          },
+          (error: unknown) => {
+            cleanup();
+            reject(error);
+          },
+        );
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * The error the call failed with, or `undefined` when it succeeded; rejects with
+   * `CancelledError` for a cancelled future, `TimeoutError` when `timeout` passes.
+   */
+  exception(options?: FutureWaitOptions): Promise<unknown> {
+    return this.result(options).then(
+      () => undefined,
+      (error: unknown) => {
+        if (this.#cancelled || error instanceof TimeoutError) throw error;
+        return error;
+      },
+    );
+  }
+
+  /** Calls `fn(future)` when the future is done (at once, in a microtask, if it is). */
+  addDoneCallback(fn: (future: Future<R>) => void): void {
+    if (typeof fn !== 'function') throw new TypeError('Expected `fn` to be a function');
+    if (this.#call.settled && this.#callbacks === undefined) {
+      queueMicrotask(() => this.#invoke(fn));
+      return;
+    }
+    this.#callbacks ??= [];
+    this.#callbacks.push(fn);
+  }
+
+  #runCallbacks(): void {
+    const callbacks = this.#callbacks;
+    this.#callbacks = undefined;
+    if (callbacks) for (const fn of callbacks) this.#invoke(fn);
+  }
+
+  #invoke(fn: (future: Future<R>) => void): void {
+    try {
+      fn(this);
+    } catch (error) {
+      // Python logs and ignores exceptions from done callbacks.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Future';
+  }
+}

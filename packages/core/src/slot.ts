@@ -1,0 +1,68 @@
+import { Deque } from '@par/async/internal';
+import type { Call } from './call.js';
+import type { ChannelHub } from './channel-hub.js';
+import type { DeserializeContext, SerializeContext } from './transfer-handlers.js';
+import type { WorkerHandle } from './transport.js';
+
+/** @internal Life of a worker as the pool sees it. */
+export const SlotState = {
+  Starting: 0,
+  Ready: 1,
+  /** Takes no new calls; exits when its last call is done (recycling, idle, close). */
+  Retiring: 2,
+  Dead: 3,
+} as const;
+
+/** @internal The parent's record of one worker. */
+export class Slot {
+  state: number = SlotState.Starting;
+  handle!: WorkerHandle;
+  hub!: ChannelHub;
+  /** One per connection, so handlers can key per-worker state on it. */
+  serializeContext!: SerializeContext;
+  deserializeContext!: DeserializeContext;
+  /** Calls posted and not started, in order (the worker starts them FIFO). */
+  readonly sent = new Deque<Call>();
+  /** Calls the pool believes are running. */
+  readonly running = new Set<Call>();
+  /** Function keys the worker has received. */
+  readonly defined = new Set<number>();
+  /** Calls posted so far (a map chunk counts as one), for maxTasksPerWorker. */
+  dispatched = 0;
+  readyOnce = false;
+  refd = false;
+  idleSince = 0;
+  idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  bornAt: number;
+  diedAt = 0;
+  /** The runtime's last words: the error (if any) and the calls that had started. */
+  fatal: { error: unknown; started: Set<number>; code: number } | undefined = undefined;
+  /** What the transport reported through onError (thread error, OOM, spawn failure). */
+  lastError: Error | undefined = undefined;
+  /** The initializer (or runtime start-up) failed. */
+  startError: unknown = undefined;
+  /** Why the pool terminated it, if it did. */
+  killReason: string | undefined = undefined;
+  /** The pool wanted it gone (recycle, idle, close): not a crash. */
+  expectedExit = false;
+  readonly exited: Promise<void>;
+  markExited!: () => void;
+
+  constructor(
+    readonly id: number,
+    now: number,
+  ) {
+    this.bornAt = now;
+    this.exited = new Promise<void>((resolve) => {
+      this.markExited = resolve;
+    });
+  }
+
+  get outstanding(): number {
+    return this.sent.length + this.running.size;
+  }
+
+  get live(): boolean {
+    return this.state === SlotState.Starting || this.state === SlotState.Ready;
+  }
+}

@@ -1,0 +1,43 @@
+import { Executor, Pool, type PoolOptions } from '@par/core';
+import { registerSharedHandlers } from './shared/handlers.js';
+import { ThreadTransport } from './thread-transport.js';
+
+/** Options of {@link ThreadPool} and {@link ThreadPoolExecutor}. */
+export interface ThreadPoolOptions extends PoolOptions {}
+
+/**
+ * A pool of worker threads (Python's `multiprocessing.Pool` vocabulary, on
+ * threads that really run in parallel). Workers start lazily up to `maxWorkers`,
+ * idle ones never keep the program alive, and every call settles exactly once.
+ *
+ * @example
+ * ```ts
+ * import { ThreadPool, tasks } from '@par/threads';
+ * const t = tasks<typeof import('./tasks.js')>(new URL('./tasks.js', import.meta.url));
+ * await using pool = new ThreadPool({ maxWorkers: 4 });
+ * await pool.map(t.square, [1, 2, 3]); // [1, 4, 9]
+ * ```
+ */
+export class ThreadPool extends Pool {
+  constructor(options?: ThreadPoolOptions) {
+    registerSharedHandlers();
+    super(new ThreadTransport(), options);
+  }
+}
+
+/**
+ * `concurrent.futures.ThreadPoolExecutor` over a {@link ThreadPool}: `submit`
+ * returns a `Future`, `map` streams results in order, `shutdown` ends it.
+ *
+ * @example
+ * ```ts
+ * await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+ * const future = executor.submit(t.square, 3);
+ * await future; // 9
+ * ```
+ */
+export class ThreadPoolExecutor extends Executor {
+  constructor(options?: ThreadPoolOptions) {
+    super(new ThreadPool(options));
+  }
+}
