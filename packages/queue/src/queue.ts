@@ -379,6 +379,20 @@ export class Queue<T = unknown> {
   }
 
   /**
+   * `await using queue = new Queue()` shuts the queue down (draining, not
+   * immediate) when the block ends: consumers finish the items left, then
+   * their `get` rejects with `QueueShutDown` and `for await` loops end.
+   * @example
+   * ```ts
+   * await using queue = new Queue<string>();
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.shutdown();
+    return RESOLVED;
+  }
+
+  /**
    * Iterates with `for await` until the queue is shut down and drained. Each
    * item is marked done (`taskDone()`) when the loop asks for the next one or
    * leaves through `break`, `return` or `throw`, so `join()` works with

@@ -134,3 +134,20 @@ describe('shutdown of a woken LIFO/priority getter', () => {
     expect(await got).toBe(1);
   });
 });
+
+describe('Queue disposal', () => {
+  it('await using shuts the queue down and lets consumers drain', async () => {
+    const seen: number[] = [];
+    let loop: Promise<void> | undefined;
+    {
+      await using queue = new Queue<number>();
+      loop = (async () => {
+        for await (const n of queue) seen.push(n);
+      })();
+      queue.putNowait(1);
+      queue.putNowait(2);
+    }
+    await loop;
+    expect(seen).toEqual([1, 2]);
+  });
+});
