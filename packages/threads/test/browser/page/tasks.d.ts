@@ -1,0 +1,2 @@
+export function square(n: number): number;
+export function checksum(bytes: ArrayBuffer): number;

@@ -1,0 +1,124 @@
+import {
+  Barrier,
+  BoundedSemaphore,
+  Condition,
+  Event,
+  Lock,
+  RLock,
+  sharedArray,
+  ThreadPool,
+  tasks,
+  transfer,
+  Value,
+} from '@par/threads';
+import { afterAll, describe, expect, it } from 'vitest';
+
+type Tasks = typeof import('./fixtures/shared-tasks.mjs');
+const t = tasks<Tasks>(new URL('./fixtures/shared-tasks.mjs', import.meta.url));
+const pool = new ThreadPool({ maxWorkers: 4 });
+
+afterAll(() => pool.terminate());
+
+describe('shared primitives as ThreadPool task arguments', () => {
+  it('arrive in the worker as working objects of the same class', async () => {
+    for (const primitive of [
+      new Lock(),
+      new RLock(),
+      new BoundedSemaphore(2),
+      new Event(),
+      new Condition(),
+      new Barrier(2),
+      new Value('f64', 1),
+    ]) {
+      await expect(pool.run(t.describe, primitive)).resolves.toMatchObject({
+        name: primitive.constructor.name,
+      });
+    }
+  });
+
+  it('keep a Lock-protected counter exact across pool workers', async () => {
+    const lock = new Lock();
+    const counter = sharedArray(Int32Array, 1);
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() => pool.run(t.lockedIncrements, lock, counter, 1000)),
+    );
+    expect(results).toEqual([true, true, true, true]);
+    expect(counter[0]).toBe(4000);
+  });
+
+  it('give each task a distinct Barrier arrival index', async () => {
+    const barrier = new Barrier(4);
+    const indexes = await Promise.all([0, 1, 2, 3].map(() => pool.run(t.barrierWait, barrier)));
+    expect(indexes.sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('let a task wait for an Event the main thread sets', async () => {
+    const event = new Event();
+    const waiting = pool.run(t.waitForEvent, event);
+    event.set();
+    await expect(waiting).resolves.toBe(true);
+    await expect(pool.run(t.waitForEvent, new Event(), 5)).resolves.toBe(false);
+  });
+
+  it('time out a blocking acquire inside a task', async () => {
+    const lock = new Lock();
+    await lock.acquire();
+    await expect(pool.run(t.acquireWithTimeout, lock, 10)).resolves.toBe(false);
+    lock.release();
+    await expect(pool.run(t.acquireWithTimeout, lock, 10)).resolves.toBe(true);
+  });
+
+  it('never let more tasks into a Semaphore than its value', async () => {
+    const semaphore = new BoundedSemaphore(2);
+    const state = sharedArray(Int32Array, 3); // active, peak, done
+    await Promise.all(Array.from({ length: 12 }, () => pool.run(t.limited, semaphore, state)));
+    expect(state[2]).toBe(12);
+    expect(state[1]).toBeLessThanOrEqual(2);
+    expect(semaphore.value).toBe(2);
+  });
+
+  it('hand items from producer tasks to consumer tasks through a Condition', async () => {
+    const cond = new Condition(new Lock());
+    const ring = sharedArray(Int32Array, 2);
+    const state = sharedArray(Int32Array, 2);
+    const items = Array.from({ length: 40 }, (_, i) => i + 1);
+    const consumers = [20, 20].map((n) => pool.run(t.consume, cond, ring, state, n));
+    const producers = [items.slice(0, 20), items.slice(20)].map((part) =>
+      pool.run(t.produce, cond, ring, state, part),
+    );
+    await Promise.all(producers);
+    const taken = (await Promise.all(consumers)).flat().sort((a, b) => a - b);
+    expect(taken).toEqual(items);
+  });
+
+  it('keep Value updates under getLock() exact', async () => {
+    const value = new Value('i32', 0);
+    await Promise.all([0, 1, 2].map(() => pool.run(t.valueIncrements, value, 300)));
+    expect(value.value).toBe(900);
+  });
+
+  it('come back from a task as working objects on the same memory', async () => {
+    const lock = await pool.run(t.makeLock);
+    expect(lock).toBeInstanceOf(Lock);
+    expect(lock.locked()).toBe(true);
+    lock.release();
+    expect(lock.locked()).toBe(false);
+  });
+});
+
+describe('transfer()', () => {
+  it('moves an ArrayBuffer argument: it is detached on the sender', async () => {
+    const bytes = new Uint8Array(1024).fill(7);
+    await expect(pool.run(t.byteLength, transfer(bytes.buffer, [bytes.buffer]))).resolves.toBe(
+      1024,
+    );
+    expect(bytes.byteLength).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(0);
+  });
+
+  it('copies an ArrayBuffer argument without transfer()', async () => {
+    const bytes = new Uint8Array(16);
+    await expect(pool.run(t.byteLength, bytes.buffer)).resolves.toBe(16);
+    expect(bytes.byteLength).toBe(16);
+  });
+});
