@@ -1,3 +1,4 @@
+import { TimeoutError } from '@par/async';
 import type { Deferred } from '@par/async/internal';
 import {
   Deque,
@@ -53,10 +54,16 @@ export interface ShutdownOptions {
 // Returned by every `put` that finds room, so the fast path allocates nothing.
 const RESOLVED: Promise<void> = Promise.resolve();
 
+// A timed-out wait rejects with QueueFull / QueueEmpty like Python; the cause
+// is the TimeoutError the rest of @par uses for deadlines.
 const fullAfter = (ms: number): Error =>
-  new QueueFull(`The queue stayed full for ${ms} ms; the item was not added`);
+  new QueueFull(`The queue stayed full for ${ms} ms; the item was not added`, {
+    cause: new TimeoutError(`Timed out after ${ms} ms`),
+  });
 const emptyAfter = (ms: number): Error =>
-  new QueueEmpty(`The queue stayed empty for ${ms} ms; no item was taken`);
+  new QueueEmpty(`The queue stayed empty for ${ms} ms; no item was taken`, {
+    cause: new TimeoutError(`Timed out after ${ms} ms`),
+  });
 
 /**
  * A first-in, first-out queue for async producers and consumers: Python's

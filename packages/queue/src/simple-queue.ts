@@ -1,3 +1,4 @@
+import { TimeoutError } from '@par/async';
 import { Deque } from '@par/async/internal';
 import { QueueEmpty } from './errors.js';
 import {
@@ -12,7 +13,9 @@ import {
 const RESOLVED: Promise<void> = Promise.resolve();
 
 const emptyAfter = (ms: number): Error =>
-  new QueueEmpty(`The queue stayed empty for ${ms} ms; no item was taken`);
+  new QueueEmpty(`The queue stayed empty for ${ms} ms; no item was taken`, {
+    cause: new TimeoutError(`Timed out after ${ms} ms`),
+  });
 
 /**
  * An unbounded FIFO queue without task tracking (no `taskDone`/`join`, no

@@ -1,3 +1,4 @@
+import { TimeoutError } from '@par/async';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull } from '../src/index.js';
 
@@ -190,5 +191,21 @@ describe.each(kinds)('%s put with signal or timeout', (_name, make) => {
     queue.getNowait();
     await second;
     expect(queue.getNowait()).toBe(2);
+  });
+});
+
+describe('timeout errors', () => {
+  it('a timed-out get is a QueueEmpty whose cause is a TimeoutError', async () => {
+    const error = await new Queue<number>().get({ timeout: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueueEmpty);
+    expect((error as Error).cause).toBeInstanceOf(TimeoutError);
+  });
+
+  it('a timed-out put is a QueueFull whose cause is a TimeoutError', async () => {
+    const queue = new Queue<number>({ maxsize: 1 });
+    queue.putNowait(1);
+    const error = await queue.put(2, { timeout: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueueFull);
+    expect((error as Error).cause).toBeInstanceOf(TimeoutError);
   });
 });
