@@ -1,0 +1,76 @@
+import { Queue } from '@par/queue';
+import { ThreadPool, tasks } from '@par/threads';
+import { afterAll, describe, expect, it } from 'vitest';
+
+type Tasks = typeof import('./fixtures/shared-queue-tasks.mjs');
+const t = tasks<Tasks>(new URL('./fixtures/shared-queue-tasks.mjs', import.meta.url));
+const pool = new ThreadPool({ maxWorkers: 2, concurrentTasksPerWorker: 4 });
+
+afterAll(() => pool.terminate());
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe('a Queue passed to ThreadPool tasks', () => {
+  it('arrives as an async QueueHandle that reads the owner’s state', async () => {
+    const queue = new Queue<number>({ maxsize: 3 });
+    queue.putNowait(1);
+    await expect(pool.run(t.inspect, queue)).resolves.toEqual({
+      isHandle: true,
+      size: 1,
+      empty: false,
+      full: false,
+      maxsize: 3,
+    });
+  });
+
+  it('feeds tasks queued by the main thread to several worker consumers; join() resolves when all are done', async () => {
+    const jobs = new Queue<number>();
+    for (const n of range(0, 40)) jobs.putNowait(n);
+    const consumers = [10, 10, 10, 10].map((n) => pool.run(t.consumeN, jobs, n));
+    await jobs.join();
+    const seen = (await Promise.all(consumers)).flat().sort((a, b) => a - b);
+    expect(seen).toEqual(range(0, 40));
+  });
+
+  it('loses and duplicates nothing with several producer and consumer tasks on a bounded queue', async () => {
+    const queue = new Queue<number>({ maxsize: 4 });
+    const consumers = [0, 1, 2].map(() => pool.run(t.consumeAll, queue));
+    const producers = [range(0, 50), range(50, 100), range(100, 150)].map((items) =>
+      pool.run(t.produce, queue, items),
+    );
+    await expect(Promise.all(producers)).resolves.toEqual([50, 50, 50]);
+    await queue.join();
+    queue.shutdown();
+    const seen = (await Promise.all(consumers)).flat().sort((a, b) => a - b);
+    expect(seen).toEqual(range(0, 150));
+  });
+
+  it('keeps one producer task’s items in order', async () => {
+    const queue = new Queue<number>({ maxsize: 2 });
+    const producing = pool.run(t.produce, queue, range(0, 30));
+    const got: number[] = [];
+    for (let i = 0; i < 30; i++) got.push(await queue.get());
+    await producing;
+    expect(got).toEqual(range(0, 30));
+  });
+
+  it('delivers calls made without await before the task returned', async () => {
+    const queue = new Queue<number>();
+    await expect(pool.run(t.fireAndForget, queue, [1, 2, 3])).resolves.toBe(true);
+    expect(queue.size).toBe(3);
+    expect([queue.getNowait(), queue.getNowait(), queue.getNowait()]).toEqual([1, 2, 3]);
+  });
+
+  it('connects two queues through a pipeline of tasks', async () => {
+    const jobs = new Queue<number>();
+    const results = new Queue<number>();
+    const workers = [pool.run(t.doubleInto, jobs, results), pool.run(t.doubleInto, jobs, results)];
+    for (const n of range(1, 11)) await jobs.put(n);
+    await jobs.join();
+    jobs.shutdown();
+    await Promise.all(workers);
+    const doubled: number[] = [];
+    while (!results.empty()) doubled.push(results.getNowait());
+    expect(doubled.sort((a, b) => a - b)).toEqual(range(1, 11).map((n) => n * 2));
+  });
+});
