@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ThreadPool, TimeoutError, WorkerCrashedError } from '../dist/index.js';
+import { latch, reached, release, t } from './pool-helpers.js';
+
+let pool: ThreadPool;
+afterEach(async () => {
+  await pool?.terminate();
+});
+
+describe('a worker that dies', () => {
+  it('rejects a task that calls process.exit() with WorkerCrashedError and the exit code', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const error = (await pool.run(t.exitWith, 7).catch((e: unknown) => e)) as WorkerCrashedError;
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error.code).toBe('PAR_WORKER_CRASHED');
+    expect(error.exitCode).toBe(7);
+    expect(error.signal).toBeNull();
+    expect(error.workerId).toBe(1);
+    expect(error.task).toMatchObject({ name: 'exitWith' });
+    expect(error.message).toContain('`exitWith`');
+  });
+
+  it('replaces the worker and keeps serving after a crash', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    await pool.run(t.exitWith, 1).catch(() => {});
+    await expect(pool.run(t.square, 3)).resolves.toBe(9);
+    expect(pool.stats().workers).toBe(1);
+  });
+
+  it('rejects with the error thrown from a timer as the cause', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const error = (await pool.run(t.throwFromTimer).catch((e: unknown) => e)) as WorkerCrashedError;
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error.message).toContain('thrown from a timer');
+    expect((error.cause as Error).message).toBe('thrown from a timer');
+    await expect(pool.run(t.square, 4)).resolves.toBe(16);
+  });
+
+  it('rejects a task that runs out of memory under resourceLimits', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+    const error = (await pool
+      .run(t.allocateForever)
+      .catch((e: unknown) => e)) as WorkerCrashedError;
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error.message).toMatch(/out of memory/);
+    await expect(pool.run(t.square, 5)).resolves.toBe(25);
+  }, 60_000);
+
+  it('requeues calls that had not started on a worker that crashed', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const crash = pool.run(t.exitWith, 2);
+    const after = [pool.run(t.square, 2), pool.run(t.square, 3)];
+    await expect(crash).rejects.toBeInstanceOf(WorkerCrashedError);
+    await expect(Promise.all(after)).resolves.toEqual([4, 9]);
+  });
+});
+
+describe('timeout', () => {
+  it('rejects with TimeoutError and terminates a task that ignores its signal', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 10 });
+    const error = await pool
+      .run({ task: t.spinForever, args: [], timeout: 20 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).code).toBe('PAR_TIMEOUT');
+    // the stuck worker is replaced after the grace period
+    await expect(pool.run(t.square, 6)).resolves.toBe(36);
+  });
+
+  it('aborts the task signal with the TimeoutError, so the task can stop by itself', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 60_000 });
+    const l = latch();
+    const call = pool.run({ task: t.waitForAbort, args: [l], timeout: 30 });
+    await reached(l, 0);
+    await expect(call).rejects.toBeInstanceOf(TimeoutError);
+    await reached(l, 2);
+    expect(Atomics.load(l, 2)).toBe(2);
+    // the worker stopped on its own: it is still the same one
+    expect(pool.stats().workers).toBe(1);
+    await expect(pool.run(t.square, 2)).resolves.toBe(4);
+  });
+
+  it('counts running time only, not time in the queue', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const l = latch();
+    const first = pool.run(t.block, l);
+    const second = pool.run({ task: t.square, args: [3], timeout: 50 });
+    await reached(l, 0);
+    // the second call waits behind the blocked one for longer than its timeout
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    release(l);
+    await expect(first).resolves.toBe('released');
+    await expect(second).resolves.toBe(9);
+  });
+
+  it('uses the pool default timeout when a call has none', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, timeout: 20, gracePeriod: 10 });
+    await expect(pool.run(t.spinForever)).rejects.toBeInstanceOf(TimeoutError);
+  });
+});
+
+describe('abort', () => {
+  it('rejects at once with signal.reason for an already aborted signal', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const reason = new Error('stop');
+    await expect(
+      pool.run({ task: t.square, args: [1], signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
+  });
+
+  it('removes a queued call that is aborted: it never runs', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const l = latch();
+    const counter = latch();
+    const controller = new AbortController();
+    const blocker = pool.run(t.block, l);
+    await reached(l, 0);
+    const queued = pool.run({ task: t.count, args: [counter, 'ran'], signal: controller.signal });
+    controller.abort(new Error('not needed'));
+    await expect(queued).rejects.toThrow('not needed');
+    release(l);
+    await blocker;
+    await expect(pool.run(t.count, counter, 'after')).resolves.toBe('after');
+    expect(Atomics.load(counter, 0)).toBe(1);
+  });
+
+  it('delivers the abort to a running task through taskSignal()', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 60_000 });
+    const l = latch();
+    const controller = new AbortController();
+    const call = pool.run({ task: t.waitForAbort, args: [l], signal: controller.signal });
+    await reached(l, 0);
+    const reason = new Error('user cancelled');
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    await reached(l, 2);
+    expect(Atomics.load(l, 2)).toBe(1);
+  });
+
+  it('terminates a running task that ignores the abort after the grace period', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 10 });
+    const controller = new AbortController();
+    const call = pool.run({ task: t.spinForever, args: [], signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(pool.run(t.square, 7)).resolves.toBe(49);
+  });
+
+  it('taskSignal() belongs to the task across await', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    await expect(pool.run(t.signalAfterAwait)).resolves.toBe(true);
+  });
+});

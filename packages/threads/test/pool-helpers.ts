@@ -1,0 +1,40 @@
+// Helpers for the pool tests: typed task references to the fixture module and
+// shared-memory latches.
+import { tasks } from '../dist/index.js';
+
+export const fixtureUrl = new URL('./fixtures/pool-tasks.mjs', import.meta.url);
+export const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(fixtureUrl);
+
+/** A fresh Int32Array latch over shared memory (slot 0: started, 1: release, 2: result). */
+export function latch(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(16));
+}
+
+interface AtomicsWaitAsync {
+  waitAsync(
+    i32: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
+/** Resolves once `latch[index]` reaches at least `value` (no polling of wall-clock time). */
+export async function reached(l: Int32Array, index: number, value = 1): Promise<void> {
+  for (;;) {
+    const current = Atomics.load(l, index);
+    if (current >= value) return;
+    const waiting = (Atomics as unknown as AtomicsWaitAsync).waitAsync(l, index, current);
+    if (waiting.async) await waiting.value;
+  }
+}
+
+/** Lets a blocked fixture task return. */
+export function release(l: Int32Array): void {
+  Atomics.store(l, 1, 1);
+  Atomics.notify(l, 1);
+}
+
+/** Waits, yielding to the event loop, until `condition()` holds (the test's timeout bounds it). */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
