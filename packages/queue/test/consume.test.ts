@@ -194,6 +194,25 @@ describe('consume', () => {
     expect(queue.size).toBe(1); // the aborted consumer left no getter behind
   });
 
+  it('handles an item handed over in the same tick as the abort instead of dropping it', async () => {
+    const queue = new Queue<string>();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const done = consume(
+      queue,
+      (item) => {
+        seen.push(item);
+      },
+      { signal: controller.signal },
+    );
+    await flush(); // consume is now waiting in get()
+    queue.putNowait('last');
+    controller.abort();
+    await done;
+    expect(seen).toEqual(['last']);
+    await expect(queue.join()).resolves.toBeUndefined();
+  });
+
   it('takes no item when the signal is already aborted', async () => {
     const queue = new Queue<number>();
     queue.putNowait(1);

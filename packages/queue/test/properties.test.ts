@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull } from '../src/index.js';
+import {
+  LifoQueue,
+  PriorityQueue,
+  Queue,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+} from '../src/index.js';
 
 type Kind = 'fifo' | 'lifo' | 'priority';
 const make = (kind: Kind, maxsize: number): Queue<number> =>
@@ -192,6 +199,62 @@ describe('queue properties', () => {
           await s.waitFor(Promise.all(calls));
           const out = [...taken, ...left].sort((a, b) => a - b);
           expect(out).toEqual([...added].sort((a, b) => a - b));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a shutdown at a random moment loses nothing: drained items all reach consumers, join resolves', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        kindArb,
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.boolean(),
+        async (s, kind, maxsize, count, consumerCount, immediate) => {
+          const queue = make(kind, maxsize);
+          const added: number[] = [];
+          const taken: number[] = [];
+          const producer = (async () => {
+            for (let i = 0; i < count; i++) {
+              await s.schedule(Promise.resolve(), 'producer yields');
+              try {
+                await queue.put(i);
+                added.push(i);
+              } catch (error) {
+                expect(error).toBeInstanceOf(QueueShutDown);
+                return;
+              }
+            }
+          })();
+          const consumers = Array.from({ length: consumerCount }, async () => {
+            for (;;) {
+              await s.schedule(Promise.resolve(), 'consumer yields');
+              let item: number;
+              try {
+                item = await queue.get();
+              } catch (error) {
+                expect(error).toBeInstanceOf(QueueShutDown);
+                return;
+              }
+              taken.push(item);
+              await s.schedule(Promise.resolve(), 'consumer works');
+              queue.taskDone();
+            }
+          });
+          const stopper = s
+            .schedule(Promise.resolve(), 'shutdown')
+            .then(() => queue.shutdown({ immediate }));
+          await s.waitFor(Promise.all([producer, stopper]));
+          await s.waitFor(Promise.all(consumers));
+          await s.waitFor(queue.join());
+          expect(new Set(taken).size).toBe(taken.length);
+          for (const item of taken) expect(added).toContain(item);
+          if (!immediate) expect([...taken].sort((a, b) => a - b)).toEqual(added);
+          expect(queue.size).toBe(0);
         },
       ),
       { numRuns: 150 },
