@@ -49,6 +49,14 @@ export class FrameChannel {
     });
   }
 
+  /**
+   * Hands what is corked to the socket now. On exit this is the last chance: a pipe
+   * write is attempted synchronously, so small final messages (results, FATAL) leave.
+   */
+  uncork(): void {
+    if (this.#corked) this.#uncork();
+  }
+
   /** Resolves once everything sent so far was handed to the operating system. */
   flush(): Promise<void> {
     if (this.#corked) this.#uncork();

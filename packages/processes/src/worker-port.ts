@@ -25,6 +25,8 @@ export function createProcessPort(
     } else if (handler) handler(message);
     else early.push(message);
   });
+  // the runtime posts its last results / FATAL and exits at once: write them first
+  process.on('exit', () => channel.uncork());
   return {
     capabilities: processCapabilities,
     post(message) {

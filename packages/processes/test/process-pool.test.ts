@@ -1,0 +1,317 @@
+import { TimeoutError } from '@par/async';
+import {
+  cpuCount,
+  Pipe,
+  PoolClosedError,
+  ProcessPool,
+  tasks,
+  WorkerCrashedError,
+} from '@par/processes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isRunning } from './helpers.js';
+
+const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
+  new URL('./fixtures/pool-tasks.mjs', import.meta.url),
+);
+
+const pools: ProcessPool[] = [];
+function pool(options: ConstructorParameters<typeof ProcessPool>[0] = {}): ProcessPool {
+  const p = new ProcessPool({ maxWorkers: 2, ...options });
+  pools.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.terminate()));
+});
+
+describe('ProcessPool: the seed example', () => {
+  it('Pool(4).map(square, range(10)) gives the squares in order', async () => {
+    const p = pool({ maxWorkers: 4 });
+    expect(await p.map(t.square, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])).toEqual([
+      0, 1, 4, 9, 16, 25, 36, 49, 64, 81,
+    ]);
+  });
+});
+
+describe('ProcessPool calls', () => {
+  it('run() runs a task in a child process', async () => {
+    const p = pool();
+    const child = await p.run(t.pid);
+    expect(child).not.toBe(process.pid);
+    expect(await p.run(t.square, 7)).toBe(49);
+  });
+
+  it('run() takes a self-contained function', async () => {
+    expect(await pool().run((a: number, b: number) => a * b, 6, 7)).toBe(42);
+  });
+
+  it('run() takes the call-descriptor form', async () => {
+    expect(await pool().run({ task: t.add, args: [2, 3] })).toBe(5);
+  });
+
+  it('apply(task, args) resolves to the result', async () => {
+    expect(await pool().apply(t.add, [20, 22])).toBe(42);
+  });
+
+  it('applyAsync calls callback with the result and errorCallback with the error', async () => {
+    const p = pool();
+    const ok = await new Promise((resolve) => p.applyAsync(t.add, [1, 2], { callback: resolve }));
+    expect(ok).toBe(3);
+    const error = await new Promise((resolve) =>
+      p.applyAsync(t.fail, ['nope'], { errorCallback: resolve }),
+    );
+    expect(error).toBeInstanceOf(RangeError);
+  });
+
+  it('starmap spreads each item as arguments', async () => {
+    expect(
+      await pool().starmap(t.add, [
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toEqual([3, 7]);
+  });
+
+  it('imap yields in input order', async () => {
+    const out: number[] = [];
+    for await (const v of pool().imap(t.square, [3, 1, 2])) out.push(v);
+    expect(out).toEqual([9, 1, 4]);
+  });
+
+  it('imapUnordered yields every result', async () => {
+    const out: number[] = [];
+    for await (const v of pool().imapUnordered(t.square, [1, 2, 3, 4])) out.push(v);
+    expect(out.sort((a, b) => a - b)).toEqual([1, 4, 9, 16]);
+  });
+
+  it("map sends chunks of Python's default size: 100 items on 4 workers are 15 chunks of 7", async () => {
+    // one child per chunk, so the pids show where each chunk began and ended
+    const p = pool({ maxWorkers: 4, maxTasksPerChild: 1 });
+    const pids = await p.map(
+      t.pidOf,
+      Array.from({ length: 100 }, (_, i) => i),
+    );
+    const runs: number[] = [];
+    for (let i = 0; i < pids.length; i++) {
+      if (i === 0 || pids[i] !== pids[i - 1]) runs.push(1);
+      else runs[runs.length - 1] = (runs.at(-1) as number) + 1;
+    }
+    expect(runs).toEqual([...Array(14).fill(7), 2]);
+  });
+
+  it('an error thrown by the task keeps its class, message and own properties', async () => {
+    const error = await pool()
+      .run(t.fail, 'bad input')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as RangeError).message).toBe('bad input');
+    expect((error as RangeError & { detail: string }).detail).toBe('kept');
+  });
+
+  it('initializer runs in each child before its first task', async () => {
+    const p = pool({ maxWorkers: 1, initializer: t.setup, initArgs: ['ready'] });
+    expect(await p.run(t.readSetup)).toBe('ready');
+  });
+
+  it('maxTasksPerChild: a child exits after exactly n tasks', async () => {
+    const p = pool({ maxWorkers: 1, maxTasksPerChild: 3 });
+    const pids: number[] = [];
+    for (let i = 0; i < 9; i++) pids.push(await p.run(t.pid));
+    expect(pids.slice(0, 3).every((x) => x === pids[0])).toBe(true);
+    expect(pids.slice(3, 6).every((x) => x === pids[3])).toBe(true);
+    expect(pids.slice(6).every((x) => x === pids[6])).toBe(true);
+    expect(new Set(pids).size).toBe(3);
+  });
+
+  it('env and cwd reach the children', async () => {
+    const p = pool({ env: { ...process.env, PAR_POOL: 'yes' }, cwd: '/' });
+    const report = await p.run(t.environment, 'PAR_POOL');
+    expect(report.value).toBe('yes');
+    expect(report.cwd).toBe('/');
+  });
+
+  it('maxOldSpaceSize reaches the children as --max-old-space-size', async () => {
+    const p = pool({ maxOldSpaceSize: 96 });
+    const report = await p.run(t.environment, 'X');
+    expect(report.execArgv).toContain('--max-old-space-size=96');
+  });
+
+  it("stdio: 'pipe' merges the children's output into pool.stdout", async () => {
+    const p = pool({ stdio: 'pipe' });
+    let out = '';
+    p.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    await p.run(t.print, 'from a child\n');
+    await p.close();
+    expect(out).toBe('from a child\n');
+  });
+
+  it('a pipe Connection passed to a pool task works in the child', async () => {
+    const [here, there] = Pipe<string>();
+    const p = pool();
+    const result = p.run(t.pipeEcho, there);
+    here.send('hi');
+    expect(await here.recv()).toBe('hi!');
+    expect(await result).toBe('done');
+  });
+
+  it('cpuCount() is the default number of workers', () => {
+    expect(new ProcessPool().maxWorkers).toBe(cpuCount());
+  });
+});
+
+describe('ProcessPool failures', () => {
+  it('process.exit() in a task rejects with WorkerCrashedError and the pool carries on', async () => {
+    const p = pool();
+    const error = await p.run(t.exitWith, 3).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect((error as WorkerCrashedError).code).toBe('PAR_WORKER_CRASHED');
+    expect((error as WorkerCrashedError).exitCode).toBe(3);
+    expect(await p.run(t.square, 3)).toBe(9);
+  });
+
+  it('a child killed by a signal rejects with WorkerCrashedError naming the signal', async () => {
+    const p = pool();
+    const error = await p.run(t.killSelf).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect((error as WorkerCrashedError).signal).toBe('SIGKILL');
+    expect(await p.run(t.square, 4)).toBe(16);
+  });
+
+  it('an error thrown from a timer in the task rejects the call', async () => {
+    const p = pool();
+    const error = await p.run(t.throwFromTimer).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message) + String((error as Error).cause)).toMatch(
+      /thrown from a timer/,
+    );
+    expect(await p.run(t.square, 5)).toBe(25);
+  });
+
+  it('running out of memory under maxOldSpaceSize rejects with WorkerCrashedError', async () => {
+    const p = pool({ maxWorkers: 1, maxOldSpaceSize: 32, stdio: 'pipe' });
+    p.stdout?.resume();
+    p.stderr?.resume();
+    const error = await p.run(t.exhaustMemory).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(await p.run(t.square, 6)).toBe(36);
+  });
+
+  it('timeout rejects with TimeoutError; a child that ignores it is replaced', async () => {
+    const p = pool({ maxWorkers: 1, gracePeriod: 50 });
+    const first = await p.run(t.pid);
+    const error = await p.run({ task: t.spin, timeout: 100 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(await p.run(t.square, 8)).toBe(64);
+    expect(await p.run(t.pid)).not.toBe(first);
+  });
+
+  it('timeout aborts the task signal; a task that stops keeps its child', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const first = await p.run(t.pid);
+    const error = await p.run({ task: t.waitForAbort, timeout: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(await p.run(t.pid)).toBe(first);
+  });
+
+  it('abort while running rejects with the reason and aborts taskSignal() in the child', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const [here, there] = Pipe<string>();
+    const controller = new AbortController();
+    const call = p.run({ task: t.gate, args: [there, 1], signal: controller.signal });
+    expect(await here.recv()).toBe('started');
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+  });
+
+  it('abort before start removes the call: it never runs', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const [here, there] = Pipe<string>();
+    const blocking = p.run(t.gate, there, 'first');
+    expect(await here.recv()).toBe('started');
+    const controller = new AbortController();
+    const [, spare] = Pipe<string>();
+    const queued = p.run({ task: t.gate, args: [spare, 'never'], signal: controller.signal });
+    controller.abort(new Error('not needed'));
+    await expect(queued).rejects.toThrow('not needed');
+    here.send('go');
+    expect(await blocking).toBe('first');
+    expect(p.stats().completed).toBe(1);
+  });
+
+  it('a closed pool rejects new calls with PoolClosedError, never throwing', async () => {
+    const p = pool();
+    await p.close();
+    const call = p.run(t.square, 1);
+    await expect(call).rejects.toBeInstanceOf(PoolClosedError);
+  });
+
+  it('an argument that cannot be copied rejects the call and names the argument', async () => {
+    const error = await pool()
+      .run(t.add as never, 1, (() => 2) as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error)).toMatch(/argument/i);
+  });
+
+  it('an unknown task rejects and lists the module exports', async () => {
+    const bad = tasks(new URL('./fixtures/pool-tasks.mjs', import.meta.url)) as Record<
+      string,
+      never
+    >;
+    const error = await pool()
+      .run(bad.nope as never)
+      .catch((e: unknown) => e);
+    expect(String((error as Error).message)).toMatch(/nope/);
+    expect(String((error as Error).message)).toMatch(/square/);
+  });
+});
+
+describe('ProcessPool shutdown', () => {
+  it('close() lets queued calls finish, then no child remains', async () => {
+    const p = pool();
+    const calls = Array.from({ length: 6 }, (_, i) => p.run(t.pid).then((pid) => [i, pid]));
+    const closing = p.close();
+    const pids = (await Promise.all(calls)).map(([, pid]) => pid as number);
+    await closing;
+    expect(pids).toHaveLength(6);
+    for (const pid of new Set(pids)) expect(isRunning(pid)).toBe(false);
+  });
+
+  it('terminate() rejects queued and running calls with PoolClosedError', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const [here, there] = Pipe<string>();
+    const running = p.run(t.gate, there, 1);
+    expect(await here.recv()).toBe('started');
+    const queued = p.run(t.square, 2);
+    const outcomes = Promise.allSettled([running, queued]);
+    await p.terminate();
+    for (const outcome of await outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(PoolClosedError);
+    }
+  });
+
+  it('join() before close() rejects; after close() it resolves when children exited', async () => {
+    const p = pool();
+    await expect(p.join()).rejects.toThrow(/still running/);
+    const pid = await p.run(t.pid);
+    void p.close();
+    await p.join();
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  it('await using closes the pool: queued work finishes', async () => {
+    let result: Promise<number> | undefined;
+    let pid = 0;
+    {
+      await using p = new ProcessPool({ maxWorkers: 1 });
+      pid = await p.run(t.pid);
+      result = p.run(t.square, 9);
+    }
+    expect(await result).toBe(81);
+    expect(isRunning(pid)).toBe(false);
+  });
+});
