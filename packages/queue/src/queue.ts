@@ -370,6 +370,7 @@ export class Queue<T = unknown> {
     if (immediate) {
       const dropped = this.#store.length;
       this.#store.clear();
+      this.#reserved = 0;
       if (dropped > 0 && this.#unfinished > 0) {
         this.#unfinished -= Math.min(dropped, this.#unfinished);
         if (this.#unfinished === 0) this.#finish();
@@ -446,9 +447,10 @@ export class Queue<T = unknown> {
   }
 
   #takeReserved(): T {
-    this.#reserved--;
-    // only `shutdown({ immediate: true })` can empty the store under a reservation
+    // only `shutdown({ immediate: true })` empties the store under a
+    // reservation, and it drops the reservations along with the items
     if (this.#store.length === 0) throw new QueueShutDown();
+    this.#reserved--;
     return this.#take();
   }
 

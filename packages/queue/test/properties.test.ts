@@ -241,6 +241,7 @@ describe('queue properties', () => {
                 return;
               }
               taken.push(item);
+              expect(queue.size).toBeGreaterThanOrEqual(0);
               await s.schedule(Promise.resolve(), 'consumer works');
               queue.taskDone();
             }

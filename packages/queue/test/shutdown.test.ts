@@ -122,7 +122,10 @@ describe('shutdown of a woken LIFO/priority getter', () => {
     const got = queue.get();
     queue.putNowait(1); // wakes the getter; it takes its item one microtask later
     queue.shutdown({ immediate: true });
+    expect(queue.size).toBe(0);
+    expect(queue.empty()).toBe(true);
     await expect(got).rejects.toBeInstanceOf(QueueShutDown);
+    expect(queue.size).toBe(0);
     await expect(queue.join()).resolves.toBeUndefined();
   });
 
