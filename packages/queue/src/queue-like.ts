@@ -6,6 +6,19 @@ import type { WaitOptions } from './waiter.js';
  * drained, and `taskDone`. Every queue in this package satisfies it, and so can
  * a handle that forwards these calls to a queue owned by another thread or
  * process.
+ *
+ * @example
+ * ```ts
+ * // a queue-like source that ends after three items
+ * let n = 0;
+ * const source: ConsumableQueue<number> = {
+ *   get: async () => {
+ *     if (n === 3) throw new QueueShutDown();
+ *     return n++;
+ *   },
+ * };
+ * await consume(source, (item) => console.log(item));
+ * ```
  */
 export interface ConsumableQueue<T> {
   get(options?: WaitOptions): Promise<T>;

@@ -280,3 +280,38 @@ describe('consume', () => {
     expect(received?.aborted).toBe(false);
   });
 });
+
+describe('consume over any ConsumableQueue', () => {
+  it('stops when get rejects with an error carrying the shut-down code (as from another thread)', async () => {
+    let n = 0;
+    const seen: number[] = [];
+    await consume(
+      {
+        get: async () => {
+          if (n === 3)
+            throw Object.assign(new Error('shut down elsewhere'), { code: 'PAR_QUEUE_SHUT_DOWN' });
+          return n++;
+        },
+      },
+      (item: number) => {
+        seen.push(item);
+      },
+    );
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('rejects with the error when get fails for another reason, after running handlers settle', async () => {
+    const failure = new Error('connection lost');
+    let calls = 0;
+    const done = consume(
+      {
+        get: async () => {
+          if (calls++ === 1) throw failure;
+          return 1;
+        },
+      },
+      async () => {},
+    );
+    await expect(done).rejects.toBe(failure);
+  });
+});
