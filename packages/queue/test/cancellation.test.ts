@@ -161,6 +161,21 @@ describe.each(kinds)('%s put with signal or timeout', (_name, make) => {
     expect(queue.size).toBe(0);
   });
 
+  it('clears its timer and abort listener when let in before the timeout', async () => {
+    vi.useFakeTimers();
+    const queue = make<number>(1);
+    queue.putNowait(1);
+    const controller = new AbortController();
+    const remove = vi.spyOn(controller.signal, 'removeEventListener');
+    const put = queue.put(2, { timeout: 1000, signal: controller.signal });
+    expect(vi.getTimerCount()).toBe(1);
+    queue.getNowait();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(remove).toHaveBeenCalledWith('abort', expect.any(Function));
+    await put;
+    expect(queue.getNowait()).toBe(2);
+  });
+
   it('timeout 0 rejects with QueueFull at once when full', async () => {
     const queue = make<number>(1);
     queue.putNowait(1);
