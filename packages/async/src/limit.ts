@@ -60,16 +60,19 @@ export interface LimitFunction {
 export function limit(concurrency: number | LimitOptions): LimitFunction {
   let max = parseConcurrency(concurrency);
   let active = 0;
-  // two entries per queued call: the resolve then the reject of its start gate
-  const queue = new Deque<(value?: unknown) => void>(64);
+  // Two entries per queued call: the resolve function of its start gate, then its job
+  // (the function itself when called without arguments, else a closure over them).
+  // Resolving the gate with the job lets one shared `start` run every queued call.
+  const queue = new Deque<unknown>(64);
 
+  const startNext = (): void => {
+    active++;
+    const open = queue.shift() as (job: unknown) => void;
+    open(queue.shift());
+  };
   const release = (): void => {
     active--;
-    if (queue.length !== 0 && active < max) {
-      active++;
-      (queue.shift() as () => void)();
-      queue.shift();
-    }
+    if (queue.length !== 0 && active < max) startNext();
   };
   const onFulfilled = <T>(value: T): T => {
     release();
@@ -79,31 +82,25 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     release();
     throw error;
   };
-  const enqueueGate = (
-    resolve: (value?: unknown) => void,
-    reject: (reason: unknown) => void,
-  ): void => {
-    queue.push(resolve);
-    queue.push(reject);
+  const settle = (result: unknown): Promise<unknown> =>
+    Promise.resolve(result).then(onFulfilled, onRejected);
+  const enqueueGate = (open: (job: unknown) => void): void => {
+    queue.push(open);
   };
-  const run = <R>(
-    fn: (...args: unknown[]) => R | PromiseLike<R>,
-    args: unknown[],
-  ): Promise<Awaited<R>> => {
-    let result: R | PromiseLike<R>;
+  // Runs in the caller's async context: the gate's `then` was registered by the caller.
+  const start = (job: unknown): Promise<unknown> => {
+    if (typeof job !== 'function') return Promise.reject((job as Cleared).reason);
+    let result: unknown;
     try {
-      result = fn(...args);
+      result = job();
     } catch (error) {
       release();
       return Promise.reject(error);
     }
-    return Promise.resolve(result).then(onFulfilled, onRejected) as Promise<Awaited<R>>;
+    return settle(result);
   };
 
-  const limiter = (<R>(
-    fn: (...args: unknown[]) => R | PromiseLike<R>,
-    ...args: unknown[]
-  ): Promise<Awaited<R>> => {
+  const limiter = ((fn: (...args: unknown[]) => unknown, ...args: unknown[]): Promise<unknown> => {
     if (typeof fn !== 'function') {
       return Promise.reject(
         new TypeError(`Expected \`fn\` to be a function, got ${String(fn)} (${typeof fn})`),
@@ -111,12 +108,26 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     }
     if (active < max && queue.length === 0) {
       active++;
-      return run(fn, args);
+      let result: unknown;
+      try {
+        result = args.length === 0 ? fn() : fn(...args);
+      } catch (error) {
+        release();
+        return Promise.reject(error);
+      }
+      return settle(result);
     }
     // The gate's continuation is registered here, in the caller's async context, so
     // AsyncLocalStorage reaches fn without AsyncResource.bind (p-limit #83).
-    return new Promise(enqueueGate).then(() => run(fn, args));
-  }) as LimitFunction;
+    const result = new Promise(enqueueGate).then(start);
+    if (args.length === 0 && typeof (fn as { then?: unknown }).then !== 'function') {
+      queue.push(fn);
+    } else {
+      // a function with a `then` would be adopted as a thenable by the gate: wrap it
+      queue.push(() => fn(...args));
+    }
+    return result;
+  }) as unknown as LimitFunction;
 
   Object.defineProperties(limiter, {
     activeCount: { get: () => active },
@@ -125,19 +136,16 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
       get: () => max,
       set(value: number) {
         max = validateInteger('concurrency', value, { min: 1, allowInfinity: true });
-        while (queue.length !== 0 && active < max) {
-          active++;
-          (queue.shift() as () => void)();
-          queue.shift();
-        }
+        while (queue.length !== 0 && active < max) startNext();
       },
     },
     clearQueue: {
       value: (): void => {
-        const reason = abortError('The limit queue was cleared');
+        const cleared: Cleared = { reason: abortError('The limit queue was cleared') };
         while (queue.length !== 0) {
+          const open = queue.shift() as (job: unknown) => void;
           queue.shift();
-          (queue.shift() as (reason: unknown) => void)(reason);
+          open(cleared);
         }
       },
     },
@@ -153,6 +161,11 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     },
   });
   return limiter;
+}
+
+/** What a cleared call's gate is opened with. */
+interface Cleared {
+  reason: unknown;
 }
 
 function parseConcurrency(concurrency: unknown): number {
