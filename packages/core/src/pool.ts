@@ -506,8 +506,17 @@ export class Pool {
         continue;
       }
       if (best === undefined || batch === 0) break;
-      // Every worker is busy: hand the least-loaded one a batch, keeping up to two
+      // Every worker is busy: hand a batch to the least-loaded worker that is making
+      // progress (never pile work behind a long-running call), keeping up to two
       // batches ahead so it never waits for the round trip.
+      const t = now();
+      const stalledAfter = Math.max(2, 20 * this.#meanRunMs);
+      best = undefined;
+      for (const slot of this.#slots) {
+        if (!slot.live || t - slot.lastProgress > stalledAfter) continue;
+        if (best === undefined || slot.outstanding < best.outstanding) best = slot;
+      }
+      if (best === undefined) break;
       const room = c + 2 * batch - best.outstanding;
       if (room <= 0 || (room < batch && room < this.#queued)) break;
       const fair = Math.ceil(this.#queued / live);
@@ -754,6 +763,7 @@ export class Pool {
       case Msg.Ready:
         if (slot.state === SlotState.Starting) slot.state = SlotState.Ready;
         slot.readyOnce = true;
+        slot.lastProgress = now();
         this.#startFailures = 0;
         this.#promote(slot, now());
         this.#afterActivity(slot);
@@ -779,6 +789,7 @@ export class Pool {
 
   #onResults(slot: Slot, message: unknown[]): void {
     const t = now();
+    slot.lastProgress = t;
     let runSum = 0;
     let runCount = 0;
     for (let i = 1; i < message.length; i += 4) {
@@ -875,21 +886,21 @@ export class Pool {
   #armIdle(slot: Slot): void {
     const idle = this.#options.idleTimeout;
     if (idle === Number.POSITIVE_INFINITY || slot.idleTimer !== undefined) return;
-    slot.idleTimer = setTimeout(
-      () => {
-        slot.idleTimer = undefined;
-        if (!slot.live || slot.outstanding > 0) return;
-        const live = this.#slots.filter((s) => s.live).length;
-        if (live <= this.#options.minWorkers) return;
-        const left = slot.idleSince + idle - now();
-        if (left > 1) {
-          this.#armIdle(slot);
-          return;
-        }
-        this.#stopSlot(slot);
-      },
-      Math.max(1, slot.idleSince + idle - now()),
-    );
+    // No clock reads: if the worker took no call while the timer ran, it was idle
+    // for the whole timeout; otherwise start over.
+    const dispatched = slot.dispatched;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = undefined;
+      if (!slot.live) return;
+      if (slot.outstanding > 0) return;
+      if (slot.dispatched !== dispatched) {
+        this.#armIdle(slot);
+        return;
+      }
+      const live = this.#slots.filter((s) => s.live).length;
+      if (live <= this.#options.minWorkers) return;
+      this.#stopSlot(slot);
+    }, idle);
     slot.idleTimer.unref?.();
   }
 

@@ -32,6 +32,8 @@ export class Slot {
   readyOnce = false;
   refd = false;
   idleSince = 0;
+  /** When the worker last answered (results or ready): batching skips stalled workers. */
+  lastProgress = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   bornAt: number;
   diedAt = 0;

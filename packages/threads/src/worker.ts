@@ -2,11 +2,39 @@
 // the @par/core runtime, after registering this package's transfer handlers so
 // shared primitives and queues arrive as working objects.
 
+import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { type MessagePort, type TransferListItem, workerData } from 'node:worker_threads';
 import { startWorkerRuntime } from '@par/core/worker';
 import { registerSharedHandlers } from './shared/handlers.js';
 
 registerSharedHandlers();
+registerInheritedLoaders();
+
+/**
+ * Node 20 runs `--import` preloads in workers, but tsx only registers its hooks
+ * on the main thread (newer Node versions share the main thread's hooks with
+ * workers). So that a TypeScript task module loads when the app runs under
+ * `node --import tsx`, register tsx's ESM hooks in this worker ourselves.
+ */
+function registerInheritedLoaders(): void {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= 22) return;
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const spec =
+      arg === '--import' ? argv[i + 1] : arg.startsWith('--import=') ? arg.slice(9) : undefined;
+    if (spec === 'tsx' || spec === 'tsx/esm') {
+      try {
+        register('tsx/esm', pathToFileURL(`${process.cwd()}/`));
+      } catch {
+        // tsx not resolvable from the working directory: .ts task modules will say so
+      }
+      return;
+    }
+  }
+}
 
 const { boot, port } = workerData as {
   boot: Parameters<typeof startWorkerRuntime>[1];
