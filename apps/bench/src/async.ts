@@ -17,18 +17,24 @@ function check(name: string, results: readonly unknown[]): void {
   if (results.length !== TASKS) throw new Error(`${name}: got ${results.length} results`);
 }
 
-async function runLimiter(name: string, limiter: (fn: () => Promise<void>) => Promise<void>) {
+// resolves to undefined so that the harness times the run
+async function runLimiter(
+  name: string,
+  limiter: (fn: () => Promise<void>) => Promise<void>,
+): Promise<undefined> {
   const calls = new Array<Promise<void>>(TASKS);
   for (let i = 0; i < TASKS; i++) calls[i] = limiter(noop);
   check(name, await Promise.all(calls));
+  return undefined;
 }
 
 const double = async (x: number): Promise<number> => x * 2;
 
-async function runMap(name: string, mapper: typeof map) {
+async function runMap(name: string, mapper: typeof map): Promise<undefined> {
   const results = await mapper(items, double, { concurrency: CONCURRENCY });
   check(name, results);
   if (results[TASKS - 1] !== (TASKS - 1) * 2) throw new Error(`${name}: wrong result`);
+  return undefined;
 }
 
 export const scenarios: Scenario[] = [
