@@ -119,6 +119,8 @@ describe('ThreadPool in Chromium', () => {
         detached: true,
         queueTotal: 210,
         viaToThread: 5,
+        crash: 'true PAR_WORKER_CRASHED true',
+        afterCrash: 42,
         shared: { counter: 4000, arrivals: [0, 1] },
       });
     } finally {

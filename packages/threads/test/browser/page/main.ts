@@ -2,7 +2,16 @@
 // a Barrier across tasks, a queue consumed by tasks, transfer and toThread.
 // Publishes its findings on window.parResult for the test to read.
 import { Queue } from '@par/queue';
-import { Barrier, Lock, sharedArray, ThreadPool, tasks, toThread, transfer } from '@par/threads';
+import {
+  Barrier,
+  Lock,
+  sharedArray,
+  ThreadPool,
+  tasks,
+  toThread,
+  transfer,
+  WorkerCrashedError,
+} from '@par/threads';
 
 declare global {
   interface Window {
@@ -50,6 +59,23 @@ async function main() {
     };
     const totals = await Promise.all([pool.run(consumer, jobs), pool.run(consumer, jobs)]);
     const viaToThread = await toThread((a: number, b: number) => a + b, 2, 3);
+    // an uncaught error in a worker crashes it: the running call rejects, the pool goes on
+    const crash = await pool
+      .run(
+        () =>
+          new Promise(() => {
+            setTimeout(() => {
+              throw new Error('boom');
+            }, 0);
+          }),
+      )
+      .then(
+        () => 'resolved',
+        // class names do not survive minification: check instanceof and `code`
+        (error: WorkerCrashedError) =>
+          `${error instanceof WorkerCrashedError} ${error.code} ${error.message.includes('boom')}`,
+      );
+    const afterCrash = await pool.run((n: number) => n + 1, 41);
     const shared = crossOriginIsolated ? await isolatedOnly(pool) : undefined;
     let lockError: string | undefined;
     if (!crossOriginIsolated) {
@@ -67,6 +93,8 @@ async function main() {
       detached: bytes.byteLength === 0,
       queueTotal: totals[0] + totals[1],
       viaToThread,
+      crash,
+      afterCrash,
       shared,
       lockError,
     };
