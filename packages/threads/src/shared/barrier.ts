@@ -138,6 +138,22 @@ export class Barrier {
     });
   }
 
+  /** The promise form of `wait()` in every thread: the worker's event loop keeps running. */
+  waitAsync(options?: BarrierWaitOptions | number): Promise<number> {
+    return perform(() => {
+      const opts = validateOptions<BarrierWaitOptions>(
+        'options',
+        typeof options === 'number' ? { timeout: options } : options,
+      );
+      let timeout = validateTimeout('timeout', opts.timeout);
+      if (timeout === undefined) {
+        const fallback = this.#timeout[0] as number;
+        if (!Number.isNaN(fallback)) timeout = fallback;
+      }
+      return { steps: this.#waitSteps(timeout) };
+    }, true) as Promise<number>;
+  }
+
   /**
    * Breaks the barrier: threads waiting now and later throw `BrokenBarrierError`
    * until `reset()`. Useful when a party fails and the others must not wait forever.

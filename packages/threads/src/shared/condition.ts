@@ -94,6 +94,11 @@ export class Condition {
     return this.lock.acquire(options);
   }
 
+  /** The promise form of `acquire()` in every thread. */
+  acquireAsync(options?: WaitOptions | number): Promise<boolean> {
+    return this.lock.acquireAsync(options);
+  }
+
   /** Releases the underlying lock. */
   release(): void {
     this.lock.release();
@@ -102,6 +107,11 @@ export class Condition {
   /** Acquires the underlying lock and returns a handle that releases it (`using`). */
   hold(options?: WaitOptions | number): MaybePromise<ReleaseHandle> {
     return this.lock.hold(options);
+  }
+
+  /** The promise form of `hold()` in every thread. */
+  holdAsync(options?: WaitOptions | number): Promise<ReleaseHandle> {
+    return this.lock.holdAsync(options);
   }
 
   /**
@@ -115,6 +125,15 @@ export class Condition {
       this.#checkOwned('wait');
       return { steps: this.#waitSteps(timeout) };
     });
+  }
+
+  /** The promise form of `wait()` in every thread: the worker's event loop keeps running. */
+  waitAsync(options?: ConditionWaitOptions | number): Promise<boolean> {
+    return perform(() => {
+      const timeout = parseTimeout(options);
+      this.#checkOwned('wait');
+      return { steps: this.#waitSteps(timeout) };
+    }, true) as Promise<boolean>;
   }
 
   /**
@@ -136,6 +155,19 @@ export class Condition {
       this.#checkOwned('waitFor');
       return { steps: this.#waitForSteps(predicate, timeout) };
     });
+  }
+
+  /** The promise form of `waitFor()` in every thread. */
+  waitForAsync<T>(
+    predicate: () => T,
+    options?: ConditionWaitOptions | number,
+  ): Promise<T | boolean> {
+    return perform(() => {
+      const timeout = parseTimeout(options);
+      validateFunction('predicate', predicate);
+      this.#checkOwned('waitFor');
+      return { steps: this.#waitForSteps(predicate, timeout) };
+    }, true) as Promise<T | boolean>;
   }
 
   /**

@@ -81,6 +81,14 @@ export class Event {
     });
   }
 
+  /** The promise form of `wait()` in every thread: the worker's event loop keeps running. */
+  waitAsync(options?: WaitOptions | number): Promise<boolean> {
+    return perform(() => {
+      const { timeout, signal } = parseWait(options);
+      return { steps: this.#waitSteps(timeout), signal };
+    }, true) as Promise<boolean>;
+  }
+
   *#waitSteps(timeout: number): Steps<boolean> {
     const i32 = this.#i32;
     const generation = Atomics.load(i32, GENERATION);

@@ -94,6 +94,18 @@ export class Lock {
   }
 
   /**
+   * The promise form of `acquire()` in every thread: waits with Atomics.waitAsync,
+   * so a worker's event loop keeps running (use it in async tasks, and when a
+   * worker runs several tasks at once with `concurrentTasksPerWorker`).
+   */
+  acquireAsync(options?: WaitOptions | number): Promise<boolean> {
+    return perform(() => {
+      const { timeout, signal } = parseWait(options);
+      return { steps: lockSteps(this.#i32, 0, timeout), signal };
+    }, true) as Promise<boolean>;
+  }
+
+  /**
    * Acquires the lock and returns a handle that releases it when disposed,
    * for `using`; a `timeout` that passes throws (rejects with) `TimeoutError`.
    *
@@ -107,6 +119,10 @@ export class Lock {
     const handle = (ok: boolean) => toHandle(ok, 'Lock', () => this.release());
     const acquired = this.acquire(options);
     return typeof acquired === 'boolean' ? handle(acquired) : acquired.then(handle);
+  }
+  /** The promise form of `hold()` in every thread. */
+  async holdAsync(options?: WaitOptions | number): Promise<ReleaseHandle> {
+    return toHandle(await this.acquireAsync(options), 'Lock', () => this.release());
   }
 
   /**

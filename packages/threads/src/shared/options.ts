@@ -46,13 +46,14 @@ export function parseWait(options: unknown): ParsedWait {
 
 /**
  * Runs `start()` (which validates and builds the algorithm) in the form this
- * thread allows. On the main thread every failure, validation included, becomes
+ * thread allows, or always asynchronously with `forceAsync` (the `…Async` methods). On the main thread every failure, validation included, becomes
  * a rejection, so the promise-returning form never throws synchronously.
  */
 export function perform<T>(
   start: () => { steps: Steps<T>; signal?: AbortSignal | undefined },
+  forceAsync = false,
 ): T | Promise<T> {
-  if (canBlock()) {
+  if (!forceAsync && canBlock()) {
     const { steps, signal } = start();
     signal?.throwIfAborted();
     return runSync(steps);

@@ -82,11 +82,27 @@ export class Semaphore {
     });
   }
 
+  /**
+   * The promise form of `acquire()` in every thread: waits with Atomics.waitAsync,
+   * so a worker's event loop keeps running (use it in async tasks, and when a
+   * worker runs several tasks at once with `concurrentTasksPerWorker`).
+   */
+  acquireAsync(options?: WaitOptions | number): Promise<boolean> {
+    return perform(() => {
+      const { timeout, signal } = parseWait(options);
+      return { steps: this.#acquireSteps(timeout), signal };
+    }, true) as Promise<boolean>;
+  }
+
   /** Acquires and returns a handle that releases one unit when disposed (`using`). */
   hold(options?: WaitOptions | number): MaybePromise<ReleaseHandle> {
     const handle = (ok: boolean) => toHandle(ok, this.constructor.name, () => this.release());
     const acquired = this.acquire(options);
     return typeof acquired === 'boolean' ? handle(acquired) : acquired.then(handle);
+  }
+  /** The promise form of `hold()` in every thread. */
+  async holdAsync(options?: WaitOptions | number): Promise<ReleaseHandle> {
+    return toHandle(await this.acquireAsync(options), this.constructor.name, () => this.release());
   }
 
   /**
