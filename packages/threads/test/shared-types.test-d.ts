@@ -1,0 +1,67 @@
+import type { Queue } from '@par/queue';
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  Barrier,
+  Condition,
+  Event,
+  Lock,
+  type QueueHandle,
+  type ReleaseHandle,
+  RLock,
+  Semaphore,
+  sharedArray,
+  Value,
+} from '../src/index.js';
+
+describe('shared primitive types', () => {
+  it('acquire() is a boolean in a worker or a promise of one on the main thread', () => {
+    expectTypeOf(new Lock().acquire()).toEqualTypeOf<boolean | Promise<boolean>>();
+    expectTypeOf(new RLock().acquire({ timeout: 5 })).toEqualTypeOf<boolean | Promise<boolean>>();
+    expectTypeOf(new Semaphore(2).acquire(5)).toEqualTypeOf<boolean | Promise<boolean>>();
+    expectTypeOf(new Lock().acquireAsync()).toEqualTypeOf<Promise<boolean>>();
+  });
+
+  it('hold() gives a disposable release handle', () => {
+    expectTypeOf(new Lock().holdAsync()).toEqualTypeOf<Promise<ReleaseHandle>>();
+    expectTypeOf<ReleaseHandle>().toMatchTypeOf<Disposable>();
+  });
+
+  it('Barrier#wait() gives the arrival index', () => {
+    expectTypeOf(new Barrier(2).wait()).toEqualTypeOf<number | Promise<number>>();
+    expectTypeOf(new Barrier(2).waitAsync()).toEqualTypeOf<Promise<number>>();
+  });
+
+  it('Event and Condition waits give booleans; waitFor gives the predicate value', () => {
+    expectTypeOf(new Event().wait()).toEqualTypeOf<boolean | Promise<boolean>>();
+    const cond = new Condition();
+    expectTypeOf(cond.wait(10)).toEqualTypeOf<boolean | Promise<boolean>>();
+    expectTypeOf(cond.waitForAsync(() => 3 as const)).toEqualTypeOf<Promise<3 | boolean>>();
+  });
+
+  it('Value holds numbers, or bigints for 64-bit integer types', () => {
+    expectTypeOf(new Value('f64', 1).value).toEqualTypeOf<number>();
+    expectTypeOf(new Value('d', 1).value).toEqualTypeOf<number>();
+    expectTypeOf(new Value('i64', 1n).value).toEqualTypeOf<bigint>();
+    // @ts-expect-error a bigint Value does not take a number
+    new Value('u64', 1);
+    expectTypeOf(new Value('i32').getLock()).toEqualTypeOf<Lock | RLock>();
+  });
+
+  it('sharedArray returns the TypedArray it was given', () => {
+    const floats = sharedArray(Float64Array, 4);
+    expectTypeOf(floats.BYTES_PER_ELEMENT).toEqualTypeOf<number>();
+    expectTypeOf(floats[Symbol.toStringTag]).toEqualTypeOf<'Float64Array'>();
+    expectTypeOf(sharedArray(Int32Array, [1, 2])[Symbol.toStringTag]).toEqualTypeOf<'Int32Array'>();
+    expectTypeOf(sharedArray(BigInt64Array, [1n])[0]).toEqualTypeOf<bigint | undefined>();
+  });
+
+  it('a QueueHandle has the async Queue API', () => {
+    type H = QueueHandle<number>;
+    expectTypeOf<H['get']>().returns.toEqualTypeOf<Promise<number>>();
+    expectTypeOf<H['putNowait']>().returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf<Awaited<H['size']>>().toEqualTypeOf<number>();
+    expectTypeOf<H['maxsize']>().toEqualTypeOf<number>();
+    expectTypeOf<H>().toMatchTypeOf<AsyncIterable<number>>();
+    expectTypeOf<Queue<number>['maxsize']>().toEqualTypeOf<H['maxsize']>();
+  });
+});
