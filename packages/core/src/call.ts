@@ -28,6 +28,8 @@ export class Call {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   submittedAt = 0;
   requeues = 0;
+  /** Cancelled before it started (Future#cancelled). */
+  cancelled = false;
   onAbort: (() => void) | undefined = undefined;
   /** Called once when the call leaves the queue for a worker (Future#running). */
   onDispatch: (() => void) | undefined = undefined;

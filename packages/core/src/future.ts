@@ -79,7 +79,7 @@ export class Future<R> implements PromiseLike<R> {
 
   /** Whether `cancel()` succeeded. */
   cancelled(): boolean {
-    return this.#cancelled;
+    return this.#cancelled || this.#call.cancelled;
   }
 
   /** Whether a worker has taken the call and it has not finished. */
@@ -145,7 +145,7 @@ export class Future<R> implements PromiseLike<R> {
     return this.result(options).then(
       () => undefined,
       (error: unknown) => {
-        if (this.#cancelled || error instanceof TimeoutError) throw error;
+        if (this.cancelled() || error instanceof TimeoutError) throw error;
         return error;
       },
     );

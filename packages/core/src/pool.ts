@@ -441,7 +441,9 @@ export class Pool {
 
   /** @internal Cancels every call still in the queue (executor shutdown with cancelFutures). */
   _cancelQueued(reason: unknown): void {
-    for (const call of [...this.#queue]) this._cancel(call, reason);
+    for (const call of [...this.#queue]) {
+      if (this._cancel(call, reason)) call.cancelled = true;
+    }
   }
 
   /** @internal Cancels a call that has not been dispatched; returns whether it was. */
@@ -988,7 +990,10 @@ export class Pool {
         this.#settle(call, false, this.#brokenError ?? new PoolClosedError());
         continue;
       }
-      call.requeues++;
+      // Only an uncertain requeue counts (the worker died without saying which calls
+      // had started, e.g. out of memory): a call that keeps landing on dying workers
+      // then fails instead of looping.
+      if (slot.fatal === undefined && slot.killReason === undefined) call.requeues++;
       if (call.requeues > MAX_REQUEUES || call.transfer !== undefined) {
         call.state = CallState.Done;
         this.#settle(call, false, this.#crashError(slot, call, code, signal));

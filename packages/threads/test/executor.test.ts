@@ -1,0 +1,159 @@
+import { asCompleted, CancelledError } from '@par/async';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Future, PoolClosedError, ThreadPoolExecutor, TimeoutError } from '../dist/index.js';
+import { latch, reached, release, t } from './pool-helpers.js';
+
+let executor: ThreadPoolExecutor;
+afterEach(async () => {
+  await executor?.shutdown({ cancelFutures: true });
+});
+
+describe('ThreadPoolExecutor#submit', () => {
+  it('returns an awaitable Future of the result', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+    const future = executor.submit(t.square, 5);
+    expect(future).toBeInstanceOf(Future);
+    await expect(future).resolves.toBe(25);
+    expect(future.done()).toBe(true);
+    expect(future.running()).toBe(false);
+  });
+
+  it('works with asCompleted from @par/async', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+    const futures = [1, 2, 3, 4].map((n) => executor.submit(t.square, n));
+    const seen: number[] = [];
+    for await (const value of asCompleted(futures)) seen.push(value);
+    expect(seen.sort((a, b) => a - b)).toEqual([1, 4, 9, 16]);
+  });
+
+  it('cancel() succeeds while queued: the call never runs', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const l = latch();
+    const counter = latch();
+    const blocker = executor.submit(t.block, l);
+    await reached(l, 0);
+    expect(blocker.running()).toBe(true);
+    const queued = executor.submit(t.count, counter, 'ran');
+    expect(queued.running()).toBe(false);
+    expect(queued.cancel()).toBe(true);
+    expect(queued.cancelled()).toBe(true);
+    expect(queued.done()).toBe(true);
+    await expect(queued).rejects.toBeInstanceOf(CancelledError);
+    release(l);
+    await blocker;
+    expect(Atomics.load(counter, 0)).toBe(0);
+  });
+
+  it('cancel() fails once the call is running', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const l = latch();
+    const future = executor.submit(t.block, l);
+    await reached(l, 0);
+    expect(future.cancel()).toBe(false);
+    expect(future.cancelled()).toBe(false);
+    release(l);
+    await expect(future).resolves.toBe('released');
+  });
+
+  it('result() and exception() report the outcome', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const ok = executor.submit(t.square, 3);
+    const bad = executor.submit(t.fail, 'nope');
+    await expect(ok.result()).resolves.toBe(9);
+    await expect(ok.exception()).resolves.toBeUndefined();
+    await expect(bad.exception()).resolves.toMatchObject({ message: 'nope' });
+    await expect(bad.result()).rejects.toThrow('nope');
+  });
+
+  it('result({ timeout }) rejects with TimeoutError while the call keeps running', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const l = latch();
+    const future = executor.submit(t.block, l);
+    await reached(l, 0);
+    await expect(future.result({ timeout: 10 })).rejects.toBeInstanceOf(TimeoutError);
+    release(l);
+    await expect(future.result()).resolves.toBe('released');
+  });
+
+  it('addDoneCallback runs once the future is done', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const future = executor.submit(t.square, 4);
+    // (wrapped in an array: a Future is thenable, so resolving with it would adopt its value)
+    const done = new Promise<[Future<number>]>((resolve) =>
+      future.addDoneCallback((f) => resolve([f])),
+    );
+    expect((await done)[0]).toBe(future);
+    const late = new Promise<[Future<number>]>((resolve) =>
+      future.addDoneCallback((f) => resolve([f])),
+    );
+    expect((await late)[0]).toBe(future);
+  });
+
+  it('a failed future never causes an unhandled rejection by itself', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const future = executor.submit(t.fail, 'ignored');
+    await executor.shutdown();
+    expect(future.done()).toBe(true);
+  });
+
+  it('submit after shutdown gives a future rejected with PoolClosedError', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    await executor.shutdown();
+    await expect(executor.submit(t.square, 1)).rejects.toBeInstanceOf(PoolClosedError);
+  });
+});
+
+describe('ThreadPoolExecutor#map', () => {
+  it('yields results in input order over several iterables, stopping at the shortest', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+    const out: number[] = [];
+    for await (const sum of executor.map(t.add, [1, 2, 3], [10, 20, 30, 40])) out.push(sum);
+    expect(out).toEqual([11, 22, 33]);
+  });
+
+  it('re-raises the task error at the failing item', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const fn = (x: number) => {
+      if (x === 2) throw new Error('two');
+      return x;
+    };
+    const out: number[] = [];
+    const consume = async () => {
+      for await (const r of executor.map(fn, [0, 1, 2, 3])) out.push(r);
+    };
+    await expect(consume()).rejects.toThrow('two');
+    expect(out).toEqual([0, 1]);
+  });
+});
+
+describe('ThreadPoolExecutor#shutdown', () => {
+  it('waits for pending futures by default', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const futures = [1, 2, 3].map((n) => executor.submit(t.delayed, n, 2));
+    await executor.shutdown();
+    expect(futures.every((f) => f.done())).toBe(true);
+    await expect(Promise.all(futures)).resolves.toEqual([1, 2, 3]);
+  });
+
+  it('cancelFutures cancels the queued ones and lets the running one finish', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const l = latch();
+    const running = executor.submit(t.block, l);
+    await reached(l, 0);
+    const queued = [executor.submit(t.square, 1), executor.submit(t.square, 2)];
+    const shutdown = executor.shutdown({ cancelFutures: true });
+    expect(queued.every((f) => f.cancelled())).toBe(true);
+    release(l);
+    await shutdown;
+    await expect(running).resolves.toBe('released');
+    await expect(queued[0]).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('[Symbol.asyncDispose] shuts down and waits', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const future = executor.submit(t.delayed, 'x', 2);
+    await executor[Symbol.asyncDispose]();
+    expect(future.done()).toBe(true);
+    expect(executor.stats().workers).toBe(0);
+  });
+});

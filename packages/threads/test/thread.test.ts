@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Thread, TimeoutError } from '../dist/index.js';
+import { latch, reached, release, t } from './pool-helpers.js';
+
+const threads: Thread[] = [];
+function track<T extends Thread>(thread: T): T {
+  threads.push(thread);
+  return thread;
+}
+afterEach(async () => {
+  await Promise.all(threads.splice(0).map((th) => th.terminate()));
+});
+
+describe('Thread', () => {
+  it('start() runs the task and join() resolves to its result', async () => {
+    const thread = track(new Thread(t.add, { args: [2, 40], name: 'adder' }));
+    expect(thread.name).toBe('adder');
+    thread.start();
+    await expect(thread.join()).resolves.toBe(42);
+  });
+
+  it('isAlive is true from start() until the task settles', async () => {
+    const l = latch();
+    const thread = track(new Thread(t.block, { args: [l] }));
+    expect(thread.isAlive).toBe(false);
+    thread.start();
+    expect(thread.isAlive).toBe(true);
+    await reached(l, 0);
+    expect(thread.isAlive).toBe(true);
+    release(l);
+    await thread.join();
+    expect(thread.isAlive).toBe(false);
+  });
+
+  it('threadId is the worker thread id, undefined before start', async () => {
+    const thread = track(new Thread(t.whoami));
+    expect(thread.threadId).toBeUndefined();
+    thread.start();
+    const id = thread.threadId;
+    expect(typeof id).toBe('number');
+    await expect(thread.join()).resolves.toBe(id);
+  });
+
+  it('a second start() throws', () => {
+    const thread = track(new Thread(t.square, { args: [1] }));
+    thread.start();
+    expect(() => thread.start()).toThrow(/only be started once/);
+  });
+
+  it('join() before start() rejects', async () => {
+    const thread = new Thread(t.square, { args: [1] });
+    await expect(thread.join()).rejects.toThrow(/before it is started/);
+  });
+
+  it('join() rejects with the task error', async () => {
+    const thread = track(new Thread(t.fail, { args: ['thread failed'] }));
+    thread.start();
+    await expect(thread.join()).rejects.toThrow('thread failed');
+    expect(thread.isAlive).toBe(false);
+  });
+
+  it('join({ timeout }) rejects with TimeoutError while the thread keeps running', async () => {
+    const l = latch();
+    const thread = track(new Thread(t.block, { args: [l] }));
+    thread.start();
+    await reached(l, 0);
+    await expect(thread.join({ timeout: 10 })).rejects.toBeInstanceOf(TimeoutError);
+    expect(thread.isAlive).toBe(true);
+    release(l);
+    await expect(thread.join()).resolves.toBe('released');
+  });
+
+  it('terminate() stops a running thread', async () => {
+    const thread = new Thread(t.spinForever);
+    thread.start();
+    const joined = thread.join().catch((e: unknown) => e);
+    await thread.terminate();
+    expect(thread.isAlive).toBe(false);
+    expect(await joined).toBeInstanceOf(Error);
+  });
+
+  it('runs a self-contained function', async () => {
+    const thread = track(new Thread((a: string) => a.toUpperCase(), { args: ['up'] }));
+    thread.start();
+    await expect(thread.join()).resolves.toBe('UP');
+  });
+});
