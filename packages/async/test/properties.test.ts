@@ -38,6 +38,49 @@ describe('properties', () => {
     );
   });
 
+  test('limit settles every call exactly once, through failures and clearQueue', async () => {
+    const step = fc.record({
+      turns: fc.integer({ min: 0, max: 2 }),
+      fails: fc.boolean(),
+      clearAfter: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 25 }), concurrency, async (steps, n) => {
+        const limiter = limit(n);
+        const outcomes: string[] = steps.map(() => 'pending');
+        const calls = steps.map((s, i) => {
+          const call = limiter(async () => {
+            await busy(s.turns);
+            if (s.fails) throw new Error(`task ${i}`);
+            return i;
+          }).then(
+            () => {
+              expect(outcomes[i]).toBe('pending');
+              outcomes[i] = 'fulfilled';
+            },
+            (error: Error) => {
+              expect(outcomes[i]).toBe('pending');
+              outcomes[i] = error.name === 'AbortError' ? 'cleared' : 'rejected';
+            },
+          );
+          if (s.clearAfter && i % 5 === 4) limiter.clearQueue();
+          return call;
+        });
+        await Promise.all(calls);
+        expect(outcomes).not.toContain('pending');
+        steps.forEach((s, i) => {
+          if (outcomes[i] === 'fulfilled') expect(s.fails).toBe(false);
+          if (outcomes[i] === 'rejected') expect(s.fails).toBe(true);
+          // a call started while a slot was free is never cleared
+          if (i < n) expect(outcomes[i]).not.toBe('cleared');
+        });
+        expect(limiter.activeCount).toBe(0);
+        expect(limiter.pendingCount).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   test('Semaphore never lets more than its value in and loses no acquire', async () => {
     await fc.assert(
       fc.asyncProperty(taskList, concurrency, async (tasks, n) => {
