@@ -1,6 +1,6 @@
 import { ParError } from '@par/async';
 import { deferred, validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
-import type { ChannelPort } from '@par/core';
+import { type ChannelPort, taskSignal } from '@par/core';
 import { decodeError, Op, type Reply, Status, type WireError } from './queue-handle-wire.js';
 
 /** Options of a handle's `put` / `get`, as for a `Queue`. */
@@ -13,7 +13,8 @@ export interface QueueHandleWaitOptions {
   timeout?: number;
   /**
    * Abandons the call: it rejects with `signal.reason`, unless the owner had
-   * already completed it (then it resolves, so an item is never lost).
+   * already completed it (then it resolves, so an item is never lost). The
+   * running task's own signal (`taskSignal()`) applies too.
    * @default undefined
    */
   signal?: AbortSignal;
@@ -193,6 +194,9 @@ export class QueueHandle<T = unknown> implements AsyncIterable<T> {
     } catch (error) {
       return Promise.reject(error);
     }
+    // A task that is aborted (its caller's signal, its timeout) withdraws its
+    // waiting put/get on the owner, so an item is never sent to a task that left.
+    signal = withTaskSignal(signal);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const id = this.#next;
     const call = this.#call(op, [...item, timeout, signal !== undefined], signal);
@@ -223,6 +227,12 @@ export class QueueHandle<T = unknown> implements AsyncIterable<T> {
     for (const pending of this.#pending.values()) pending.reject(disconnected());
     this.#pending.clear();
   }
+}
+
+function withTaskSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
+  const task = taskSignal();
+  if (task === signal || typeof AbortSignal.any !== 'function') return signal ?? task;
+  return signal === undefined ? task : AbortSignal.any([signal, task]);
 }
 
 function disconnected(): ParError {

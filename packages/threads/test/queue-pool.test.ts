@@ -74,3 +74,26 @@ describe('a Queue passed to ThreadPool tasks', () => {
     expect(doubled.sort((a, b) => a - b)).toEqual(range(1, 11).map((n) => n * 2));
   });
 });
+
+describe('a queue handle in a task that is aborted', () => {
+  const single = new ThreadPool({ maxWorkers: 1 });
+  afterAll(() => single.terminate());
+
+  it('withdraws its waiting get, so the next item stays in the queue', async () => {
+    const jobs = new Queue<number>();
+    const started = new Queue<boolean>();
+    const controller = new AbortController();
+    const waiting = single.run({
+      task: t.announceThenGet,
+      args: [jobs, started],
+      signal: controller.signal,
+    });
+    await started.get(); // the task's get() is on its way to the owner
+    controller.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+    // a later call on the same worker reaches the owner after the withdrawal
+    await single.run(t.inspect, jobs);
+    jobs.putNowait(5);
+    expect(jobs.getNowait()).toBe(5);
+  });
+});
