@@ -23,8 +23,16 @@ export class FrameChannel {
     this.#socket.uncork();
   };
 
-  constructor(socket: Socket, onMessage: (message: unknown) => void) {
+  readonly #cork: boolean;
+
+  /**
+   * `cork`: coalesce the messages of one tick into one write (the parent). A child
+   * must not: a task that blocks its event loop right after results were posted
+   * (a Timed task flushes the earlier results first) would hold them back.
+   */
+  constructor(socket: Socket, onMessage: (message: unknown) => void, cork = true) {
     this.#socket = socket;
+    this.#cork = cork;
     this.#onMessage = onMessage;
     socket.on('data', (chunk: Buffer) => this.#read(chunk));
     // a write to a peer that is gone fails; the exit or close is reported elsewhere
@@ -38,7 +46,7 @@ export class FrameChannel {
     header.writeUInt32BE(payload.length, 0);
     if (this.#socket.destroyed || !this.#socket.writable) return;
     // messages posted in one tick leave in one writev
-    if (!this.#corked) {
+    if (this.#cork && !this.#corked) {
       this.#corked = true;
       this.#socket.cork();
       process.nextTick(this.#uncork);

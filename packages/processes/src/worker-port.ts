@@ -18,15 +18,17 @@ export function createProcessPort(
   const socket = new Socket({ fd: 3, readable: true, writable: true });
   // the parent closed its end: it is gone (or finished with this child)
   socket.on('end', () => process.exit(process.exitCode ?? 0));
-  const channel = new FrameChannel(socket, (message) => {
-    if (first) {
-      first = false;
-      onFirst(message);
-    } else if (handler) handler(message);
-    else early.push(message);
-  });
-  // the runtime posts its last results / FATAL and exits at once: write them first
-  process.on('exit', () => channel.uncork());
+  const channel = new FrameChannel(
+    socket,
+    (message) => {
+      if (first) {
+        first = false;
+        onFirst(message);
+      } else if (handler) handler(message);
+      else early.push(message);
+    },
+    false,
+  );
   return {
     capabilities: processCapabilities,
     post(message) {
