@@ -40,7 +40,35 @@ interface AtomicsWithWaitAsync {
     | { async: false; value: 'not-equal' | 'timed-out' }
     | { async: true; value: Promise<'ok' | 'timed-out'> };
 }
-const atomics = Atomics as unknown as AtomicsWithWaitAsync;
+const atomics: AtomicsWithWaitAsync =
+  typeof (Atomics as Partial<AtomicsWithWaitAsync>).waitAsync === 'function'
+    ? (Atomics as unknown as AtomicsWithWaitAsync)
+    : { waitAsync: pollingWaitAsync };
+
+/** @internal */
+// For engines without Atomics.waitAsync (Firefox before 145): watch the word
+// on a timer. Slower to wake, same answers.
+export function pollingWaitAsync(
+  i32: Int32Array,
+  index: number,
+  value: number,
+  timeout = Number.POSITIVE_INFINITY,
+): ReturnType<AtomicsWithWaitAsync['waitAsync']> {
+  if (Atomics.load(i32, index) !== value) return { async: false, value: 'not-equal' };
+  if (timeout <= 0) return { async: false, value: 'timed-out' };
+  const end = now() + timeout;
+  return {
+    async: true,
+    value: new Promise((resolve) => {
+      const check = (): void => {
+        if (Atomics.load(i32, index) !== value) resolve('ok');
+        else if (now() >= end) resolve('timed-out');
+        else setTimeout(check, 1);
+      };
+      setTimeout(check, 1);
+    }),
+  };
+}
 
 let blocking: boolean | undefined;
 let ownId: number | undefined;
