@@ -46,7 +46,16 @@ describe('package manifests', () => {
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.files).toEqual(['dist']);
     expect(manifest.engines).toEqual({ node: '>=20.19' });
-    expect(Object.keys(manifest.exports['.'])[0]).toBe('types');
+    // in every conditions object that resolves to files, `types` comes first
+    const check = (conditions: Record<string, unknown>) => {
+      const keys = Object.keys(conditions);
+      if (keys.includes('types')) expect(keys[0]).toBe('types');
+      for (const value of Object.values(conditions)) {
+        if (typeof value === 'object' && value !== null) check(value as Record<string, unknown>);
+      }
+    };
+    expect(manifest.exports['.']).toBeTypeOf('object');
+    check(manifest.exports['.']);
     for (const dep of Object.keys(manifest.dependencies ?? {}).filter((d) =>
       d.startsWith('@par/'),
     )) {
