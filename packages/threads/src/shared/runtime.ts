@@ -46,7 +46,7 @@ const atomics: AtomicsWithWaitAsync =
     : { waitAsync: pollingWaitAsync };
 
 /** @internal */
-// For engines without Atomics.waitAsync (Firefox before 145): watch the word
+// For engines without Atomics.waitAsync (some older browsers): watch the word
 // on a timer. Slower to wake, same answers.
 export function pollingWaitAsync(
   i32: Int32Array,
