@@ -51,8 +51,8 @@ export class Condition {
   }
 
   /** `true` while the underlying lock is held. */
-  get locked(): boolean {
-    return this.#lock.locked;
+  locked(): boolean {
+    return this.#lock.locked();
   }
 
   /** How many tasks wait for a notification. */
@@ -84,7 +84,7 @@ export class Condition {
    */
   async wait(options?: WaitOptions): Promise<boolean> {
     const { signal, timeout } = parseWaitOptions(options);
-    if (!this.#lock.locked) throw notHeld('wait on');
+    if (!this.#lock.locked()) throw notHeld('wait on');
     if (signal?.aborted) throw signal.reason;
     this.#lock.release();
     let notified: boolean;
@@ -127,7 +127,7 @@ export class Condition {
 
   /** Wakes up to `n` waiters (FIFO). Throws when the lock is not held. */
   notify(n = 1): void {
-    if (!this.#lock.locked) throw notHeld('notify');
+    if (!this.#lock.locked()) throw notHeld('notify');
     for (let i = 0; i < n; i++) {
       const w = this.#waiters.shift();
       if (w === undefined) break;

@@ -6,7 +6,7 @@ export { abortError, isThenable, noop, onAbort } from './abort.js';
 export { type Clock, systemClock } from './clock.js';
 export { type Deferred, deferred } from './deferred.js';
 export { Deque } from './deque.js';
-export { type Releasable, Release, type ReleaseHandle } from './release-handle.js';
+export { type Releasable, type ReleaseHandle, releaseHandle } from './release-handle.js';
 export {
   optionMessage,
   validateFunction,

@@ -1,6 +1,6 @@
 import { Deque } from './deque.js';
 import { ParError, TimeoutError } from './errors.js';
-import { Release, type ReleaseHandle } from './release-handle.js';
+import { type ReleaseHandle, releaseHandle } from './release-handle.js';
 import { validateOptions, validateSignal, validateTimeout } from './validate.js';
 import { Waiter, type WaitOptions } from './waiter.js';
 
@@ -41,8 +41,8 @@ export class Lock {
   #locked = false;
   #waiters = new Deque<Waiter<ReleaseHandle>>();
 
-  /** `true` while someone holds the lock (`Lock.locked()`). */
-  get locked(): boolean {
+  /** `true` while someone holds the lock (Python's `Lock.locked()`). */
+  locked(): boolean {
     return this.#locked;
   }
 
@@ -71,7 +71,7 @@ export class Lock {
     if (parsed.signal?.aborted) return Promise.reject(parsed.signal.reason);
     if (!this.#locked) {
       this.#locked = true;
-      return Promise.resolve(new Release(this));
+      return Promise.resolve(releaseHandle(this));
     }
     if (parsed.timeout === 0) {
       return Promise.reject(new TimeoutError('Timed out waiting to acquire'));
@@ -83,7 +83,7 @@ export class Lock {
   tryAcquire(): ReleaseHandle | undefined {
     if (this.#locked) return undefined;
     this.#locked = true;
-    return new Release(this);
+    return releaseHandle(this);
   }
 
   /**
@@ -93,7 +93,7 @@ export class Lock {
     if (!this.#locked) throw new ParError('Lock is not acquired', 'PAR_NOT_ACQUIRED');
     const next = this.#waiters.shift();
     if (next === undefined) this.#locked = false;
-    else next.resolve(new Release(this));
+    else next.resolve(releaseHandle(this));
   }
 
   /**

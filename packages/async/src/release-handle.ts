@@ -1,6 +1,6 @@
 /**
- * What `acquire()` resolves to: call `release()` once, or let `using` do it.
- * Releasing a handle twice is a no-op, so `using` plus an explicit `release()` is safe.
+ * What `acquire()` resolves to: call it (or its `release()`) once, or let `using` do it.
+ * Using a handle a second time is a no-op, so `using` plus an explicit `release()` is safe.
  *
  * @example
  * ```ts
@@ -8,9 +8,14 @@
  *   using _held = await lock.acquire();
  *   // critical section
  * } // released here
+ *
+ * const release = await semaphore.acquire();
+ * try { await work(); } finally { release(); } // async-mutex style
  * ```
  */
 export interface ReleaseHandle extends Disposable {
+  /** Releases what was acquired (once; later calls do nothing). */
+  (): void;
   /** Releases what was acquired (once; later calls do nothing). */
   release(): void;
 }
@@ -20,22 +25,15 @@ export interface Releasable {
   release(): void;
 }
 
-export class Release implements ReleaseHandle {
-  // the owner, until the handle has been used
-  #owner: Releasable | undefined;
-
-  constructor(owner: Releasable) {
-    this.#owner = owner;
-  }
-
-  release(): void {
-    const owner = this.#owner;
-    if (owner === undefined) return;
-    this.#owner = undefined;
+/** Creates the release handle of one acquire of `owner`. */
+export function releaseHandle(owner: Releasable): ReleaseHandle {
+  let held = true;
+  const handle = (() => {
+    if (!held) return;
+    held = false;
     owner.release();
-  }
-
-  [Symbol.dispose](): void {
-    this.release();
-  }
+  }) as ReleaseHandle;
+  handle.release = handle;
+  handle[Symbol.dispose] = handle;
+  return handle;
 }

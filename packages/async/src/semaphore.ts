@@ -1,7 +1,7 @@
 import { Deque } from './deque.js';
 import { ParError, TimeoutError } from './errors.js';
 import { type AcquireOptions, parseWaitOptions, rejectTimeout } from './lock.js';
-import { Release, type ReleaseHandle } from './release-handle.js';
+import { type ReleaseHandle, releaseHandle } from './release-handle.js';
 import { validateInteger } from './validate.js';
 import { Waiter } from './waiter.js';
 
@@ -41,8 +41,8 @@ export class Semaphore {
     return this.#waiters.length;
   }
 
-  /** `true` when an `acquire()` would wait (`Semaphore.locked()`). */
-  get locked(): boolean {
+  /** `true` when an `acquire()` would wait (Python's `Semaphore.locked()`). */
+  locked(): boolean {
     return this.#value === 0 || this.#waiters.length > 0;
   }
 
@@ -65,7 +65,7 @@ export class Semaphore {
     if (parsed.signal?.aborted) return Promise.reject(parsed.signal.reason);
     if (this.#value > 0 && this.#waiters.length === 0) {
       this.#value--;
-      return Promise.resolve(new Release(this));
+      return Promise.resolve(releaseHandle(this));
     }
     if (parsed.timeout === 0) {
       return Promise.reject(new TimeoutError('Timed out waiting to acquire'));
@@ -77,14 +77,14 @@ export class Semaphore {
   tryAcquire(): ReleaseHandle | undefined {
     if (this.#value === 0 || this.#waiters.length > 0) return undefined;
     this.#value--;
-    return new Release(this);
+    return releaseHandle(this);
   }
 
   /** Gives back one unit, waking the first waiter (if any) with it. */
   release(): void {
     const next = this.#waiters.shift();
     if (next === undefined) this.#value++;
-    else next.resolve(new Release(this));
+    else next.resolve(releaseHandle(this));
   }
 
   /** @internal for BoundedSemaphore */

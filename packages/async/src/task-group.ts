@@ -1,6 +1,6 @@
-import { noop, onAbort } from './abort.js';
+import { isThenable, noop, onAbort } from './abort.js';
 import { CancelledError, ParError } from './errors.js';
-import { validateFunction, validateOptions, validateSignal } from './validate.js';
+import { optionMessage, validateFunction, validateOptions, validateSignal } from './validate.js';
 
 /** Options of {@link TaskGroup} and {@link taskGroup}. */
 export interface TaskGroupOptions {
@@ -59,7 +59,8 @@ export class TaskGroup implements AsyncDisposable {
   }
 
   /**
-   * Starts `fn(signal)` in the group and returns its result promise. That promise
+   * Starts `fn(signal)` in the group (or adopts an already running promise) and
+   * returns its result promise. That promise
    * never causes an unhandled rejection: a failure is reported by `wait()`.
    * Throws once the group has finished; after the group aborted, `fn` is not
    * started and the promise rejects with the abort reason.
@@ -69,9 +70,12 @@ export class TaskGroup implements AsyncDisposable {
    * const answer = tg.spawn(async (signal) => compute({ signal }));
    * ```
    */
-  spawn<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Promise<Awaited<T>> {
-    validateFunction('fn', fn);
-    if (fn === undefined) throw new TypeError('Expected `fn` to be a function, got `undefined`');
+  spawn<T>(
+    fn: ((signal: AbortSignal) => T | PromiseLike<T>) | PromiseLike<T>,
+  ): Promise<Awaited<T>> {
+    if (typeof fn !== 'function' && !isThenable(fn)) {
+      throw new TypeError(optionMessage('fn', 'a function or a promise', fn));
+    }
     if (this.#finished) {
       throw new ParError(
         'TaskGroup has finished; spawn() is no longer allowed',
@@ -87,7 +91,7 @@ export class TaskGroup implements AsyncDisposable {
     this.#running++;
     let promise: Promise<Awaited<T>>;
     try {
-      promise = Promise.resolve(fn(signal)) as Promise<Awaited<T>>;
+      promise = Promise.resolve(typeof fn === 'function' ? fn(signal) : fn) as Promise<Awaited<T>>;
     } catch (error) {
       promise = Promise.reject(error);
     }

@@ -15,7 +15,7 @@ describe('Condition', () => {
     const waiters = [1, 2].map(async (i) => {
       using _held = await cond.acquire();
       await cond.wait();
-      expect(cond.locked).toBe(true);
+      expect(cond.locked()).toBe(true);
       order.push(i);
     });
     await drainMicrotasks();
@@ -32,7 +32,7 @@ describe('Condition', () => {
     }
     await Promise.all(waiters);
     expect(order).toEqual([1, 2]);
-    expect(cond.locked).toBe(false);
+    expect(cond.locked()).toBe(false);
   });
 
   test('notifyAll wakes every waiter', async () => {
@@ -106,10 +106,10 @@ describe('Condition', () => {
     const cond = new Condition();
     const held = await cond.acquire();
     const waiting = cond.wait({ timeout: 20 });
-    expect(cond.locked).toBe(false);
+    expect(cond.locked()).toBe(false);
     await vi.advanceTimersByTimeAsync(20);
     await expect(waiting).resolves.toBe(false);
-    expect(cond.locked).toBe(true);
+    expect(cond.locked()).toBe(true);
     expect(cond.waiting).toBe(0);
     held.release();
   });
@@ -122,7 +122,7 @@ describe('Condition', () => {
     const waiting = cond.wait({ signal: controller.signal });
     controller.abort(reason);
     await expect(waiting).rejects.toBe(reason);
-    expect(cond.locked).toBe(true);
+    expect(cond.locked()).toBe(true);
     expect(cond.waiting).toBe(0);
     held.release();
   });
@@ -131,8 +131,8 @@ describe('Condition', () => {
     const lock = new Lock();
     const cond = new Condition(lock);
     const held = await lock.acquire();
-    expect(cond.locked).toBe(true);
+    expect(cond.locked()).toBe(true);
     held.release();
-    expect(cond.locked).toBe(false);
+    expect(cond.locked()).toBe(false);
   });
 });

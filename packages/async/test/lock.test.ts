@@ -8,11 +8,11 @@ describe('Lock', () => {
 
   test('acquire resolves to a handle and sets locked', async () => {
     const lock = new Lock();
-    expect(lock.locked).toBe(false);
+    expect(lock.locked()).toBe(false);
     const held = await lock.acquire();
-    expect(lock.locked).toBe(true);
+    expect(lock.locked()).toBe(true);
     held.release();
-    expect(lock.locked).toBe(false);
+    expect(lock.locked()).toBe(false);
   });
 
   test('wakes waiters in FIFO order', async () => {
@@ -38,7 +38,7 @@ describe('Lock', () => {
       h.release();
     });
     held.release();
-    expect(lock.locked).toBe(true);
+    expect(lock.locked()).toBe(true);
     expect(lock.tryAcquire()).toBeUndefined();
     const newcomer = lock.acquire().then((h) => {
       order.push('newcomer');
@@ -52,9 +52,9 @@ describe('Lock', () => {
     const lock = new Lock();
     {
       using _held = await lock.acquire();
-      expect(lock.locked).toBe(true);
+      expect(lock.locked()).toBe(true);
     }
-    expect(lock.locked).toBe(false);
+    expect(lock.locked()).toBe(false);
   });
 
   test('releasing a handle twice is a no-op', async () => {
@@ -63,8 +63,17 @@ describe('Lock', () => {
     held.release();
     const other = await lock.acquire();
     held.release();
-    expect(lock.locked).toBe(true);
+    expect(lock.locked()).toBe(true);
     other.release();
+  });
+
+  test('the handle is also callable, like async-mutex releasers', async () => {
+    const lock = new Lock();
+    const release = await lock.acquire();
+    release();
+    expect(lock.locked()).toBe(false);
+    release();
+    expect(lock.locked()).toBe(false);
   });
 
   test('release of an unheld lock throws', () => {
@@ -79,9 +88,9 @@ describe('Lock', () => {
     const next = lock.acquire();
     lock.release();
     const held = await next;
-    expect(lock.locked).toBe(true);
+    expect(lock.locked()).toBe(true);
     held.release();
-    expect(lock.locked).toBe(false);
+    expect(lock.locked()).toBe(false);
   });
 
   test('an aborted acquire rejects with signal.reason and leaves no waiter behind', async () => {
@@ -95,7 +104,7 @@ describe('Lock', () => {
     await expect(waiting).rejects.toBe(reason);
     expect(lock.waiting).toBe(0);
     held.release();
-    expect(lock.locked).toBe(false);
+    expect(lock.locked()).toBe(false);
   });
 
   test('an acquire that times out rejects with TimeoutError and leaves no waiter behind', async () => {
@@ -107,7 +116,7 @@ describe('Lock', () => {
     expect(await waiting).toBeInstanceOf(TimeoutError);
     expect(lock.waiting).toBe(0);
     held.release();
-    expect(lock.locked).toBe(false);
+    expect(lock.locked()).toBe(false);
   });
 
   test('a successful acquire clears its timeout timer', async () => {
@@ -128,6 +137,6 @@ describe('Lock', () => {
         throw new Error('x');
       }),
     ).rejects.toThrow('x');
-    expect(lock.locked).toBe(false);
+    expect(lock.locked()).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ describe('Semaphore', () => {
     const a = await sem.acquire();
     await sem.acquire();
     expect(sem.value).toBe(0);
-    expect(sem.locked).toBe(true);
+    expect(sem.locked()).toBe(true);
     let third = false;
     const waiting = sem.acquire().then((h) => {
       third = true;

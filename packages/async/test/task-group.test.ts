@@ -79,6 +79,15 @@ describe('TaskGroup', () => {
     expect(error.errors).toEqual([boom]);
   });
 
+  test('spawn also adopts a promise that is already running', async () => {
+    const tg = new TaskGroup();
+    const work = deferred<number>();
+    const adopted = tg.spawn(work.promise);
+    work.resolve(9);
+    await expect(adopted).resolves.toBe(9);
+    await tg.wait();
+  });
+
   test('spawn after the group finished throws', async () => {
     const tg = new TaskGroup();
     tg.spawn(async () => 1);
