@@ -53,7 +53,7 @@ export interface PoolOptions {
    * self-contained function). A failure counts as a start-up failure.
    * @example new ThreadPool({ initializer: t.setup, initArgs: ['config.json'] })
    */
-  initializer?: Task;
+  initializer?: Task<never, unknown>;
   /**
    * Arguments for `initializer`.
    * @default []

@@ -62,12 +62,12 @@ describe('chaos', () => {
       outcomes.push(
         call.then(
           (value) => {
-            settlements[i]++;
+            settlements[i] = (settlements[i] ?? 0) + 1;
             expect(kind, `call ${i}`).toBe('ok');
             expect(value).toBe(i * 2);
           },
           (error: unknown) => {
-            settlements[i]++;
+            settlements[i] = (settlements[i] ?? 0) + 1;
             switch (kind) {
               case 'throw':
               case 'reject':

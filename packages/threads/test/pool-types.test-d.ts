@@ -1,0 +1,62 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type Future,
+  type TaskRef,
+  Thread,
+  ThreadPool,
+  ThreadPoolExecutor,
+  tasks,
+  toThread,
+} from '../dist/index.js';
+
+const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
+  new URL('./fixtures/pool-tasks.mjs', import.meta.url),
+);
+const pool = new ThreadPool();
+
+describe('typed task references', () => {
+  it('carry argument and result types', () => {
+    expectTypeOf(t.square).toEqualTypeOf<TaskRef<[n: number], number>>();
+    expectTypeOf(t.delayed).toMatchTypeOf<TaskRef<[value: unknown, ms?: number], unknown>>();
+  });
+
+  it('expose only function exports', () => {
+    // @ts-expect-error notAFunction is a number, not a task
+    t.notAFunction;
+  });
+
+  it('run resolves to the result type', () => {
+    expectTypeOf(pool.run(t.square, 3)).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(pool.run({ task: t.add, args: [1, 2] })).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(pool.run((x: number) => String(x), 1)).toEqualTypeOf<Promise<string>>();
+    expectTypeOf(pool.run(async (x: number) => x > 1, 1)).toEqualTypeOf<Promise<boolean>>();
+  });
+
+  it('run rejects wrong argument types at compile time', () => {
+    // @ts-expect-error square takes a number
+    pool.run(t.square, 'x');
+    // @ts-expect-error square takes one argument
+    pool.run(t.square);
+    // @ts-expect-error args must match the task
+    pool.run({ task: t.add, args: ['a', 2] });
+  });
+
+  it('map, imap and starmap are typed', () => {
+    expectTypeOf(pool.map(t.square, [1, 2])).toEqualTypeOf<Promise<number[]>>();
+    expectTypeOf(pool.imap(t.square, [1, 2])).toEqualTypeOf<AsyncIterableIterator<number>>();
+    expectTypeOf(pool.imapUnordered(t.square, [1])).toEqualTypeOf<AsyncIterableIterator<number>>();
+    expectTypeOf(pool.starmap(t.add, [[1, 2]])).toEqualTypeOf<Promise<number[]>>();
+    // @ts-expect-error items must be numbers
+    pool.map(t.square, ['a']);
+  });
+
+  it('executor futures and Thread carry the result type', () => {
+    const executor = new ThreadPoolExecutor();
+    expectTypeOf(executor.submit(t.square, 2)).toEqualTypeOf<Future<number>>();
+    expectTypeOf(executor.map(t.add, [1], [2])).toEqualTypeOf<AsyncIterableIterator<number>>();
+    const thread = new Thread(t.add, { args: [1, 2] });
+    expectTypeOf(thread.join()).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(thread.isAlive).toEqualTypeOf<boolean>();
+    expectTypeOf(toThread(t.square, 2)).toEqualTypeOf<Promise<number>>();
+  });
+});
