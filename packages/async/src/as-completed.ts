@@ -6,7 +6,7 @@ import { validateOptions, validateSignal, validateTimeout } from './validate.js'
 /** Options of {@link asCompleted}. */
 export interface AsCompletedOptions {
   /**
-   * Milliseconds, counted from the first `next()`, after which iteration throws a
+   * Milliseconds, counted from the call, after which iteration throws a
    * `TimeoutError` if inputs are still pending (`as_completed(timeout=)`).
    * @default undefined (no limit)
    */
@@ -44,71 +44,77 @@ export function asCompleted<T>(
     throw new TypeError(`Expected \`promises\` to be an iterable, got ${String(promises)}`);
   }
   const list = Array.from(promises);
-  const ready = new Deque<Outcome<Awaited<T>>>();
-  let wake: (() => void) | undefined;
-  const push = (outcome: Outcome<Awaited<T>>): void => {
-    ready.push(outcome);
-    if (wake !== undefined) {
-      const w = wake;
-      wake = undefined;
-      w();
-    }
+  const state: State<Awaited<T>> = {
+    ready: new Deque<Outcome<Awaited<T>>>(),
+    failure: undefined,
+    wake: undefined,
+    timer: undefined,
+  };
+  const wake = (): void => {
+    const w = state.wake;
+    state.wake = undefined;
+    w?.();
   };
   // observe every input now so that rejections are handled even if the loop stops early
   for (const item of list) {
     if (isThenable<Awaited<T>>(item)) {
       item.then(
-        (value) => push({ ok: true, value }),
-        (error: unknown) => push({ ok: false, error }),
+        (value) => {
+          state.ready.push({ ok: true, value });
+          wake();
+        },
+        (error: unknown) => {
+          state.ready.push({ ok: false, error });
+          wake();
+        },
       );
     } else {
-      push({ ok: true, value: item as Awaited<T> });
+      state.ready.push({ ok: true, value: item as Awaited<T> });
     }
   }
-  return generate(list.length, ready, timeout, signal, (w) => {
-    wake = w;
-  });
+  const fail = (error: unknown): void => {
+    state.failure ??= { error };
+    wake();
+  };
+  // like Python, the deadline counts from the call, not from the first next()
+  if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY && list.length > 0) {
+    state.timer = setTimeout(
+      () => fail(new TimeoutError(`asCompleted timed out after ${timeout} ms`)),
+      timeout,
+    );
+  }
+  return generate(list.length, state, signal, fail);
+}
+
+interface State<T> {
+  ready: Deque<Outcome<T>>;
+  failure: { error: unknown } | undefined;
+  wake: (() => void) | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 async function* generate<T>(
   total: number,
-  ready: Deque<Outcome<T>>,
-  timeout: number | undefined,
+  state: State<T>,
   signal: AbortSignal | undefined,
-  setWake: (wake: (() => void) | undefined) => void,
+  fail: (error: unknown) => void,
 ): AsyncGenerator<T, void, undefined> {
-  let failure: { error: unknown } | undefined;
-  let interrupt: (() => void) | undefined;
-  const stop = (error: unknown): void => {
-    failure ??= { error };
-    interrupt?.();
-  };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-    timer = setTimeout(
-      () => stop(new TimeoutError(`asCompleted timed out after ${timeout} ms`)),
-      timeout,
-    );
-  }
-  if (signal?.aborted) stop(signal.reason);
-  const removeAbort = onAbort(signal, () => stop((signal as AbortSignal).reason));
+  if (signal?.aborted) fail(signal.reason);
+  const removeAbort = onAbort(signal, () => fail((signal as AbortSignal).reason));
   try {
     for (let yielded = 0; yielded < total; yielded++) {
-      while (ready.length === 0 && failure === undefined) {
+      while (state.ready.length === 0 && state.failure === undefined) {
         await new Promise<void>((resolve) => {
-          interrupt = resolve;
-          setWake(resolve);
+          state.wake = resolve;
         });
-        interrupt = undefined;
-        setWake(undefined);
       }
-      if (failure !== undefined) throw failure.error;
-      const outcome = ready.shift() as Outcome<T>;
+      if (state.failure !== undefined) throw state.failure.error;
+      const outcome = state.ready.shift() as Outcome<T>;
       if (!outcome.ok) throw outcome.error;
       yield outcome.value;
     }
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    if (state.timer !== undefined) clearTimeout(state.timer);
     removeAbort();
   }
 }

@@ -52,6 +52,13 @@ describe('asCompleted', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  test('the timeout counts from the call, as in Python', async () => {
+    vi.useFakeTimers();
+    const iterator = asCompleted([new Promise<number>(() => {})], { timeout: 50 });
+    await vi.advanceTimersByTimeAsync(50);
+    await expect(iterator.next()).rejects.toBeInstanceOf(TimeoutError);
+  });
+
   test('abort rejects the loop with signal.reason', async () => {
     const controller = new AbortController();
     const reason = new Error('stop');
