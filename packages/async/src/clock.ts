@@ -23,7 +23,14 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
-/** The default clock: `Date.now`, `setTimeout` and `clearTimeout` looked up on each call. */
+/**
+ * The default clock: `Date.now`, `setTimeout` and `clearTimeout` looked up on each call.
+ *
+ * @example
+ * ```ts
+ * const limiter = new RateLimiter({ limit: 1, interval: 100, clock: systemClock });
+ * ```
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
