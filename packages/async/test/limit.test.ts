@@ -161,18 +161,6 @@ describe('limit', () => {
     expect(peak).toBe(2);
   });
 
-  test('a queued function that has a then property is called, not adopted as a thenable', async () => {
-    const limiter = limit(1);
-    const gate = deferred<void>();
-    const blocker = limiter(() => gate.promise);
-    const odd = Object.assign(async () => 'called', { then: 'not a thenable method' });
-    const oddThen = Object.assign(async () => 'called too', { then: () => {} });
-    const calls = [limiter(odd), limiter(oddThen)];
-    gate.resolve();
-    await blocker;
-    await expect(Promise.all(calls)).resolves.toEqual(['called', 'called too']);
-  });
-
   test('accepts an options object', () => {
     expect(limit({ concurrency: 4 }).concurrency).toBe(4);
   });
