@@ -15,7 +15,7 @@ export interface Contender {
    * scenario's unit. Return `null` when the contender cannot run here (e.g. no python3);
    * the row then says why via `unavailable`.
    */
-  run: () => Promise<number | null | undefined> | number | null | undefined;
+  run: () => unknown;
   /** Tear down once after the last round (close the pool). */
   teardown?: () => Promise<void> | void;
   /** True for @par's own contender(s): the ratio column is computed against the others. */
@@ -81,6 +81,7 @@ async function measure(scenario: Scenario, contender: Contender): Promise<number
   const elapsedNs = Number(process.hrtime.bigint() - start);
   if (value === null) return null;
   if (typeof value === 'number') return value;
+  // anything else (undefined, a pool's result) means: time the run
   switch (scenario.unit) {
     case 'ops/s':
     case 'items/s':
