@@ -22,6 +22,8 @@ export default defineConfig({
   description:
     "Python's parallel-processing toolkit for TypeScript: threads, processes, asyncio, queues.",
   cleanUrls: true,
+  // snippets are .mjs files that run as they are; highlight them as JavaScript
+  markdown: { languageAlias: { mjs: 'js', cjs: 'js' } },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
