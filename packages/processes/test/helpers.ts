@@ -14,3 +14,24 @@ export function isRunning(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Waits for the task's 'started' message on `conn`, or fails at once if the call
+ * settles first (so a broken start surfaces as an error, not as a hung test).
+ */
+export async function untilStarted(
+  conn: { recv(): Promise<unknown> },
+  call: PromiseLike<unknown>,
+): Promise<void> {
+  const settled = Promise.resolve(call).then(
+    (value) => {
+      throw new Error(`The call finished before it reported that it started: ${String(value)}`);
+    },
+    (error: unknown) => {
+      throw new Error('The call failed before it reported that it started', { cause: error });
+    },
+  );
+  settled.catch(() => {});
+  const message = await Promise.race([conn.recv(), settled]);
+  if (message !== 'started') throw new Error(`Expected 'started', got ${String(message)}`);
+}

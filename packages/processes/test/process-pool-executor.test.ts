@@ -1,6 +1,7 @@
 import { asCompleted, CancelledError } from '@par/async';
 import { Future, Pipe, PoolClosedError, ProcessPoolExecutor, tasks } from '@par/processes';
 import { describe, expect, it } from 'vitest';
+import { untilStarted } from './helpers.js';
 
 const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
   new URL('./fixtures/pool-tasks.mjs', import.meta.url),
@@ -26,7 +27,7 @@ describe('ProcessPoolExecutor', () => {
     try {
       const [here, there] = Pipe<string>();
       const future = executor.submit(t.gate, there, 'value');
-      expect(await here.recv()).toBe('started');
+      await untilStarted(here, future);
       expect(future.running()).toBe(true);
       expect(future.done()).toBe(false);
       here.send('go');
@@ -42,7 +43,7 @@ describe('ProcessPoolExecutor', () => {
     try {
       const [here, there] = Pipe<string>();
       const running = executor.submit(t.gate, there, 1);
-      expect(await here.recv()).toBe('started');
+      await untilStarted(here, running);
       const pending = executor.submit(t.square, 2);
       expect(pending.cancel()).toBe(true);
       expect(pending.cancelled()).toBe(true);
@@ -70,7 +71,7 @@ describe('ProcessPoolExecutor', () => {
     const executor = new ProcessPoolExecutor({ maxWorkers: 1 });
     const [here, there] = Pipe<string>();
     const running = executor.submit(t.gate, there, 'done');
-    expect(await here.recv()).toBe('started');
+    await untilStarted(here, running);
     const queued = executor.submit(t.square, 3);
     const outcome = queued.then(
       () => 'resolved',

@@ -8,7 +8,7 @@ import {
   WorkerCrashedError,
 } from '@par/processes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRunning } from './helpers.js';
+import { isRunning, untilStarted } from './helpers.js';
 
 const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
   new URL('./fixtures/pool-tasks.mjs', import.meta.url),
@@ -220,7 +220,7 @@ describe('ProcessPool failures', () => {
     const [here, there] = Pipe<string>();
     const controller = new AbortController();
     const call = p.run({ task: t.gate, args: [there, 1], signal: controller.signal });
-    expect(await here.recv()).toBe('started');
+    await untilStarted(here, call);
     const reason = new Error('stop');
     controller.abort(reason);
     await expect(call).rejects.toBe(reason);
@@ -230,7 +230,7 @@ describe('ProcessPool failures', () => {
     const p = pool({ maxWorkers: 1 });
     const [here, there] = Pipe<string>();
     const blocking = p.run(t.gate, there, 'first');
-    expect(await here.recv()).toBe('started');
+    await untilStarted(here, blocking);
     const controller = new AbortController();
     const [, spare] = Pipe<string>();
     const queued = p.run({ task: t.gate, args: [spare, 'never'], signal: controller.signal });
@@ -284,7 +284,7 @@ describe('ProcessPool shutdown', () => {
     const p = pool({ maxWorkers: 1 });
     const [here, there] = Pipe<string>();
     const running = p.run(t.gate, there, 1);
-    expect(await here.recv()).toBe('started');
+    await untilStarted(here, running);
     const queued = p.run(t.square, 2);
     const outcomes = Promise.allSettled([running, queued]);
     await p.terminate();

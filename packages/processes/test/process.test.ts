@@ -24,6 +24,7 @@ describe('Process', () => {
     expect(p.pid).toBeUndefined();
     expect(p.isAlive).toBe(false);
     p.start();
+    there.close();
     expect(await here.recv()).toBe('ready');
     expect(p.exitCode).toBeNull();
     expect(p.isAlive).toBe(true);
@@ -36,6 +37,7 @@ describe('Process', () => {
   it('kill() ends the child with SIGKILL: exitCode -9', async () => {
     const [here, there] = Pipe();
     const p = new Process(t.spin, { args: [there] }).start();
+    there.close(); // EOF instead of a hang if the child dies early
     await here.recv();
     p.kill();
     expect(await p.join()).toBe(-9);
@@ -45,6 +47,7 @@ describe('Process', () => {
   it('terminate() ends the child with SIGTERM: exitCode -15', async () => {
     const [here, there] = Pipe();
     const p = new Process(t.waitForever, { args: [there] }).start();
+    there.close(); // EOF instead of a hang if the child dies early
     await here.recv();
     p.terminate();
     expect(await p.join()).toBe(-15);
@@ -80,6 +83,7 @@ describe('Process', () => {
   it('join({ timeout }) resolves to null while the child still runs', async () => {
     const [here, there] = Pipe();
     const p = new Process(t.waitForever, { args: [there] }).start();
+    there.close(); // EOF instead of a hang if the child dies early
     await here.recv();
     expect(await p.join({ timeout: 1 })).toBeNull();
     expect(p.isAlive).toBe(true);
@@ -90,6 +94,7 @@ describe('Process', () => {
   it('join({ signal }) rejects with the reason and leaves the child running', async () => {
     const [here, there] = Pipe();
     const p = new Process(t.waitForever, { args: [there] }).start();
+    there.close(); // EOF instead of a hang if the child dies early
     await here.recv();
     const controller = new AbortController();
     const joined = p.join({ signal: controller.signal });
@@ -144,6 +149,7 @@ describe('Process', () => {
     let pid: number | undefined;
     {
       await using p = new Process(t.waitForever, { args: [there] }).start();
+      there.close(); // EOF instead of a hang if the child dies early
       await here.recv();
       pid = p.pid;
     }
