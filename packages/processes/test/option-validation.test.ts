@@ -1,4 +1,4 @@
-import { Pipe, Process, tasks } from '@par/processes';
+import { Pipe, Process, ProcessPool, tasks } from '@par/processes';
 import { describe, expect, it } from 'vitest';
 
 const t = tasks<typeof import('./fixtures/process-tasks.mjs')>(
@@ -87,5 +87,72 @@ describe('Connection options', () => {
   it('poll() rejects a bad timeout', async () => {
     const [a] = Pipe();
     await expect(a.poll(Number.NaN)).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('ProcessPool options', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: feeding wrong types on purpose
+  const Loose = ProcessPool as any;
+
+  it('maxWorkers must be a positive integer', () => {
+    expect(() => new Loose({ maxWorkers: 0 })).toThrow(
+      'Expected `maxWorkers` to be a positive integer, got `0` (number)',
+    );
+    expect(() => new Loose({ maxWorkers: '2' })).toThrow(TypeError);
+  });
+
+  it('maxTasksPerChild must be a positive integer or Infinity', () => {
+    expect(() => new Loose({ maxTasksPerChild: 0 })).toThrow(RangeError);
+    expect(() => new Loose({ maxTasksPerChild: 1.5 })).toThrow(/`maxTasksPerChild`/);
+    expect(() => new Loose({ maxTasksPerChild: 'many' })).toThrow(TypeError);
+    expect(() => new ProcessPool({ maxTasksPerChild: Number.POSITIVE_INFINITY })).not.toThrow();
+  });
+
+  it('maxTasksPerChild and a different maxTasksPerWorker conflict', () => {
+    expect(() => new ProcessPool({ maxTasksPerChild: 2, maxTasksPerWorker: 3 })).toThrow(
+      RangeError,
+    );
+  });
+
+  it('maxOldSpaceSize must be a positive integer (MB)', () => {
+    expect(() => new Loose({ maxOldSpaceSize: 0 })).toThrow(
+      'Expected `maxOldSpaceSize` to be a positive integer, got `0` (number)',
+    );
+    expect(() => new Loose({ maxOldSpaceSize: '64' })).toThrow(TypeError);
+  });
+
+  it('cwd must be a string or a URL', () => {
+    expect(() => new Loose({ cwd: 42 })).toThrow(/`cwd`/);
+  });
+
+  it("stdio must be 'inherit', 'pipe' or 'ignore'", () => {
+    expect(() => new Loose({ stdio: 'overlapped' })).toThrow(RangeError);
+  });
+
+  it('gracePeriod must be a number >= 0', () => {
+    expect(() => new Loose({ gracePeriod: -1 })).toThrow(/`gracePeriod`/);
+  });
+
+  it('rejects an unknown option by name', () => {
+    expect(() => new Loose({ processes: 4 })).toThrow('Unknown option `processes`');
+  });
+
+  it('rejects options that are not an object', () => {
+    expect(() => new Loose(4)).toThrow(TypeError);
+  });
+
+  it('does not mutate the options object', () => {
+    const options = Object.freeze({ maxWorkers: 1, maxTasksPerChild: 2, stdio: 'ignore' as const });
+    const pool = new ProcessPool(options);
+    expect(options).toEqual({ maxWorkers: 1, maxTasksPerChild: 2, stdio: 'ignore' });
+    return pool.close();
+  });
+
+  it('applyAsync rejects a callback that is not a function', async () => {
+    const pool = new ProcessPool({ maxWorkers: 1 });
+    await expect(
+      pool.applyAsync(t.exitWith, [0], { callback: 'log' as unknown as () => void }),
+    ).rejects.toBeInstanceOf(TypeError);
+    await pool.close();
   });
 });
