@@ -23,6 +23,12 @@ export type {
   RunOptions,
 } from './pool-options.js';
 export {
+  type AsyncValue,
+  QueueHandle,
+  type QueueHandleWaitOptions,
+} from './queue-handle.js';
+export { QUEUE_HANDLER, registerQueueHandler } from './queue-handle-handler.js';
+export {
   isTaskRef,
   type Task,
   type TaskRef,

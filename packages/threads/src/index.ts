@@ -1,5 +1,6 @@
 export { TimeoutError } from '@par/async';
 export {
+  type AsyncValue,
   BrokenPoolError,
   type CallDescriptor,
   cpuCount,
@@ -10,6 +11,8 @@ export {
   NotCloneableError,
   PoolClosedError,
   type PoolStats,
+  QueueHandle,
+  type QueueHandleWaitOptions,
   type RunOptions,
   registerTransferHandler,
   type ShutdownOptions,
@@ -26,7 +29,6 @@ export {
   UnknownTaskError,
   WorkerCrashedError,
 } from '@par/core';
-export { type AsyncValue, QueueHandle, type QueueHandleWaitOptions } from './queue-handle.js';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from './shared/barrier.js';
 export { Condition, type ConditionWaitOptions } from './shared/condition.js';
 export { Event } from './shared/event.js';

@@ -3,6 +3,7 @@
 // thread) is Node-only.
 export { TimeoutError } from '@par/async';
 export {
+  type AsyncValue,
   BrokenPoolError,
   type CallDescriptor,
   cpuCount,
@@ -13,6 +14,8 @@ export {
   NotCloneableError,
   PoolClosedError,
   type PoolStats,
+  QueueHandle,
+  type QueueHandleWaitOptions,
   type RunOptions,
   registerTransferHandler,
   type ShutdownOptions,
@@ -29,7 +32,6 @@ export {
   UnknownTaskError,
   WorkerCrashedError,
 } from '@par/core';
-export { type AsyncValue, QueueHandle, type QueueHandleWaitOptions } from '../queue-handle.js';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from '../shared/barrier.js';
 export { Condition, type ConditionWaitOptions } from '../shared/condition.js';
 export { Event } from '../shared/event.js';

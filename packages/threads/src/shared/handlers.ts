@@ -1,8 +1,7 @@
 // Transfer handlers that make shared primitives, passed as ordinary task
 // arguments or returned as results, arrive in the other thread as working
 // objects on the same shared memory.
-import { registerTransferHandler, type TransferHandler } from '@par/core';
-import { registerQueueHandler } from '../queue-handle-handler.js';
+import { registerQueueHandler, registerTransferHandler, type TransferHandler } from '@par/core';
 import {
   fromSharedState,
   isSharedPrimitive,

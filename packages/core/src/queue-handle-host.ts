@@ -1,7 +1,8 @@
 // The owner's side of a queue handle: runs each request on the real queue, in
 // arrival order, and answers over the channel.
-import type { ChannelPort } from '@par/core';
+
 import { encodeError, Op, type Reply, type Request, Status } from './queue-handle-wire.js';
+import type { ChannelPort } from './transfer-handlers.js';
 
 /** What the owner side needs from a queue (Queue, LifoQueue, PriorityQueue, SimpleQueue). */
 export interface ServedQueue {

@@ -2,18 +2,19 @@
 // QueueHandle. One channel per (queue, worker connection), opened on first use
 // and kept until the worker exits, so calls from successive tasks stay in order
 // and channels do not pile up.
+
+import { Queue, SimpleQueue } from '@par/queue';
+import { QueueHandle } from './queue-handle.js';
+import { type ServedQueue, serveQueue } from './queue-handle-host.js';
 import {
   type ChannelPort,
   type DeserializeContext,
   registerTransferHandler,
   type SerializeContext,
-} from '@par/core';
-import { Queue, SimpleQueue } from '@par/queue';
-import { QueueHandle } from './queue-handle.js';
-import { type ServedQueue, serveQueue } from './queue-handle-host.js';
+} from './transfer-handlers.js';
 
 /** The handler name on the wire. */
-export const QUEUE_HANDLER = '@par/threads:Queue';
+export const QUEUE_HANDLER = '@par/core:Queue';
 
 interface QueueData {
   channel: number;
@@ -65,9 +66,14 @@ function deserialize(data: QueueData, context: DeserializeContext): QueueHandle<
 let registered = false;
 
 /**
- * Registers the queue transfer handler (idempotent); called with the shared
- * primitives' handler by ThreadPool and the worker entry.
- * @internal
+ * Registers the transfer handler that turns a @par/queue queue passed to a task
+ * into a {@link QueueHandle} in the worker (idempotent). Every transport calls
+ * it in the parent (its pool / process class) and in its worker entry.
+ *
+ * @example
+ * ```ts
+ * registerQueueHandler(); // before the first task that receives a Queue
+ * ```
  */
 export function registerQueueHandler(): void {
   if (registered) return;

@@ -1,9 +1,9 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { ChannelPort } from '@par/core';
 import type { Queue } from '@par/queue';
 import { type ServedQueue, serveQueue } from '../src/queue-handle-host.js';
+import type { ChannelPort } from '../src/transfer-handlers.js';
 
-const fixture = new URL('./fixtures/shared-queue-worker.mjs', import.meta.url);
+const fixture = new URL('./fixtures/queue-handle-worker.mjs', import.meta.url);
 
 export function channelPort(port: MessagePort): ChannelPort {
   return {
@@ -14,7 +14,7 @@ export function channelPort(port: MessagePort): ChannelPort {
   };
 }
 
-/** Runs a scenario of fixtures/shared-queue-worker.mjs with a handle on `queue`. */
+/** Runs a scenario of fixtures/queue-handle-worker.mjs with a handle on `queue`. */
 export function withHandle<T>(
   queue: Queue<unknown>,
   scenario: string,

@@ -1,7 +1,8 @@
 import { ParError } from '@par/async';
 import { deferred, validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
-import { type ChannelPort, taskSignal } from '@par/core';
 import { decodeError, Op, type Reply, Status, type WireError } from './queue-handle-wire.js';
+import { taskSignal } from './task-signal.js';
+import type { ChannelPort } from './transfer-handlers.js';
 
 /** Options of a handle's `put` / `get`, as for a `Queue`. */
 export interface QueueHandleWaitOptions {
@@ -30,16 +31,16 @@ interface Pending {
 }
 
 /**
- * What a `Queue` (from @par/queue) passed to a task becomes inside the worker:
+ * What a `Queue` (from @par/queue) passed to a thread or process task becomes in the worker:
  * the same API, every member async, each call forwarded to the queue in the
- * thread that owns it. The owner stays authoritative: `maxsize`, ordering,
+ * thread or process that owns it. The owner stays authoritative: `maxsize`, ordering,
  * `taskDone()` / `join()` and `shutdown()` hold across threads. Calls reach the
  * owner in the order they were made, and a call made before the task returns is
  * never lost, awaited or not.
  *
  * @example
  * ```ts
- * // tasks.js — runs in a worker thread; `jobs` was passed as pool.run(tasks.worker, jobs, results)
+ * // tasks.js — runs in a worker; `jobs` was passed as pool.run(tasks.worker, jobs, results)
  * export async function worker(jobs, results) {
  *   for await (const job of jobs) await results.put(job * 2); // taskDone() after each
  * }

@@ -1,6 +1,6 @@
 import { Queue, QueueEmpty } from '@par/queue';
 import { describe, expect, it } from 'vitest';
-import { withHandle } from './queue-helpers.js';
+import { withHandle } from './queue-handle-helpers.js';
 
 describe('QueueHandle over a channel to a raw worker', () => {
   it('lets several workers consume the main thread’s tasks, and join() resolves when all are done', async () => {
