@@ -68,6 +68,14 @@ describe('Condition on the main thread', () => {
     expect(new Condition().lock).toBeInstanceOf(RLock);
   });
 
+  it('locked() reports whether its lock is held', async () => {
+    const cond = new Condition();
+    expect(cond.locked()).toBe(false);
+    await cond.acquire();
+    expect(cond.locked()).toBe(true);
+    cond.release();
+  });
+
   it('throws PAR_NOT_HELD when wait or notify is called without the lock', async () => {
     const cond = new Condition();
     await expect(cond.wait()).rejects.toMatchObject({ code: 'PAR_NOT_HELD' });

@@ -116,3 +116,14 @@ describe('Event', () => {
     await expect(waiting).rejects.toBe('enough');
   });
 });
+
+describe('locked()', () => {
+  it('tells whether a Semaphore would make the next acquire wait', async () => {
+    const sem = new Semaphore(1);
+    expect(sem.locked()).toBe(false);
+    await sem.acquire();
+    expect(sem.locked()).toBe(true);
+    sem.release();
+    expect(sem.locked()).toBe(false);
+  });
+});

@@ -99,6 +99,11 @@ export class Condition {
     return this.lock.acquireAsync(options);
   }
 
+  /** Whether the underlying lock is held by some thread. */
+  locked(): boolean {
+    return this.lock.locked();
+  }
+
   /** Releases the underlying lock. */
   release(): void {
     this.lock.release();

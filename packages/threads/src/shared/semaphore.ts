@@ -66,6 +66,11 @@ export class Semaphore {
     }
   }
 
+  /** Whether an `acquire()` would wait now (the counter is 0), as asyncio's `locked()`. */
+  locked(): boolean {
+    return Atomics.load(this.i32, VALUE) === 0;
+  }
+
   /** The current counter (a snapshot; Python's private `_value`). */
   get value(): number {
     return Atomics.load(this.i32, VALUE);
