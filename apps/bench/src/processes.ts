@@ -164,20 +164,24 @@ function startupContenders(): Contender[] {
     await body();
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  return [
-    {
-      name: '@par/processes ProcessPool',
-      ours: true,
-      run: async () => {
-        let pool: ProcessPool | undefined;
-        const ms = await timed(async () => {
-          pool = new ProcessPool({ maxWorkers: WORKERS });
-          await both(() => (pool as ProcessPool).run(t.pid));
-        });
-        await pool?.terminate();
-        return ms;
-      },
+  const par = (name: string, execArgv?: string[]): Contender => ({
+    name,
+    ours: true,
+    run: async () => {
+      let pool: ProcessPool | undefined;
+      const ms = await timed(async () => {
+        pool = new ProcessPool({ maxWorkers: WORKERS, ...(execArgv ? { execArgv } : {}) });
+        await both(() => (pool as ProcessPool).run(t.pid));
+      });
+      await pool?.terminate();
+      return ms;
     },
+  });
+  return [
+    // children inherit the parent's execArgv by default: under `tsx` that is tsx's
+    // loader, which every child then loads too
+    par('@par/processes ProcessPool (inherited execArgv)'),
+    par('@par/processes ProcessPool (execArgv: [])', []),
     {
       name: "tinypool (runtime: 'child_process')",
       run: async () => {
