@@ -1,4 +1,4 @@
-import { registerTransferHandler } from '@par/core';
+import { registerQueueHandler, registerTransferHandler } from '@par/core';
 import { HandleClient } from './handle-client.js';
 import { HandleLink } from './handle-host.js';
 import type { HandleMarker } from './handle-wire.js';
@@ -13,13 +13,16 @@ interface ConnectionData {
 let installed = false;
 
 /**
- * Registers the handlers that let a pipe `Connection` cross into a pool task: the
- * parent keeps the pipe end and serves the child's copy over a channel of the
- * worker's connection. Idempotent; called by ProcessPool and by the child entry.
+ * Registers the handlers that let a pipe `Connection` and a @par/queue `Queue`
+ * cross into a task: the parent keeps the object and serves the child's handle
+ * over a channel of the child's connection. Idempotent; called by ProcessPool,
+ * Process and the child entry.
  */
 export function installProcessTransferHandlers(): void {
   if (installed) return;
   installed = true;
+  // a @par/queue Queue arrives as a handle served by its owner (the same handler as threads')
+  registerQueueHandler();
   registerTransferHandler<Connection, ConnectionData>({
     name: '@par/processes:Connection',
     canHandle: (value): value is Connection => value instanceof Connection,

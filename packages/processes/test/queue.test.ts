@@ -1,0 +1,53 @@
+import { Process, ProcessPool, tasks } from '@par/processes';
+import { Queue } from '@par/queue';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
+  new URL('./fixtures/pool-tasks.mjs', import.meta.url),
+);
+const p = tasks<typeof import('./fixtures/process-tasks.mjs')>(
+  new URL('./fixtures/process-tasks.mjs', import.meta.url),
+);
+
+const pools: ProcessPool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.terminate()));
+});
+
+describe('a Queue passed to a process task', () => {
+  it('arrives in a pool task as a handle whose puts reach the owner in order', async () => {
+    const pool = new ProcessPool({ maxWorkers: 1 });
+    pools.push(pool);
+    const queue = new Queue<number>();
+    expect(await pool.run(t.useQueue, queue, [1, 2, 3])).toBe(3);
+    expect([await queue.get(), await queue.get(), await queue.get()]).toEqual([1, 2, 3]);
+  });
+
+  it("a child's get() waits for the owner's put(); taskDone() lets the owner's join() finish", async () => {
+    const pool = new ProcessPool({ maxWorkers: 1 });
+    pools.push(pool);
+    const queue = new Queue<number>();
+    const sum = pool.run(t.sumFromQueue, queue, 3);
+    for (const n of [10, 20, 30]) await queue.put(n);
+    expect(await sum).toBe(60);
+    await queue.join();
+    expect(queue.size).toBe(0);
+  });
+
+  it('puts the task did not await are not lost when it returns', async () => {
+    const pool = new ProcessPool({ maxWorkers: 1 });
+    pools.push(pool);
+    const queue = new Queue<string>();
+    expect(await pool.run(t.putWithoutWaiting, queue, ['a', 'b', 'c'])).toBe(3);
+    expect([await queue.get(), await queue.get(), await queue.get()]).toEqual(['a', 'b', 'c']);
+  });
+
+  it('arrives in a Process as a handle owned by the parent', async () => {
+    const queue = new Queue<string>();
+    const child = new Process(p.fillQueue, { args: [queue, ['x', 'y']] }).start();
+    expect(await child.join()).toBe(0);
+    expect(queue.size).toBe(2);
+    expect(await queue.get()).toBe('x');
+    expect(await queue.get()).toBe('y');
+  });
+});
