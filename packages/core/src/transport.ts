@@ -116,13 +116,6 @@ export interface WorkerPort {
   post(message: unknown, transfer?: readonly Transferable[]): void;
   /** Sets the one message handler. */
   onMessage(handler: (message: unknown) => void): void;
-  /**
-   * Optional fast path: wait synchronously up to `ms` for the next message and
-   * return it (or `undefined`). The runtime calls it only when it has no async work
-   * outstanding, and only for a bounded time, so timers in the worker keep running.
-   * worker_threads implements it with Atomics.wait + receiveMessageOnPort.
-   */
-  receiveSync?(ms: number): unknown;
   /** Lets the worker exit although the port is open (after a CLOSE message). */
   close(): void;
 }

@@ -472,7 +472,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     dropped.add(id);
   }
 
-  port.onMessage((raw) => {
+  function onMessage(raw: unknown): void {
     const message = raw as unknown[];
     switch (message[0]) {
       case Msg.Run:
@@ -489,7 +489,9 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
         drain();
         break;
     }
-  });
+  }
+
+  port.onMessage(onMessage);
 
   installFatalHandlers();
 
