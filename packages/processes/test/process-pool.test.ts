@@ -1,6 +1,7 @@
 import { TimeoutError } from '@par/async';
 import {
   cpuCount,
+  EOFError,
   Pipe,
   PoolClosedError,
   ProcessPool,
@@ -154,6 +155,20 @@ describe('ProcessPool calls', () => {
     here.send('hi');
     expect(await here.recv()).toBe('hi!');
     expect(await result).toBe('done');
+  });
+
+  it('the same pipe end can be passed to later calls after a task closed its copy', async () => {
+    const [here, there] = Pipe<string>();
+    const p = pool({ maxWorkers: 1 });
+    for (const word of ['one', 'two']) {
+      const result = p.run(t.pipeEcho, there);
+      here.send(word);
+      expect(await here.recv()).toBe(`${word}!`);
+      expect(await result).toBe('done');
+    }
+    there.close();
+    // every copy of `there` is closed now: the child's (by the task) and ours
+    await expect(here.recv()).rejects.toBeInstanceOf(EOFError);
   });
 
   it('cpuCount() is the default number of workers', () => {
