@@ -42,3 +42,17 @@ export async function greeter(conn) {
 export function crash() {
   process.kill(process.pid, 'SIGKILL');
 }
+
+/** A consumer in a child: takes jobs from a queue the parent owns until it is shut down. */
+export async function worker(jobs, results) {
+  for (;;) {
+    let job;
+    try {
+      job = await jobs.get();
+    } catch {
+      return; // QueueShutDown: no more work
+    }
+    await results.put({ job, square: job * job, pid: process.pid });
+    await jobs.taskDone();
+  }
+}
