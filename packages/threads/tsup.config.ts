@@ -13,4 +13,6 @@ export default defineConfig({
     'browser/worker': 'src/browser/worker.ts',
   },
   platform: 'node',
+  // class names are part of error messages and of `constructor.name` checks
+  keepNames: true,
 });

@@ -21,18 +21,17 @@ afterAll(() => pool.terminate());
 
 describe('shared primitives as ThreadPool task arguments', () => {
   it('arrive in the worker as working objects of the same class', async () => {
-    for (const primitive of [
-      new Lock(),
-      new RLock(),
-      new BoundedSemaphore(2),
-      new Event(),
-      new Condition(),
-      new Barrier(2),
-      new Value('f64', 1),
-    ]) {
-      await expect(pool.run(t.describe, primitive)).resolves.toMatchObject({
-        name: primitive.constructor.name,
-      });
+    const cases: [object, string][] = [
+      [new Lock(), 'Lock'],
+      [new RLock(), 'RLock'],
+      [new BoundedSemaphore(2), 'BoundedSemaphore'],
+      [new Event(), 'Event'],
+      [new Condition(), 'Condition'],
+      [new Barrier(2), 'Barrier'],
+      [new Value('f64', 1), 'Value'],
+    ];
+    for (const [primitive, name] of cases) {
+      await expect(pool.run(t.describe, primitive)).resolves.toMatchObject({ name });
     }
   });
 

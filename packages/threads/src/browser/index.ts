@@ -33,6 +33,11 @@ export {
   WorkerCrashedError,
 } from '@par/core';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from '../shared/barrier.js';
+export {
+  COMLINK_HANDLERS,
+  type RemoteQueue,
+  registerComlinkTransferHandlers,
+} from '../shared/comlink.js';
 export { Condition, type ConditionWaitOptions } from '../shared/condition.js';
 export { Event } from '../shared/event.js';
 export { Lock } from '../shared/lock.js';

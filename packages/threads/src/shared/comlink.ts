@@ -1,0 +1,67 @@
+// Comlink transfer handlers, so that code that talks to its own workers with
+// comlink (`wrap` / `expose`) can pass @par's shared primitives and queues as
+// arguments and results, exactly as pool tasks can.
+import { Queue, SimpleQueue } from '@par/queue';
+import { expose, type Remote, type TransferHandler, transferHandlers, wrap } from 'comlink';
+import {
+  fromSharedState,
+  isSharedPrimitive,
+  type SharedPrimitive,
+  type SharedState,
+  toSharedState,
+} from './serialize.js';
+
+/** The names under which the handlers are registered in comlink's `transferHandlers`. */
+export const COMLINK_HANDLERS = {
+  shared: '@par/threads:shared',
+  queue: '@par/threads:queue',
+} as const;
+
+const sharedHandler: TransferHandler<SharedPrimitive, SharedState> = {
+  canHandle: (value): value is SharedPrimitive => isSharedPrimitive(value),
+  serialize: (value) => [toSharedState(value), []],
+  deserialize: (state) => fromSharedState(state) as unknown as SharedPrimitive,
+};
+
+type AnyQueue = Queue<unknown> | SimpleQueue<unknown>;
+
+// A queue crosses as a MessagePort on which comlink serves it: the receiver gets
+// comlink's Remote<Queue>, every member async (`await remote.size`,
+// `await remote.get()`), and the owner stays authoritative.
+const queueHandler: TransferHandler<AnyQueue, MessagePort> = {
+  canHandle: (value): value is AnyQueue => value instanceof Queue || value instanceof SimpleQueue,
+  serialize(queue) {
+    const { port1, port2 } = new MessageChannel();
+    expose(queue, port1);
+    return [port2, [port2]];
+  },
+  deserialize: (port) => wrap(port) as unknown as AnyQueue,
+};
+
+/**
+ * Registers comlink transfer handlers for `Lock`, `RLock`, `Semaphore`,
+ * `BoundedSemaphore`, `Event`, `Condition`, `Barrier`, `Value` (they arrive as
+ * working objects on the same shared memory) and for `@par/queue` queues (they
+ * arrive as comlink `Remote`s served by the owner). Call it on both sides: the
+ * page or parent, and each worker you talk to with comlink. Idempotent.
+ *
+ * @example
+ * ```ts
+ * // main
+ * import { wrap } from 'comlink';
+ * registerComlinkTransferHandlers();
+ * const api = wrap<WorkerApi>(new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+ * await api.increment(lock, counter, 1_000);
+ * // worker.js
+ * import { expose } from 'comlink';
+ * registerComlinkTransferHandlers();
+ * expose({ increment(lock, counter, n) { ... lock.acquire() ... } });
+ * ```
+ */
+export function registerComlinkTransferHandlers(): void {
+  transferHandlers.set(COMLINK_HANDLERS.shared, sharedHandler as TransferHandler<unknown, unknown>);
+  transferHandlers.set(COMLINK_HANDLERS.queue, queueHandler as TransferHandler<unknown, unknown>);
+}
+
+/** The type a `Queue<T>` has after crossing through comlink. */
+export type RemoteQueue<T> = Remote<Queue<T>>;
