@@ -16,15 +16,7 @@ import { installProcessTransferHandlers } from './transfer-handlers.js';
  * Options of {@link ProcessPool} and `ProcessPoolExecutor`: the engine's pool
  * options (as for `ThreadPool`) plus what only processes have.
  */
-export interface ProcessPoolOptions extends Omit<PoolOptions, 'initializer'> {
-  /**
-   * Runs once in each child before its first task (a task reference or a
-   * self-contained function), with `initArgs`. A failure counts as a start-up failure.
-   * @example new ProcessPool({ initializer: t.setup, initArgs: ['config.json'] })
-   */
-  // biome-ignore lint/suspicious/noExplicitAny: any argument list, so typed references fit
-  initializer?: Task<any[], unknown>;
-
+export interface ProcessPoolOptions extends PoolOptions {
   /**
    * A child exits after exactly this many tasks and a fresh one takes its place
    * (Python's `maxtasksperchild`); a `map` chunk counts as one task.
@@ -88,7 +80,7 @@ function prepare(options: unknown): [ProcessTransport, PoolOptions] {
     throw new TypeError(optionMessage('cwd', 'a string or a file URL', cwd));
   if (stdio !== undefined) validateOneOf('stdio', stdio, ['inherit', 'pipe', 'ignore']);
   installProcessTransferHandlers();
-  return [new ProcessTransport({ cwd, stdio, maxOldSpaceSize }), engine as PoolOptions];
+  return [new ProcessTransport({ cwd, stdio, maxOldSpaceSize }), engine];
 }
 
 /**
