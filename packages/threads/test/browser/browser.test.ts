@@ -106,6 +106,22 @@ describe('shared memory in Chromium', () => {
   });
 });
 
+describe('comlink in Chromium', () => {
+  it('passes a Lock, shared memory and a queue to comlink-exposed module workers', async () => {
+    const page = await browser.newPage();
+    try {
+      const result = await resultOf(page, urlOf(isolated, '/comlink.html'));
+      expect(result).toEqual({
+        names: ['Lock', 'Lock'],
+        counter: 2000,
+        taken: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      });
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('ThreadPool in Chromium', () => {
   it('runs map, task modules, transfer, queue handles, toThread and shared memory on an isolated page', async () => {
     const page = await browser.newPage();

@@ -27,6 +27,7 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('./page/index.html', import.meta.url)),
         raw: fileURLToPath(new URL('./page/raw.html', import.meta.url)),
+        comlink: fileURLToPath(new URL('./page/comlink.html', import.meta.url)),
       },
     },
   },
