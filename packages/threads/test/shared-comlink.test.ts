@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { Queue } from '@par/queue';
-import { type Remote, releaseProxy, wrap } from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { type Endpoint, type Remote, releaseProxy, wrap } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Lock, registerComlinkTransferHandlers, sharedArray } from '../src/index.js';
 
@@ -13,10 +12,33 @@ interface Api {
 const fixture = new URL('./fixtures/shared-comlink-worker.mjs', import.meta.url);
 const workers: Worker[] = [];
 
+// comlink speaks DOM-style endpoints; a Node Worker is an EventEmitter
+function endpoint(worker: Worker): Endpoint {
+  const handlers = new Map<unknown, (data: unknown) => void>();
+  return {
+    postMessage: (message: unknown, transfer?: Transferable[]) =>
+      worker.postMessage(message, transfer as never),
+    addEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => {
+      const handler = (data: unknown) => {
+        const event = { data } as MessageEvent;
+        if (typeof listener === 'function') listener(event);
+        else listener.handleEvent(event);
+      };
+      handlers.set(listener, handler);
+      worker.on('message', handler);
+    },
+    removeEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => {
+      const handler = handlers.get(listener);
+      if (handler) worker.off('message', handler);
+      handlers.delete(listener);
+    },
+  };
+}
+
 function spawn(): Remote<Api> {
   const worker = new Worker(fixture);
   workers.push(worker);
-  return wrap<Api>(nodeEndpoint(worker));
+  return wrap<Api>(endpoint(worker));
 }
 
 afterEach(async () => {
