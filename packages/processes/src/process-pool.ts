@@ -114,7 +114,10 @@ export class ProcessPool extends Pool {
     this.#transport = transport;
   }
 
-  /** The children's merged stdout with `stdio: 'pipe'`, else `null`. */
+  /**
+   * The children's merged stdout with `stdio: 'pipe'`, else `null`. It ends after
+   * the pool was closed or terminated and every child's output was read.
+   */
   get stdout(): Readable | null {
     return this.#transport.stdout;
   }
@@ -178,12 +181,12 @@ export class ProcessPool extends Pool {
   }
 
   override close(): Promise<void> {
-    this.#stopping = super.close();
+    this.#stopping = super.close().finally(() => this.#transport.finish());
     return this.#stopping;
   }
 
   override terminate(): Promise<void> {
-    this.#stopping = super.terminate();
+    this.#stopping = super.terminate().finally(() => this.#transport.finish());
     return this.#stopping;
   }
 

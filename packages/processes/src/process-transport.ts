@@ -58,11 +58,37 @@ export class ProcessTransport implements Transport {
   readonly stdout: PassThrough | null;
   readonly stderr: PassThrough | null;
 
+  /** Child output streams still open (with `stdio: 'pipe'`). */
+  #openStreams = 0;
+  #finishing = false;
+
   constructor(options: ProcessTransportOptions = {}) {
     this.#options = { ...options };
     const piped = options.stdio === 'pipe';
     this.stdout = piped ? new PassThrough() : null;
     this.stderr = piped ? new PassThrough() : null;
+  }
+
+  #merge(from: Readable | null, into: PassThrough | null): void {
+    if (!from || !into) return;
+    this.#openStreams++;
+    from.pipe(into, { end: false });
+    from.once('close', () => {
+      this.#openStreams--;
+      this.#maybeEnd();
+    });
+  }
+
+  #maybeEnd(): void {
+    if (!this.#finishing || this.#openStreams > 0) return;
+    this.stdout?.end();
+    this.stderr?.end();
+  }
+
+  /** The pool stopped: end the merged streams once every child's output was read. */
+  finish(): void {
+    this.#finishing = true;
+    this.#maybeEnd();
   }
 
   spawn(options: WorkerSpawnOptions, events: WorkerEvents): WorkerHandle {
@@ -104,8 +130,8 @@ export class ProcessTransport implements Transport {
     const channel = new FrameChannel(socket, (message) => {
       if (!exited) events.onMessage(message);
     });
-    if (this.stdout && child.stdout) child.stdout.pipe(this.stdout, { end: false });
-    if (this.stderr && child.stderr) child.stderr.pipe(this.stderr, { end: false });
+    this.#merge(child.stdout, this.stdout);
+    this.#merge(child.stderr, this.stderr);
     child.on('error', (error) => {
       if (exited) return;
       events.onError(error);

@@ -1,3 +1,4 @@
+import { text } from 'node:stream/consumers';
 import { TimeoutError } from '@par/async';
 import {
   cpuCount,
@@ -139,13 +140,12 @@ describe('ProcessPool calls', () => {
 
   it("stdio: 'pipe' merges the children's output into pool.stdout", async () => {
     const p = pool({ stdio: 'pipe' });
-    let out = '';
-    p.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-    });
+    const out = text(p.stdout as NonNullable<typeof p.stdout>);
+    p.stderr?.resume();
     await p.run(t.print, 'from a child\n');
     await p.close();
-    expect(out).toBe('from a child\n');
+    // the merged stream ends once the pool closed and the children's output was read
+    expect(await out).toBe('from a child\n');
   });
 
   it('a pipe Connection passed to a pool task works in the child', async () => {
