@@ -6,6 +6,7 @@ import {
   Lock,
   RLock,
   sharedArray,
+  Thread,
   ThreadPool,
   tasks,
   transfer,
@@ -119,5 +120,22 @@ describe('transfer()', () => {
     const bytes = new Uint8Array(16);
     await expect(pool.run(t.byteLength, bytes.buffer)).resolves.toBe(16);
     expect(bytes.byteLength).toBe(16);
+  });
+});
+
+describe('shared primitives as Thread arguments', () => {
+  it('let threading.Thread-style threads meet at a Barrier and share a counter', async () => {
+    const barrier = new Barrier(3);
+    const lock = new Lock();
+    const counter = sharedArray(Int32Array, 1);
+    const threads = [0, 1, 2].map(
+      () => new Thread(t.lockedIncrements, { args: [lock, counter, 500] }),
+    );
+    const meeting = [0, 1, 2].map(() => new Thread(t.barrierWait, { args: [barrier] }));
+    for (const thread of [...threads, ...meeting]) thread.start();
+    await Promise.all(threads.map((thread) => thread.join()));
+    expect(counter[0]).toBe(1500);
+    const indexes = await Promise.all(meeting.map((thread) => thread.join()));
+    expect((indexes as number[]).sort()).toEqual([0, 1, 2]);
   });
 });
