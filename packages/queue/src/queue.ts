@@ -108,6 +108,18 @@ export class Queue<T = unknown> {
   // A woken getter of a LIFO or priority queue takes its item when it runs
   // (one microtask later), so it gets the best item at that moment.
   readonly #takeReservedItem = (): T => this.#takeReserved();
+  // Calls let in or handed an item, settled together one microtask later; pairs
+  // of (parked call, value). See #deliver.
+  readonly #deliveries = new Deque<unknown>();
+  #deliveryScheduled = false;
+  readonly #flushDeliveries = (): void => {
+    this.#deliveryScheduled = false;
+    const deliveries = this.#deliveries;
+    while (deliveries.length > 0) {
+      const parked = deliveries.shift() as Parked<unknown, unknown>;
+      wake(parked, deliveries.shift());
+    }
+  };
   // the executor of a plain `get` (no signal, no timeout): parks the bare resolver
   readonly #parkGetter = (resolve: Resolver<T | undefined>): void => {
     this.#getters.push(resolve);
@@ -425,7 +437,7 @@ export class Queue<T = unknown> {
     }
     if (this.#handOff) {
       this.#unfinished++;
-      wake(getter, item);
+      this.#deliver(getter, item);
       return;
     }
     try {
@@ -466,7 +478,23 @@ export class Queue<T = unknown> {
         continue;
       }
       this.#unfinished++;
-      putter.resolve();
+      this.#deliver(putter, undefined);
+    }
+  }
+
+  // Settles a parked call that has been given its item (or let in) one
+  // microtask later. The call is already out of its list and disarmed, so an
+  // abort or timeout can no longer reject it. Settling later makes the caller
+  // that caused the wake-up continue first: a producer and a consumer running in
+  // step then both find the queue neither empty nor full, and neither parks
+  // again, instead of parking once per item.
+  #deliver<I, R>(parked: Parked<I, R>, value: R): void {
+    if (typeof parked !== 'function') parked.disarm();
+    this.#deliveries.push(parked);
+    this.#deliveries.push(value);
+    if (!this.#deliveryScheduled) {
+      this.#deliveryScheduled = true;
+      queueMicrotask(this.#flushDeliveries);
     }
   }
 
