@@ -499,12 +499,18 @@ export class Pool {
         live++;
         if (best === undefined || slot.outstanding < best.outstanding) best = slot;
       }
-      if (best !== undefined && best.outstanding < c) {
+      // An idle worker first; then a new worker while fewer than maxWorkers exist;
+      // only then does a busy worker take more (concurrency, then batches).
+      if (best !== undefined && best.outstanding === 0) {
         this.#send(best, 1);
         continue;
       }
       if (live < this.#options.maxWorkers && this.#state !== PoolState.Closed) {
         this.#send(this.#spawn(), 1);
+        continue;
+      }
+      if (best !== undefined && best.outstanding < c) {
+        this.#send(best, 1);
         continue;
       }
       if (best === undefined || batch === 0) break;

@@ -26,6 +26,7 @@ function registerInheritedLoaders(): void {
     const spec =
       arg === '--import' ? argv[i + 1] : arg.startsWith('--import=') ? arg.slice(9) : undefined;
     if (spec === 'tsx' || spec === 'tsx/esm') {
+      (globalThis as Record<symbol, unknown>)[Symbol.for('@par/core.typescriptHooks')] = true;
       try {
         register('tsx/esm', pathToFileURL(`${process.cwd()}/`));
       } catch {

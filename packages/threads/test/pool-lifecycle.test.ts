@@ -60,6 +60,29 @@ describe('worker start', () => {
   });
 });
 
+describe('concurrentTasksPerWorker', () => {
+  it('runs several async calls at once on one worker', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, concurrentTasksPerWorker: 2 });
+    const l = latch();
+    const calls = [pool.run(t.asyncBlock, l), pool.run(t.asyncBlock, l)];
+    // both started although the first has not finished
+    await reached(l, 0, 2);
+    expect(pool.stats()).toMatchObject({ workers: 1 });
+    release(l);
+    await expect(Promise.all(calls)).resolves.toEqual([2, 2]);
+  });
+
+  it('shares a worker only when every worker is busy', async () => {
+    pool = new ThreadPool({ maxWorkers: 2, concurrentTasksPerWorker: 2 });
+    const l = latch();
+    const calls = [pool.run(t.asyncBlock, l), pool.run(t.asyncBlock, l)];
+    await reached(l, 0, 2);
+    expect(pool.stats().workers).toBe(2);
+    release(l);
+    await Promise.all(calls);
+  });
+});
+
 describe('recycling', () => {
   it('replaces a worker after maxTasksPerWorker tasks', async () => {
     pool = new ThreadPool({ maxWorkers: 1, maxTasksPerWorker: 2 });

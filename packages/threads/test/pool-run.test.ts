@@ -196,9 +196,21 @@ describe('bad tasks and arguments', () => {
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 
-  it('rejects a non-cloneable result naming the problem', async () => {
+  it('rejects a non-cloneable result naming the task', async () => {
     pool = new ThreadPool({ maxWorkers: 1 });
-    await expect(pool.run(t.returnsFunction)).rejects.toThrow(/could not be sent back/);
+    const error = await pool.run(t.returnsFunction).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotCloneableError);
+    expect((error as Error).message).toMatch(
+      /result of task `returnsFunction` could not be sent back/,
+    );
+  });
+
+  it('loads a TypeScript task module in plain Node workers (tsx installed)', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const ts = tasks<typeof import('./fixtures/ts-tasks.js')>(
+      new URL('./fixtures/ts-tasks.ts', import.meta.url),
+    );
+    await expect(pool.run(ts.greet, 'worker')).resolves.toBe('hello worker');
   });
 
   it('never throws synchronously: a bad task is a rejection', async () => {

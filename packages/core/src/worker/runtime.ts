@@ -6,7 +6,12 @@
 import { Deque } from '@par/async/internal';
 import { ChannelHub } from '../channel-hub.js';
 import { deserializeError, serializeError, type WireError } from '../error-codec.js';
-import { TaskClosureError, TaskModuleError, UnknownTaskError } from '../errors.js';
+import {
+  NotCloneableError,
+  TaskClosureError,
+  TaskModuleError,
+  UnknownTaskError,
+} from '../errors.js';
 import { ENVELOPE, type Envelope, Msg, Status, TaskFlag } from '../protocol.js';
 import {
   abortTaskContext,
@@ -31,9 +36,41 @@ interface Entry {
 
 const moduleCache = new Map<string, Promise<Record<string, unknown>>>();
 
+const tsHooksKey = Symbol.for('@par/core.typescriptHooks');
+
+/**
+ * A TypeScript task module in a worker that has no TypeScript loader (a test
+ * runner's worker, an app not started with tsx): register tsx's hooks once, if
+ * tsx can be resolved from the module, so the import works as it would under
+ * `node --import tsx`. A worker entry that registered a loader itself sets the flag.
+ */
+function ensureTypeScriptHooks(url: string): void {
+  if (!/\.(?:[mc]?ts|tsx)$/.test(new URL(url).pathname)) return;
+  const scope = globalThis as { [tsHooksKey]?: boolean };
+  if (scope[tsHooksKey]) return;
+  scope[tsHooksKey] = true;
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (
+    proc?.execArgv.some(
+      (a, i, all) =>
+        /^--(?:import|loader|experimental-loader)(?:=tsx)?/.test(a) &&
+        (a.includes('tsx') || all[i + 1]?.startsWith('tsx')),
+    )
+  ) {
+    return;
+  }
+  const mod = proc?.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
+  try {
+    mod?.register?.('tsx/esm', url);
+  } catch {
+    // tsx not installed (or refused): the import reports the unknown extension
+  }
+}
+
 function importModule(url: string): Promise<Record<string, unknown>> {
   let loading = moduleCache.get(url);
   if (loading === undefined) {
+    ensureTypeScriptHooks(url);
     loading = import(url) as Promise<Record<string, unknown>>;
     moduleCache.set(url, loading);
   }
@@ -214,6 +251,8 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   let currentId = -1;
   let outbox: unknown[] = [Msg.Results];
   let outTransfer: Transferable[] | undefined;
+  /** The task of each result in the outbox, to name it if its result does not clone. */
+  let outEntries: (Entry | undefined)[] = [];
   let flushScheduled = false;
   let closing = false;
   let spare: TaskContext | undefined;
@@ -287,11 +326,12 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     return args;
   }
 
-  function pushResult(id: number, status: number, value: unknown, ms: number): void {
+  function pushResult(id: number, status: number, value: unknown, ms: number, entry?: Entry): void {
     outbox.push(id, status, value, ms);
+    outEntries.push(entry);
   }
 
-  function pushValue(id: number, value: unknown, ms: number): void {
+  function pushValue(id: number, value: unknown, ms: number, entry: Entry): void {
     let v = value;
     if (v !== null && typeof v === 'object') {
       if (isTransfer(v)) {
@@ -306,23 +346,25 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
           outTransfer ??= [];
           for (const t of transfer) outTransfer.push(t);
         }
-        pushResult(id, Status.OkEncoded, { [ENVELOPE]: handler.name, data }, ms);
+        pushResult(id, Status.OkEncoded, { [ENVELOPE]: handler.name, data }, ms, entry);
         return;
       }
     }
-    pushResult(id, Status.Ok, v, ms);
+    pushResult(id, Status.Ok, v, ms, entry);
   }
 
-  function pushError(id: number, error: unknown, ms: number): void {
-    pushResult(id, Status.Error, serializeError(error), ms);
+  function pushError(id: number, error: unknown, ms: number, entry?: Entry): void {
+    pushResult(id, Status.Error, serializeError(error), ms, entry);
   }
 
   function flush(): void {
     if (outbox.length === 1) return;
     const message = outbox;
     const transfer = outTransfer;
+    const entries = outEntries;
     outbox = [Msg.Results];
     outTransfer = undefined;
+    outEntries = [];
     try {
       port.post(message, transfer);
     } catch {
@@ -332,10 +374,12 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
         try {
           port.post(one, transfer);
         } catch (error) {
+          const entry = entries[(i - 1) / 4];
+          const name = entry === undefined ? 'the task' : `task \`${entry.name || '<anonymous>'}\``;
           one[2] = Status.Error;
           one[3] = serializeError(
-            new TypeError(
-              `The result of the task could not be sent back: ${(error as Error)?.message ?? String(error)}`,
+            new NotCloneableError(
+              `The result of ${name} could not be sent back to the caller: ${(error as Error)?.message ?? String(error)}`,
             ),
           );
           port.post(one);
@@ -360,13 +404,13 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
       (value) => {
         running--;
         active.delete(id);
-        pushValue(id, value, performance.now() - t0);
+        pushValue(id, value, performance.now() - t0, entry);
         scheduleFlush();
       },
       (error: unknown) => {
         running--;
         active.delete(id);
-        pushError(id, closureError(error, entry), performance.now() - t0);
+        pushError(id, closureError(error, entry), performance.now() - t0, entry);
         scheduleFlush();
       },
     );
@@ -393,7 +437,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
           : runInTaskContext(context, invoke, fn, args);
     } catch (error) {
       currentId = -1;
-      pushError(id, closureError(error, entry), performance.now() - t0);
+      pushError(id, closureError(error, entry), performance.now() - t0, entry);
       return;
     }
     currentId = -1;
@@ -403,7 +447,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
       return;
     }
     if (context.controller === undefined && !context.aborted) spare = context;
-    pushValue(id, result, performance.now() - t0);
+    pushValue(id, result, performance.now() - t0, entry);
   }
 
   function drain(): void {
@@ -433,7 +477,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
           });
           return;
         }
-        pushError(id, entry.error, 0);
+        pushError(id, entry.error, 0, entry);
         continue;
       }
       if (flags & TaskFlag.Timed) flush();
