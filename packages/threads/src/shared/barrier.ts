@@ -56,7 +56,7 @@ export interface BarrierWaitOptions {
  * ```ts
  * // every task runs: compute(part); barrier.wait(); combine(part);
  * const barrier = new Barrier(4);
- * await pool.map(tasks.step, [0, 1, 2, 3].map((part) => [barrier, part]));
+ * await Promise.all([0, 1, 2, 3].map((part) => pool.run(tasks.step, barrier, part)));
  * ```
  */
 export class Barrier {
