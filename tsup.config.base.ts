@@ -15,4 +15,6 @@ export const baseConfig = {
   clean: true,
   splitting: true,
   treeshake: true,
+  // error classes report `name` from the constructor; keep it '@par' names even in an app's minified bundle
+  keepNames: true,
 } satisfies Options;
