@@ -15,6 +15,6 @@ export const baseConfig = {
   clean: true,
   splitting: true,
   treeshake: true,
-  // error classes report `name` from the constructor; keep it '@par' names even in an app's minified bundle
+  // error classes report `name` from the constructor; keep them even in an app's minified bundle
   keepNames: true,
 } satisfies Options;
