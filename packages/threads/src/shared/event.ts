@@ -1,6 +1,6 @@
 import { registerSharedHandlers } from './handlers.js';
 import { allocate, checkBuffer, kToState } from './internal.js';
-import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
 import { deadline, remaining, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
 
@@ -75,6 +75,7 @@ export class Event {
    * ```
    */
   wait(options?: WaitOptions | number): MaybePromise<boolean> {
+    if (options === undefined && Atomics.load(this.#i32, FLAG) === 1) return done();
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this.#waitSteps(timeout), signal };
@@ -83,6 +84,8 @@ export class Event {
 
   /** The promise form of `wait()` in every thread: the worker's event loop keeps running. */
   waitAsync(options?: WaitOptions | number): Promise<boolean> {
+    if (options === undefined && Atomics.load(this.#i32, FLAG) === 1)
+      return done(true) as Promise<boolean>;
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this.#waitSteps(timeout), signal };

@@ -8,7 +8,7 @@ import {
   kToState,
 } from './internal.js';
 import { lockSteps, unlock } from './mutex.js';
-import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
 import { notHeld, type ReleaseHandle, toHandle } from './release-handle.js';
 import type { Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
@@ -87,6 +87,7 @@ export class Lock {
    * ```
    */
   acquire(options?: WaitOptions | number): MaybePromise<boolean> {
+    if (options === undefined && Atomics.compareExchange(this.#i32, 0, 0, 1) === 0) return done();
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: lockSteps(this.#i32, 0, timeout), signal };
@@ -99,6 +100,8 @@ export class Lock {
    * worker runs several tasks at once with `concurrentTasksPerWorker`).
    */
   acquireAsync(options?: WaitOptions | number): Promise<boolean> {
+    if (options === undefined && Atomics.compareExchange(this.#i32, 0, 0, 1) === 0)
+      return done(true) as Promise<boolean>;
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: lockSteps(this.#i32, 0, timeout), signal };

@@ -26,6 +26,8 @@ export function* lockSteps(i32: Int32Array, index: number, timeout: number): Ste
 
 /** Releases the mutex; returns false (and changes nothing) if it was not locked. */
 export function unlock(i32: Int32Array, index: number): boolean {
+  // uncontended: one compare-exchange
+  if (Atomics.compareExchange(i32, index, 1, 0) === 1) return true;
   for (;;) {
     const c = Atomics.load(i32, index);
     if (c === 0) return false;

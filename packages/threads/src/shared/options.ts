@@ -68,3 +68,14 @@ export function perform<T>(
 
 /** The synchronous or asynchronous form of a result, by thread. */
 export type MaybePromise<T> = T | Promise<T>;
+
+const resolvedTrue: Promise<boolean> = Promise.resolve(true);
+
+/**
+ * The answer of an acquire that succeeded without waiting, in the form this
+ * thread expects (`true` in a worker, a resolved promise on the main thread or
+ * for the `…Async` methods). The fast path skips option parsing and the generator.
+ */
+export function done(forceAsync = false): MaybePromise<boolean> {
+  return !forceAsync && canBlock() ? true : resolvedTrue;
+}

@@ -8,7 +8,7 @@ import {
   kToState,
 } from './internal.js';
 import { lockSteps, unlock } from './mutex.js';
-import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
 import { notHeld, type ReleaseHandle, toHandle } from './release-handle.js';
 import { currentThreadId, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
@@ -68,6 +68,7 @@ export class RLock {
    * if `timeout` passed first. Blocking in a worker; a promise on the main thread.
    */
   acquire(options?: WaitOptions | number): MaybePromise<boolean> {
+    if (options === undefined && this.#tryAcquire()) return done();
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this.#acquireSteps(timeout), signal };
@@ -80,6 +81,7 @@ export class RLock {
    * worker runs several tasks at once with `concurrentTasksPerWorker`).
    */
   acquireAsync(options?: WaitOptions | number): Promise<boolean> {
+    if (options === undefined && this.#tryAcquire()) return done(true) as Promise<boolean>;
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this.#acquireSteps(timeout), signal };
@@ -121,6 +123,19 @@ export class RLock {
   /** Whether this thread holds the lock. */
   ownedByCurrentThread(): boolean {
     return this.#owned();
+  }
+
+  // acquire without waiting: again if this thread holds it, or when it is free
+  #tryAcquire(): boolean {
+    const me = currentThreadId();
+    if (Atomics.load(this.#i32, OWNER) === me) {
+      this.#i32[COUNT] = (this.#i32[COUNT] as number) + 1;
+      return true;
+    }
+    if (Atomics.compareExchange(this.#i32, MUTEX, 0, 1) !== 0) return false;
+    Atomics.store(this.#i32, OWNER, me);
+    this.#i32[COUNT] = 1;
+    return true;
   }
 
   #owned(): boolean {

@@ -1,7 +1,7 @@
 import { validateInteger } from '@par/async/internal';
 import { registerSharedHandlers } from './handlers.js';
 import { allocate, checkBuffer, kToState } from './internal.js';
-import { type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
 import { type ReleaseHandle, toHandle } from './release-handle.js';
 import { deadline, remaining, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
@@ -81,6 +81,7 @@ export class Semaphore {
    * Blocking in a worker; a promise on the main thread.
    */
   acquire(options?: WaitOptions | number): MaybePromise<boolean> {
+    if (options === undefined && this.#tryAcquire()) return done();
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this.#acquireSteps(timeout), signal };
@@ -93,6 +94,7 @@ export class Semaphore {
    * worker runs several tasks at once with `concurrentTasksPerWorker`).
    */
   acquireAsync(options?: WaitOptions | number): Promise<boolean> {
+    if (options === undefined && this.#tryAcquire()) return done(true) as Promise<boolean>;
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this.#acquireSteps(timeout), signal };
@@ -128,6 +130,14 @@ export class Semaphore {
       }
     }
     if (Atomics.load(this.i32, WAITERS) > 0) Atomics.notify(this.i32, VALUE, n);
+  }
+
+  #tryAcquire(): boolean {
+    for (;;) {
+      const c = Atomics.load(this.i32, VALUE);
+      if (c <= 0) return false;
+      if (Atomics.compareExchange(this.i32, VALUE, c, c - 1) === c) return true;
+    }
   }
 
   *#acquireSteps(timeout: number): Steps<boolean> {
