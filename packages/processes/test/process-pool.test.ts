@@ -98,7 +98,7 @@ describe('ProcessPool calls', () => {
       if (i === 0 || pids[i] !== pids[i - 1]) runs.push(1);
       else runs[runs.length - 1] = (runs.at(-1) as number) + 1;
     }
-    expect(runs).toEqual([...Array(14).fill(7), 2]);
+    expect(runs, `pids per item: ${pids.join(',')}`).toEqual([...Array(14).fill(7), 2]);
   });
 
   it('an error thrown by the task keeps its class, message and own properties', async () => {
