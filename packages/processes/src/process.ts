@@ -50,7 +50,8 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
   /**
    * A daemon child does not keep the parent alive; it is killed when the parent
    * exits (Python's `daemon=True`). A non-daemon child keeps the parent running
-   * until it exits. @default false
+   * until it exits. Waiting on a daemon child (a pipe message, `join()`) does not
+   * keep the parent alive either. @default false
    */
   daemon?: boolean;
 }
