@@ -1,6 +1,5 @@
 // The browser build of @par/threads (the "browser" export condition): the same
-// API as the Node build, on module Web Workers. `Thread` (one dedicated worker
-// thread) is Node-only.
+// API as the Node build, on module Web Workers.
 export { TimeoutError } from '@par/async';
 export {
   type AsyncValue,
@@ -47,7 +46,9 @@ export { RLock } from '../shared/rlock.js';
 export { BoundedSemaphore, Semaphore } from '../shared/semaphore.js';
 export { sharedArray, type TypedArrayConstructor } from '../shared/shared-array.js';
 export { Value, type ValueOf, type ValueOptions, type ValueType } from '../shared/value.js';
+export type { JoinOptions, ThreadOptions } from '../thread.js';
 export type { ThreadPoolOptions } from '../thread-pool.js';
+export { Thread } from './thread.js';
 export { ThreadPool, ThreadPoolExecutor } from './thread-pool.js';
 export { toThread } from './to-thread.js';
 export { WebWorkerTransport } from './web-transport.js';

@@ -5,7 +5,7 @@ import { WebWorkerTransport } from './web-transport.js';
 
 // Written literally so that bundlers (Vite, webpack 5, Rollup, Parcel) recognise
 // the worker entry and bundle it with its imports.
-const createWorker = (): Worker =>
+export const createWebWorker = (): Worker =>
   new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 
 /**
@@ -25,7 +25,7 @@ const createWorker = (): Worker =>
 export class ThreadPool extends Pool {
   constructor(options?: ThreadPoolOptions) {
     registerSharedHandlers();
-    super(new WebWorkerTransport(createWorker), options);
+    super(new WebWorkerTransport(createWebWorker), options);
   }
 }
 

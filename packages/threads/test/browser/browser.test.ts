@@ -137,6 +137,7 @@ describe('ThreadPool in Chromium', () => {
         viaToThread: 5,
         crash: 'true PAR_WORKER_CRASHED true',
         afterCrash: 42,
+        viaThread: 42,
         shared: { counter: 4000, arrivals: [0, 1] },
       });
     } finally {

@@ -6,6 +6,7 @@ import {
   Barrier,
   Lock,
   sharedArray,
+  Thread,
   ThreadPool,
   tasks,
   toThread,
@@ -76,6 +77,9 @@ async function main() {
           `${error instanceof WorkerCrashedError} ${error.code} ${error.message.includes('boom')}`,
       );
     const afterCrash = await pool.run((n: number) => n + 1, 41);
+    const viaThread = await new Thread((a: number, b: number) => a * b, { args: [6, 7] })
+      .start()
+      .join();
     const shared = crossOriginIsolated ? await isolatedOnly(pool) : undefined;
     let lockError: string | undefined;
     if (!crossOriginIsolated) {
@@ -95,6 +99,7 @@ async function main() {
       viaToThread,
       crash,
       afterCrash,
+      viaThread,
       shared,
       lockError,
     };
