@@ -21,5 +21,10 @@ export {
   type ProcessOptions,
   type StdioOption,
 } from './process.js';
-export { type ApplyAsyncOptions, ProcessPool, type ProcessPoolOptions } from './process-pool.js';
+export {
+  type ApplyAsyncOptions,
+  type MapAsyncOptions,
+  ProcessPool,
+  type ProcessPoolOptions,
+} from './process-pool.js';
 export { ProcessPoolExecutor } from './process-pool-executor.js';

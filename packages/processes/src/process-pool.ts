@@ -7,7 +7,7 @@ import {
   validateOneOf,
   validateOptions,
 } from '@par/async/internal';
-import { Pool, type PoolOptions, type RunOptions, type Task } from '@par/core';
+import { type MapOptions, Pool, type PoolOptions, type RunOptions, type Task } from '@par/core';
 import type { StdioOption } from './process.js';
 import { ProcessTransport } from './process-transport.js';
 import { installProcessTransferHandlers } from './transfer-handlers.js';
@@ -54,6 +54,29 @@ export interface ApplyAsyncOptions<R> extends RunOptions {
   callback?: (result: R) => void;
   /** Called with the error (Python's `error_callback`). */
   errorCallback?: (error: unknown) => void;
+}
+
+/** Options of {@link ProcessPool.mapAsync} / {@link ProcessPool.starmapAsync}. */
+export interface MapAsyncOptions<R> extends MapOptions {
+  /** Called with the whole result list (Python's `callback`). */
+  callback?: (results: R[]) => void;
+  /** Called with the error (Python's `error_callback`). */
+  errorCallback?: (error: unknown) => void;
+}
+
+/** Hands a call's outcome to Python-style callbacks; with one given, an ignored promise is not unhandled. */
+function withCallbacks<T>(
+  promise: Promise<T>,
+  callback: ((value: T) => void) | undefined,
+  errorCallback: ((error: unknown) => void) | undefined,
+): Promise<T> {
+  if (callback || errorCallback) {
+    promise.then(
+      (value) => callback?.(value),
+      (error: unknown) => errorCallback?.(error),
+    );
+  }
+  return promise;
 }
 
 const transportKeys = ['maxTasksPerChild', 'maxOldSpaceSize', 'cwd', 'stdio'];
@@ -167,14 +190,60 @@ export class ProcessPool extends Pool {
       );
       validateFunction('callback', callback);
       validateFunction('errorCallback', errorCallback);
-      const promise = this.apply(task, args, run);
-      if (callback || errorCallback) {
-        promise.then(
-          (value) => callback?.(value),
-          (error: unknown) => errorCallback?.(error),
-        );
-      }
-      return promise;
+      return withCallbacks(this.apply(task, args, run), callback, errorCallback);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Python's `map_async(func, iterable, chunksize, callback=, error_callback=)`:
+   * `map()` with callbacks for the whole result list or the error.
+   *
+   * @example
+   * ```ts
+   * pool.mapAsync(t.square, [1, 2, 3], { callback: (squares) => console.log(squares) });
+   * ```
+   */
+  mapAsync<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options?: MapAsyncOptions<Awaited<R>>,
+  ): Promise<Awaited<R>[]> {
+    try {
+      const { callback, errorCallback, ...map } = validateOptions<MapAsyncOptions<Awaited<R>>>(
+        'options',
+        options,
+      );
+      validateFunction('callback', callback);
+      validateFunction('errorCallback', errorCallback);
+      return withCallbacks(this.map(task, iterable, map), callback, errorCallback);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Python's `starmap_async`: `starmap()` with callbacks.
+   *
+   * @example
+   * ```ts
+   * pool.starmapAsync(t.add, [[1, 2], [3, 4]], { callback: (sums) => console.log(sums) });
+   * ```
+   */
+  starmapAsync<A extends unknown[], R>(
+    task: Task<A, R>,
+    iterable: Iterable<A> | AsyncIterable<A>,
+    options?: MapAsyncOptions<Awaited<R>>,
+  ): Promise<Awaited<R>[]> {
+    try {
+      const { callback, errorCallback, ...map } = validateOptions<MapAsyncOptions<Awaited<R>>>(
+        'options',
+        options,
+      );
+      validateFunction('callback', callback);
+      validateFunction('errorCallback', errorCallback);
+      return withCallbacks(this.starmap(task, iterable, map), callback, errorCallback);
     } catch (error) {
       return Promise.reject(error);
     }

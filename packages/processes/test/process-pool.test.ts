@@ -65,6 +65,25 @@ describe('ProcessPool calls', () => {
     expect(error).toBeInstanceOf(RangeError);
   });
 
+  it('mapAsync and starmapAsync hand the result list to callback', async () => {
+    const p = pool();
+    const squares = await new Promise((resolve) =>
+      p.mapAsync(t.square, [1, 2, 3], { callback: resolve }),
+    );
+    expect(squares).toEqual([1, 4, 9]);
+    const sums = await new Promise((resolve) =>
+      p.starmapAsync(
+        t.add,
+        [
+          [1, 1],
+          [2, 2],
+        ],
+        { callback: resolve },
+      ),
+    );
+    expect(sums).toEqual([2, 4]);
+  });
+
   it('starmap spreads each item as arguments', async () => {
     expect(
       await pool().starmap(t.add, [
