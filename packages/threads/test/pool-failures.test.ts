@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ThreadPool, TimeoutError, WorkerCrashedError } from '../dist/index.js';
 import { latch, reached, release, t } from './pool-helpers.js';
 
 let pool: ThreadPool;
 afterEach(async () => {
+  vi.useRealTimers();
   await pool?.terminate();
 });
 
@@ -81,13 +82,14 @@ describe('timeout', () => {
   });
 
   it('counts running time only, not time in the queue', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     pool = new ThreadPool({ maxWorkers: 1 });
     const l = latch();
     const first = pool.run(t.block, l);
     const second = pool.run({ task: t.square, args: [3], timeout: 50 });
     await reached(l, 0);
-    // the second call waits behind the blocked one for longer than its timeout
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    // the second call waits behind the blocked one for far longer than its timeout
+    await vi.advanceTimersByTimeAsync(10_000);
     release(l);
     await expect(first).resolves.toBe('released');
     await expect(second).resolves.toBe(9);
@@ -140,8 +142,9 @@ describe('abort', () => {
   it('terminates a running task that ignores the abort after the grace period', async () => {
     pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 10 });
     const controller = new AbortController();
-    const call = pool.run({ task: t.spinForever, args: [], signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const l = latch();
+    const call = pool.run({ task: t.spinAfterStart, args: [l], signal: controller.signal });
+    await reached(l, 0);
     controller.abort();
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });
     await expect(pool.run(t.square, 7)).resolves.toBe(49);
