@@ -76,6 +76,19 @@ describe('PriorityQueue', () => {
     expect(queue.getNowait()).toBe(1);
   });
 
+  it('lets waiting putters in in call order, whatever their priority', async () => {
+    const queue = new PriorityQueue<number>({ maxsize: 1 });
+    queue.putNowait(0);
+    const admitted: number[] = [];
+    const puts = [9, 1, 5].map((n) => queue.put(n).then(() => admitted.push(n)));
+    expect(queue.getNowait()).toBe(0); // lets 9 in
+    expect(queue.getNowait()).toBe(9); // lets 1 in
+    expect(queue.getNowait()).toBe(1); // lets 5 in
+    expect(queue.getNowait()).toBe(5);
+    await Promise.all(puts);
+    expect(admitted).toEqual([9, 1, 5]);
+  });
+
   it('leaves the queue intact when compare throws during put', async () => {
     let fail = false;
     const queue = new PriorityQueue<number>({
