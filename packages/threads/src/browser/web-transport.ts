@@ -71,7 +71,10 @@ export class WebWorkerTransport implements Transport {
       const error =
         event.error instanceof Error
           ? event.error
-          : new Error(event.message || 'The worker failed to load or threw an uncaught error');
+          : new Error(
+              event.message ||
+                "The Web Worker failed to load its script or threw an uncaught error (in Vite's dev server, add optimizeDeps: { exclude: ['@par/threads'] } so that the worker script is served next to @par/threads)",
+            );
       events.onError(error);
       exit(1);
     });
