@@ -1,4 +1,4 @@
-import type { WireTask } from '@par/core';
+import { TaskClosureError, type WireTask } from '@par/core';
 import { processCapabilities } from './entry.js';
 import { HandleClient } from './handle-client.js';
 import { reviveHandles } from './handle-wire.js';
@@ -29,6 +29,18 @@ function finish(code: number): void {
   send({ t: 'par:end', code }, () => process.exit(code));
 }
 
+/** "x is not defined" in a self-contained function: say which variable and what to do. */
+function closureError(error: unknown, task: WireTask): unknown {
+  if (task.source === undefined || !(error instanceof ReferenceError)) return error;
+  const variable = /^(\S+) is not defined$/.exec(error.message)?.[1];
+  if (variable === undefined || variable in globalThis) return error;
+  return new TaskClosureError(
+    `The function \`${task.name}\` sent to a process uses \`${variable}\`, a variable from outside its own source; a self-contained function carries only its source text. Pass \`${variable}\` in \`args\`, or export the function from a module and pass a reference: tasks(new URL('./tasks.js', import.meta.url)).${task.name}`,
+    variable,
+    { cause: error },
+  );
+}
+
 async function run(
   client: HandleClient,
   channels: IpcChannels,
@@ -45,7 +57,8 @@ async function run(
       client.revive,
     );
     await fn(...args);
-  } catch (error) {
+  } catch (caught) {
+    const error = closureError(caught, message.task);
     const shown = error instanceof Error ? (error.stack ?? String(error)) : String(error);
     process.stderr.write(`Process ${message.name}:\n${shown}\n`);
     finish(1);

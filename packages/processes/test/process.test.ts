@@ -69,6 +69,17 @@ describe('Process', () => {
     expect(await p.start().join()).toBe(5);
   });
 
+  it('a self-contained function that uses an outer variable names it on stderr and exits 1', async () => {
+    const outer = 2;
+    const p = new Process((n: number) => n * outer, { args: [1], stdio: 'pipe' }).start();
+    const stderr = text(p.stderr as NonNullable<typeof p.stderr>);
+    expect(await p.join()).toBe(1);
+    const shown = await stderr;
+    expect(shown).toContain('TaskClosureError');
+    expect(shown).toContain('`outer`');
+    expect(shown).toContain("tasks(new URL('./tasks.js', import.meta.url))");
+  });
+
   it('start() twice throws', async () => {
     const p = new Process(t.noop).start();
     expect(() => p.start()).toThrow(ParError);
