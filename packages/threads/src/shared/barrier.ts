@@ -65,14 +65,14 @@ export class Barrier {
   readonly #i32: Int32Array;
   readonly #timeout: Float64Array;
 
-  /**
-   * @param parties How many threads must call `wait()` to release them (>= 1).
-   */
   /** @internal The plain-data form a transfer handler sends to another thread. */
   [kToState](): SharedState {
     return { kind: 'Barrier', buffer: this.buffer };
   }
 
+  /**
+   * @param parties How many threads must call `wait()` to release them (>= 1).
+   */
   constructor(parties: number, options?: BarrierOptions) {
     registerSharedHandlers();
     if (adopted) {

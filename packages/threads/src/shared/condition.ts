@@ -61,12 +61,12 @@ export class Condition {
   readonly lock: Lock | RLock;
   readonly #i32: Int32Array;
 
-  /** @param lock The lock to use. @default new RLock() */
   /** @internal The plain-data form a transfer handler sends to another thread. */
   [kToState](): SharedState {
     return { kind: 'Condition', buffer: this.buffer, lock: this.lock[kToState]() as LockState };
   }
 
+  /** @param lock The lock to use. @default new RLock() */
   constructor(lock?: Lock | RLock) {
     registerSharedHandlers();
     if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {

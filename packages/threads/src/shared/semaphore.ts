@@ -33,14 +33,14 @@ export class Semaphore {
   /** @internal */
   protected readonly i32: Int32Array;
 
-  /**
-   * @param value The initial counter. @default 1
-   */
   /** @internal The plain-data form a transfer handler sends to another thread. */
   [kToState](): SharedState {
     return { kind: 'Semaphore', buffer: this.buffer };
   }
 
+  /**
+   * @param value The initial counter. @default 1
+   */
   constructor(value = 1) {
     registerSharedHandlers();
     if (adopted) {

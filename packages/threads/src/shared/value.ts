@@ -87,11 +87,6 @@ export class Value<T extends ValueType = 'f64'> {
   readonly #atomic: boolean;
   readonly #lock: Lock | RLock | undefined;
 
-  /**
-   * @param type `'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'f32' | 'f64' | 'i64' | 'u64'`
-   *   or a Python type code (`'d'`, `'i'`, …).
-   * @param initial The starting value. @default 0 (0n for 64-bit integers)
-   */
   /** @internal The plain-data form a transfer handler sends to another thread. */
   [kToState](): SharedState {
     return {
@@ -102,6 +97,11 @@ export class Value<T extends ValueType = 'f64'> {
     };
   }
 
+  /**
+   * @param type `'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'f32' | 'f64' | 'i64' | 'u64'`
+   *   or a Python type code (`'d'`, `'i'`, …).
+   * @param initial The starting value. @default 0 (0n for 64-bit integers)
+   */
   constructor(type: T, initial?: ValueOf<T>, options?: ValueOptions) {
     registerSharedHandlers();
     const all = [...Object.keys(types), ...Object.keys(pythonCodes)] as ValueType[];
