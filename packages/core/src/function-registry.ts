@@ -13,6 +13,10 @@ export interface TaskDef {
   readonly wire: WireTask;
   /** `name (path)` for messages. */
   readonly label: string;
+  /** Mean run time of single calls in ms (EWMA), NaN until the first result. */
+  mean: number;
+  /** Mean run time of map chunks in ms (EWMA). */
+  chunkMean: number;
 }
 
 function labelOf(info: TaskInfo): string {
@@ -62,7 +66,14 @@ export class FunctionRegistry {
         wire.source !== undefined
           ? { name: wire.name, module: undefined }
           : { name: wire.name, module: wire.module };
-      this.defs.push({ key, info, wire, label: labelOf(info) });
+      this.defs.push({
+        key,
+        info,
+        wire,
+        label: labelOf(info),
+        mean: Number.NaN,
+        chunkMean: Number.NaN,
+      });
       this.#byName.set(name, key);
     }
     this.#byObject.set(task as TaskRef | object, key);

@@ -54,6 +54,8 @@ export type TaskResult<T> = T extends Task<unknown[], infer R> ? Awaited<R> : ne
 const now = () => performance.now();
 
 const FAILED_DEF: TaskDef = {
+  mean: Number.NaN,
+  chunkMean: Number.NaN,
   key: -1,
   info: { name: '', module: undefined },
   wire: { source: '', name: '' },
@@ -105,7 +107,6 @@ export class Pool {
   #brokenError: BrokenPoolError | undefined;
   #pumpScheduled = false;
   readonly #pumpBound = () => this.#pump();
-  #meanRunMs = Number.NaN;
   #completed = 0;
   #failed = 0;
   #running = 0;
@@ -479,9 +480,15 @@ export class Pool {
     queueMicrotask(this.#pumpBound);
   }
 
+  /** The mean run time of the task at the head of the queue (NaN if unknown). */
+  #headMean(): number {
+    const head = this.#queue.peek();
+    if (head === undefined) return Number.NaN;
+    return head.flags & TaskFlag.Chunk ? head.def.chunkMean : head.def.mean;
+  }
+
   /** How many calls beyond its concurrency a busy worker may hold (batching). */
-  #batchSize(): number {
-    const mean = this.#meanRunMs;
+  #batchSize(mean: number): number {
     if (!(mean < BATCH_TARGET_MS / 2)) return 0;
     return Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_TARGET_MS / Math.max(mean, 0.0005))));
   }
@@ -490,7 +497,6 @@ export class Pool {
     this.#pumpScheduled = false;
     if (this.#queued === 0 || this.#state === PoolState.Broken) return;
     const c = this.#options.concurrentTasksPerWorker;
-    const batch = this.#batchSize();
     while (this.#queued > 0) {
       let best: Slot | undefined;
       let live = 0;
@@ -513,12 +519,16 @@ export class Pool {
         this.#send(best, 1);
         continue;
       }
+      // Batch sizes follow the measured run time of the task at the head of the
+      // queue (unknown tasks are not batched until a first result came back).
+      const mean = this.#headMean();
+      const batch = this.#batchSize(mean);
       if (best === undefined || batch === 0) break;
       // Every worker is busy: hand a batch to the least-loaded worker that is making
       // progress (never pile work behind a long-running call), keeping up to two
       // batches ahead so it never waits for the round trip.
       const t = now();
-      const stalledAfter = Math.max(2, 20 * this.#meanRunMs);
+      const stalledAfter = Math.max(2, 20 * mean);
       best = undefined;
       for (const slot of this.#slots) {
         if (!slot.live || t - slot.lastProgress > stalledAfter) continue;
@@ -830,6 +840,10 @@ export class Pool {
         runSum += ms;
         runCount++;
         this.#runTimes.add(ms);
+        const def = call.def;
+        if (call.flags & TaskFlag.Chunk) {
+          def.chunkMean = Number.isNaN(def.chunkMean) ? ms : def.chunkMean * 0.8 + ms * 0.2;
+        } else def.mean = Number.isNaN(def.mean) ? ms : def.mean * 0.8 + ms * 0.2;
       }
       if (call.settled) continue;
       const value = message[i + 2];
@@ -847,11 +861,7 @@ export class Pool {
         this.#settle(call, ...this.#decodeResult(slot, call, value as Envelope));
       } else this.#settle(call, false, new PoolClosedError('The call was dropped'));
     }
-    if (runCount > 0) {
-      this.#runTimeTotal += runSum;
-      const mean = runSum / runCount;
-      this.#meanRunMs = Number.isNaN(this.#meanRunMs) ? mean : this.#meanRunMs * 0.7 + mean * 0.3;
-    }
+    if (runCount > 0) this.#runTimeTotal += runSum;
     this.#promote(slot, t);
     this.#afterActivity(slot);
   }
