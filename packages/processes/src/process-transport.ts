@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -132,9 +133,16 @@ export class ProcessTransport implements Transport {
     });
     this.#merge(child.stdout, this.stdout);
     this.#merge(child.stderr, this.stderr);
-    child.on('error', (error) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
       if (exited) return;
-      events.onError(error);
+      // spawn reports a missing working directory as the executable's ENOENT
+      events.onError(
+        error.code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)
+          ? new Error(`Cannot start a child process: its \`cwd\` ${cwd} does not exist`, {
+              cause: error,
+            })
+          : error,
+      );
       if (child.pid === undefined) {
         // never spawned: no 'exit' will come
         exit = [null, null];

@@ -1,6 +1,7 @@
 import { text } from 'node:stream/consumers';
 import { TimeoutError } from '@par/async';
 import {
+  BrokenPoolError,
   cpuCount,
   EOFError,
   Pipe,
@@ -273,6 +274,14 @@ describe('ProcessPool failures', () => {
     here.send('go');
     expect(await blocking).toBe('first');
     expect(p.stats().completed).toBe(1);
+  });
+
+  it('children that cannot start break the pool with BrokenPoolError naming the cause', async () => {
+    const p = pool({ maxWorkers: 1, cwd: '/nonexistent/par-dir' });
+    const error = await p.run(t.square, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BrokenPoolError);
+    expect(String((error as Error).message)).toContain('/nonexistent/par-dir');
+    await expect(p.run(t.square, 2)).rejects.toBeInstanceOf(BrokenPoolError);
   });
 
   it('a closed pool rejects new calls with PoolClosedError, never throwing', async () => {
