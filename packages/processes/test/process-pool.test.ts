@@ -230,6 +230,8 @@ describe('ProcessPool failures', () => {
     p.stderr?.resume();
     const error = await p.run(t.exhaustMemory).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerCrashedError);
+    // V8 aborts a process whose heap is exhausted
+    expect((error as WorkerCrashedError).signal).toBe('SIGABRT');
     expect(await p.run(t.square, 6)).toBe(36);
   });
 
