@@ -91,6 +91,24 @@ describe('shared primitives as ThreadPool task arguments', () => {
     expect(taken).toEqual(items);
   });
 
+  it('wake exactly one waiter per notify() with two Conditions over one Lock', async () => {
+    const lock = new Lock();
+    const notFull = new Condition(lock);
+    const notEmpty = new Condition(lock);
+    const ring = sharedArray(Int32Array, 1);
+    const state = sharedArray(Int32Array, 2);
+    const items = Array.from({ length: 60 }, (_, i) => i + 1);
+    const consumers = [30, 30].map((n) =>
+      pool.run(t.consumeOne, notFull, notEmpty, ring, state, n),
+    );
+    const producers = [items.slice(0, 30), items.slice(30)].map((part) =>
+      pool.run(t.produceOne, notFull, notEmpty, ring, state, part),
+    );
+    await Promise.all(producers);
+    const taken = (await Promise.all(consumers)).flat().sort((a, b) => a - b);
+    expect(taken).toEqual(items);
+  });
+
   it('keep Value updates under getLock() exact', async () => {
     const value = new Value('i32', 0);
     await Promise.all([0, 1, 2].map(() => pool.run(t.valueIncrements, value, 300)));
