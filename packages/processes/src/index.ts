@@ -1,10 +1,15 @@
 export { TimeoutError } from '@par/async';
 export {
   BrokenPoolError,
+  type CallDescriptor,
   cpuCount,
   Future,
   type FutureWaitOptions,
+  type IMapOptions,
+  type MapOptions,
   PoolClosedError,
+  type PoolStats,
+  type RunOptions,
   type ShutdownOptions,
   type Task,
   type TaskRef,
@@ -13,8 +18,9 @@ export {
   tasks,
   WorkerCrashedError,
 } from '@par/core';
+export { Connection, type RecvOptions } from './connection.js';
 export { EOFError } from './errors.js';
-export { Connection, Pipe, type RecvOptions } from './pipe.js';
+export { Pipe } from './pipe.js';
 export {
   type JoinOptions,
   Process,

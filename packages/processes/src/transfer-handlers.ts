@@ -4,10 +4,10 @@ import {
   registerTransferHandler,
   type SerializeContext,
 } from '@par/core';
+import { Connection, remoteConnection } from './connection.js';
 import { HandleClient } from './handle-client.js';
 import { HandleLink } from './handle-host.js';
 import type { HandleMarker } from './handle-wire.js';
-import { Connection, remoteConnection } from './pipe.js';
 
 interface ConnectionData {
   /** The channel the child's calls travel on. */
