@@ -185,6 +185,17 @@ describe('Pipe across processes', () => {
     expect(await sender.join()).toBe(0);
   });
 
+  it("a child's recv({ timeout }) rejects with TimeoutError and takes nothing", async () => {
+    const [here, there] = Pipe<unknown>();
+    const p = new Process(t.recvAfterTimeout, { args: [there] }).start();
+    there.close();
+    expect(await here.recv()).toBe('PAR_TIMEOUT');
+    here.send('after');
+    expect(await here.recv()).toBe('after');
+    expect(await here.recv()).toBe(false); // poll(0): nothing waiting
+    expect(await p.join()).toBe(0);
+  });
+
   it('a closed Connection cannot be passed to a Process', () => {
     const [a] = Pipe();
     a.close();
