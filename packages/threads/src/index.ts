@@ -39,7 +39,7 @@ export { Condition, type ConditionWaitOptions } from './shared/condition.js';
 export { Event } from './shared/event.js';
 export { Lock } from './shared/lock.js';
 export type { WaitOptions } from './shared/options.js';
-export { ReleaseHandle } from './shared/release-handle.js';
+export type { ReleaseHandle } from './shared/release-handle.js';
 export { RLock } from './shared/rlock.js';
 export { BoundedSemaphore, Semaphore } from './shared/semaphore.js';
 export { sharedArray, type TypedArrayConstructor } from './shared/shared-array.js';

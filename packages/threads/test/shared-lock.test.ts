@@ -158,9 +158,13 @@ describe('Lock on the main thread', () => {
     }
     expect(lock.locked()).toBe(false);
     const handle = await lock.hold();
+    expect(handle.released).toBe(false);
     handle.release();
     handle.release();
     expect(handle.released).toBe(true);
+    expect(lock.locked()).toBe(false);
+    const release = await lock.hold(); // callable, like @par/async's handles
+    release();
     expect(lock.locked()).toBe(false);
   });
 

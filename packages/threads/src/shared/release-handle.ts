@@ -1,7 +1,9 @@
 import { ParError, TimeoutError } from '@par/async';
 
 /**
- * What `hold()` returns: releases what was acquired, once, when disposed.
+ * What `hold()` returns: call it (or its `release()`) to release what was
+ * acquired, or let `using` do it. Releasing twice is a no-op, so `using` plus an
+ * explicit `release()` is safe. The same shape as @par/async's release handles.
  *
  * @example
  * ```ts
@@ -10,38 +12,38 @@ import { ParError, TimeoutError } from '@par/async';
  *   using _held = lock.hold();
  *   counter[0] += 1;
  * } // released here, even if the block throws
+ *
+ * const release = await lock.hold(); // main thread
+ * try { update(); } finally { release(); }
  * ```
  */
-export class ReleaseHandle implements Disposable {
-  #release: (() => void) | undefined;
+export interface ReleaseHandle extends Disposable {
+  /** Releases what was acquired (once; later calls do nothing). */
+  (): void;
+  /** Releases what was acquired (once; later calls do nothing). */
+  release(): void;
+  /** Whether the handle was already used. */
+  readonly released: boolean;
+}
 
-  /** @internal */
-  constructor(release: () => void) {
-    this.#release = release;
-  }
-
-  /** Whether `release()` (or disposal) already ran. */
-  get released(): boolean {
-    return this.#release === undefined;
-  }
-
-  /** Releases what was acquired; later calls do nothing. */
-  release(): void {
-    const release = this.#release;
-    this.#release = undefined;
-    release?.();
-  }
-
-  /** Same as `release()`, for `using`. */
-  [Symbol.dispose](): void {
-    this.release();
-  }
+/** Creates the handle of one successful acquire. */
+export function releaseHandle(release: () => void): ReleaseHandle {
+  let held = true;
+  const handle = (() => {
+    if (!held) return;
+    held = false;
+    release();
+  }) as ReleaseHandle & { released: boolean };
+  Object.defineProperty(handle, 'released', { get: () => !held, enumerable: true });
+  handle.release = handle;
+  handle[Symbol.dispose] = handle;
+  return handle;
 }
 
 /** Turns the boolean answer of an acquire into a handle, or a TimeoutError. */
 export function toHandle(acquired: boolean, what: string, release: () => void): ReleaseHandle {
   if (!acquired) throw new TimeoutError(`Timed out waiting for the ${what}`);
-  return new ReleaseHandle(release);
+  return releaseHandle(release);
 }
 
 /** Python's RuntimeError for releasing what is not held. */
