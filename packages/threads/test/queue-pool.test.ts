@@ -61,6 +61,19 @@ describe('a Queue passed to ThreadPool tasks', () => {
     expect([queue.getNowait(), queue.getNowait(), queue.getNowait()]).toEqual([1, 2, 3]);
   });
 
+  it('works with @par/queue consume() inside the task', async () => {
+    const jobs = new Queue<number>();
+    const results = new Queue<number>();
+    for (const n of range(0, 10)) jobs.putNowait(n);
+    const worker = pool.run(t.consumeWith, jobs, results);
+    await jobs.join();
+    jobs.shutdown();
+    await expect(worker).resolves.toBe(true);
+    const out: number[] = [];
+    while (!results.empty()) out.push(results.getNowait());
+    expect(out.sort((a, b) => a - b)).toEqual(range(100, 110));
+  });
+
   it('connects two queues through a pipeline of tasks', async () => {
     const jobs = new Queue<number>();
     const results = new Queue<number>();
