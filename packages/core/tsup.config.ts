@@ -1,4 +1,9 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.config.base.js';
 
-export default defineConfig({ ...baseConfig, entry: ['src/index.ts', 'src/worker/index.ts'] });
+// keepNames: error classes report their own name (ParError#name is the constructor's).
+export default defineConfig({
+  ...baseConfig,
+  entry: ['src/index.ts', 'src/worker/index.ts'],
+  keepNames: true,
+});

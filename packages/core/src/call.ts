@@ -33,6 +33,8 @@ export class Call {
   onAbort: (() => void) | undefined = undefined;
   /** Called once when the call leaves the queue for a worker (Future#running). */
   onDispatch: (() => void) | undefined = undefined;
+  /** Registered by transfer handlers (SerializeContext#onCallSettled). */
+  onRelease: (() => void)[] | undefined = undefined;
   /** Worker-reported run time in ms, set when the result arrives. */
   runMs = 0;
   promise!: Promise<unknown>;

@@ -42,6 +42,8 @@ export { type Transfer, transfer } from './transfer.js';
 export {
   type ChannelPort,
   type DeserializeContext,
+  decodeValue,
+  encodeValue,
   registerTransferHandler,
   type SerializeContext,
   type TransferHandler,

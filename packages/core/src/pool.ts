@@ -29,7 +29,11 @@ import { Slot, SlotState } from './slot.js';
 import { SampleRing } from './stats.js';
 import { isTaskRef, type Task } from './task-ref.js';
 import { isTransfer } from './transfer.js';
-import { findTransferHandler, getTransferHandler } from './transfer-handlers.js';
+import {
+  findTransferHandler,
+  getTransferHandler,
+  hasTransferHandlers,
+} from './transfer-handlers.js';
 import type { Transport } from './transport.js';
 import { type ResolvedPoolOptions, resolvePoolOptions } from './validate-options.js';
 
@@ -116,6 +120,8 @@ export class Pool {
   readonly #runTimes = new SampleRing();
   readonly #waitTimes = new SampleRing();
   #closing: Promise<void> | undefined;
+  /** The call whose arguments are being encoded (SerializeContext#onCallSettled). */
+  #encodingCall: Call | undefined;
   #drainWaiters: (() => void)[] = [];
   #initError: unknown;
 
@@ -546,8 +552,24 @@ export class Pool {
     const slot = new Slot(this.#nextWorkerId++, now());
     slot.hub = new ChannelHub((message, transfer) => slot.handle.post(message, transfer), true);
     const capabilities = this.#transport.capabilities;
-    slot.serializeContext = { capabilities, openChannel: () => slot.hub.open() };
-    slot.deserializeContext = { capabilities, channel: (id) => slot.hub.get(id) };
+    slot.serializeContext = {
+      capabilities,
+      openChannel: () => slot.hub.open(),
+      onCallSettled: (callback) => {
+        const call = this.#encodingCall;
+        if (call === undefined) {
+          throw new Error('onCallSettled() can only be called inside serialize()');
+        }
+        call.onRelease ??= [];
+        call.onRelease.push(callback);
+      },
+    };
+    slot.deserializeContext = {
+      capabilities,
+      channel: (id) => slot.hub.get(id),
+      // a result arrives after its task ended
+      onTaskEnd: (callback) => queueMicrotask(callback),
+    };
     const o = this.#options;
     this.#slots.push(slot);
     slot.handle = this.#transport.spawn(
@@ -596,35 +618,21 @@ export class Pool {
         slot.defined.add(key);
         newKeys.push(key);
       }
-      let args = call.args;
-      let flags = call.flags;
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i];
-        if ((typeof a !== 'object' || a === null) && typeof a !== 'function') continue;
-        let value: unknown = a;
-        if (isTransfer(value)) {
-          transfer ??= [];
-          for (const t of value.transferList) transfer.push(t);
-          value = value.value;
-        }
-        const handler = findTransferHandler(value);
-        if (handler !== undefined) {
-          const [data, list] = handler.serialize(value, slot.serializeContext);
-          if (list.length > 0) {
-            transfer ??= [];
-            for (const t of list) transfer.push(t);
-          }
-          value = { [ENVELOPE]: handler.name, data } satisfies Envelope;
-          flags |= TaskFlag.Encoded;
-        }
-        if (value !== a) {
-          if (args === call.args) args = [...args];
-          args[i] = value;
-        }
+      let encoded: { args: unknown[]; flags: number; transfer: Transferable[] | undefined };
+      try {
+        encoded = this.#encode(slot, call);
+      } catch (error) {
+        // A transfer handler refused the argument (a Lock for a process worker…):
+        // this call fails, the rest of the batch goes on.
+        call.state = CallState.Done;
+        this.#settle(call, false, error);
+        this.#releaseCall(call);
+        continue;
       }
-      if (call.transfer !== undefined) {
+      const { args, flags } = encoded;
+      if (encoded.transfer !== undefined) {
         transfer ??= [];
-        for (const t of call.transfer) transfer.push(t);
+        for (const t of encoded.transfer) transfer.push(t);
       }
       message.push(call.id, key, flags, args);
       batch.push(call);
@@ -655,6 +663,115 @@ export class Pool {
       this.#retire(slot);
     }
     this.#promote(slot, t);
+  }
+
+  /** Encodes one value for `slot`: unwraps transfer(), applies a transfer handler. */
+  #encodeValue(
+    slot: Slot,
+    value: unknown,
+    out: { transfer: Transferable[] | undefined; encoded: boolean },
+  ): unknown {
+    let v = value;
+    if (isTransfer(v)) {
+      out.transfer ??= [];
+      for (const t of v.transferList) out.transfer.push(t);
+      v = v.value;
+    }
+    const handler = findTransferHandler(v);
+    if (handler === undefined) return v;
+    const [data, list] = handler.serialize(v, slot.serializeContext);
+    if (list.length > 0) {
+      out.transfer ??= [];
+      for (const t of list) out.transfer.push(t);
+    }
+    out.encoded = true;
+    return { [ENVELOPE]: handler.name, data } satisfies Envelope;
+  }
+
+  /**
+   * The wire form of a call's arguments: top-level arguments, and the items of a
+   * map chunk (each element of a starmap row), go through transfer() and the
+   * transfer handlers. Throws what a handler throws.
+   */
+  #encode(
+    slot: Slot,
+    call: Call,
+  ): { args: unknown[]; flags: number; transfer: Transferable[] | undefined } {
+    const out = { transfer: undefined as Transferable[] | undefined, encoded: false };
+    this.#encodingCall = call;
+    try {
+      let args = call.args;
+      const chunk = (call.flags & TaskFlag.Chunk) !== 0;
+      const items = chunk ? args[0] : undefined;
+      if (Array.isArray(items) && hasTransferHandlers()) {
+        const star = (call.flags & TaskFlag.Star) !== 0;
+        let copy: unknown[] | undefined;
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i];
+          if (star) {
+            const row = item as unknown[];
+            let rowCopy: unknown[] | undefined;
+            for (let j = 0; j < row.length; j++) {
+              const a = row[j];
+              if ((typeof a !== 'object' || a === null) && typeof a !== 'function') continue;
+              const v = this.#encodeValue(slot, a, out);
+              if (v !== a) {
+                rowCopy ??= [...row];
+                rowCopy[j] = v;
+              }
+            }
+            if (rowCopy !== undefined) {
+              copy ??= [...items];
+              copy[i] = rowCopy;
+            }
+          } else if ((typeof item === 'object' && item !== null) || typeof item === 'function') {
+            const v = this.#encodeValue(slot, item, out);
+            if (v !== item) {
+              copy ??= [...items];
+              copy[i] = v;
+            }
+          }
+        }
+        if (copy !== undefined) args = [copy];
+      } else if (!chunk) {
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i];
+          if ((typeof a !== 'object' || a === null) && typeof a !== 'function') continue;
+          const v = this.#encodeValue(slot, a, out);
+          if (v !== a) {
+            if (args === call.args) args = [...args];
+            args[i] = v;
+          }
+        }
+      }
+      if (call.transfer !== undefined) {
+        out.transfer ??= [];
+        for (const t of call.transfer) out.transfer.push(t);
+      }
+      return {
+        args,
+        flags: out.encoded ? call.flags | TaskFlag.Encoded : call.flags,
+        transfer: out.transfer,
+      };
+    } finally {
+      this.#encodingCall = undefined;
+    }
+  }
+
+  /** Runs what transfer handlers asked to run when this call is released. */
+  #releaseCall(call: Call): void {
+    const callbacks = call.onRelease;
+    if (callbacks === undefined) return;
+    call.onRelease = undefined;
+    for (const cb of callbacks) {
+      try {
+        cb();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /** A batch did not serialize: find the culprits, reject them, send the rest. */
@@ -833,6 +950,7 @@ export class Pool {
         clearTimeout(call.timer);
         call.timer = undefined;
       }
+      if (call.onRelease !== undefined) this.#releaseCall(call);
       const status = message[i + 1] as number;
       const ms = message[i + 3] as number;
       call.runMs = ms;
@@ -949,6 +1067,7 @@ export class Pool {
     slot.running.clear();
     for (const call of outstanding) {
       this.#calls.delete(call.id);
+      this.#releaseCall(call);
       if (call.state === CallState.Running) this.#running--;
       if (call.timer !== undefined) {
         clearTimeout(call.timer);

@@ -1,3 +1,5 @@
+import { ENVELOPE } from './protocol.js';
+import { isTransfer } from './transfer.js';
 import type { TransportCapabilities } from './transport.js';
 
 /**
@@ -25,6 +27,13 @@ export interface SerializeContext {
    * until closed or the worker exits.
    */
   openChannel(): { id: number; port: ChannelPort };
+  /**
+   * Runs `callback` once the call whose argument is being serialized is over
+   * (its result arrived, it was dropped, or its worker died). Only valid inside
+   * `serialize`. Use it to release what the call alone needed. Optional: contexts
+   * built outside the engine may lack it.
+   */
+  onCallSettled?(callback: () => void): void;
 }
 
 /** Given to `deserialize`. */
@@ -32,6 +41,13 @@ export interface DeserializeContext {
   readonly capabilities: TransportCapabilities;
   /** The receiving end of a channel opened by `SerializeContext#openChannel`. */
   channel(id: number): ChannelPort;
+  /**
+   * Runs `callback` once the task whose argument is being deserialized has
+   * settled and its result was posted. Only valid inside `deserialize` (on the
+   * worker side; on the caller's side, for results, it runs at once). Optional:
+   * contexts built outside the engine may lack it.
+   */
+  onTaskEnd?(callback: () => void): void;
 }
 
 /**
@@ -118,6 +134,11 @@ export function getTransferHandler(name: string): TransferHandler | undefined {
   return registry.get(name);
 }
 
+/** @internal Whether any handler is registered (skips scanning map items otherwise). */
+export function hasTransferHandlers(): boolean {
+  return handlerList.length > 0;
+}
+
 /** @internal The handler that takes `value`, if any (objects and functions only). */
 export function findTransferHandler(value: unknown): TransferHandler | undefined {
   if (handlerList.length === 0) return undefined;
@@ -126,4 +147,53 @@ export function findTransferHandler(value: unknown): TransferHandler | undefined
   }
   for (const handler of handlerList) if (handler.canHandle(value)) return handler;
   return undefined;
+}
+
+/**
+ * Applies the registry to one value, as the engine does for each task argument:
+ * `transfer()` markers are unwrapped and a value some handler takes becomes its
+ * wire envelope. For code that moves values outside the engine (a `Process`).
+ *
+ * @example
+ * ```ts
+ * const { value, transfer } = encodeValue(arg, context);
+ * channel.post(value, transfer);
+ * ```
+ */
+export function encodeValue(
+  value: unknown,
+  context: SerializeContext,
+): { value: unknown; transfer: Transferable[] } {
+  const out: Transferable[] = [];
+  let v = value;
+  if (isTransfer(v)) {
+    out.push(...v.transferList);
+    v = v.value;
+  }
+  const handler = findTransferHandler(v);
+  if (handler === undefined) return { value: v, transfer: out };
+  const [data, list] = handler.serialize(v, context);
+  out.push(...list);
+  return { value: { [ENVELOPE]: handler.name, data }, transfer: out };
+}
+
+/**
+ * The other half of {@link encodeValue}: turns an envelope back into a working
+ * object (other values pass through).
+ *
+ * @example
+ * ```ts
+ * const arg = decodeValue(received, context);
+ * ```
+ */
+export function decodeValue(value: unknown, context: DeserializeContext): unknown {
+  const envelope = value as { [ENVELOPE]?: unknown; data?: unknown } | null;
+  if (typeof envelope !== 'object' || envelope === null) return value;
+  const name = envelope[ENVELOPE];
+  if (typeof name !== 'string') return value;
+  const handler = registry.get(name);
+  if (handler === undefined) {
+    throw new TypeError(`No transfer handler named '${name}' is registered in this thread`);
+  }
+  return handler.deserialize(envelope.data, context);
 }

@@ -1,1 +1,1 @@
-export { startWorkerRuntime } from './runtime.js';
+export { resolveWireTask, startWorkerRuntime } from './runtime.js';

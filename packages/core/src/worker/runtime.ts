@@ -20,7 +20,12 @@ import {
   type TaskContext,
 } from '../task-signal.js';
 import { isTransfer, transfer } from '../transfer.js';
-import { findTransferHandler, getTransferHandler } from '../transfer-handlers.js';
+import {
+  type DeserializeContext,
+  findTransferHandler,
+  getTransferHandler,
+  type SerializeContext,
+} from '../transfer-handlers.js';
 import type { WireTask, WorkerBoot, WorkerPort } from '../transport.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: task functions take anything
@@ -257,14 +262,50 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   let closing = false;
   let spare: TaskContext | undefined;
   const hub = new ChannelHub((message, transfer) => port.post(message, transfer));
-  const serializeContext = {
+  /** Callbacks to run once the results in the outbox are posted (onTaskEnd, onCallSettled). */
+  let afterFlush: (() => void)[] | undefined;
+  /** Where onTaskEnd callbacks go while a task's arguments are decoded. */
+  let decodingEnds: (() => void)[] | undefined;
+  const serializeContext: SerializeContext = {
     capabilities: port.capabilities,
     openChannel: () => hub.open(),
+    // a result is settled for the worker once it is posted
+    onCallSettled: (callback) => {
+      afterFlush ??= [];
+      afterFlush.push(callback);
+    },
   };
-  const deserializeContext = {
+  const deserializeContext: DeserializeContext = {
     capabilities: port.capabilities,
     channel: (id: number) => hub.get(id),
+    onTaskEnd: (callback) => {
+      if (decodingEnds === undefined) {
+        throw new Error('onTaskEnd() can only be called inside deserialize()');
+      }
+      decodingEnds.push(callback);
+    },
   };
+
+  function runAfterFlush(): void {
+    const callbacks = afterFlush;
+    if (callbacks === undefined) return;
+    afterFlush = undefined;
+    for (const cb of callbacks) {
+      try {
+        cb();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  function endsAfterFlush(ends: (() => void)[] | undefined): void {
+    if (ends === undefined || ends.length === 0) return;
+    afterFlush ??= [];
+    for (const cb of ends) afterFlush.push(cb);
+  }
 
   function entryFor(key: number): Entry {
     let entry = entries.get(key);
@@ -310,20 +351,39 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     }
   }
 
-  function decodeArgs(args: unknown[]): unknown[] {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i] as Envelope | null;
-      if (typeof a === 'object' && a !== null && typeof a[ENVELOPE] === 'string') {
-        const handler = getTransferHandler(a[ENVELOPE]);
-        if (handler === undefined) {
-          throw new TypeError(
-            `No transfer handler named '${a[ENVELOPE]}' is registered in the worker: register it in a module that the task module imports`,
-          );
-        }
-        args[i] = handler.deserialize(a.data, deserializeContext);
-      }
+  function decodeOne(value: unknown): unknown {
+    const a = value as Envelope | null;
+    if (typeof a !== 'object' || a === null || typeof a[ENVELOPE] !== 'string') return value;
+    const handler = getTransferHandler(a[ENVELOPE]);
+    if (handler === undefined) {
+      throw new TypeError(
+        `No transfer handler named '${a[ENVELOPE]}' is registered in the worker: register it in a module that the task module imports`,
+      );
     }
-    return args;
+    return handler.deserialize(a.data, deserializeContext);
+  }
+
+  /** Decodes envelopes in place; returns the task's onTaskEnd callbacks. */
+  function decodeArgs(args: unknown[], flags: number): (() => void)[] {
+    const ends: (() => void)[] = [];
+    decodingEnds = ends;
+    try {
+      if (flags & TaskFlag.Chunk) {
+        const items = args[0] as unknown[];
+        const star = (flags & TaskFlag.Star) !== 0;
+        for (let i = 0; i < items.length; i++) {
+          if (star) {
+            const row = items[i] as unknown[];
+            for (let j = 0; j < row.length; j++) row[j] = decodeOne(row[j]);
+          } else items[i] = decodeOne(items[i]);
+        }
+      } else {
+        for (let i = 0; i < args.length; i++) args[i] = decodeOne(args[i]);
+      }
+    } finally {
+      decodingEnds = undefined;
+    }
+    return ends;
   }
 
   function pushResult(id: number, status: number, value: unknown, ms: number, entry?: Entry): void {
@@ -341,7 +401,14 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
       }
       const handler = findTransferHandler(v);
       if (handler !== undefined) {
-        const [data, transfer] = handler.serialize(v, serializeContext);
+        let data: unknown;
+        let transfer: Transferable[];
+        try {
+          [data, transfer] = handler.serialize(v, serializeContext);
+        } catch (error) {
+          pushError(id, error, ms, entry);
+          return;
+        }
         if (transfer.length > 0) {
           outTransfer ??= [];
           for (const t of transfer) outTransfer.push(t);
@@ -367,6 +434,8 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     outEntries = [];
     try {
       port.post(message, transfer);
+      runAfterFlush();
+      return;
     } catch {
       // Some result does not clone: send them one by one, replacing the culprits.
       for (let i = 1; i < message.length; i += 4) {
@@ -385,6 +454,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
           port.post(one);
         }
       }
+      runAfterFlush();
     }
   }
 
@@ -398,19 +468,27 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     });
   }
 
-  function settleAsync(id: number, entry: Entry, promise: PromiseLike<unknown>, t0: number): void {
+  function settleAsync(
+    id: number,
+    entry: Entry,
+    promise: PromiseLike<unknown>,
+    t0: number,
+    ends: (() => void)[] | undefined,
+  ): void {
     running++;
     promise.then(
       (value) => {
         running--;
         active.delete(id);
         pushValue(id, value, performance.now() - t0, entry);
+        endsAfterFlush(ends);
         scheduleFlush();
       },
       (error: unknown) => {
         running--;
         active.delete(id);
         pushError(id, closureError(error, entry), performance.now() - t0, entry);
+        endsAfterFlush(ends);
         scheduleFlush();
       },
     );
@@ -422,9 +500,10 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     const t0 = performance.now();
     currentId = id;
     let result: unknown;
+    let ends: (() => void)[] | undefined;
     try {
       const fn = entry.fn as AnyFn;
-      if (flags & TaskFlag.Encoded) decodeArgs(args);
+      if (flags & TaskFlag.Encoded) ends = decodeArgs(args, flags);
       result =
         flags & TaskFlag.Chunk
           ? runInTaskContext(
@@ -438,16 +517,18 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     } catch (error) {
       currentId = -1;
       pushError(id, closureError(error, entry), performance.now() - t0, entry);
+      endsAfterFlush(ends);
       return;
     }
     currentId = -1;
     if (isThenable(result)) {
       active.set(id, context);
-      settleAsync(id, entry, result, t0);
+      settleAsync(id, entry, result, t0, ends);
       return;
     }
     if (context.controller === undefined && !context.aborted) spare = context;
     pushValue(id, result, performance.now() - t0, entry);
+    endsAfterFlush(ends);
   }
 
   function drain(): void {
@@ -598,7 +679,18 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   );
 }
 
-async function resolveWireTask(task: WireTask): Promise<AnyFn> {
+/**
+ * Loads a task in this thread the way the worker runtime does: imports the module
+ * (registering tsx for a `.ts` module when needed) and checks the export, or
+ * compiles a self-contained function. Rejects with `UnknownTaskError`,
+ * `TaskModuleError` or a `TypeError` for an uncompilable function.
+ *
+ * @example
+ * ```ts
+ * const fn = await resolveWireTask({ module: 'file:///app/tasks.js', name: 'square' });
+ * ```
+ */
+export async function resolveWireTask(task: WireTask): Promise<AnyFn> {
   if (task.source !== undefined) return compile(task.source, task.name);
   return loadExport(task.module, task.name);
 }
