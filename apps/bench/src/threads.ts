@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ThreadPool, tasks } from '@par/threads';
-import Piscina from 'piscina';
+import { Piscina } from 'piscina';
 import Tinypool from 'tinypool';
 import workerpool from 'workerpool';
 import { type Contender, get, type Scenario } from './harness.js';
@@ -245,11 +245,17 @@ function cpuContenders(): Contender[] {
         await par.map(t.cpu, [10, 10]);
       },
       async run() {
-        const one = await serial();
-        const start = process.hrtime.bigint();
-        const out = await (par as ThreadPool).map(t.cpu, work, { chunkSize: 1 });
-        sink += out[0] as number;
-        return one / Number(process.hrtime.bigint() - start);
+        // best of two of each, alternating, to damp other processes on the machine
+        let one = Number.POSITIVE_INFINITY;
+        let both = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < 2; i++) {
+          one = Math.min(one, await serial());
+          const start = process.hrtime.bigint();
+          const out = await (par as ThreadPool).map(t.cpu, work, { chunkSize: 1 });
+          sink += out[0] as number;
+          both = Math.min(both, Number(process.hrtime.bigint() - start));
+        }
+        return one / both;
       },
       teardown: async () => par?.close(),
     },
@@ -265,11 +271,18 @@ function cpuContenders(): Contender[] {
         await pis.run(10);
       },
       async run() {
-        const one = await serial();
-        const start = process.hrtime.bigint();
-        const out = await Promise.all(work.map((n) => (pis as Piscina).run(n) as Promise<number>));
-        sink += out[0] as number;
-        return one / Number(process.hrtime.bigint() - start);
+        let one = Number.POSITIVE_INFINITY;
+        let both = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < 2; i++) {
+          one = Math.min(one, await serial());
+          const start = process.hrtime.bigint();
+          const out = await Promise.all(
+            work.map((n) => (pis as Piscina).run(n) as Promise<number>),
+          );
+          sink += out[0] as number;
+          both = Math.min(both, Number(process.hrtime.bigint() - start));
+        }
+        return one / both;
       },
       teardown: async () => {
         await pis?.destroy();
