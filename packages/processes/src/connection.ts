@@ -3,7 +3,7 @@ import { validateOptions, validateSignal, validateTimeout } from '@par/async/int
 import { EOFError } from './errors.js';
 import type { HandleClient } from './handle-client.js';
 import { retain } from './handle-host.js';
-import { type Adopt, type HandleMarker, toHandleMarker } from './handle-wire.js';
+import type { Adopt, HandleMarker } from './handle-wire.js';
 import type { PipeEnd } from './pipe-end.js';
 
 /** Options of {@link Connection.recv}. */
@@ -219,11 +219,6 @@ export class Connection<T = unknown> {
   /** `close()`, for `using conn = ...`. */
   [Symbol.dispose](): void {
     this.close();
-  }
-
-  /** @internal */
-  [toHandleMarker](adopt: Adopt): HandleMarker {
-    return this.toHandleMarker(adopt);
   }
 
   /** @internal A new holder token for a child that receives this end. */

@@ -2,14 +2,6 @@ import { type Deferred, deferred } from '@par/async/internal';
 import { EOFError } from './errors.js';
 import type { HandleCall, HandleMarker, HandleReply } from './handle-wire.js';
 
-type Reviver = (client: HandleClient, marker: HandleMarker) => unknown;
-const revivers = new Map<string, Reviver>();
-
-/** Teaches the child how to turn a marker of `kind` into a proxy. */
-export function registerReviver(kind: string, reviver: Reviver): void {
-  revivers.set(kind, reviver);
-}
-
 function reviveError(value: unknown): unknown {
   if (
     typeof value !== 'object' ||
@@ -43,12 +35,6 @@ export class HandleClient {
   constructor(send: (message: HandleCall | { t: 'par:hc'; r: number }) => void) {
     this.#send = send;
   }
-
-  revive = (marker: HandleMarker): unknown => {
-    const reviver = revivers.get(marker.__parHandle);
-    if (!reviver) throw new TypeError(`Unknown handle kind '${marker.__parHandle}'`);
-    return reviver(this, marker);
-  };
 
   /** A call whose reply nobody waits for; order with other calls is kept. */
   notify(marker: HandleMarker, op: string, args: unknown[]): void {

@@ -1,5 +1,4 @@
-import { Connection, LocalBackend, remoteConnection } from './connection.js';
-import { registerReviver } from './handle-client.js';
+import { Connection, LocalBackend } from './connection.js';
 import { PipeEnd } from './pipe-end.js';
 
 /**
@@ -20,9 +19,4 @@ export function Pipe<T = unknown>(): [Connection<T>, Connection<T>] {
   a.peer = b;
   b.peer = a;
   return [new Connection<T>(new LocalBackend(a)), new Connection<T>(new LocalBackend(b))];
-}
-
-/** Lets a child turn 'pipe' markers into Connections (called by the child entry). */
-export function installPipeReviver(): void {
-  registerReviver('pipe', (client, marker) => remoteConnection(client, marker));
 }

@@ -1,11 +1,7 @@
-import { TaskClosureError, type WireTask } from '@par/core';
+import { decodeValue, TaskClosureError, type WireTask } from '@par/core';
+import { resolveWireTask } from '@par/core/worker';
 import { processCapabilities } from './entry.js';
-import { HandleClient } from './handle-client.js';
-import { reviveHandles } from './handle-wire.js';
 import { IpcChannels } from './ipc-channels.js';
-import { loadTask } from './load-task.js';
-import { installPipeReviver } from './pipe.js';
-import { decodeArg } from './transfer-codec.js';
 import { installProcessTransferHandlers } from './transfer-handlers.js';
 
 interface RunMessage {
@@ -23,8 +19,8 @@ function send(message: unknown, callback?: (error: Error | null) => void): void 
   process.send(message, undefined, {}, callback ?? (() => {}));
 }
 
-// Exit only after everything sent so far (pipe messages included) left the channel:
-// the callback of the last message runs once the earlier ones were written.
+// Exit only after everything sent so far (pipe and queue calls included) left the
+// channel: the callback of the last message runs once the earlier ones were written.
 function finish(code: number): void {
   send({ t: 'par:end', code }, () => process.exit(code));
 }
@@ -41,21 +37,14 @@ function closureError(error: unknown, task: WireTask): unknown {
   );
 }
 
-async function run(
-  client: HandleClient,
-  channels: IpcChannels,
-  message: RunMessage,
-): Promise<void> {
+async function run(channels: IpcChannels, message: RunMessage): Promise<void> {
   try {
-    const fn = await loadTask(message.task);
+    const fn = await resolveWireTask(message.task);
     const context = {
       capabilities: processCapabilities,
       channel: (id: number) => channels.port(id),
     };
-    const args = reviveHandles(
-      message.args.map((arg) => decodeArg(arg, context)),
-      client.revive,
-    );
+    const args = message.args.map((arg) => decodeValue(arg, context));
     await fn(...args);
   } catch (caught) {
     const error = closureError(caught, message.task);
@@ -69,18 +58,13 @@ async function run(
 
 /** The child side of a `Process`: say ready, run the one task, exit. */
 export function startProcessChild(): void {
-  installPipeReviver();
   installProcessTransferHandlers();
-  const client = new HandleClient((message) => send(message));
   const channels = new IpcChannels((message) => send(message));
-  process.on('disconnect', () => {
-    client.disconnect();
-    channels.closeAll();
-  });
+  process.on('disconnect', () => channels.closeAll());
   process.on('message', (message: unknown) => {
-    if (client.handle(message) || channels.handle(message)) return;
+    if (channels.handle(message)) return;
     const m = message as RunMessage;
-    if (m?.t === 'par:run') void run(client, channels, m);
+    if (m?.t === 'par:run') void run(channels, m);
   });
   send({ t: 'par:ready' });
 }

@@ -12,14 +12,11 @@ import {
   validateSignal,
   validateTimeout,
 } from '@par/async/internal';
-import { inheritedExecArgv, type Task, type WireTask } from '@par/core';
+import { encodeValue, inheritedExecArgv, type Task, type WireTask } from '@par/core';
 import { entryPath, processCapabilities } from './entry.js';
 import { toExitCode } from './exit-code.js';
-import { HandleLink } from './handle-host.js';
-import { encodeHandles } from './handle-wire.js';
 import { IpcChannels } from './ipc-channels.js';
 import { toWireTask } from './task-spec.js';
-import { encodeArg } from './transfer-codec.js';
 import { installProcessTransferHandlers } from './transfer-handlers.js';
 
 /** Where a child's stdout and stderr go. */
@@ -171,34 +168,29 @@ export class Process<A extends unknown[] = unknown[]> {
     if (cwd !== undefined) statSync(cwd); // a missing directory fails here, with its path
     let child: ChildProcess | undefined;
     installProcessTransferHandlers();
-    const link = new HandleLink((message) => child?.send(message));
+    // Connections and queues among the arguments are served over channels of the
+    // child's IPC connection, through the same transfer handlers as pool tasks.
     const channels = new IpcChannels((message) => child?.send(message));
     const context = { capabilities: processCapabilities, openChannel: () => channels.open() };
-    const release = (): void => {
-      link.dispose();
-      channels.closeAll();
-    };
-    let args: unknown[];
+    const release = (): void => channels.closeAll();
+    const args: unknown[] = [];
     try {
-      args = encodeHandles(
-        this.#args.map((arg) => encodeArg(arg, context)),
-        link.adopt,
-      );
+      this.#args.forEach((arg, i) => {
+        const { value } = encodeValue(arg, context);
+        try {
+          serialize(value);
+        } catch (error) {
+          throw new TypeError(
+            `Argument ${i} of ${this.name} cannot be sent to a child process: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+        args.push(value);
+      });
     } catch (error) {
       release();
       throw error;
     }
-    args.forEach((arg, i) => {
-      try {
-        serialize(arg);
-      } catch (error) {
-        release();
-        throw new TypeError(
-          `Argument ${i} of ${this.name} cannot be sent to a child process: ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
-    });
     const stdio = opts.stdio ?? 'inherit';
     child = fork(entryPath(), ['process'], {
       cwd,
@@ -212,7 +204,7 @@ export class Process<A extends unknown[] = unknown[]> {
     this.#alive = true;
     const started = child;
     child.on('message', (message: { t?: string }) => {
-      if (link.handle(message) || channels.handle(message)) return;
+      if (channels.handle(message)) return;
       if (message?.t === 'par:ready') {
         started.send({ t: 'par:run', task: this.#task, args, name: this.name }, (error) => {
           // the child died before it could read the task; 'exit' reports that

@@ -15,51 +15,30 @@ interface ConnectionData {
   marker: HandleMarker;
 }
 
-// One channel (and one holder token) per pipe end and worker connection, reused by
-// every later call that passes the same end to that worker, so channels do not pile
-// up in a long-lived child. It ends when the child closes its copy or exits.
-const served = new WeakMap<SerializeContext, Map<Connection, ConnectionData>>();
-const revived = new WeakMap<DeserializeContext, Map<number, Connection>>();
+// Each call (or Process) that receives a pipe end gets its own copy of it, like a
+// duplicated file descriptor: a channel of the child's connection plus a holder
+// token. The copy closes when the task calls close(), when the task ends (the
+// engine's onTaskEnd / onCallSettled; for a Process, when it exits), or when the
+// child exits — whichever comes first.
 
 function serialize(connection: Connection, context: SerializeContext): [ConnectionData, []] {
-  let ends = served.get(context);
-  if (!ends) {
-    ends = new Map();
-    served.set(context, ends);
-  }
-  const known = ends.get(connection);
-  if (known) return [known, []];
   const { id, port } = context.openChannel();
   const link = new HandleLink((message) => port.post(message));
   const data = { ch: id, marker: connection.toHandleMarker(link.adopt) };
-  const byConnection = ends;
-  byConnection.set(connection, data);
   port.onMessage((message) => link.handle(message));
-  port.onClose(() => {
-    link.dispose();
-    byConnection.delete(connection);
-  });
+  port.onClose(() => link.dispose());
+  // the call settled (also when it never reached a worker): its copy is gone
+  context.onCallSettled?.(() => port.close());
   return [data, []];
 }
 
 function deserialize(data: ConnectionData, context: DeserializeContext): Connection {
-  let byChannel = revived.get(context);
-  if (!byChannel) {
-    byChannel = new Map();
-    revived.set(context, byChannel);
-  }
-  const known = byChannel.get(data.ch);
-  if (known) return known;
   const port = context.channel(data.ch);
   const client = new HandleClient((message) => port.post(message));
-  const connection = remoteConnection(client, data.marker, () => port.close());
-  const channels = byChannel;
-  channels.set(data.ch, connection);
   port.onMessage((message) => client.handle(message));
-  port.onClose(() => {
-    client.disconnect();
-    channels.delete(data.ch);
-  });
+  port.onClose(() => client.disconnect());
+  const connection = remoteConnection(client, data.marker, () => port.close());
+  context.onTaskEnd?.(() => connection.close());
   return connection;
 }
 

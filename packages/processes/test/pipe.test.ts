@@ -201,15 +201,4 @@ describe('Pipe across processes', () => {
     a.close();
     expect(() => new Process(t.echo, { args: [a] }).start()).toThrow(EOFError);
   });
-
-  it('ends nested in objects and arrays arrive as Connections', async () => {
-    const [here, there] = Pipe<string>();
-    const p = new Process(
-      (options: { conns: [{ send(v: string): void }] }) => options.conns[0].send('nested'),
-      { args: [{ conns: [there] }] },
-    ).start();
-    there.close();
-    expect(await here.recv()).toBe('nested');
-    await p.join();
-  });
 });

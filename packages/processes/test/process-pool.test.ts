@@ -191,6 +191,16 @@ describe('ProcessPool calls', () => {
     await expect(here.recv()).rejects.toBeInstanceOf(EOFError);
   });
 
+  it("a pool task's copy of a pipe end closes when the task ends", async () => {
+    const [here, there] = Pipe<number>();
+    const p = pool({ maxWorkers: 1 });
+    expect(await p.run(t.sendOnce, there, 7)).toBe('sent');
+    there.close();
+    expect(await here.recv()).toBe(7);
+    // the worker lives on, but its copy closed with the task: end-of-file
+    await expect(here.recv()).rejects.toBeInstanceOf(EOFError);
+  });
+
   it('cpuCount() is the default number of workers', () => {
     expect(new ProcessPool().maxWorkers).toBe(cpuCount());
   });
