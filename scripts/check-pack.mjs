@@ -70,14 +70,14 @@ try {
     ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs.map((t) => t.file)],
     scratch,
   );
+  // smoke scripts and the task modules they share
+  for (const file of readdirSync(join(root, 'scripts/smoke'))) {
+    copyFileSync(join(root, 'scripts/smoke', file), join(scratch, file));
+  }
   for (const { name } of tarballs) {
     const short = name.replace('@par/', '');
-    const smoke = join(root, 'scripts/smoke', `${short}.mjs`);
-    if (!existsSync(smoke))
+    if (!existsSync(join(scratch, `${short}.mjs`))) {
       throw new Error(`${name} has no smoke script at scripts/smoke/${short}.mjs`);
-    for (const file of readdirSync(join(root, 'scripts/smoke'))) {
-      if (file.startsWith(`${short}`))
-        copyFileSync(join(root, 'scripts/smoke', file), join(scratch, file));
     }
     run(process.execPath, [`${short}.mjs`], scratch);
   }
