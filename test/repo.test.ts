@@ -63,3 +63,25 @@ describe('package manifests', () => {
     }
   });
 });
+
+describe('changesets', () => {
+  const files = readdirSync(new URL('../.changeset/', import.meta.url)).filter(
+    (f) => f.endsWith('.md') && f !== 'README.md',
+  );
+  const packages = new Set(
+    readdirSync(new URL('../packages/', import.meta.url)).map((d) => `@par/${d}`),
+  );
+
+  it('there is at least one changeset', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it.each(files)('.changeset/%s has valid front matter naming real packages', (file) => {
+    const text = read(`.changeset/${file}`);
+    const match = /^---\n((?:"[^"]+": (?:major|minor|patch)\n)+)---\n\n?\S/.exec(text);
+    expect(match, 'front matter of "<package>": <bump> lines between --- fences').not.toBeNull();
+    for (const line of match?.[1]?.trim().split('\n') ?? []) {
+      expect(packages).toContain(line.slice(1, line.indexOf('"', 1)));
+    }
+  });
+});
