@@ -1,5 +1,6 @@
 import { CancelledError } from '@par/async';
 import { validateOptions } from '@par/async/internal';
+import type { CallerArgs } from './caller-args.js';
 import { Future } from './future.js';
 import type { Pool } from './pool.js';
 import type { PoolStats } from './pool-options.js';
@@ -84,7 +85,9 @@ export class Executor {
    * await future; // 9
    * ```
    */
-  submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<Awaited<R>> {
+  submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<Awaited<R>>;
+  submit<A extends unknown[], R>(task: Task<A, R>, ...args: CallerArgs<A>): Future<Awaited<R>>;
+  submit<A extends unknown[], R>(task: Task<A, R>, ...args: unknown[]): Future<Awaited<R>> {
     let call: ReturnType<Pool['_submit']>;
     try {
       call = this.#pool._submit(task, args, 0, undefined);

@@ -1,3 +1,4 @@
+export type { CallerArg, CallerArgs } from './caller-args.js';
 export { cpuCount } from './cpu-count.js';
 export {
   BrokenPoolError,

@@ -7,6 +7,7 @@ import { TimeoutError } from '@par/async';
 import { Deque, validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
 import { QueueFull } from '@par/queue';
 import { Call, CallState } from './call.js';
+import type { CallerArgs } from './caller-args.js';
 import { ChannelHub } from './channel-hub.js';
 import { deserializeError, serializeError, type WireError } from './error-codec.js';
 import {
@@ -154,6 +155,7 @@ export class Pool {
    * ```
    */
   run<A extends unknown[], R>(task: Task<A, R>, ...args: A): Promise<Awaited<R>>;
+  run<A extends unknown[], R>(task: Task<A, R>, ...args: CallerArgs<A>): Promise<Awaited<R>>;
   run<A extends unknown[], R>(call: CallDescriptor<A, R>): Promise<Awaited<R>>;
   run(first: unknown, ...rest: unknown[]): Promise<unknown> {
     try {

@@ -1,6 +1,8 @@
+import { Queue } from '@par/queue';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type Future,
+  type QueueHandle,
   type TaskRef,
   Thread,
   ThreadPool,
@@ -13,6 +15,17 @@ const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
   new URL('./fixtures/pool-tasks.mjs', import.meta.url),
 );
 const pool = new ThreadPool();
+
+describe('queue arguments', () => {
+  it('a Queue may be passed where the task declares a QueueHandle', () => {
+    const q = tasks<{ drain: (jobs: QueueHandle<number>) => Promise<number> }>('/x/queue-tasks.js');
+    const queue = new Queue<number>();
+    expectTypeOf(pool.run(q.drain, queue)).toEqualTypeOf<Promise<number>>();
+    // @ts-expect-error a queue of strings is not a queue of numbers
+    pool.run(q.drain, new Queue<string>());
+    expectTypeOf(new ThreadPoolExecutor().submit(q.drain, queue)).toEqualTypeOf<Future<number>>();
+  });
+});
 
 describe('typed task references', () => {
   it('carry argument and result types', () => {
