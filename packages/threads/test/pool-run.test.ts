@@ -8,6 +8,7 @@ import {
   ThreadPool,
   taskRef,
   tasks,
+  toThread,
   UnknownTaskError,
 } from '../dist/index.js';
 import { fixtureUrl, t } from './pool-helpers.js';
@@ -232,6 +233,13 @@ describe('bad tasks and arguments', () => {
     await pool.close();
     await expect(pool.run(t.square, 2)).rejects.toBeInstanceOf(PoolClosedError);
     await expect(pool.map(t.square, [1])).rejects.toBeInstanceOf(PoolClosedError);
+  });
+});
+
+describe('toThread', () => {
+  it('runs a call on the default pool', async () => {
+    await expect(toThread(t.square, 9)).resolves.toBe(81);
+    await expect(toThread((s: string) => s.length, 'four')).resolves.toBe(4);
   });
 });
 
