@@ -21,6 +21,8 @@ export interface ConnectionBackend {
   poll(timeout: number): Promise<boolean>;
   close(): void;
   marker(adopt: Adopt): HandleMarker;
+  /** The local copy was handed to a Process (local ends only). */
+  handOver?(): void;
 }
 
 export class LocalBackend implements ConnectionBackend {
@@ -29,15 +31,23 @@ export class LocalBackend implements ConnectionBackend {
   send(value: unknown): void {
     // Like pickling at send time: later changes to `value` do not reach the receiver,
     // and a value that cannot cross a process boundary fails here, in the sender.
-    this.end.peer.deliver(structuredClone(value));
+    const copy = structuredClone(value);
+    this.end.recountLocal();
+    this.end.peer.deliver(copy);
   }
 
   recv(signal: AbortSignal | undefined, timeout: number | undefined): Promise<unknown> {
+    this.end.recountLocal();
     return this.end.recv(0, signal, timeout);
   }
 
   poll(timeout: number): Promise<boolean> {
+    this.end.recountLocal();
     return this.end.poll(timeout);
+  }
+
+  handOver(): void {
+    this.end.uncountLocal();
   }
 
   close(): void {
@@ -219,6 +229,11 @@ export class Connection<T = unknown> {
   /** `close()`, for `using conn = ...`. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** @internal This end was passed to a Process: the local copy stops keeping it open. */
+  handOver(): void {
+    if (!this.#closed) this.#backend.handOver?.();
   }
 
   /** @internal A new holder token for a child that receives this end. */

@@ -97,13 +97,42 @@ export class PipeEnd implements Hosted {
     });
   }
 
-  /** One holder closed this end. */
+  /**
+   * Whether the creating process's own Connection counts as a holder. Handing the
+   * end to a Process stops that (as if the parent closed its copy, which Python
+   * code does after `start()`); using the local copy again makes it count again.
+   */
+  localCounted = true;
+
+  /** The local copy was handed to a Process. */
+  uncountLocal(): void {
+    if (!this.localCounted) return;
+    this.localCounted = false;
+    this.#release();
+  }
+
+  /** The local copy is used after a hand-over: it keeps the end open again. */
+  recountLocal(): void {
+    if (this.localCounted) return;
+    this.localCounted = true;
+    this.holders++;
+  }
+
+  /** One holder closed this end (`owner` 0: the local copy). */
   drop(owner: number): void {
     // Its waiting receives end: nothing it asked for may be handed to it any more.
     for (const receiver of this.receivers.drain()) {
       if (receiver.owner === owner) receiver.reject(new EOFError('The connection is closed'));
       else this.receivers.push(receiver);
     }
+    if (owner === 0) {
+      if (!this.localCounted) return;
+      this.localCounted = false;
+    }
+    this.#release();
+  }
+
+  #release(): void {
     this.holders--;
     if (this.holders === 0) {
       forget(this);

@@ -13,6 +13,7 @@ import {
   validateTimeout,
 } from '@par/async/internal';
 import { encodeValue, inheritedExecArgv, type Task, type WireTask } from '@par/core';
+import { Connection } from './connection.js';
 import { entryPath, processCapabilities } from './entry.js';
 import { toExitCode } from './exit-code.js';
 import { IpcChannels } from './ipc-channels.js';
@@ -201,6 +202,8 @@ export class Process<A extends unknown[] = unknown[]> {
     });
     this.#child = child;
     this.#release = release;
+    // a pipe end passed to a Process is handed over, as Python code closes its copy
+    for (const arg of this.#args) if (arg instanceof Connection) arg.handOver();
     this.#alive = true;
     const started = child;
     child.on('message', (message: { t?: string }) => {

@@ -142,9 +142,19 @@ describe('Pipe across processes', () => {
     await expect(here.recv()).rejects.toBeInstanceOf(EOFError);
   });
 
-  it('the parent keeps its own copy open until it closes it (like a duplicated descriptor)', async () => {
+  it("an end passed to a Process is handed over: EOF follows the child's exit without closing it", async () => {
     const [here, there] = Pipe<number>();
     const p = new Process(t.sendTwice, { args: [there, 1] }).start();
+    await p.join();
+    expect(await here.recv()).toBe(1);
+    expect(await here.recv()).toBe(1);
+    await expect(here.recv()).rejects.toBeInstanceOf(EOFError);
+  });
+
+  it('using the handed-over end in the parent keeps it open until the parent closes it', async () => {
+    const [here, there] = Pipe<number>();
+    const p = new Process(t.sendTwice, { args: [there, 1] }).start();
+    expect(await there.poll()).toBe(false); // the parent uses its copy again
     await p.join();
     await here.recv();
     await here.recv();
