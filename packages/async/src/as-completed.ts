@@ -1,7 +1,7 @@
 import { isThenable, onAbort } from './abort.js';
 import { Deque } from './deque.js';
 import { TimeoutError } from './errors.js';
-import { validateOptions, validateSignal, validateTimeout } from './validate.js';
+import { optionMessage, validateOptions, validateSignal, validateTimeout } from './validate.js';
 
 /** Options of {@link asCompleted}. */
 export interface AsCompletedOptions {
@@ -41,7 +41,7 @@ export function asCompleted<T>(
   const timeout = validateTimeout('timeout', opts.timeout);
   const signal = validateSignal('signal', opts.signal);
   if (promises == null || typeof (promises as Iterable<T>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`Expected \`promises\` to be an iterable, got ${String(promises)}`);
+    throw new TypeError(optionMessage('promises', 'an iterable', promises));
   }
   const list = Array.from(promises);
   const state: State<Awaited<T>> = {

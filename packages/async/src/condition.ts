@@ -2,7 +2,7 @@ import { Deque } from './deque.js';
 import { ParError } from './errors.js';
 import { type AcquireOptions, Lock, parseWaitOptions } from './lock.js';
 import type { ReleaseHandle } from './release-handle.js';
-import { validateFunction } from './validate.js';
+import { optionMessage, validateFunction, validateInteger } from './validate.js';
 import { Waiter, type WaitOptions } from './waiter.js';
 
 function resolveFalse(waiter: Waiter<boolean>): void {
@@ -45,7 +45,7 @@ export class Condition {
    */
   constructor(lock?: Lock) {
     if (lock !== undefined && !(lock instanceof Lock)) {
-      throw new TypeError(`Expected \`lock\` to be a Lock, got ${String(lock)} (${typeof lock})`);
+      throw new TypeError(optionMessage('lock', 'a Lock', lock));
     }
     this.#lock = lock ?? new Lock();
   }
@@ -127,6 +127,7 @@ export class Condition {
 
   /** Wakes up to `n` waiters (FIFO). Throws when the lock is not held. */
   notify(n = 1): void {
+    validateInteger('n', n, { min: 0, allowInfinity: true });
     if (!this.#lock.locked()) throw notHeld('notify');
     for (let i = 0; i < n; i++) {
       const w = this.#waiters.shift();

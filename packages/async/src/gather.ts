@@ -1,5 +1,5 @@
 import { isThenable, onAbort } from './abort.js';
-import { validateOptions, validateSignal } from './validate.js';
+import { optionMessage, validateBoolean, validateOptions, validateSignal } from './validate.js';
 
 /** One input of {@link gather}: a promise (or value), or a function that starts the work. */
 export type Awaitable<T> = T | PromiseLike<T> | ((signal?: AbortSignal) => T | PromiseLike<T>);
@@ -61,24 +61,23 @@ export function gather(inputs: Iterable<unknown>, options?: GatherOptions): Prom
   let opts: GatherOptions;
   let signal: AbortSignal | undefined;
   let list: unknown[];
+  let returnExceptions: boolean;
   try {
     opts = validateOptions<GatherOptions>('options', options);
     signal = validateSignal('signal', opts.signal);
+    returnExceptions = validateBoolean('returnExceptions', opts.returnExceptions, false);
     if (
       inputs === null ||
       typeof inputs !== 'object' ||
       typeof (inputs as Iterable<unknown>)[Symbol.iterator] !== 'function'
     ) {
-      throw new TypeError(
-        `Expected \`inputs\` to be an iterable of promises or functions, got ${String(inputs)}`,
-      );
+      throw new TypeError(optionMessage('inputs', 'an iterable of promises or functions', inputs));
     }
     list = Array.isArray(inputs) ? inputs : Array.from(inputs);
   } catch (error) {
     return Promise.reject(error);
   }
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const returnExceptions = opts.returnExceptions === true;
   const n = list.length;
   const results = new Array<unknown>(n);
   if (n === 0) return Promise.resolve(results);

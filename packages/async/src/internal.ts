@@ -9,6 +9,7 @@ export { Deque } from './deque.js';
 export { type Releasable, type ReleaseHandle, releaseHandle } from './release-handle.js';
 export {
   optionMessage,
+  validateBoolean,
   validateFunction,
   validateInteger,
   validateNumber,

@@ -1,9 +1,9 @@
 import { isThenable, onAbort } from './abort.js';
 import { Deque } from './deque.js';
 import { closeInput, type InputIterator, openInput } from './iterate.js';
-import { validateBoolean } from './map.js';
 import {
   optionMessage,
+  validateBoolean,
   validateFunction,
   validateInteger,
   validateOptions,

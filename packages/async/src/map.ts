@@ -2,6 +2,7 @@ import { isThenable, onAbort } from './abort.js';
 import { closeInput, openInput } from './iterate.js';
 import {
   optionMessage,
+  validateBoolean,
   validateFunction,
   validateInteger,
   validateOptions,
@@ -28,13 +29,6 @@ export interface MapOptions {
    * @default true
    */
   stopOnError?: boolean;
-}
-
-/** @internal */
-export function validateBoolean(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(optionMessage(name, 'a boolean', value));
-  return value;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isThenable, onAbort } from './abort.js';
 import { TimeoutError } from './errors.js';
-import { validateNumber, validateOptions, validateSignal } from './validate.js';
+import { optionMessage, validateNumber, validateOptions, validateSignal } from './validate.js';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -34,9 +34,7 @@ export function timeout<T>(
     const opts = validateOptions<TimeoutOptions>('options', options);
     signal = validateSignal('signal', opts.signal);
     if (typeof work !== 'function' && !isThenable(work)) {
-      throw new TypeError(
-        `Expected \`work\` to be a promise or a function, got ${String(work)} (${typeof work})`,
-      );
+      throw new TypeError(optionMessage('work', 'a promise or a function', work));
     }
   } catch (error) {
     return Promise.reject(error);

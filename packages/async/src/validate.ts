@@ -71,6 +71,16 @@ export function validateTimeout(name: string, value: unknown): number | undefine
   return validateNumber(name, value, { min: 0, allowInfinity: true });
 }
 
+/**
+ * Validates an optional boolean option: `undefined` gives `fallback`, anything
+ * else but a boolean throws a TypeError naming the option.
+ */
+export function validateBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(optionMessage(name, 'a boolean', value));
+  return value;
+}
+
 /** `undefined` or an AbortSignal. */
 export function validateSignal(name: string, value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;

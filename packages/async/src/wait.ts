@@ -1,5 +1,11 @@
 import { isThenable, onAbort } from './abort.js';
-import { validateOneOf, validateOptions, validateSignal, validateTimeout } from './validate.js';
+import {
+  optionMessage,
+  validateOneOf,
+  validateOptions,
+  validateSignal,
+  validateTimeout,
+} from './validate.js';
 
 /** When {@link wait} returns. */
 export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
@@ -60,16 +66,12 @@ export function wait<T>(
     timeout = validateTimeout('timeout', opts.timeout);
     signal = validateSignal('signal', opts.signal);
     if (promises == null || typeof (promises as Iterable<T>)[Symbol.iterator] !== 'function') {
-      throw new TypeError(
-        `Expected \`promises\` to be an iterable of promises, got ${String(promises)}`,
-      );
+      throw new TypeError(optionMessage('promises', 'an iterable of promises', promises));
     }
     list = [...new Set(promises)];
-    for (const p of list) {
-      if (!isThenable(p)) {
-        throw new TypeError(
-          `Expected every item of \`promises\` to be a promise, got ${String(p)}`,
-        );
+    for (let i = 0; i < list.length; i++) {
+      if (!isThenable(list[i])) {
+        throw new TypeError(optionMessage(`promises[${i}]`, 'a promise', list[i]));
       }
     }
   } catch (error) {
