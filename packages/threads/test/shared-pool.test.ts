@@ -157,3 +157,19 @@ describe('shared primitives as Thread arguments', () => {
     expect((indexes as number[]).sort()).toEqual([0, 1, 2]);
   });
 });
+
+describe('shared primitives in map and starmap items', () => {
+  it('arrive as working objects in starmap rows', async () => {
+    const lock = new Lock();
+    const counter = sharedArray(Int32Array, 1);
+    const rows: [Lock, Int32Array, number][] = [0, 1, 2, 3].map(() => [lock, counter, 250]);
+    await expect(pool.starmap(t.lockedIncrements, rows)).resolves.toEqual([true, true, true, true]);
+    expect(counter[0]).toBe(1000);
+  });
+
+  it('arrive as working objects as map items', async () => {
+    const barrier = new Barrier(2);
+    const indexes = await pool.map(t.barrierWait, [barrier, barrier], { chunkSize: 1 });
+    expect(indexes.sort()).toEqual([0, 1]);
+  });
+});

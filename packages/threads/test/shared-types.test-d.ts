@@ -1,5 +1,6 @@
 import type { Queue } from '@par/queue';
 import { describe, expectTypeOf, it } from 'vitest';
+import type { TaskRef, ThreadPool } from '../src/index.js';
 import {
   Barrier,
   Condition,
@@ -63,5 +64,14 @@ describe('shared primitive types', () => {
     expectTypeOf<H['maxsize']>().toEqualTypeOf<number>();
     expectTypeOf<H>().toMatchTypeOf<AsyncIterable<number>>();
     expectTypeOf<Queue<number>['maxsize']>().toEqualTypeOf<H['maxsize']>();
+  });
+
+  it('a task declaring a QueueHandle parameter accepts the caller’s Queue', () => {
+    const pool = {} as ThreadPool;
+    const consume = {} as TaskRef<[jobs: QueueHandle<number>], number[]>;
+    const queue = {} as Queue<number>;
+    expectTypeOf(pool.run(consume, queue)).toEqualTypeOf<Promise<number[]>>();
+    // @ts-expect-error a queue of strings is not a queue of numbers
+    pool.run(consume, {} as Queue<string>);
   });
 });
