@@ -18,7 +18,11 @@ import { ProcessPool, type ProcessPoolOptions } from './process-pool.js';
  * ```
  */
 export class ProcessPoolExecutor extends Executor {
-  constructor(options?: ProcessPoolOptions) {
+  /**
+   * @param options the pool's options, or just `maxWorkers` as a number (Python's
+   * `ProcessPoolExecutor(4)`)
+   */
+  constructor(options?: ProcessPoolOptions | number) {
     super(new ProcessPool(options));
   }
 }

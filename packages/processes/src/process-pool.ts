@@ -82,7 +82,11 @@ function withCallbacks<T>(
 const transportKeys = ['maxTasksPerChild', 'maxOldSpaceSize', 'cwd', 'stdio'];
 
 function prepare(options: unknown): [ProcessTransport, PoolOptions] {
-  const o = validateOptions<ProcessPoolOptions>('options', options);
+  // Python's Pool(4) / ProcessPoolExecutor(4): a number is the worker count
+  const o =
+    typeof options === 'number'
+      ? { maxWorkers: options }
+      : validateOptions<ProcessPoolOptions>('options', options);
   const { maxTasksPerChild, maxOldSpaceSize, cwd, stdio, ...engine } = o;
   if (maxTasksPerChild !== undefined) {
     validateInteger('maxTasksPerChild', maxTasksPerChild, { min: 1, allowInfinity: true });
@@ -131,7 +135,10 @@ export class ProcessPool extends Pool {
   readonly #transport: ProcessTransport;
   #stopping: Promise<void> | undefined;
 
-  constructor(options?: ProcessPoolOptions) {
+  /**
+   * @param options the pool's options, or just `maxWorkers` as a number (Python's `Pool(4)`)
+   */
+  constructor(options?: ProcessPoolOptions | number) {
     const [transport, engine] = prepare(options);
     super(transport, engine, transportKeys);
     this.#transport = transport;

@@ -137,8 +137,15 @@ describe('ProcessPool options', () => {
     expect(() => new Loose({ processes: 4 })).toThrow('Unknown option `processes`');
   });
 
-  it('rejects options that are not an object', () => {
-    expect(() => new Loose(4)).toThrow(TypeError);
+  it('rejects options that are not an object or a worker count', () => {
+    expect(() => new Loose('4')).toThrow(TypeError);
+    expect(() => new Loose(0)).toThrow(RangeError);
+  });
+
+  it("a number is the worker count, as in Python's Pool(4)", async () => {
+    const pool = new ProcessPool(3);
+    expect(pool.maxWorkers).toBe(3);
+    await pool.close();
   });
 
   it('does not mutate the options object', () => {
