@@ -7,6 +7,7 @@ import {
   Pipe,
   PoolClosedError,
   ProcessPool,
+  type ProcessPoolOptions,
   tasks,
   WorkerCrashedError,
 } from '@par/processes';
@@ -18,7 +19,7 @@ const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
 );
 
 const pools: ProcessPool[] = [];
-function pool(options: ConstructorParameters<typeof ProcessPool>[0] = {}): ProcessPool {
+function pool(options: ProcessPoolOptions = {}): ProcessPool {
   const p = new ProcessPool({ maxWorkers: 2, ...options });
   pools.push(p);
   return p;
