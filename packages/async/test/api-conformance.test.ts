@@ -159,6 +159,39 @@ describe('TaskGroup', () => {
     expect(order).toEqual(['task', 'after']);
   });
 
+  test('await using: a throwing block does not abort the tasks, then its error propagates', async () => {
+    const error = new Error('block failed');
+    let taskSignal: AbortSignal | undefined;
+    let finished = false;
+    const run = async (): Promise<void> => {
+      await using tg = new TaskGroup();
+      tg.spawn(async (signal) => {
+        taskSignal = signal;
+        await tick();
+        finished = true;
+      });
+      throw error;
+    };
+    await expect(run()).rejects.toBe(error);
+    expect(finished).toBe(true);
+    expect(taskSignal?.aborted).toBe(false);
+  });
+
+  test('taskGroup aborts the tasks when the body throws', async () => {
+    const error = new Error('body failed');
+    let taskSignal: AbortSignal | undefined;
+    const failure = await taskGroup(async (tg) => {
+      tg.spawn((signal) => {
+        taskSignal = signal;
+        return sleep(10_000, undefined, { signal });
+      });
+      throw error;
+    }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(AggregateError);
+    expect((failure as AggregateError).errors).toEqual([error]);
+    expect(taskSignal?.aborted).toBe(true);
+  });
+
   test('taskGroup runs the body and waits for its tasks', async () => {
     let ran = false;
     await taskGroup(async (tg) => {
