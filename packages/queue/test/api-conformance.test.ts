@@ -331,3 +331,16 @@ describe('consume', () => {
     await expect(done).resolves.toBeUndefined();
   });
 });
+
+describe('PriorityQueue default order for values < cannot order', () => {
+  test('[priority, object] items come out by priority, then in insertion order', () => {
+    const queue = new PriorityQueue<[number, { id: string }]>();
+    queue.putNowait([2, { id: 'a' }]);
+    queue.putNowait([1, { id: 'b' }]);
+    queue.putNowait([2, { id: 'c' }]);
+    queue.putNowait([1, { id: 'd' }]);
+    const out: string[] = [];
+    while (!queue.empty()) out.push(queue.getNowait()[1].id);
+    expect(out).toEqual(['b', 'd', 'a', 'c']);
+  });
+});
