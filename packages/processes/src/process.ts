@@ -215,7 +215,17 @@ export class Process<A extends unknown[] = unknown[]> {
         });
       }
     });
-    child.on('exit', (code, signal) => this.#onExit(toExitCode(code, signal)));
+    // 'exit' can come before the child's last messages (pipe sends, queue puts) were
+    // read: settle once the IPC channel has closed too, so none of them is dropped.
+    child.on('exit', (code, signal) => {
+      const settle = (): void => this.#onExit(toExitCode(code, signal));
+      if (!started.connected) settle();
+      else {
+        started.once('disconnect', settle);
+        // a grandchild holding the channel open must not keep join() waiting
+        setTimeout(settle, 1000).unref();
+      }
+    });
     child.on('error', (error) => {
       if (started.pid === undefined) {
         // never spawned: there will be no 'exit'

@@ -177,6 +177,20 @@ describe('Pipe across processes', () => {
     await p.join();
   });
 
+  it('nothing a child sent just before it exited is lost', async () => {
+    const [here, there] = Pipe<number>();
+    const items = Array.from({ length: 500 }, (_, i) => i);
+    const p = new Process(t.sendAndClose, { args: [there, items] }).start();
+    expect(await p.join()).toBe(0);
+    const got: number[] = [];
+    while (await here.poll()) {
+      const v = await here.recv().catch(() => undefined);
+      if (v === undefined) break;
+      got.push(v);
+    }
+    expect(got).toEqual(items);
+  });
+
   it('recv() in a child after it closed its own end rejects with EOFError', async () => {
     const [, there] = Pipe();
     expect(await new Process(t.recvAfterClose, { args: [there] }).start().join()).toBe(3);
