@@ -36,6 +36,15 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export function asCompleted<T>(
   promises: Iterable<T | PromiseLike<T>>,
   options?: AsCompletedOptions,
+): AsyncIterableIterator<Awaited<T>>;
+/** Inputs of different types: yields the union of their values. */
+export function asCompleted<I>(
+  promises: Iterable<I>,
+  options?: AsCompletedOptions,
+): AsyncIterableIterator<Awaited<I>>;
+export function asCompleted<T>(
+  promises: Iterable<T | PromiseLike<T>>,
+  options?: AsCompletedOptions,
 ): AsyncIterableIterator<Awaited<T>> {
   const opts = validateOptions<AsCompletedOptions>('options', options);
   const timeout = validateTimeout('timeout', opts.timeout);

@@ -53,6 +53,14 @@ export function gather<T extends readonly unknown[] | []>(
   inputs: T,
   options?: GatherOptions & { returnExceptions?: false },
 ): Promise<GatherResults<T>>;
+export function gather<I>(
+  inputs: Iterable<I>,
+  options: GatherOptions & { returnExceptions: true },
+): Promise<Array<GatherResult<I> | Error>>;
+export function gather<I>(
+  inputs: Iterable<I>,
+  options?: GatherOptions & { returnExceptions?: false },
+): Promise<Array<GatherResult<I>>>;
 export function gather<T>(
   inputs: Iterable<Awaitable<T>>,
   options?: GatherOptions,

@@ -70,6 +70,17 @@ export function mapIter<T, R>(
   input: Iterable<T | PromiseLike<T>> | AsyncIterable<T>,
   mapper: (item: T, index: number) => R | PromiseLike<R>,
   options?: MapIterOptions,
+): AsyncIterableIterator<Awaited<R>>;
+/** Input of mixed promise types: the mapper receives the union of their values. */
+export function mapIter<I, R>(
+  input: Iterable<I> | AsyncIterable<I>,
+  mapper: (item: Awaited<I>, index: number) => R | PromiseLike<R>,
+  options?: MapIterOptions,
+): AsyncIterableIterator<Awaited<R>>;
+export function mapIter<T, R>(
+  input: Iterable<T | PromiseLike<T>> | AsyncIterable<T>,
+  mapper: (item: T, index: number) => R | PromiseLike<R>,
+  options?: MapIterOptions,
 ): AsyncIterableIterator<Awaited<R>> {
   const opts = validateOptions<MapIterOptions>('options', options);
   validateFunction('mapper', mapper);

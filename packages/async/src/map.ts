@@ -45,6 +45,17 @@ export function map<T, R>(
   input: Iterable<T | PromiseLike<T>> | AsyncIterable<T>,
   mapper: (item: T, index: number) => R | PromiseLike<R>,
   options?: MapOptions,
+): Promise<Array<Awaited<R>>>;
+/** Input of mixed promise types: the mapper receives the union of their values. */
+export function map<I, R>(
+  input: Iterable<I> | AsyncIterable<I>,
+  mapper: (item: Awaited<I>, index: number) => R | PromiseLike<R>,
+  options?: MapOptions,
+): Promise<Array<Awaited<R>>>;
+export function map<T, R>(
+  input: Iterable<T | PromiseLike<T>> | AsyncIterable<T>,
+  mapper: (item: T, index: number) => R | PromiseLike<R>,
+  options?: MapOptions,
 ): Promise<Array<Awaited<R>>> {
   let concurrency: number;
   let signal: AbortSignal | undefined;

@@ -51,6 +51,15 @@ export interface WaitResult<T> {
 export function wait<T>(
   promises: Iterable<Promise<T>>,
   options?: WaitForOptions,
+): Promise<WaitResult<T>>;
+/** Promises of different types: the Sets hold promises of the union of their values. */
+export function wait<P extends Promise<unknown>>(
+  promises: Iterable<P>,
+  options?: WaitForOptions,
+): Promise<WaitResult<Awaited<P>>>;
+export function wait<T>(
+  promises: Iterable<Promise<T>>,
+  options?: WaitForOptions,
 ): Promise<WaitResult<T>> {
   let list: Promise<T>[];
   let returnWhen: ReturnWhen;
