@@ -101,7 +101,8 @@ describe('a queue handle in a task that is aborted', () => {
       args: [jobs, started],
       signal: controller.signal,
     });
-    await started.get(); // the task's get() is on its way to the owner
+    // the task's get() is on its way to the owner (fail fast if the task died)
+    await Promise.race([started.get(), waiting.then(() => new Promise<never>(() => {}))]);
     controller.abort(new Error('stop'));
     await expect(waiting).rejects.toThrow('stop');
     // a later call on the same worker reaches the owner after the withdrawal

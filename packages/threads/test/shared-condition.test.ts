@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Condition, Lock, RLock, Semaphore } from '../src/index.js';
-import { inWorker } from './shared-helpers.js';
+import { inWorker, orFailWith } from './shared-helpers.js';
 
 function ringState(capacity: number) {
   return {
@@ -39,7 +39,7 @@ describe('Condition across worker threads', () => {
         ready: ready.buffer,
       }),
     );
-    for (let i = 0; i < 3; i++) await ready.acquire();
+    for (let i = 0; i < 3; i++) await orFailWith(ready.acquire(), ...waiters);
     // each waiter announced itself while holding the lock, so it is waiting once we hold it
     await cond.acquire();
     cond.notify(2);

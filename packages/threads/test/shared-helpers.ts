@@ -17,3 +17,12 @@ export function inWorker<T = unknown>(scenario: string, data: Record<string, unk
     });
   });
 }
+
+/**
+ * Waits for `wait`, but fails at once with a worker's error if one of `workers`
+ * rejects first (instead of waiting for a signal a dead worker will never send).
+ */
+export function orFailWith<T>(wait: Promise<T> | T, ...workers: Promise<unknown>[]): Promise<T> {
+  const never = new Promise<never>(() => {});
+  return Promise.race([Promise.resolve(wait), ...workers.map((w) => w.then(() => never))]);
+}

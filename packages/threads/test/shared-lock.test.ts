@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Barrier, Lock, RLock } from '../src/index.js';
-import { inWorker } from './shared-helpers.js';
+import { inWorker, orFailWith } from './shared-helpers.js';
 
 function counter(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4));
@@ -207,7 +207,7 @@ describe('RLock', () => {
       'rlockHolder',
       { rlock: rlock.buffer, held: held.buffer, go: go.buffer },
     );
-    await held.wait();
+    await orFailWith(held.wait(), holder);
     expect(rlock.ownedByCurrentThread()).toBe(false);
     expect(() => rlock.release()).toThrow(expect.objectContaining({ code: 'PAR_NOT_HELD' }));
     await expect(inWorker('releaseForeignRLock', { rlock: rlock.buffer })).resolves.toBe(
