@@ -48,9 +48,6 @@ const MAX_REQUEUES = 3;
 const BATCH_TARGET_MS = 2;
 const MAX_BATCH = 1024;
 
-// biome-ignore lint/suspicious/noExplicitAny: any function type
-type AnyFunction = (...args: any[]) => any;
-
 /** The argument types of a task. */
 export type TaskArgs<T> = T extends Task<infer A, unknown> ? A : never;
 /** The resolved result type of a task. */
@@ -124,7 +121,6 @@ export class Pool {
   /** The call whose arguments are being encoded (SerializeContext#onCallSettled). */
   #encodingCall: Call | undefined;
   #drainWaiters: (() => void)[] = [];
-  #initError: unknown;
 
   constructor(transport: Transport, options?: unknown, transportOptions: readonly string[] = []) {
     this.#transport = transport;
@@ -1014,7 +1010,6 @@ export class Pool {
           slot.refd = false;
           slot.handle.unref();
         }
-        slot.idleSince = now();
         this.#armIdle(slot);
       }
     }
@@ -1087,7 +1082,6 @@ export class Pool {
         new Error(
           `Worker #${slot.id} exited ${signal ? `by ${signal}` : `with code ${code}`} before it was ready`,
         );
-      this.#initError = cause;
       this.#requeue(outstanding, slot, code, signal);
       if (this.#startFailures >= MAX_START_FAILURES && this.#state !== PoolState.Closed) {
         this.#break(cause);
@@ -1215,16 +1209,4 @@ export class Pool {
     // Slots spawned while stopping (a replacement) are stopped too.
     if (this.#slots.length > 0) await this.#stopAll();
   }
-
-  /** @internal The last start-up failure, for diagnostics. */
-  get _initError(): unknown {
-    return this.#initError;
-  }
-
-  /** @internal The pool's default per-call timeout. */
-  get _workerCount(): number {
-    return this.#options.maxWorkers;
-  }
 }
-
-export type { AnyFunction };

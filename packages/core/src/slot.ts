@@ -31,7 +31,6 @@ export class Slot {
   dispatched = 0;
   readyOnce = false;
   refd = false;
-  idleSince = 0;
   /** When the worker last answered (results or ready): batching skips stalled workers. */
   lastProgress = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
