@@ -1,7 +1,7 @@
 import { BrokenBarrierError } from '@par/async';
 import { describe, expect, it } from 'vitest';
 import { Barrier } from '../src/index.js';
-import { inWorker } from './shared-helpers.js';
+import { inWorker, orFailWith } from './shared-helpers.js';
 
 describe('Barrier across worker threads', () => {
   it('gives every party a distinct arrival index in each round', async () => {
@@ -23,7 +23,7 @@ describe('Barrier across worker threads', () => {
   it('releases workers and the main thread together', async () => {
     const barrier = new Barrier(3);
     const workers = [0, 1].map(() => inWorker('barrierWait', { barrier: barrier.buffer }));
-    const mine = await barrier.wait();
+    const mine = await orFailWith(barrier.wait(), ...workers);
     const theirs = (await Promise.all(workers)) as { index: number }[];
     expect([mine, ...theirs.map((t) => t.index)].sort()).toEqual([0, 1, 2]);
   });
@@ -54,7 +54,7 @@ describe('Barrier across worker threads', () => {
     const barrier = new Barrier(2);
     const waiting = barrier.wait(); // main thread: a promise; its arrival makes nWaiting 1
     const worker = inWorker('barrierWait', { barrier: barrier.buffer });
-    await expect(waiting).resolves.toBeTypeOf('number');
+    await expect(orFailWith(waiting, worker)).resolves.toBeTypeOf('number');
     await expect(worker).resolves.toHaveProperty('index');
     const lone = barrier.wait();
     barrier.abort();
