@@ -109,7 +109,7 @@ async function loadExport(module: string, name: string): Promise<AnyFn> {
       String((error as Error).message).includes(path.split('/').pop() ?? path);
     throw new TaskModuleError(
       notFound
-        ? `Cannot find the task module ${path}`
+        ? `Cannot find the task module ${path}${path === module ? '' : ` (${module})`}`
         : `The task module ${path} failed to load: ${(error as Error)?.message ?? String(error)}`,
       module,
       { cause: error },
@@ -153,7 +153,7 @@ function closureError(error: unknown, entry: Entry): unknown {
   const match = /^(\S+) is not defined$/.exec(error.message);
   const variable = match?.[1];
   if (variable === undefined || variable in globalThis) return error;
-  const name = entry.name || 'fn';
+  const name = entry.name || 'name';
   return new TaskClosureError(
     `The function \`${entry.name || '<anonymous>'}\` sent to a worker uses \`${variable}\`, a variable from outside its own source; a self-contained function carries only its source text. Pass \`${variable}\` as an argument, or export the function from a module and pass a reference: tasks(new URL('./tasks.js', import.meta.url)).${name}`,
     variable,
