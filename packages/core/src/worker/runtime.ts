@@ -230,6 +230,8 @@ function runChunk(fn: AnyFn, items: ArrayLike<unknown>, star: boolean): unknown 
 }
 
 const PACK_MIN = 16;
+/** A long synchronous batch sends its finished results this often (ms). */
+const FLUSH_EVERY_MS = 5;
 
 /**
  * Runs the worker side of a pool over `port`: loads task modules, compiles
@@ -258,6 +260,8 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   let outTransfer: Transferable[] | undefined;
   /** The task of each result in the outbox, to name it if its result does not clone. */
   let outEntries: (Entry | undefined)[] = [];
+  /** When the outbox was last sent. */
+  let outboxSince = performance.now();
   let flushScheduled = false;
   let closing = false;
   let spare: TaskContext | undefined;
@@ -425,6 +429,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   }
 
   function flush(): void {
+    outboxSince = performance.now();
     if (outbox.length === 1) return;
     const message = outbox;
     const transfer = outTransfer;
@@ -527,8 +532,12 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
       return;
     }
     if (context.controller === undefined && !context.aborted) spare = context;
-    pushValue(id, result, performance.now() - t0, entry);
+    const t1 = performance.now();
+    pushValue(id, result, t1 - t0, entry);
     endsAfterFlush(ends);
+    // In a long batch, send what is done every few ms: callers get results sooner,
+    // and a worker that dies mid-batch (out of memory) has reported the rest.
+    if (t1 - outboxSince > FLUSH_EVERY_MS) flush();
   }
 
   function drain(): void {
