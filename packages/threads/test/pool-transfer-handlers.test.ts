@@ -7,6 +7,7 @@ const t = tasks<{
   norm: (p: P) => number | string;
   scaleNorm: (p: P, factor: number) => number | string;
   makePoint: (x: number, y: number) => P;
+  endedCount: () => number;
 }>(new URL('./fixtures/pool-point-tasks.mjs', import.meta.url));
 
 let pool: ThreadPool;
@@ -56,5 +57,12 @@ describe('transfer handlers', () => {
     const before = settled.count;
     await pool.run(t.norm, new Point(1, 1));
     expect(settled.count).toBe(before + 1);
+  });
+
+  it('onTaskEnd runs in the worker after the task ended', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    await pool.run(t.norm, new Point(1, 1));
+    await pool.run(t.norm, new Point(2, 2));
+    await expect(pool.run(t.endedCount)).resolves.toBe(2);
   });
 });
