@@ -25,15 +25,24 @@ function registerInheritedLoaders(): void {
     const arg = argv[i] as string;
     const spec =
       arg === '--import' ? argv[i + 1] : arg.startsWith('--import=') ? arg.slice(9) : undefined;
-    if (spec === 'tsx' || spec === 'tsx/esm') {
+    if (spec === undefined) continue;
+    // `--import tsx`, or the tsx CLI's `--import file:///…/tsx/dist/loader.mjs`
+    // (that file is tsx's hooks module itself, so it can be registered as is)
+    const target =
+      spec === 'tsx' || spec.startsWith('tsx/')
+        ? 'tsx/esm'
+        : /[\\/]tsx[\\/]dist[\\/]loader\.mjs$/.test(spec)
+          ? spec
+          : undefined;
+    if (target === undefined) continue;
+    try {
+      register(target, pathToFileURL(`${process.cwd()}/`));
       (globalThis as Record<symbol, unknown>)[Symbol.for('@par/core.typescriptHooks')] = true;
-      try {
-        register('tsx/esm', pathToFileURL(`${process.cwd()}/`));
-      } catch {
-        // tsx not resolvable from the working directory: .ts task modules will say so
-      }
-      return;
+    } catch {
+      // not resolvable from the working directory: the runtime tries again from the
+      // task module's own folder when it imports a .ts module
     }
+    return;
   }
 }
 

@@ -215,6 +215,14 @@ describe('execArgv', () => {
     expect(stdout.trim()).toBe('hello tsx');
   });
 
+  it('workers run a TypeScript task module when the app runs under the tsx CLI', async () => {
+    const cli = fileURLToPath(import.meta.resolve('tsx/cli'));
+    const { stdout } = await run(process.execPath, [cli, fixture('pool-tsx.mjs')], {
+      timeout: 30_000,
+    });
+    expect(stdout.trim()).toBe('hello tsx');
+  });
+
   it('workers inherit flags but not --input-type', async () => {
     const script = `await import(${JSON.stringify(new URL('./fixtures/pool-exec-argv.mjs', import.meta.url).href)});`;
     const { stdout } = await run(

@@ -56,11 +56,13 @@ function ensureTypeScriptHooks(url: string): void {
   scope[tsHooksKey] = true;
   const proc = (globalThis as { process?: NodeJS.Process }).process;
   if (
-    proc?.execArgv.some(
-      (a, i, all) =>
-        /^--(?:import|loader|experimental-loader)(?:=tsx)?/.test(a) &&
-        (a.includes('tsx') || all[i + 1]?.startsWith('tsx')),
-    )
+    // a process started with a tsx loader (`--import tsx`, the tsx CLI) has its hooks
+    proc?.execArgv.some((a, i, all) => {
+      const m = /^--(?:import|loader|experimental-loader)(?:=(.*))?$/.exec(a);
+      if (m === null) return false;
+      const spec = m[1] ?? all[i + 1] ?? '';
+      return spec === 'tsx' || spec.startsWith('tsx/') || /[\\/]tsx[\\/]/.test(spec);
+    })
   ) {
     return;
   }
