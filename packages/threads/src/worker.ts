@@ -4,7 +4,12 @@
 
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { type MessagePort, type TransferListItem, workerData } from 'node:worker_threads';
+import {
+  type MessagePort,
+  receiveMessageOnPort,
+  type TransferListItem,
+  workerData,
+} from 'node:worker_threads';
 import { startWorkerRuntime } from '@par/core/worker';
 import { registerSharedHandlers } from './shared/handlers.js';
 
@@ -58,6 +63,7 @@ startWorkerRuntime(
       port.postMessage(message, transfer as readonly TransferListItem[] | undefined),
     onMessage: (handler) => port.on('message', handler),
     close: () => port.close(),
+    poll: () => receiveMessageOnPort(port)?.message,
   },
   boot,
 );

@@ -83,6 +83,20 @@ describe('concurrentTasksPerWorker', () => {
   });
 });
 
+describe('timers in workers', () => {
+  it('keep firing while calls stream in back to back', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    await pool.run(t.startTicker);
+    let calls = 0;
+    // never idle for long: each answer is followed at once by the next call
+    while ((await pool.run(t.tickCount)) < 3) {
+      calls++;
+      if (calls > 200_000) throw new Error('the worker never ran its timers');
+    }
+    expect(await pool.run(t.tickCount)).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('recycling', () => {
   it('replaces a worker after maxTasksPerWorker tasks', async () => {
     pool = new ThreadPool({ maxWorkers: 1, maxTasksPerWorker: 2 });
