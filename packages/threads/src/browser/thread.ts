@@ -1,18 +1,12 @@
-// The browser build's Thread: Node's Thread logic on the Web Worker transport.
-import { TimeoutError } from '@par/async';
-import { validateOptions, validateTimeout } from '@par/async/internal';
-import { Pool, type Task } from '@par/core';
-import { registerSharedHandlers } from '../shared/handlers.js';
-import type { JoinOptions, ThreadOptions } from '../thread.js';
+// The browser build's Thread: the shared ThreadBase logic on the Web Worker transport.
+import type { Transport } from '@par/core';
+import { ThreadBase } from '../thread-base.js';
 import { createWebWorker } from './thread-pool.js';
 import { WebWorkerTransport } from './web-transport.js';
 
-let counter = 0;
-
 /**
  * Python's `threading.Thread` in a browser: `start()` runs the task in a new
- * module Web Worker, `join()` resolves to its result. (This copies the Node
- * class's logic over the Web Worker transport.)
+ * module Web Worker, `join()` resolves to its result.
  *
  * @example
  * ```ts
@@ -22,109 +16,8 @@ let counter = 0;
  * await thread.join(); // 16
  * ```
  */
-export class Thread<A extends unknown[] = unknown[], R = unknown> {
-  /** The thread's name. */
-  readonly name: string;
-  readonly #task: Task<A, R>;
-  readonly #args: A;
-  #pool: Pool | undefined;
-  #result: Promise<Awaited<R>> | undefined;
-  #alive = false;
-  #threadId: number | undefined;
-
-  constructor(task: Task<A, R>, options?: ThreadOptions<A>) {
-    const o = validateOptions<ThreadOptions<A>>('options', options);
-    if (typeof task !== 'function' && (typeof task !== 'object' || task === null)) {
-      throw new TypeError(
-        "Expected `task` to be a task reference (tasks(new URL('./tasks.js', import.meta.url)).name) or a self-contained function",
-      );
-    }
-    if (o.args !== undefined && !Array.isArray(o.args)) {
-      throw new TypeError('Expected `args` to be an array');
-    }
-    if (o.name !== undefined && typeof o.name !== 'string') {
-      throw new TypeError('Expected `name` to be a string');
-    }
-    counter++;
-    this.name = o.name ?? `Thread-${counter}`;
-    this.#task = task;
-    this.#args = (o.args === undefined ? [] : [...o.args]) as A;
-  }
-
-  /**
-   * Starts the thread. A thread starts at most once; a second call throws.
-   * Returns the thread, so `new Thread(t.work).start()` reads naturally.
-   */
-  start(): this {
-    if (this.#pool !== undefined) throw new Error(`Thread ${this.name} can only be started once`);
-    registerSharedHandlers();
-    const pool = new Pool(new WebWorkerTransport(createWebWorker), {
-      maxWorkers: 1,
-      minWorkers: 1,
-      idleTimeout: Infinity,
-    });
-    this.#pool = pool;
-    this.#threadId = pool._handles()[0]?.threadId;
-    this.#alive = true;
-    const result = pool.run(this.#task, ...this.#args) as Promise<Awaited<R>>;
-    this.#result = result;
-    const finish = () => {
-      this.#alive = false;
-      void pool.close();
-    };
-    result.then(finish, finish);
-    return this;
-  }
-
-  /**
-   * Resolves to the task's result once the thread finished (rejects with its
-   * error). Rejects if the thread was never started, or with `TimeoutError` when
-   * `timeout` passes first.
-   */
-  join(options?: JoinOptions): Promise<Awaited<R>> {
-    try {
-      const o = validateOptions<JoinOptions>('options', options);
-      const timeout = validateTimeout('timeout', o.timeout);
-      const result = this.#result;
-      if (result === undefined)
-        throw new Error(`Cannot join thread ${this.name} before it is started`);
-      if (timeout === undefined || timeout === Number.POSITIVE_INFINITY) return result;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new TimeoutError(`Thread ${this.name} did not finish within ${timeout} ms`)),
-          timeout,
-        );
-        result.then(
-          (value) => {
-            clearTimeout(timer);
-            resolve(value);
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        );
-      });
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  /** True from `start()` until the task settles. */
-  get isAlive(): boolean {
-    return this.#alive;
-  }
-
-  /** Web Workers have no thread id: always `undefined` in a browser. */
-  get threadId(): number | undefined {
-    return this.#threadId;
-  }
-
-  /** Stops the thread now; a pending `join()` rejects with `PoolClosedError`. */
-  async terminate(): Promise<void> {
-    if (this.#pool === undefined) return;
-    this.#result?.catch(() => {});
-    await this.#pool.terminate();
-    this.#alive = false;
+export class Thread<A extends unknown[] = unknown[], R = unknown> extends ThreadBase<A, R> {
+  protected override createTransport(): Transport {
+    return new WebWorkerTransport(createWebWorker);
   }
 }
