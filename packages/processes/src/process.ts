@@ -206,8 +206,17 @@ export class Process<A extends unknown[] = unknown[]> {
     for (const arg of this.#args) if (arg instanceof Connection) arg.handOver();
     this.#alive = true;
     const started = child;
+    // The child's last message is `par:end`: once it was read, every pipe send and
+    // queue put the child made before it has been handled, in order.
+    let ended = false;
+    let exitCode: number | undefined;
     child.on('message', (message: { t?: string }) => {
       if (channels.handle(message)) return;
+      if (message?.t === 'par:end') {
+        ended = true;
+        if (exitCode !== undefined) this.#onExit(exitCode);
+        return;
+      }
       if (message?.t === 'par:ready') {
         started.send({ t: 'par:run', task: this.#task, args, name: this.name }, (error) => {
           // the child died before it could read the task; 'exit' reports that
@@ -218,11 +227,17 @@ export class Process<A extends unknown[] = unknown[]> {
     // 'exit' can come before the child's last messages (pipe sends, queue puts) were
     // read: settle once the IPC channel has closed too, so none of them is dropped.
     child.on('exit', (code, signal) => {
-      const settle = (): void => this.#onExit(toExitCode(code, signal));
-      if (!started.connected) settle();
+      exitCode = toExitCode(code, signal);
+      const settle = (): void => this.#onExit(exitCode as number);
+      if (ended || !started.connected) settle();
       else {
+        // Killed or crashed before `par:end`: wait for the channel to drain. Only a
+        // child that never said `par:end` falls back to the timer (a grandchild
+        // holding the channel open must not keep join() waiting): a timer that
+        // also covered normal exits could fire before messages already written
+        // were read (a busy event loop's cached clock makes a 1 s timer expire at
+        // once), dropping the child's last pipe sends.
         started.once('disconnect', settle);
-        // a grandchild holding the channel open must not keep join() waiting
         setTimeout(settle, 1000).unref();
       }
     });
