@@ -155,16 +155,26 @@ export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promis
       const waited = atomics.waitAsync(i32, index, value, timeout);
       let result: WaitResult;
       if (!waited.async) result = waited.value;
-      else if (!aborted) result = await waited.value;
       else {
-        const pending = waited.value;
+        // A pending Atomics.waitAsync does not keep Node's event loop alive: without
+        // this timer, `await sem.acquire({ timeout: 50 })` in a script with nothing
+        // else to do would end the process (exit code 13) instead of resolving false.
+        const keepAlive = Number.isFinite(timeout) ? setTimeout(noop, timeout + 1) : undefined;
         try {
-          result = await Promise.race([pending, aborted]);
-        } catch (reason) {
-          void pending.then((late: WaitResult) => {
-            if (late === 'ok') Atomics.notify(i32, index, 1);
-          });
-          throw reason;
+          if (!aborted) result = await waited.value;
+          else {
+            const pending = waited.value;
+            try {
+              result = await Promise.race([pending, aborted]);
+            } catch (reason) {
+              void pending.then((late: WaitResult) => {
+                if (late === 'ok') Atomics.notify(i32, index, 1);
+              });
+              throw reason;
+            }
+          }
+        } finally {
+          if (keepAlive !== undefined) clearTimeout(keepAlive);
         }
       }
       step = steps.next(result);
@@ -177,6 +187,8 @@ export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promis
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
+
+function noop(): void {}
 
 /** A deadline from a timeout in ms (`undefined` = none). */
 export function deadline(timeout: number | undefined): number {
