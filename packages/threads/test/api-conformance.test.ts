@@ -138,6 +138,14 @@ describe('ThreadPool#run', () => {
     expect(await p.run(t.square, 2)).toBe(4);
   });
 
+  it('a worker over resourceLimits rejects with WorkerCrashedError and is replaced', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+    const error = await pool.run(t.allocateForever).catch((e) => e);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error.code).toBe('PAR_WORKER_CRASHED');
+    expect(await pool.run(t.square, 3)).toBe(9);
+  }, 30_000);
+
   it('moves a transferred buffer (transfer marker and descriptor form)', async () => {
     const p = newPool(1);
     const a = new ArrayBuffer(16);
@@ -184,6 +192,23 @@ describe('ThreadPool map family', () => {
     const reason = new Error('stop');
     controller.abort(reason);
     await expect(newPool(1).map(t.square, [1], { signal: controller.signal })).rejects.toBe(reason);
+  });
+});
+
+describe('ThreadPool imap abort', () => {
+  it('imap stops with the signal reason when aborted mid-iteration', async () => {
+    const p = newPool(1);
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const r of p.imap(t.delayed, ['a', 'b'], { signal: controller.signal })) {
+        seen.push(r);
+        controller.abort(reason);
+      }
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(['a']);
+    expect(error).toBe(reason);
   });
 });
 
