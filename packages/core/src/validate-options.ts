@@ -48,7 +48,13 @@ export function resolvePoolOptions(
   input: unknown,
   extra: readonly string[] = [],
 ): ResolvedPoolOptions {
-  const o = validateOptions<PoolOptions>('options', input) as PoolOptions & Record<string, unknown>;
+  // Python's Pool(4) / ThreadPoolExecutor(4): a number is the worker count
+  // (validated below, so a bad one is reported as `maxWorkers`).
+  const o = (
+    typeof input === 'number'
+      ? { maxWorkers: input }
+      : validateOptions<PoolOptions>('options', input)
+  ) as PoolOptions & Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!known.has(key) && !extra.includes(key)) {
       throw new TypeError(`Unknown option \`${key}\``);

@@ -19,7 +19,11 @@ export interface ThreadPoolOptions extends PoolOptions {}
  * ```
  */
 export class ThreadPool extends Pool {
-  constructor(options?: ThreadPoolOptions) {
+  /**
+   * @param options the pool's options, or just `maxWorkers` as a number
+   * (Python's `Pool(4)`: `new ThreadPool(4)` is `new ThreadPool({ maxWorkers: 4 })`)
+   */
+  constructor(options?: ThreadPoolOptions | number) {
     registerSharedHandlers();
     super(new ThreadTransport(), options);
   }
@@ -37,7 +41,11 @@ export class ThreadPool extends Pool {
  * ```
  */
 export class ThreadPoolExecutor extends Executor {
-  constructor(options?: ThreadPoolOptions) {
+  /**
+   * @param options the pool's options, or just `maxWorkers` as a number
+   * (Python's `Pool(4)`: `new ThreadPool(4)` is `new ThreadPool({ maxWorkers: 4 })`)
+   */
+  constructor(options?: ThreadPoolOptions | number) {
     super(new ThreadPool(options));
   }
 }

@@ -23,7 +23,11 @@ export const createWebWorker = (): Worker =>
  * ```
  */
 export class ThreadPool extends Pool {
-  constructor(options?: ThreadPoolOptions) {
+  /**
+   * @param options the pool's options, or just `maxWorkers` as a number
+   * (Python's `Pool(4)`: `new ThreadPool(4)` is `new ThreadPool({ maxWorkers: 4 })`)
+   */
+  constructor(options?: ThreadPoolOptions | number) {
     registerSharedHandlers();
     super(new WebWorkerTransport(createWebWorker), options);
   }
@@ -40,7 +44,11 @@ export class ThreadPool extends Pool {
  * ```
  */
 export class ThreadPoolExecutor extends Executor {
-  constructor(options?: ThreadPoolOptions) {
+  /**
+   * @param options the pool's options, or just `maxWorkers` as a number
+   * (Python's `Pool(4)`: `new ThreadPool(4)` is `new ThreadPool({ maxWorkers: 4 })`)
+   */
+  constructor(options?: ThreadPoolOptions | number) {
     super(new ThreadPool(options));
   }
 }
