@@ -55,6 +55,9 @@ export type TaskResult<T> = T extends Task<unknown[], infer R> ? Awaited<R> : ne
 
 const now = () => performance.now();
 
+/** The keys of the call-descriptor form `run({ task, args, … })`. */
+const DESCRIPTOR_KEYS = new Set(['task', 'args', 'signal', 'timeout', 'transfer']);
+
 const FAILED_DEF: TaskDef = {
   mean: Number.NaN,
   chunkMean: Number.NaN,
@@ -160,6 +163,13 @@ export class Pool {
       }
       if (typeof first === 'object' && first !== null && 'task' in first) {
         const d = first as CallDescriptor;
+        for (const key of Object.keys(d)) {
+          if (!DESCRIPTOR_KEYS.has(key)) {
+            throw new TypeError(
+              `Unknown key \`${key}\` in the call descriptor (expected task, args, signal, timeout, transfer)`,
+            );
+          }
+        }
         const options = this.#callOptions(d);
         if (d.args !== undefined && !Array.isArray(d.args)) {
           throw new TypeError('Expected `args` to be an array of arguments');
