@@ -63,3 +63,45 @@ describe('the call-descriptor form (D6)', () => {
     ).toBe(8);
   });
 });
+
+describe('inherited execArgv (D2)', () => {
+  it('workers start when the parent runs with V8 / per-process flags, which they leave out', async () => {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [
+        '--max-old-space-size=512',
+        '--expose-gc',
+        '--stack-size=900',
+        '--title',
+        'par-test',
+        '--stack-trace-limit=20',
+        '--no-warnings',
+        fixture('conformance-fixes-exec-argv.mjs'),
+      ],
+      { timeout: 30_000 },
+    );
+    const { inherited } = JSON.parse(stdout);
+    expect(inherited.execArgv).toEqual(['--no-warnings']);
+  }, 40_000);
+
+  it("the parent's --max-old-space-size becomes the workers' maxOldGenerationSizeMb", async () => {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--max-old-space-size=512', fixture('conformance-fixes-exec-argv.mjs')],
+      { timeout: 30_000 },
+    );
+    const { inherited } = JSON.parse(stdout);
+    expect(inherited.resourceLimits.maxOldGenerationSizeMb).toBe(512);
+  }, 40_000);
+
+  it('an explicit execArgv option with such a flag still fails, naming the flag', async () => {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [fixture('conformance-fixes-exec-argv.mjs')],
+      { timeout: 30_000 },
+    );
+    const { error } = JSON.parse(stdout);
+    expect(error.name).toBe('BrokenPoolError');
+    expect(error.cause).toMatch(/do not accept these flags in the `execArgv` option: --expose-gc/);
+  }, 40_000);
+});
