@@ -44,8 +44,8 @@ describe('ThreadPool options', () => {
     expect(() => new ThreadPool(options as never)).toThrow(message);
   });
 
-  it('rejects a non-object options argument', () => {
-    expect(() => new ThreadPool(3 as never)).toThrow(TypeError);
+  it('rejects a non-object options argument (other than a worker count)', () => {
+    expect(() => new ThreadPool('3' as never)).toThrow(TypeError);
   });
 
   it('accepts Infinity where it means "no limit"', () => {
