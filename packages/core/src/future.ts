@@ -22,7 +22,7 @@ const noop = () => {};
  * @example
  * ```ts
  * const future = executor.submit(t.square, 3);
- * future.cancel(); // false once a worker took it
+ * future.cancel(); // false once it started
  * await future;    // 9
  * ```
  */
@@ -65,11 +65,13 @@ export class Future<R> implements PromiseLike<R> {
 
   /**
    * Cancels the call if it has not started (it never runs and rejects with
-   * `CancelledError`). Returns whether the future is cancelled.
+   * `CancelledError`), also when it already waits in a busy worker. Returns whether
+   * the future is cancelled; `false` once the call started or finished.
    */
   cancel(): boolean {
     if (this.#cancelled) return true;
-    if (this.#call.state !== CallState.Queued || this.#call.settled) return false;
+    const s = this.#call.state;
+    if ((s !== CallState.Queued && s !== CallState.Sent) || this.#call.settled) return false;
     this.#cancelled = this.#pool._cancel(
       this.#call,
       new CancelledError('The future was cancelled'),
@@ -82,10 +84,12 @@ export class Future<R> implements PromiseLike<R> {
     return this.#cancelled || this.#call.cancelled;
   }
 
-  /** Whether a worker has taken the call and it has not finished. */
+  /**
+   * Whether the call has started in a worker and has not finished (a call waiting
+   * behind a busy worker is not running yet, and can still be cancelled).
+   */
   running(): boolean {
-    const s = this.#call.state;
-    return !this.#call.settled && (s === CallState.Sent || s === CallState.Running);
+    return !this.#call.settled && this.#call.state === CallState.Running;
   }
 
   /** Whether the future finished (result, error or cancelled). */

@@ -454,16 +454,33 @@ export class Pool {
     this.#registry.keyOf(task);
   }
 
-  /** @internal Cancels every call still in the queue (executor shutdown with cancelFutures). */
+  /**
+   * @internal Cancels every call that has not started: the queue, and the calls
+   * waiting in busy workers (executor shutdown with cancelFutures).
+   */
   _cancelQueued(reason: unknown): void {
     for (const call of [...this.#queue]) {
       if (this._cancel(call, reason)) call.cancelled = true;
     }
+    for (const slot of this.#slots) {
+      for (const call of [...slot.sent]) {
+        if (this._cancel(call, reason)) call.cancelled = true;
+      }
+    }
   }
 
-  /** @internal Cancels a call that has not been dispatched; returns whether it was. */
+  /**
+   * @internal Cancels a call that has not started; returns whether it was. A queued
+   * call leaves the queue; a call already sent to a busy worker takes the abort
+   * path (settled now, the worker told to skip it: its task never starts).
+   */
   _cancel(call: Call, reason: unknown): boolean {
-    if (call.state !== CallState.Queued || call.settled) return false;
+    if (call.settled) return false;
+    if (call.state === CallState.Sent) {
+      this.#abort(call, reason);
+      return true;
+    }
+    if (call.state !== CallState.Queued) return false;
     call.state = CallState.Removed;
     this.#queued--;
     this.#settle(call, false, reason);
@@ -579,12 +596,14 @@ export class Pool {
       onTaskEnd: (callback) => queueMicrotask(callback),
     };
     const o = this.#options;
+    if (capabilities.sharedMemory) slot.aborts = new Int32Array(new SharedArrayBuffer(4));
     this.#slots.push(slot);
     slot.handle = this.#transport.spawn(
       {
         boot: {
           workerId: slot.id,
           concurrency: o.concurrentTasksPerWorker,
+          ...(slot.aborts !== undefined ? { aborts: slot.aborts } : {}),
           ...(o.initializer !== undefined
             ? { initializer: o.initializer, initArgs: o.initArgs }
             : {}),
@@ -859,6 +878,8 @@ export class Pool {
     call.aborted = true;
     try {
       slot.handle.post([Msg.Abort, call.id, serializeError(reason)]);
+      // after the post: a worker that sees the count change finds the message
+      if (slot.aborts !== undefined) Atomics.add(slot.aborts, 0, 1);
     } catch {
       // the worker is going away; its exit settles the rest
     }

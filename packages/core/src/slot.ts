@@ -25,6 +25,8 @@ export class Slot {
   readonly sent = new Deque<Call>();
   /** Calls the pool believes are running. */
   readonly running = new Set<Call>();
+  /** Bumped after each ABORT posted (shared with the worker; see WorkerBoot#aborts). */
+  aborts: Int32Array | undefined = undefined;
   /** Function keys the worker has received. */
   readonly defined = new Set<number>();
   /** Calls posted so far (a map chunk counts as one), for maxTasksPerWorker. */

@@ -40,6 +40,11 @@ export interface WorkerBoot {
   readonly initializer?: WireTask;
   /** Arguments of the initializer. */
   readonly initArgs?: readonly unknown[];
+  /**
+   * With shared memory: a counter the pool bumps after each ABORT it posts, so a
+   * worker that polls its port reads the ABORT before starting the call it names.
+   */
+  readonly aborts?: Int32Array;
 }
 
 /** How a task is named on the wire: a module export, or the source of a self-contained function. */

@@ -254,6 +254,16 @@ function spareCores(): boolean {
 
 /** A long synchronous batch sends its finished results this often (ms). */
 const FLUSH_EVERY_MS = 5;
+/**
+ * After running this long without reading its port (or at once when the pool's
+ * shared ABORT count changed), a worker reads what arrived before it starts its next
+ * call: an ABORT for a call waiting behind a running task is then seen in time and
+ * that call never starts.
+ */
+const LOOK_MS = 1;
+const yieldToLoop: (fn: () => void) => void =
+  (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ??
+  ((fn) => setTimeout(fn, 0));
 
 /**
  * Runs the worker side of a pool over `port`: loads task modules, compiles
@@ -287,6 +297,16 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   let flushScheduled = false;
   let closing = false;
   let spare: TaskContext | undefined;
+  /** When the worker last read its port, and when its last synchronous call ended. */
+  let lastLook = performance.now();
+  let clock = lastLook;
+  /** Reading the port from inside drain(), or waiting for the event loop to do so. */
+  let looking = false;
+  let yielded = false;
+  const pollPort = port.poll?.bind(port);
+  /** The pool's count of ABORTs posted (shared memory), and how many were read. */
+  const aborts = boot.aborts;
+  let abortsSeen = 0;
   const hub = new ChannelHub((message, transfer) => port.post(message, transfer));
   /** Callbacks to run once the results in the outbox are posted (onTaskEnd, onCallSettled). */
   let afterFlush: (() => void)[] | undefined;
@@ -543,7 +563,8 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
           : runInTaskContext(context, invoke, fn, args);
     } catch (error) {
       currentId = -1;
-      pushError(id, closureError(error, entry), performance.now() - t0, entry);
+      clock = performance.now();
+      pushError(id, closureError(error, entry), clock - t0, entry);
       endsAfterFlush(ends);
       return;
     }
@@ -555,6 +576,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     }
     if (context.controller === undefined && !context.aborted) spare = context;
     const t1 = performance.now();
+    clock = t1;
     pushValue(id, result, t1 - t0, entry);
     endsAfterFlush(ends);
     // In a long batch, send what is done every few ms: callers get results sooner,
@@ -562,9 +584,47 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     if (t1 - outboxSince > FLUSH_EVERY_MS) flush();
   }
 
+  /**
+   * Reads the messages that arrived while the worker ran (ABORTs for calls still
+   * in `queue` mark them dropped). Returns false when the event loop must deliver
+   * them first (no poll): drain() resumes right after.
+   */
+  function look(): boolean {
+    if (aborts !== undefined) abortsSeen = Atomics.load(aborts, 0);
+    if (pollPort !== undefined) {
+      looking = true;
+      try {
+        for (;;) {
+          const message = pollPort();
+          if (message === undefined) break;
+          onMessage(message);
+        }
+      } finally {
+        looking = false;
+      }
+      lastLook = clock = performance.now();
+      return true;
+    }
+    yielded = true;
+    yieldToLoop(() => {
+      yielded = false;
+      lastLook = clock = performance.now();
+      drain();
+      flush();
+    });
+    return false;
+  }
+
   function drain(): void {
-    if (!ready || stalled) return;
+    if (!ready || stalled || looking || yielded) return;
     while (queue.length > 0 && running < concurrency) {
+      if (
+        (clock - lastLook > LOOK_MS ||
+          (aborts !== undefined && Atomics.load(aborts, 0) !== abortsSeen)) &&
+        !look()
+      ) {
+        return;
+      }
       const id = queue.shift() as number;
       const key = queue.shift() as number;
       const flags = queue.shift() as number;
@@ -630,6 +690,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
 
   function onMessage(raw: unknown): void {
     const message = raw as unknown[];
+    if (!looking) lastLook = clock = performance.now();
     switch (message[0]) {
       case Msg.Run:
         onRun(message);
