@@ -98,7 +98,13 @@ export abstract class ThreadBase<A extends unknown[] = unknown[], R = unknown> {
   /**
    * Resolves to the task's result once the thread finished (rejects with its
    * error). Rejects if the thread was never started, or with `TimeoutError` when
-   * `timeout` passes first.
+   * `timeout` passes first: the thread keeps running (check `isAlive`; Python's
+   * `join(timeout)` returns `None` instead, since @par timeouts reject).
+   *
+   * @example
+   * ```ts
+   * await thread.join({ timeout: 100 }).catch((e) => e instanceof TimeoutError && thread.isAlive);
+   * ```
    */
   join(options?: JoinOptions): Promise<Awaited<R>> {
     try {
