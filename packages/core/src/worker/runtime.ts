@@ -303,6 +303,14 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   /** Reading the port from inside drain(), or waiting for the event loop to do so. */
   let looking = false;
   let yielded = false;
+  /**
+   * Without shared memory: the event loop has not turned since a long synchronous
+   * call, so the messages being handled are a backlog and an ABORT may sit behind a RUN.
+   */
+  let backlog = false;
+  const clearBacklog = (): void => {
+    backlog = false;
+  };
   const pollPort = port.poll?.bind(port);
   /** The pool's count of ABORTs posted (shared memory), and how many were read. */
   const aborts = boot.aborts;
@@ -564,6 +572,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     } catch (error) {
       currentId = -1;
       clock = performance.now();
+      if (clock - t0 > LOOK_MS) afterLongRun();
       pushError(id, closureError(error, entry), clock - t0, entry);
       endsAfterFlush(ends);
       return;
@@ -577,6 +586,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     if (context.controller === undefined && !context.aborted) spare = context;
     const t1 = performance.now();
     clock = t1;
+    if (t1 - t0 > LOOK_MS) afterLongRun();
     pushValue(id, result, t1 - t0, entry);
     endsAfterFlush(ends);
     // In a long batch, send what is done every few ms: callers get results sooner,
@@ -589,6 +599,13 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
    * in `queue` mark them dropped). Returns false when the event loop must deliver
    * them first (no poll): drain() resumes right after.
    */
+  function afterLongRun(): void {
+    if (aborts !== undefined || backlog) return;
+    backlog = true;
+    // two hops: the second runs after the loop's next poll phase read what arrived
+    yieldToLoop(() => yieldToLoop(clearBacklog));
+  }
+
   function look(): boolean {
     if (aborts !== undefined) abortsSeen = Atomics.load(aborts, 0);
     if (pollPort !== undefined) {
@@ -606,12 +623,17 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
       return true;
     }
     yielded = true;
-    yieldToLoop(() => {
+    const resume = (): void => {
+      if (backlog) {
+        yieldToLoop(resume);
+        return;
+      }
       yielded = false;
       lastLook = clock = performance.now();
       drain();
       flush();
-    });
+    };
+    yieldToLoop(resume);
     return false;
   }
 
@@ -620,6 +642,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     while (queue.length > 0 && running < concurrency) {
       if (
         (clock - lastLook > LOOK_MS ||
+          backlog ||
           (aborts !== undefined && Atomics.load(aborts, 0) !== abortsSeen)) &&
         !look()
       ) {
