@@ -1,4 +1,3 @@
-import type { CallerArgs } from './caller-args.js';
 import type { Task } from './task-ref.js';
 import type { ResourceLimits } from './transport.js';
 
