@@ -217,17 +217,7 @@ export class ProcessPool extends Pool {
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: MapAsyncOptions<Awaited<R>>,
   ): Promise<Awaited<R>[]> {
-    try {
-      const { callback, errorCallback, ...map } = validateOptions<MapAsyncOptions<Awaited<R>>>(
-        'options',
-        options,
-      );
-      validateFunction('callback', callback);
-      validateFunction('errorCallback', errorCallback);
-      return withCallbacks(this.map(task, iterable, map), callback, errorCallback);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#withCallbacks(options, (map) => this.map(task, iterable, map));
   }
 
   /**
@@ -243,14 +233,22 @@ export class ProcessPool extends Pool {
     iterable: Iterable<A> | AsyncIterable<A>,
     options?: MapAsyncOptions<Awaited<R>>,
   ): Promise<Awaited<R>[]> {
+    return this.#withCallbacks(options, (map) => this.starmap(task, iterable, map));
+  }
+
+  /** Validates `mapAsync` / `starmapAsync` options and wires their callbacks around `run`. */
+  #withCallbacks<R>(
+    options: MapAsyncOptions<R> | undefined,
+    run: (map: Omit<MapAsyncOptions<R>, 'callback' | 'errorCallback'>) => Promise<R[]>,
+  ): Promise<R[]> {
     try {
-      const { callback, errorCallback, ...map } = validateOptions<MapAsyncOptions<Awaited<R>>>(
+      const { callback, errorCallback, ...map } = validateOptions<MapAsyncOptions<R>>(
         'options',
         options,
       );
       validateFunction('callback', callback);
       validateFunction('errorCallback', errorCallback);
-      return withCallbacks(this.starmap(task, iterable, map), callback, errorCallback);
+      return withCallbacks(run(map), callback, errorCallback);
     } catch (error) {
       return Promise.reject(error);
     }
