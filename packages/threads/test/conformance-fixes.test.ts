@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CancelledError } from '@par/async';
 import { ThreadPool, ThreadPoolExecutor, tasks } from '@par/threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 type Tasks = typeof import('./fixtures/conformance-tasks.mjs');
 const t = tasks<Tasks>(new URL('./fixtures/conformance-tasks.mjs', import.meta.url));
@@ -15,6 +15,7 @@ const fixture = (name: string): string =>
 
 let pool: ThreadPool | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   await pool?.terminate();
   pool = undefined;
 });
@@ -135,8 +136,20 @@ const blocking = (latch: Int32Array): boolean => Atomics.load(latch, 1) === 1;
 /** A call of a quick task with a known run time goes to a busy worker at once (pipelined). */
 const warmUp = (): Int32Array => new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * Freezes the clock the pool reads. The pool hands a queued call to a busy worker only
+ * while that worker made progress within the last few milliseconds (it never piles work
+ * behind a long call); on a busy machine more time than that can pass between the
+ * warm-up's result and the next submit. With the clock frozen, the call always goes to
+ * the worker, whatever the machine's load.
+ */
+const freezePoolClock = (): void => {
+  vi.useFakeTimers({ toFake: ['performance'] });
+};
+
 describe('calls waiting behind a busy worker (D1)', () => {
   it('a future that has not started is not running() and can be cancelled; it never runs', async () => {
+    freezePoolClock();
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const latch = newLatch();
     const counter = new Int32Array(new SharedArrayBuffer(4));
@@ -181,6 +194,7 @@ describe('calls waiting behind a busy worker (D1)', () => {
   });
 
   it('shutdown({ cancelFutures: true }) cancels futures waiting in a busy worker; they never run', async () => {
+    freezePoolClock();
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const latch = newLatch();
     const counter = new Int32Array(new SharedArrayBuffer(4));
@@ -199,6 +213,7 @@ describe('calls waiting behind a busy worker (D1)', () => {
   });
 
   it('pool.run with a signal aborted while the call waits in a busy worker never runs the task', async () => {
+    freezePoolClock();
     pool = new ThreadPool({ maxWorkers: 1 });
     const latch = newLatch();
     const counter = new Int32Array(new SharedArrayBuffer(4));

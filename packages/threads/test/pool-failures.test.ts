@@ -69,11 +69,16 @@ describe('timeout', () => {
   });
 
   it('aborts the task signal with the TimeoutError, so the task can stop by itself', async () => {
+    // The timeout's clock is faked: it passes only once the task is known to run, so a
+    // busy machine cannot make it pass before the worker started the task.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 60_000 });
     const l = latch();
     const call = pool.run({ task: t.waitForAbort, args: [l], timeout: 30 });
+    const rejected = expect(call).rejects.toBeInstanceOf(TimeoutError);
     await reached(l, 0);
-    await expect(call).rejects.toBeInstanceOf(TimeoutError);
+    await vi.advanceTimersByTimeAsync(30);
+    await rejected;
     await reached(l, 2);
     expect(Atomics.load(l, 2)).toBe(2);
     // the worker stopped on its own: it is still the same one
