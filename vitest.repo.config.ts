@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], typecheck: { enabled: false } },
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/fixtures/**', '**/node_modules/**'],
+    typecheck: { enabled: false },
+  },
 });

@@ -6,6 +6,9 @@ export const sharedTestConfig = defineConfig({
     include: ['test/**/*.test.ts'],
     restoreMocks: true,
     testTimeout: 20_000,
+    // An unhandled rejection or uncaught error anywhere fails the run, even when every
+    // assertion passed (vitest's default, stated here so that nobody turns it off).
+    dangerouslyIgnoreUnhandledErrors: false,
     typecheck: {
       enabled: true,
       include: ['test/**/*.test-d.ts'],

@@ -1,6 +1,8 @@
 // Repository-level checks: the README's Quick start and CI agree, and every public
 // package has the published shape the architecture asks for.
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
@@ -46,16 +48,30 @@ describe('package manifests', () => {
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.files).toEqual(['dist']);
     expect(manifest.engines).toEqual({ node: '>=20.19' });
-    // in every conditions object that resolves to files, `types` comes first
-    const check = (conditions: Record<string, unknown>) => {
+    // every conditions object that resolves to JavaScript files starts with `types`
+    const check = (path: string, conditions: Record<string, unknown>) => {
       const keys = Object.keys(conditions);
-      if (keys.includes('types')) expect(keys[0]).toBe('types');
-      for (const value of Object.values(conditions)) {
-        if (typeof value === 'object' && value !== null) check(value as Record<string, unknown>);
+      const files = Object.values(conditions).filter((v): v is string => typeof v === 'string');
+      if (files.some((file) => file.endsWith('.js'))) {
+        expect(keys[0], `exports["${path}"] must list \`types\` first`).toBe('types');
+        expect(conditions.types).toMatch(/\.d\.ts$/);
+      }
+      for (const [key, value] of Object.entries(conditions)) {
+        if (typeof value === 'object' && value !== null) {
+          check(`${path}.${key}`, value as Record<string, unknown>);
+        }
       }
     };
     expect(manifest.exports['.']).toBeTypeOf('object');
-    check(manifest.exports['.']);
+    for (const [path, target] of Object.entries(manifest.exports as Record<string, unknown>)) {
+      if (typeof target === 'object' && target !== null) {
+        check(path, target as Record<string, unknown>);
+      } else {
+        expect(target, `exports["${path}"] points at JavaScript without types`).not.toMatch(
+          /\.js$/,
+        );
+      }
+    }
     for (const dep of Object.keys(manifest.dependencies ?? {}).filter((d) =>
       d.startsWith('@par/'),
     )) {
@@ -84,4 +100,44 @@ describe('changesets', () => {
       expect(packages).toContain(line.slice(1, line.indexOf('"', 1)));
     }
   });
+});
+
+describe('unhandled errors fail the test run', () => {
+  const configs = [
+    'vitest.shared.ts',
+    'vitest.repo.config.ts',
+    ...['packages', 'apps'].flatMap((top) =>
+      readdirSync(new URL(`../${top}/`, import.meta.url)).map(
+        (dir) => `${top}/${dir}/vitest.config.ts`,
+      ),
+    ),
+  ].filter((path) => existsSync(new URL(`../${path}`, import.meta.url)));
+
+  it.each(configs)('%s does not ignore or filter unhandled errors', (path) => {
+    const text = read(path);
+    expect(text).not.toMatch(/dangerouslyIgnoreUnhandledErrors:\s*true/);
+    expect(text).not.toMatch(/onUnhandledError/);
+  });
+
+  it('a test file that leaves a rejection unhandled fails the run although its assertions pass', async () => {
+    const root = fileURLToPath(new URL('./fixtures/unhandled-rejection/', import.meta.url));
+    const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+    const outcome = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [vitest, 'run', '--root', root],
+        { timeout: 120_000, env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
+        (error, stdout, stderr) => {
+          resolve({
+            code: error ? ((error as { code?: number }).code ?? null) : 0,
+            output: `${stdout}\n${stderr}`,
+          });
+        },
+      );
+    });
+    expect(outcome.output).toMatch(/1 passed/);
+    expect(outcome.output).toMatch(/Unhandled Rejection/);
+    expect(outcome.output).toMatch(/left unhandled on purpose/);
+    expect(outcome.code).toBe(1);
+  }, 150_000);
 });

@@ -53,7 +53,9 @@ async function openDemo(isolated: boolean): Promise<Record<string, unknown>> {
 
 beforeAll(async () => {
   if (!existsSync(executablePath))
-    throw new Error(`No Chromium at ${executablePath}: apt-get install -y chromium`);
+    throw new Error(
+      `No Chromium at ${executablePath}. The demo page is tested in real headless Chromium and no browser is downloaded: install Debian's package with \`sudo apt-get install -y chromium\` (\`bash .ci/run\` installs it when it runs as root), or point CHROMIUM_PATH at a Chromium binary.`,
+    );
   await build({ configFile, logLevel: 'error' });
 }, 120_000);
 

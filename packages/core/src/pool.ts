@@ -396,27 +396,17 @@ export class Pool {
     });
     call.promise = promise;
     if (this.#state !== PoolState.Open) {
-      call.settled = true;
-      call.state = CallState.Removed;
-      call.reject(this.#brokenError ?? new PoolClosedError());
-      return call;
+      return this.#rejectAtSubmit(call, this.#brokenError ?? new PoolClosedError());
     }
-    if (signal?.aborted) {
-      call.settled = true;
-      call.state = CallState.Removed;
-      call.reject(signal.reason);
-      return call;
-    }
+    if (signal?.aborted) return this.#rejectAtSubmit(call, signal.reason);
     if (this.#options.maxQueue !== Number.POSITIVE_INFINITY && (flags & TaskFlag.Chunk) === 0) {
       if (this.#queued - this.#freeCapacity() >= this.#options.maxQueue) {
-        call.settled = true;
-        call.state = CallState.Removed;
-        call.reject(
+        return this.#rejectAtSubmit(
+          call,
           new QueueFull(
             `The pool's queue is full (maxQueue: ${this.#options.maxQueue}); wait for calls to finish or raise maxQueue`,
           ),
         );
-        return call;
       }
     }
     if (signal !== undefined) {
@@ -427,6 +417,15 @@ export class Pool {
     this.#queue.push(call);
     this.#queued++;
     this.#schedulePump();
+    return call;
+  }
+
+  /** A call that never enters the queue still counts as failed in stats(). */
+  #rejectAtSubmit(call: Call, error: unknown): Call {
+    call.settled = true;
+    call.state = CallState.Removed;
+    this.#failed++;
+    call.reject(error);
     return call;
   }
 

@@ -168,11 +168,9 @@ describe('Queue', () => {
     queue.taskDone();
     expect(() => queue.taskDone()).toThrow(RangeError);
     expect(() => queue.taskDone()).toThrow(/taskDone\(\) was called more times than items/);
-    try {
-      queue.taskDone();
-    } catch (error) {
-      expect((error as { code?: string }).code).toBe('PAR_QUEUE_TASK_DONE');
-    }
+    expect(() => queue.taskDone()).toThrow(
+      expect.objectContaining({ code: 'PAR_QUEUE_TASK_DONE' }),
+    );
   });
 
   it('several join calls all resolve together', async () => {

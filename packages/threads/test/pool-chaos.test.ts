@@ -28,14 +28,13 @@ function pick(r: number): Kind {
 }
 
 describe('chaos', () => {
-  it('every call settles exactly once with the expected outcome, and close leaves no worker', async () => {
+  it('every call settles with its expected outcome, the pool counts each call once, and close leaves no worker', async () => {
     const seed = Number(process.env.CHAOS_SEED ?? 20261122);
     const random = prng(seed);
     const pool = new ThreadPool({ maxWorkers: 2, gracePeriod: 20 });
     const n = 2000;
     const kinds: Kind[] = [];
     const reasons = new Map<number, Error>();
-    const settlements = new Array<number>(n).fill(0);
     const outcomes: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
       const kind = pick(random());
@@ -62,12 +61,10 @@ describe('chaos', () => {
       outcomes.push(
         call.then(
           (value) => {
-            settlements[i] = (settlements[i] ?? 0) + 1;
             expect(kind, `call ${i}`).toBe('ok');
             expect(value).toBe(i * 2);
           },
           (error: unknown) => {
-            settlements[i] = (settlements[i] ?? 0) + 1;
             switch (kind) {
               case 'throw':
               case 'reject':
@@ -98,7 +95,7 @@ describe('chaos', () => {
       );
     }
     await Promise.all(outcomes);
-    expect(settlements.every((count) => count === 1)).toBe(true);
+    // the engine counts a call when it settles it: the counts add up to the calls made
     const stats = pool.stats();
     expect(stats.completed + stats.failed).toBe(n);
     expect(stats.completed).toBe(kinds.filter((k) => k === 'ok').length);

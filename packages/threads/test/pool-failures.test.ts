@@ -23,8 +23,10 @@ describe('a worker that dies', () => {
 
   it('replaces the worker and keeps serving after a crash', async () => {
     pool = new ThreadPool({ maxWorkers: 1 });
-    await pool.run(t.exitWith, 1).catch(() => {});
+    const before = await pool.run(t.whoami);
+    await expect(pool.run(t.exitWith, 1)).rejects.toBeInstanceOf(WorkerCrashedError);
     await expect(pool.run(t.square, 3)).resolves.toBe(9);
+    expect(await pool.run(t.whoami)).not.toBe(before);
     expect(pool.stats().workers).toBe(1);
   });
 

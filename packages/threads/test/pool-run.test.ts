@@ -125,8 +125,11 @@ describe('errors from tasks', () => {
 
   it('keeps serving after a task failed', async () => {
     pool = new ThreadPool({ maxWorkers: 1 });
-    await pool.run(t.fail, 'x').catch(() => {});
+    const before = await pool.run(t.whoami);
+    await expect(pool.run(t.fail, 'x')).rejects.toThrow('x');
     await expect(pool.run(t.square, 2)).resolves.toBe(4);
+    // the same worker serves on: a task's error does not cost the worker
+    expect(await pool.run(t.whoami)).toBe(before);
   });
 });
 

@@ -2,18 +2,17 @@
 // by playwright-core; no browser is downloaded). Vite builds the pages under
 // page/, and `vite preview` serves them: once with the cross-origin isolation
 // headers that SharedArrayBuffer needs, once without.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium.js';
 import { isolationHeaders } from './vite.config.js';
 
 const configFile = fileURLToPath(new URL('./vite.config.ts', import.meta.url));
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let outDir: string;
 let browser: Browser;
@@ -53,27 +52,11 @@ async function resultOf(page: Page, url: string): Promise<Record<string, unknown
 }
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `No Chromium at ${executablePath}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`,
-    );
-  }
   outDir = await mkdtemp(join(tmpdir(), 'par-threads-browser-'));
   await build({ configFile, build: { outDir }, logLevel: 'error' });
   isolated = await serve(isolationHeaders);
   plain = await serve({});
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

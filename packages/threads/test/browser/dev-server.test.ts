@@ -7,12 +7,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium.js';
 import { isolationHeaders } from './vite.config.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const packages = fileURLToPath(new URL('../../../', import.meta.url));
 const require = createRequire(import.meta.url);
 
@@ -74,10 +74,7 @@ beforeAll(async () => {
   await cp(comlink, join(app, 'node_modules', 'comlink'), { recursive: true, dereference: true });
   await writeFile(join(app, 'index.html'), page);
   await writeFile(join(app, 'main.js'), main);
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
