@@ -57,4 +57,15 @@ describe('Event', () => {
     await expect(waiting).rejects.toBe(reason);
     expect(event.waiting).toBe(0);
   });
+
+  test('isSet() is false until set() and false again after clear()', async () => {
+    const event = new Event();
+    expect(event.isSet()).toBe(false);
+    const waiting = event.wait();
+    event.set();
+    await expect(waiting).resolves.toBe(true);
+    expect(event.isSet()).toBe(true);
+    event.clear();
+    expect(event.isSet()).toBe(false);
+  });
 });

@@ -174,4 +174,30 @@ describe('option validation', () => {
     await expect(map([1, 2], async (x) => x, options)).resolves.toEqual([1, 2]);
     expect(options).toEqual({ concurrency: 2 });
   });
+
+  test('gather rejects a non-boolean returnExceptions', async () => {
+    await expect(gather([1], { returnExceptions: 'yes' as unknown as boolean })).rejects.toThrow(
+      /^Expected `returnExceptions` to be a boolean, got `"yes"` \(string\)$/,
+    );
+  });
+
+  test('gather, wait, timeout, asCompleted and Condition quote the value they got', async () => {
+    await expect(gather(5 as unknown as [])).rejects.toThrow(/got `5` \(number\)$/);
+    await expect(wait([1 as unknown as Promise<number>])).rejects.toThrow(/got `1` \(number\)$/);
+    await expect(timeout(10, 42 as unknown as Promise<number>)).rejects.toThrow(
+      /^Expected `work` to be a promise or a function, got `42` \(number\)$/,
+    );
+    expect(() => asCompleted(7 as unknown as [])).toThrow(/got `7` \(number\)$/);
+    expect(() => new Condition({} as Lock)).toThrow(
+      /^Expected `lock` to be a Lock, got `\{\}` \(object\)$/,
+    );
+  });
+
+  test('Condition.notify rejects a count that is not an integer >= 0', async () => {
+    const cond = new Condition();
+    using _h = await cond.acquire();
+    expect(() => cond.notify(-1)).toThrow(RangeError);
+    expect(() => cond.notify('2' as unknown as number)).toThrow(/`n`/);
+    expect(() => cond.notify(0)).not.toThrow();
+  });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { type Clock, RateLimiter, throttle } from '../src/index.js';
+import { tick } from './helpers.js';
 
 describe('RateLimiter', () => {
   beforeEach(() => {
@@ -111,6 +112,18 @@ describe('RateLimiter', () => {
     timers.shift()?.fn();
     await waiting;
     expect(second).toBe(true);
+  });
+
+  test('strict schedule and acquire start at most limit calls per interval', async () => {
+    const limiter = new RateLimiter({ limit: 2, interval: 1000, strict: true });
+    const started: number[] = [];
+    const calls = [1, 2, 3].map((i) => limiter.schedule(async () => started.push(i)));
+    await tick();
+    expect(started).toEqual([1, 2]);
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all(calls);
+    expect(started).toEqual([1, 2, 3]);
+    await expect(limiter.acquire()).resolves.toBeUndefined();
   });
 });
 

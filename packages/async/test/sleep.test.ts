@@ -35,3 +35,9 @@ describe('sleep', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('sleep without a value', () => {
+  test('resolves undefined', async () => {
+    await expect(sleep(0)).resolves.toBeUndefined();
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ParError, TaskGroup, taskGroup } from '../src/index.js';
 import { deferred } from '../src/internal.js';
+import { tick } from './helpers.js';
 
 describe('TaskGroup', () => {
   test('waits for every child and resolves when all succeed', async () => {
@@ -172,6 +173,37 @@ describe('TaskGroup', () => {
     await expect(late).rejects.toBe(tg.signal.reason);
     expect(started).toBe(false);
     await tg.wait().catch(() => {});
+  });
+
+  test('spawn passes the group signal to the function and returns its result', async () => {
+    const tg = new TaskGroup();
+    let seen: unknown;
+    const result = tg.spawn(async (signal) => {
+      seen = signal;
+      return 42;
+    });
+    await expect(result).resolves.toBe(42);
+    await tg.wait();
+    expect(seen).toBeInstanceOf(AbortSignal);
+    expect(seen).toBe(tg.signal);
+  });
+
+  test('await using: a throwing block does not abort the tasks, then its error propagates', async () => {
+    const error = new Error('block failed');
+    let taskSignal: AbortSignal | undefined;
+    let finished = false;
+    const run = async (): Promise<void> => {
+      await using tg = new TaskGroup();
+      tg.spawn(async (signal) => {
+        taskSignal = signal;
+        await tick();
+        finished = true;
+      });
+      throw error;
+    };
+    await expect(run()).rejects.toBe(error);
+    expect(finished).toBe(true);
+    expect(taskSignal?.aborted).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import {
+  asCompleted,
   type Barrier,
   gather,
   type LimitFunction,
@@ -9,6 +10,7 @@ import {
   type ReleaseHandle,
   retry,
   Semaphore,
+  shield,
   TaskGroup,
   throttle,
   timeout,
@@ -77,5 +79,48 @@ describe('types', () => {
     expectTypeOf(wait([p])).toEqualTypeOf<
       Promise<{ done: Set<Promise<number>>; pending: Set<Promise<number>> }>
     >();
+  });
+});
+
+describe('calls with promises of different types infer the union of their values', () => {
+  const p1 = Promise.resolve(1);
+  const p2 = Promise.resolve('x');
+
+  test('wait holds promises of the union', async () => {
+    const r = await wait([p1, p2]);
+    expectTypeOf(r.done).toEqualTypeOf<Set<Promise<number | string>>>();
+    expectTypeOf(r.pending).toEqualTypeOf<Set<Promise<number | string>>>();
+    expectTypeOf(await wait([p1])).toEqualTypeOf<{
+      done: Set<Promise<number>>;
+      pending: Set<Promise<number>>;
+    }>();
+  });
+
+  test('asCompleted yields the union', async () => {
+    for await (const v of asCompleted([p1, p2])) expectTypeOf(v).toEqualTypeOf<number | string>();
+  });
+
+  test('map and mapIter pass the union to the mapper', async () => {
+    expectTypeOf(await map([p1, p2], (x) => x)).toEqualTypeOf<Array<number | string>>();
+    for await (const v of mapIter([p1, p2], (x) => x))
+      expectTypeOf(v).toEqualTypeOf<number | string>();
+    expectTypeOf(await map([1, 2], async (x) => String(x))).toEqualTypeOf<string[]>();
+  });
+
+  test('gather over a non-array iterable gives the union, with Error only for returnExceptions', async () => {
+    const set = new Set([p1, p2]);
+    expectTypeOf(await gather(set)).toEqualTypeOf<Array<number | string>>();
+    expectTypeOf(await gather(set, { returnExceptions: true })).toEqualTypeOf<
+      Array<number | string | Error>
+    >();
+    expectTypeOf(await gather([p1, () => p2, 3])).toEqualTypeOf<[number, string, number]>();
+  });
+
+  test('timeout, shield, spawn and limit keep the value type', async () => {
+    expectTypeOf(await timeout(10, async (s) => (s.aborted ? 1 : 2))).toEqualTypeOf<number>();
+    expectTypeOf(await shield(p2)).toEqualTypeOf<string>();
+    expectTypeOf(await new TaskGroup().spawn(async () => 'a')).toEqualTypeOf<string>();
+    const l = limit(2);
+    expectTypeOf(await l(async (a: number, b: string) => a + b, 1, 'x')).toEqualTypeOf<string>();
   });
 });

@@ -34,6 +34,7 @@ describe('children inherit execArgv minus the main-script flags', () => {
     `);
     expect(argv).toContain('--no-warnings');
     expect(argv.some((a) => a === '-e' || a.startsWith('--input-type'))).toBe(false);
+    expect(argv).toEqual(['--no-warnings']);
   });
 
   it('a Process child gets --no-warnings but not -e or --input-type', async () => {

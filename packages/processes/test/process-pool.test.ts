@@ -1,22 +1,27 @@
 import { text } from 'node:stream/consumers';
+import { fileURLToPath } from 'node:url';
 import { TimeoutError } from '@par/async';
 import {
   BrokenPoolError,
   cpuCount,
   EOFError,
+  NotCloneableError,
   Pipe,
   PoolClosedError,
   ProcessPool,
   type ProcessPoolOptions,
+  TaskClosureError,
+  TaskModuleError,
   tasks,
+  UnknownTaskError,
   WorkerCrashedError,
 } from '@par/processes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRunning, untilStarted } from './helpers.js';
 
-const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
-  new URL('./fixtures/pool-tasks.mjs', import.meta.url),
-);
+type Tasks = typeof import('./fixtures/pool-tasks.mjs');
+const moduleUrl = new URL('./fixtures/pool-tasks.mjs', import.meta.url);
+const t = tasks<Tasks>(moduleUrl);
 
 const pools: ProcessPool[] = [];
 function pool(options: ProcessPoolOptions = {}): ProcessPool {
@@ -205,6 +210,62 @@ describe('ProcessPool calls', () => {
   it('cpuCount() is the default number of workers', () => {
     expect(new ProcessPool().maxWorkers).toBe(cpuCount());
   });
+
+  it('tasks() takes a file: URL string and an absolute path', async () => {
+    const p = pool({ maxWorkers: 1 });
+    expect(await p.run(tasks<Tasks>(moduleUrl.href).square, 4)).toBe(16);
+    expect(await p.run(tasks<Tasks>(fileURLToPath(moduleUrl)).square, 5)).toBe(25);
+  });
+
+  it('run() never takes an object argument with option keys for the call descriptor', async () => {
+    const p = pool({ maxWorkers: 1 });
+    expect(await p.run({ task: t.add, args: [1, 2] })).toBe(3);
+    expect(await p.run(t.keysOf, { task: 1, args: 2, timeout: 3 })).toEqual([
+      'args',
+      'task',
+      'timeout',
+    ]);
+  });
+
+  it('apply(task, args) and applyAsync resolve to the result', async () => {
+    const p = pool({ maxWorkers: 1 });
+    expect(await p.apply(t.add, [2, 3])).toBe(5);
+    expect(await p.applyAsync(t.add, [4, 5])).toBe(9);
+  });
+
+  it('maxTasksPerChild counts a map chunk as one task', async () => {
+    const p = pool({ maxWorkers: 1, maxTasksPerChild: 2 });
+    const pids: number[] = [];
+    for (let i = 0; i < 4; i++) pids.push(await p.run(t.pid));
+    expect(pids[0]).toBe(pids[1]);
+    expect(pids[1]).not.toBe(pids[2]);
+    expect(pids[2]).toBe(pids[3]);
+    const chunked = await p.map(t.pidOf, [1, 2, 3, 4, 5, 6], { chunkSize: 3 });
+    // two chunks of 3 = two tasks: one child runs all six items
+    expect(new Set(chunked).size).toBe(1);
+    expect(chunked[0]).not.toBe(pids[3]);
+  });
+
+  it('stats() has the counters and the run- and wait-time percentiles', async () => {
+    const p = pool({ maxWorkers: 1 });
+    await p.run(t.square, 2);
+    const stats = p.stats();
+    expect(Object.keys(stats).sort()).toEqual(
+      [
+        'completed',
+        'failed',
+        'idle',
+        'queued',
+        'running',
+        'runTime',
+        'utilization',
+        'waitTime',
+        'workers',
+      ].sort(),
+    );
+    expect(Object.keys(stats.runTime).sort()).toEqual(['p50', 'p90', 'p99']);
+    expect(Object.keys(stats.waitTime).sort()).toEqual(['p50', 'p90', 'p99']);
+  });
 });
 
 describe('ProcessPool failures', () => {
@@ -322,6 +383,43 @@ describe('ProcessPool failures', () => {
       .catch((e: unknown) => e);
     expect(String((error as Error).message)).toMatch(/nope/);
     expect(String((error as Error).message)).toMatch(/square/);
+  });
+
+  it('rejects (never throws) with a code: non-cloneable argument, unknown task, closed pool', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const unknown = (t as unknown as Record<string, typeof t.square>).nope as typeof t.square;
+    const nonCloneable = p.run(t.keysOf, { f: () => 1 } as object);
+    const missing = p.run(unknown, 1);
+    await expect(nonCloneable).rejects.toBeInstanceOf(NotCloneableError);
+    await expect(nonCloneable).rejects.toMatchObject({ code: 'PAR_NOT_CLONEABLE' });
+    const error = (await missing.catch((e: unknown) => e)) as Error & { code: string };
+    expect(error).toBeInstanceOf(UnknownTaskError);
+    expect(error.code).toBe('PAR_UNKNOWN_TASK');
+    expect(error.message).toContain('nope');
+    expect(error.message).toContain('square');
+    await p.close();
+    await expect(p.run(t.square, 1)).rejects.toBeInstanceOf(PoolClosedError);
+  });
+
+  it('names the captured variable of a closure and shows the module form', async () => {
+    const factor = 3;
+    const error = await pool({ maxWorkers: 1 })
+      .run((n: number) => n * factor, 2)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(TaskClosureError);
+    expect(error.code).toBe('PAR_TASK_CLOSURE');
+    expect(error.message).toContain('`factor`');
+    expect(error.message).toContain("tasks(new URL('./tasks.js', import.meta.url))");
+  });
+
+  it('a missing task module rejects with TaskModuleError naming the path', async () => {
+    const missing = tasks<Tasks>(new URL('./fixtures/does-not-exist.mjs', import.meta.url));
+    const error = await pool({ maxWorkers: 1 })
+      .run(missing.square, 1)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(TaskModuleError);
+    expect(error.code).toBe('PAR_TASK_MODULE');
+    expect(error.message).toContain('does-not-exist.mjs');
   });
 });
 

@@ -166,4 +166,17 @@ describe('Process', () => {
     }
     expect(() => process.kill(pid as number, 0)).toThrow();
   });
+
+  it('start() returns the process; exitCode is null until exit and join() resolves to it', async () => {
+    const child = new Process(t.sleep, { args: [10], name: 'sleeper' });
+    expect(child.exitCode).toBeNull();
+    expect(child.isAlive).toBe(false);
+    expect(child.name).toBe('sleeper');
+    expect(child.start()).toBe(child);
+    expect(child.isAlive).toBe(true);
+    expect(typeof child.pid).toBe('number');
+    expect(await child.join()).toBe(0);
+    expect(child.exitCode).toBe(0);
+    expect(child.isAlive).toBe(false);
+  });
 });

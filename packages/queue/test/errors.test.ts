@@ -1,4 +1,4 @@
-import { ParError } from '@par/async';
+import { ParError, TimeoutError } from '@par/async';
 import { describe, expect, it } from 'vitest';
 import { QueueEmpty, QueueFull, QueueShutDown } from '../src/index.js';
 
@@ -21,5 +21,16 @@ describe('queue errors', () => {
     const error = new QueueFull('no room', { cause });
     expect(error.message).toBe('no room');
     expect(error.cause).toBe(cause);
+  });
+
+  it('are ParErrors with their codes, and a full queue is no TimeoutError', () => {
+    expect(new QueueEmpty()).toBeInstanceOf(ParError);
+    expect(new QueueFull()).toBeInstanceOf(ParError);
+    expect(new QueueShutDown()).toBeInstanceOf(ParError);
+    expect(new QueueEmpty().code).toBe('PAR_QUEUE_EMPTY');
+    expect(new QueueFull().code).toBe('PAR_QUEUE_FULL');
+    expect(new QueueShutDown().code).toBe('PAR_QUEUE_SHUT_DOWN');
+    expect(new QueueFull().name).toBe('QueueFull');
+    expect(new QueueFull()).not.toBeInstanceOf(TimeoutError);
   });
 });

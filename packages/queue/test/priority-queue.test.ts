@@ -34,6 +34,17 @@ describe('PriorityQueue', () => {
     ]);
   });
 
+  it('orders [priority, object] items, which < cannot order, by priority, then in insertion order', () => {
+    const queue = new PriorityQueue<[number, { id: string }]>();
+    queue.putNowait([2, { id: 'a' }]);
+    queue.putNowait([1, { id: 'b' }]);
+    queue.putNowait([2, { id: 'c' }]);
+    queue.putNowait([1, { id: 'd' }]);
+    const out: string[] = [];
+    while (!queue.empty()) out.push(queue.getNowait()[1].id);
+    expect(out).toEqual(['b', 'd', 'a', 'c']);
+  });
+
   it('returns equal items in the order they were put (stable)', () => {
     const queue = new PriorityQueue<{ priority: number; name: string }>({
       compare: (a, b) => a.priority - b.priority,

@@ -1,10 +1,19 @@
 import { asCompleted, CancelledError } from '@par/async';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Future, PoolClosedError, ThreadPoolExecutor, TimeoutError } from '../dist/index.js';
-import { latch, reached, release, t } from './pool-helpers.js';
+import {
+  blockUntilReleased,
+  countRun,
+  freezePoolClock,
+  latch,
+  reached,
+  release,
+  t,
+} from './pool-helpers.js';
 
 let executor: ThreadPoolExecutor;
 afterEach(async () => {
+  vi.useRealTimers();
   await executor?.shutdown({ cancelFutures: true });
 });
 
@@ -49,6 +58,7 @@ describe('ThreadPoolExecutor#submit', () => {
     const l = latch();
     const future = executor.submit(t.block, l);
     await reached(l, 0);
+    expect(future.running()).toBe(true);
     expect(future.cancel()).toBe(false);
     expect(future.cancelled()).toBe(false);
     release(l);
@@ -100,6 +110,45 @@ describe('ThreadPoolExecutor#submit', () => {
     executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     await executor.shutdown();
     await expect(executor.submit(t.square, 1)).rejects.toBeInstanceOf(PoolClosedError);
+  });
+
+  it('gives a thenable Future that cannot be cancelled once done', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const future = executor.submit(t.square, 4);
+    expect(typeof future.then).toBe('function');
+    expect(future.cancelled()).toBe(false);
+    expect(await future).toBe(16);
+    expect(future.done()).toBe(true);
+    expect(future.running()).toBe(false);
+    expect(future.cancel()).toBe(false);
+  });
+
+  it('a future waiting in a busy worker is not running() and can be cancelled; it never runs', async () => {
+    freezePoolClock();
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const l = latch();
+    const counter = latch();
+    try {
+      // a quick call with a known run time goes to a busy worker at once (pipelined)
+      await executor.submit(countRun, latch(), 1);
+      const busy = executor.submit(blockUntilReleased, l);
+      const queued = executor.submit(countRun, counter, 2);
+      await reached(l, 0);
+      expect(busy.running()).toBe(true);
+      expect(executor.stats().queued).toBe(0); // it waits in the worker, not in the pool
+      expect(queued.running()).toBe(false);
+      expect(queued.cancel()).toBe(true);
+      expect(queued.cancelled()).toBe(true);
+      expect(queued.done()).toBe(true);
+      await expect(queued).rejects.toBeInstanceOf(CancelledError);
+      release(l);
+      expect(await busy).toBe('released');
+      // the worker answers in order: once a later call ran, the cancelled one was skipped
+      expect(await executor.submit(countRun, counter, 3)).toBe(9);
+      expect(Atomics.load(counter, 0)).toBe(1);
+    } finally {
+      release(l);
+    }
   });
 });
 
@@ -155,5 +204,25 @@ describe('ThreadPoolExecutor#shutdown', () => {
     await executor[Symbol.asyncDispose]();
     expect(future.done()).toBe(true);
     expect(executor.stats().workers).toBe(0);
+  });
+
+  it('cancelFutures cancels futures waiting in a busy worker; they never run', async () => {
+    freezePoolClock();
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const l = latch();
+    const counter = latch();
+    // a quick call with a known run time goes to a busy worker at once (pipelined)
+    await executor.submit(countRun, latch(), 1);
+    const busy = executor.submit(blockUntilReleased, l);
+    const queued = [executor.submit(countRun, counter, 2), executor.submit(countRun, counter, 3)];
+    await reached(l, 0);
+    expect(executor.stats().queued).toBe(0);
+    const shutdown = executor.shutdown({ cancelFutures: true });
+    for (const future of queued) expect(future.cancelled()).toBe(true);
+    release(l);
+    await shutdown;
+    expect(await busy).toBe('released');
+    for (const future of queued) await expect(future).rejects.toBeInstanceOf(CancelledError);
+    expect(Atomics.load(counter, 0)).toBe(0);
   });
 });

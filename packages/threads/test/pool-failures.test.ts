@@ -1,6 +1,15 @@
+import { TimeoutError as AsyncTimeoutError } from '@par/async';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ThreadPool, TimeoutError, WorkerCrashedError } from '../dist/index.js';
-import { latch, reached, release, t } from './pool-helpers.js';
+import {
+  blockUntilReleased,
+  countRun,
+  freezePoolClock,
+  latch,
+  reached,
+  release,
+  t,
+} from './pool-helpers.js';
 
 let pool: ThreadPool;
 afterEach(async () => {
@@ -106,6 +115,15 @@ describe('timeout', () => {
     pool = new ThreadPool({ maxWorkers: 1, timeout: 20, gracePeriod: 10 });
     await expect(pool.run(t.spinForever)).rejects.toBeInstanceOf(TimeoutError);
   });
+
+  it('rejects with the TimeoutError of @par/async (PAR_TIMEOUT) and keeps serving', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const error = await pool.run({ task: t.spinForever, args: [], timeout: 50 }).catch((e) => e);
+    expect(TimeoutError).toBe(AsyncTimeoutError);
+    expect(error).toBeInstanceOf(AsyncTimeoutError);
+    expect(error.code).toBe('PAR_TIMEOUT');
+    expect(await pool.run(t.square, 6)).toBe(36);
+  }, 30_000);
 });
 
 describe('abort', () => {
@@ -160,5 +178,26 @@ describe('abort', () => {
   it('taskSignal() belongs to the task across await', async () => {
     pool = new ThreadPool({ maxWorkers: 1 });
     await expect(pool.run(t.signalAfterAwait)).resolves.toBe(true);
+  });
+
+  it('never runs a call whose signal aborts while it waits in a busy worker', async () => {
+    freezePoolClock();
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const l = latch();
+    const counter = latch();
+    // a quick call with a known run time goes to a busy worker at once (pipelined)
+    await pool.run(countRun, latch(), 1);
+    const busy = pool.run(blockUntilReleased, l);
+    const controller = new AbortController();
+    const waiting = pool.run({ task: countRun, args: [counter, 2], signal: controller.signal });
+    await reached(l, 0);
+    expect(pool.stats().queued).toBe(0);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    release(l);
+    expect(await busy).toBe('released');
+    expect(await pool.run(countRun, counter, 3)).toBe(9);
+    expect(Atomics.load(counter, 0)).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 // Helpers for the pool tests: typed task references to the fixture module and
 // shared-memory latches.
+import { vi } from 'vitest';
 import { tasks } from '../dist/index.js';
 
 export const fixtureUrl = new URL('./fixtures/pool-tasks.mjs', import.meta.url);
@@ -37,4 +38,29 @@ export function release(l: Int32Array): void {
 /** Waits, yielding to the event loop, until `condition()` holds (the test's timeout bounds it). */
 export async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+/** A self-contained task (no module) that counts its runs in slot 0 of `counter` and returns n². */
+export function countRun(counter: Int32Array, n: number): number {
+  Atomics.add(counter, 0, 1);
+  return n * n;
+}
+
+/** A self-contained task that marks started in slot 0, then blocks until the test releases slot 1. */
+export function blockUntilReleased(l: Int32Array): string {
+  Atomics.add(l, 0, 1);
+  Atomics.notify(l, 0);
+  Atomics.wait(l, 1, 0);
+  return 'released';
+}
+
+/**
+ * Freezes the clock the pool reads. The pool hands a queued call to a busy worker only
+ * while that worker made progress within the last few milliseconds (it never piles work
+ * behind a long call); on a busy machine more time than that can pass between the
+ * warm-up's result and the next submit. With the clock frozen, the call always goes to
+ * the worker, whatever the machine's load.
+ */
+export function freezePoolClock(): void {
+  vi.useFakeTimers({ toFake: ['performance'] });
 }

@@ -219,6 +219,14 @@ describe('close, terminate, dispose', () => {
     await pool.close();
     expect(pool.stats().workers).toBe(0);
   });
+
+  it('after [Symbol.asyncDispose] the queued calls finished and new calls reject', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const results = [pool.run(t.square, 2), pool.run(t.square, 3)];
+    await pool[Symbol.asyncDispose]();
+    expect(await Promise.all(results)).toEqual([4, 9]);
+    await expect(pool.run(t.square, 1)).rejects.toBeInstanceOf(PoolClosedError);
+  });
 });
 
 describe('execArgv', () => {
@@ -248,5 +256,44 @@ describe('execArgv', () => {
     expect(argv).toContain('--no-warnings');
     expect(argv.some((a) => a.startsWith('--input-type'))).toBe(false);
     expect(argv).not.toContain('-e');
+    expect(argv).toEqual(['--no-warnings']);
   });
+
+  it('workers start when the parent runs with V8 / per-process flags, which they leave out', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--max-old-space-size=512',
+        '--expose-gc',
+        '--stack-size=900',
+        '--title',
+        'par-test',
+        '--stack-trace-limit=20',
+        '--no-warnings',
+        fixture('pool-inherited-exec-argv.mjs'),
+      ],
+      { timeout: 30_000 },
+    );
+    const { inherited } = JSON.parse(stdout);
+    expect(inherited.execArgv).toEqual(['--no-warnings']);
+  }, 40_000);
+
+  it("the parent's --max-old-space-size becomes the workers' maxOldGenerationSizeMb", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--max-old-space-size=512', fixture('pool-inherited-exec-argv.mjs')],
+      { timeout: 30_000 },
+    );
+    const { inherited } = JSON.parse(stdout);
+    expect(inherited.resourceLimits.maxOldGenerationSizeMb).toBe(512);
+  }, 40_000);
+
+  it('an explicit execArgv option with such a flag still fails, naming the flag', async () => {
+    const { stdout } = await run(process.execPath, [fixture('pool-inherited-exec-argv.mjs')], {
+      timeout: 30_000,
+    });
+    const { error } = JSON.parse(stdout);
+    expect(error.name).toBe('BrokenPoolError');
+    expect(error.cause).toMatch(/do not accept these flags in the `execArgv` option: --expose-gc/);
+  }, 40_000);
 });

@@ -120,6 +120,16 @@ describe('map', () => {
     release(l);
     await blocker;
   });
+
+  it('keeps input order with an explicit chunkSize over a generator', async () => {
+    pool = new ThreadPool({ maxWorkers: 2 });
+    function* numbers() {
+      for (let i = 0; i < 10; i++) yield i;
+    }
+    expect(await pool.map(t.square, numbers(), { chunkSize: 3 })).toEqual([
+      0, 1, 4, 9, 16, 25, 36, 49, 64, 81,
+    ]);
+  });
 });
 
 describe('starmap', () => {

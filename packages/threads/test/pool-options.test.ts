@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ThreadPool, ThreadPoolExecutor } from '../dist/index.js';
+import { cpuCount, ThreadPool, ThreadPoolExecutor } from '../dist/index.js';
 import { t } from './pool-helpers.js';
 
 describe('ThreadPool options', () => {
@@ -75,6 +75,38 @@ describe('ThreadPool options', () => {
   });
 });
 
+describe('a worker count as options', () => {
+  it('new ThreadPool(n) is new ThreadPool({ maxWorkers: n })', async () => {
+    const pool = new ThreadPool(2);
+    try {
+      expect(pool.maxWorkers).toBe(2);
+      expect(await pool.run(t.square, 3)).toBe(9);
+    } finally {
+      await pool.terminate();
+    }
+  });
+
+  it('new ThreadPoolExecutor(n) is new ThreadPoolExecutor({ maxWorkers: n })', async () => {
+    const executor = new ThreadPoolExecutor(1);
+    try {
+      expect(await executor.submit(t.square, 4)).toBe(16);
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it('reports a bad count as `maxWorkers`', () => {
+    expect(() => new ThreadPool(0)).toThrow(RangeError);
+    expect(() => new ThreadPool(0)).toThrow(/`maxWorkers`/);
+    expect(() => new ThreadPool(1.5)).toThrow(/`maxWorkers`/);
+  });
+
+  it('cpuCount() is a positive integer', () => {
+    expect(Number.isInteger(cpuCount())).toBe(true);
+    expect(cpuCount()).toBeGreaterThan(0);
+  });
+});
+
 describe('per-call options', () => {
   it('rejects (never throws) a bad timeout, signal or transfer', async () => {
     const pool = new ThreadPool({ maxWorkers: 1 });
@@ -107,5 +139,34 @@ describe('per-call options', () => {
     await expect(first).resolves.toBe(1);
     await expect(second).resolves.toBe(4);
     await pool.close();
+  });
+
+  it('rejects an unknown key of the call-descriptor form (a typo), naming it', async () => {
+    const pool = new ThreadPool(1);
+    try {
+      await expect(pool.run({ task: t.square, args: [1], timout: 100 } as never)).rejects.toThrow(
+        /Unknown key `timout`/,
+      );
+    } finally {
+      await pool.terminate();
+    }
+  });
+
+  it('accepts every key of the call-descriptor form', async () => {
+    const pool = new ThreadPool(1);
+    try {
+      const buffer = new ArrayBuffer(8);
+      expect(
+        await pool.run({
+          task: t.byteLength,
+          args: [buffer],
+          signal: new AbortController().signal,
+          timeout: 10_000,
+          transfer: [buffer],
+        }),
+      ).toBe(8);
+    } finally {
+      await pool.terminate();
+    }
   });
 });

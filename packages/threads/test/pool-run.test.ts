@@ -75,6 +75,18 @@ describe('ThreadPool#run', () => {
     expect(back).toBeInstanceOf(Uint8Array);
     expect([...back]).toEqual(new Array(16).fill(7));
   });
+
+  it('never takes an object argument to a task for options, whatever its keys', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const arg = { task: 1, args: 2, signal: 3, timeout: 4, transfer: 5 };
+    expect(await pool.run(t.keysOf, arg)).toEqual([
+      'args',
+      'signal',
+      'task',
+      'timeout',
+      'transfer',
+    ]);
+  });
 });
 
 describe('errors from tasks', () => {
@@ -236,6 +248,19 @@ describe('bad tasks and arguments', () => {
     await pool.close();
     await expect(pool.run(t.square, 2)).rejects.toBeInstanceOf(PoolClosedError);
     await expect(pool.map(t.square, [1])).rejects.toBeInstanceOf(PoolClosedError);
+  });
+
+  it('rejects (never throws) with a code: closed pool, non-cloneable argument, unknown task', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const unknown = (t as unknown as Record<string, typeof t.square>).nope as typeof t.square;
+    const nonCloneable = pool.run(t.keysOf, { f: () => 1 } as object);
+    const missing = pool.run(unknown, 1);
+    await expect(nonCloneable).rejects.toMatchObject({ code: 'PAR_NOT_CLONEABLE' });
+    await expect(missing).rejects.toMatchObject({ code: 'PAR_UNKNOWN_TASK' });
+    await pool.close();
+    const closed = pool.run(t.square, 1);
+    await expect(closed).rejects.toBeInstanceOf(PoolClosedError);
+    await expect(closed).rejects.toMatchObject({ code: 'PAR_POOL_CLOSED' });
   });
 });
 

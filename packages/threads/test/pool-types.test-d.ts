@@ -73,3 +73,11 @@ describe('typed task references', () => {
     expectTypeOf(toThread(t.square, 2)).toEqualTypeOf<Promise<number>>();
   });
 });
+
+describe('a worker count as options', () => {
+  it('ThreadPool and ThreadPoolExecutor take a worker count', () => {
+    expectTypeOf(ThreadPool).toBeConstructibleWith(4);
+    expectTypeOf(ThreadPoolExecutor).toBeConstructibleWith(4);
+    expectTypeOf(ThreadPool).toBeConstructibleWith({ maxWorkers: 4 });
+  });
+});

@@ -84,4 +84,17 @@ describe('Thread', () => {
     thread.start();
     await expect(thread.join()).resolves.toBe('UP');
   });
+
+  it('start() returns the thread, which keeps its name and is alive until the task settles', async () => {
+    const l = latch();
+    const thread = track(new Thread(t.block, { args: [l], name: 'worker-1' }));
+    expect(thread.isAlive).toBe(false);
+    expect(thread.name).toBe('worker-1');
+    expect(thread.start()).toBe(thread);
+    expect(thread.isAlive).toBe(true);
+    expect(typeof thread.threadId).toBe('number');
+    release(l);
+    expect(await thread.join()).toBe('released');
+    expect(thread.isAlive).toBe(false);
+  });
 });
