@@ -190,16 +190,4 @@ describe('Queue', () => {
     expect(queue.size).toBe(2);
     await a;
   });
-
-  it('taskDone() called too many times throws a RangeError with the code PAR_QUEUE_TASK_DONE', () => {
-    const queue = new Queue<number>();
-    let error: unknown;
-    try {
-      queue.taskDone();
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(RangeError);
-    expect((error as { code?: string }).code).toBe('PAR_QUEUE_TASK_DONE');
-  });
 });

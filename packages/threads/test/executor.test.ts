@@ -135,7 +135,6 @@ describe('ThreadPoolExecutor#submit', () => {
       const queued = executor.submit(countRun, counter, 2);
       await reached(l, 0);
       expect(busy.running()).toBe(true);
-      expect(executor.stats().queued).toBe(0); // it waits in the worker, not in the pool
       expect(queued.running()).toBe(false);
       expect(queued.cancel()).toBe(true);
       expect(queued.cancelled()).toBe(true);
@@ -216,7 +215,6 @@ describe('ThreadPoolExecutor#shutdown', () => {
     const busy = executor.submit(blockUntilReleased, l);
     const queued = [executor.submit(countRun, counter, 2), executor.submit(countRun, counter, 3)];
     await reached(l, 0);
-    expect(executor.stats().queued).toBe(0);
     const shutdown = executor.shutdown({ cancelFutures: true });
     for (const future of queued) expect(future.cancelled()).toBe(true);
     release(l);

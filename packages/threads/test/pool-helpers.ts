@@ -57,9 +57,13 @@ export function blockUntilReleased(l: Int32Array): string {
 /**
  * Freezes the clock the pool reads. The pool hands a queued call to a busy worker only
  * while that worker made progress within the last few milliseconds (it never piles work
- * behind a long call); on a busy machine more time than that can pass between the
- * warm-up's result and the next submit. With the clock frozen, the call always goes to
- * the worker, whatever the machine's load.
+ * behind a long call), and only for a task measured to run in well under a millisecond;
+ * on a busy machine more time than that can pass between the warm-up's result and the
+ * next submit. With the pool's clock frozen, the first condition holds whatever the
+ * machine's load; the second depends on the worker's own measurement, so the tests that
+ * use this check what a caller sees wherever the call waits (in the pool or in the
+ * worker), and the engine's contract tests check the worker-side window with a fake
+ * transport.
  */
 export function freezePoolClock(): void {
   vi.useFakeTimers({ toFake: ['performance'] });
