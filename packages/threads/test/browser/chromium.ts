@@ -29,6 +29,5 @@ export async function launchChromium(path = executablePath): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
     ],
-    logLevel: 'error',
   });
 }
