@@ -1,6 +1,6 @@
 // Writes the boilerplate of a package under packages/<dir>: package.json, tsconfig,
 // tsup and vitest configs. Usage: node scripts/new-package.mjs <dir> "<description>" [dep ...]
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [dir, description, ...deps] = process.argv.slice(2);
@@ -57,4 +57,7 @@ write(
   'vitest.config.ts',
   `import { defineConfig, mergeConfig } from 'vitest/config';\nimport { sharedTestConfig } from '../../vitest.shared.js';\n\nexport default mergeConfig(sharedTestConfig, defineConfig({}));\n`,
 );
+// a published package carries the license and a changelog that `changeset version` fills
+write('LICENSE', readFileSync('LICENSE', 'utf8'));
+write('CHANGELOG.md', `# @par/${dir}\n`);
 console.log(`wrote ${root}`);

@@ -1,7 +1,17 @@
 // Repository-level checks: the README's Quick start and CI agree, and every public
 // package has the published shape the architecture asks for.
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -41,6 +51,17 @@ describe('package manifests', () => {
     dir,
     manifest: JSON.parse(read(`packages/${dir}/package.json`)),
   }));
+
+  it.each(manifests)(
+    'packages/$dir has a README, the license, a changelog and its repository folder',
+    ({ dir, manifest }) => {
+      expect(read(`packages/${dir}/README.md`)).toMatch(new RegExp(`^# @par/${dir}\\b`));
+      expect(read(`packages/${dir}/LICENSE`)).toBe(read('LICENSE'));
+      expect(manifest.license).toBe('MIT');
+      expect(read(`packages/${dir}/CHANGELOG.md`)).toMatch(new RegExp(`^# @par/${dir}\\n`));
+      expect(manifest.repository).toMatchObject({ type: 'git', directory: `packages/${dir}` });
+    },
+  );
 
   it.each(manifests)('packages/$dir has the published shape', ({ dir, manifest }) => {
     expect(manifest.name).toBe(`@par/${dir}`);
@@ -94,10 +115,10 @@ describe('changesets', () => {
 
   it.each(files)('.changeset/%s has valid front matter naming real packages', (file) => {
     const text = read(`.changeset/${file}`);
-    const match = /^---\n((?:"[^"]+": (?:major|minor|patch)\n)+)---\n\n?\S/.exec(text);
+    const match = /^---\n((?:(["'])[^"']+\2: (?:major|minor|patch)\n)+)---\n\n?\S/.exec(text);
     expect(match, 'front matter of "<package>": <bump> lines between --- fences').not.toBeNull();
     for (const line of match?.[1]?.trim().split('\n') ?? []) {
-      expect(packages).toContain(line.slice(1, line.indexOf('"', 1)));
+      expect(packages).toContain(line.slice(1, line.indexOf(line[0] as string, 1)));
     }
   });
 });
@@ -140,4 +161,47 @@ describe('unhandled errors fail the test run', () => {
     expect(outcome.output).toMatch(/left unhandled on purpose/);
     expect(outcome.code).toBe(1);
   }, 150_000);
+});
+
+describe('release', () => {
+  it('`changeset version` works on a clean copy of the repository and fills every changelog', () => {
+    const root = fileURLToPath(new URL('../', import.meta.url));
+    const copy = mkdtempSync(join(tmpdir(), 'par-release-'));
+    try {
+      const files = execFileSync(
+        'git',
+        ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+        {
+          cwd: root,
+          encoding: 'utf8',
+        },
+      )
+        .split('\0')
+        .filter((file) => file !== '' && existsSync(join(root, file)));
+      for (const file of files) cpSync(join(root, file), join(copy, file), { recursive: true });
+      symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+      execFileSync(
+        process.execPath,
+        [join(root, 'node_modules/@changesets/cli/bin.js'), 'version'],
+        {
+          cwd: copy,
+          stdio: 'pipe',
+          env: { ...process.env, CI: 'true' },
+        },
+      );
+      expect(readdirSync(join(copy, '.changeset')).filter((f) => f.endsWith('.md'))).toEqual([
+        'README.md',
+      ]);
+      for (const dir of readdirSync(join(copy, 'packages'))) {
+        const manifest = JSON.parse(
+          readFileSync(join(copy, 'packages', dir, 'package.json'), 'utf8'),
+        );
+        if (manifest.private === true) continue;
+        const changelog = readFileSync(join(copy, 'packages', dir, 'CHANGELOG.md'), 'utf8');
+        expect(changelog, `packages/${dir}/CHANGELOG.md`).toContain(`## ${manifest.version}`);
+      }
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
