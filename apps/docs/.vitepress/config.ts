@@ -14,6 +14,7 @@ const guide: [file: string, text: string][] = [
   ['processes', '@par/processes'],
   ['joblib-style', '@par/joblib-style'],
   ['benchmarks', 'Benchmarks'],
+  ['security', 'Security'],
 ];
 const pages = guide.filter(([file]) => existsSync(new URL(`../guide/${file}.md`, import.meta.url)));
 
