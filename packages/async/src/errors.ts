@@ -42,8 +42,9 @@ export class TimeoutError extends ParError {
 }
 
 /**
- * Work was cancelled before it produced a result (a cancelled `Future`, a call
- * removed by `clearQueue()` when no other reason applies).
+ * Work was cancelled before it produced a result (a cancelled `Future`, the calls
+ * an executor's `shutdown({ cancelFutures: true })` removed, the other chunks of a
+ * failed `map`). `clearQueue()` rejects with an `AbortError` instead.
  *
  * @example
  * ```ts

@@ -1,8 +1,13 @@
 import type { TaskDef } from './function-registry.js';
 import type { Slot } from './slot.js';
 
-/** @internal Where a call is. */
+/**
+ * @internal Where a call is. Only `CallLedger#move` (src/engine/call-ledger.ts)
+ * changes a call's state; DESIGN.md draws the transitions.
+ */
 export const CallState = {
+  /** Created, not admitted yet. */
+  New: 5,
   /** In the pool's queue. */
   Queued: 0,
   /** Posted to a worker, not started yet (as far as the pool knows). */
@@ -20,7 +25,7 @@ export const CallState = {
  * calls cost little; `resolve`/`reject` come from its promise.
  */
 export class Call {
-  state: number = CallState.Queued;
+  state: number = CallState.New;
   settled = false;
   /** The caller's signal aborted or the timeout passed; the worker was told. */
   aborted = false;

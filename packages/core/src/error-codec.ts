@@ -2,7 +2,8 @@
 // side with name, message, stack, cause and own enumerable properties. Structured
 // clone alone keeps neither own properties nor the class of a ParError.
 
-import { CancelledError, ParError, TimeoutError } from '@par/async';
+import { BrokenBarrierError, CancelledError, ParError, TimeoutError } from '@par/async';
+import { QueueEmpty, QueueFull, QueueShutDown } from '@par/queue';
 import {
   BrokenPoolError,
   NotCloneableError,
@@ -26,8 +27,9 @@ export type WireError =
     }
   | { e: 0; value: unknown };
 
+/** A constructor of errors (abstract classes too). */
 // biome-ignore lint/suspicious/noExplicitAny: constructors of any error class
-type ErrorClass = abstract new (...args: any[]) => Error;
+export type ErrorClass = abstract new (...args: any[]) => Error;
 
 const registryKey = Symbol.for('@par/core.errorClasses');
 const scope = globalThis as unknown as { [registryKey]?: Map<string, ErrorClass> };
@@ -35,10 +37,29 @@ const byCode: Map<string, ErrorClass> = scope[registryKey] ?? new Map();
 scope[registryKey] = byCode;
 
 /**
- * @internal Makes errors with this `code` arrive as instances of `cls` (the
- * ParError classes of @par packages register themselves).
+ * Makes errors whose own `code` property is `code` arrive on the other side of a
+ * worker boundary as instances of `cls`, with their message, stack, cause and own
+ * properties (without it they arrive as plain `Error`s with the same name and
+ * properties). Every `ParError` class of the @par packages is registered this way;
+ * register your own classes in the caller and in the worker (from a module the task
+ * module imports). The first class registered for a code wins.
+ *
+ * @example
+ * ```ts
+ * class QuotaError extends Error {
+ *   readonly code = 'APP_QUOTA';
+ * }
+ * registerErrorClass('APP_QUOTA', QuotaError);
+ * await pool.run(t.upload, file).catch((err) => err instanceof QuotaError); // true
+ * ```
  */
 export function registerErrorClass(code: string, cls: ErrorClass): void {
+  if (typeof code !== 'string' || code === '') {
+    throw new TypeError(`Expected \`code\` to be a non-empty string, got ${typeof code}`);
+  }
+  if (typeof cls !== 'function' || !(cls.prototype instanceof Error || cls === Error)) {
+    throw new TypeError('Expected `cls` to be a class of errors (a subclass of Error)');
+  }
   if (!byCode.has(code)) byCode.set(code, cls);
 }
 
@@ -51,6 +72,10 @@ registerErrorClass('PAR_UNKNOWN_TASK', UnknownTaskError);
 registerErrorClass('PAR_TASK_MODULE', TaskModuleError);
 registerErrorClass('PAR_TASK_CLOSURE', TaskClosureError);
 registerErrorClass('PAR_NOT_CLONEABLE', NotCloneableError);
+registerErrorClass('PAR_BROKEN_BARRIER', BrokenBarrierError);
+registerErrorClass('PAR_QUEUE_EMPTY', QueueEmpty);
+registerErrorClass('PAR_QUEUE_FULL', QueueFull);
+registerErrorClass('PAR_QUEUE_SHUT_DOWN', QueueShutDown);
 
 const builtins: Record<string, ErrorClass> = {
   Error,
@@ -117,7 +142,11 @@ export function serializeError(error: unknown, depth = 0): WireError {
 export function deserializeError(wire: WireError, extraStack?: string): unknown {
   if (wire.e === 0) return wire.value;
   const code = wire.props?.code;
-  const cls = typeof code === 'string' ? byCode.get(code) : undefined;
+  // a ParError with a code no class claims (PAR_NOT_ACQUIRED…) is still a ParError
+  const cls =
+    typeof code !== 'string'
+      ? undefined
+      : (byCode.get(code) ?? (wire.name === 'ParError' ? ParError : undefined));
   let error: Error;
   if (cls !== undefined) {
     error = Object.create(cls.prototype) as Error;

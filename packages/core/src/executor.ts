@@ -1,7 +1,10 @@
 import { CancelledError } from '@par/async';
 import { validateOptions } from '@par/async/internal';
+import type { Call } from './call.js';
 import type { CallerArgs } from './caller-args.js';
-import { Future } from './future.js';
+import { engineOf } from './engine/access.js';
+import { createFuture, type Future } from './future.js';
+import { mapIter } from './map.js';
 import type { Pool } from './pool.js';
 import type { PoolStats } from './pool-options.js';
 import type { Task } from './task-ref.js';
@@ -28,16 +31,12 @@ function zip(iterables: (Iterable<unknown> | AsyncIterable<unknown>)[]): AsyncIt
           ? (it as AsyncIterable<unknown>)[Symbol.asyncIterator]()
           : (it as Iterable<unknown>)[Symbol.iterator](),
       );
-      let finished = false;
       try {
         for (;;) {
           const row: unknown[] = [];
           for (const it of iterators) {
             const r = await it.next();
-            if (r.done) {
-              finished = true;
-              return;
-            }
+            if (r.done) return;
             row.push(r.value);
           }
           yield row;
@@ -45,7 +44,6 @@ function zip(iterables: (Iterable<unknown> | AsyncIterable<unknown>)[]): AsyncIt
       } finally {
         // close every input, also the ones that did not run out
         for (const it of iterators) await it.return?.();
-        void finished;
       }
     },
   };
@@ -88,13 +86,14 @@ export class Executor {
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<Awaited<R>>;
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: CallerArgs<A>): Future<Awaited<R>>;
   submit<A extends unknown[], R>(task: Task<A, R>, ...args: unknown[]): Future<Awaited<R>> {
-    let call: ReturnType<Pool['_submit']>;
+    const engine = engineOf(this.#pool);
+    let call: Call;
     try {
-      call = this.#pool._submit(task, args, 0, undefined);
+      call = engine.submit(task, args, 0, undefined);
     } catch (error) {
-      call = this.#pool._failedCall(error);
+      call = engine.failedCall(error);
     }
-    return new Future<Awaited<R>>(this.#pool, call);
+    return createFuture<Awaited<R>>(engine, call);
   }
 
   /**
@@ -110,7 +109,8 @@ export class Executor {
     task: Task<A, R>,
     ...iterables: { [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]> }
   ): AsyncIterableIterator<Awaited<R>> {
-    return this.#pool._imap(
+    return mapIter(
+      engineOf(this.#pool),
       'istarmap',
       task,
       zip(iterables as never),
@@ -130,7 +130,11 @@ export class Executor {
   shutdown(options?: ShutdownOptions): Promise<void> {
     try {
       const o = validateOptions<ShutdownOptions>('options', options);
-      if (o.cancelFutures) this.#pool._cancelQueued(new CancelledError('The executor shut down'));
+      if (o.cancelFutures) {
+        engineOf(this.#pool).cancellation.cancelNotStarted(
+          new CancelledError('The executor shut down'),
+        );
+      }
       this.#shutdown ??= this.#pool.close();
       return o.wait === false ? Promise.resolve() : this.#shutdown;
     } catch (error) {

@@ -1,7 +1,7 @@
 import { CancelledError, TimeoutError } from '@par/async';
 import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
 import { type Call, CallState } from './call.js';
-import type { Pool } from './pool.js';
+import type { Engine } from './engine/engine.js';
 
 /** Options of `Future#result` / `Future#exception`. */
 export interface FutureWaitOptions {
@@ -12,6 +12,13 @@ export interface FutureWaitOptions {
 }
 
 const noop = () => {};
+
+let make: (<R>(engine: Engine, call: Call) => Future<R>) | undefined;
+
+/** @internal Makes the future of a call (Executor#submit). */
+export function createFuture<R>(engine: Engine, call: Call): Future<R> {
+  return (make as NonNullable<typeof make>)<R>(engine, call);
+}
 
 /**
  * The pending result of `executor.submit()` (Python's `concurrent.futures.Future`):
@@ -27,15 +34,19 @@ const noop = () => {};
  * ```
  */
 export class Future<R> implements PromiseLike<R> {
-  readonly #pool: Pool;
+  readonly #engine: Engine;
   readonly #call: Call;
   readonly #promise: Promise<R>;
   #cancelled = false;
   #callbacks: ((future: Future<R>) => void)[] | undefined;
 
-  /** @internal Futures are made by `Executor#submit`. */
-  constructor(pool: Pool, call: Call) {
-    this.#pool = pool;
+  static {
+    make = <R>(engine: Engine, call: Call) => new Future<R>(engine, call);
+  }
+
+  /** Futures are made by `Executor#submit`. */
+  private constructor(engine: Engine, call: Call) {
+    this.#engine = engine;
     this.#call = call;
     this.#promise = call.promise as Promise<R>;
     this.#promise.catch(noop);
@@ -72,7 +83,7 @@ export class Future<R> implements PromiseLike<R> {
     if (this.#cancelled) return true;
     const s = this.#call.state;
     if ((s !== CallState.Queued && s !== CallState.Sent) || this.#call.settled) return false;
-    this.#cancelled = this.#pool._cancel(
+    this.#cancelled = this.#engine.cancellation.cancel(
       this.#call,
       new CancelledError('The future was cancelled'),
     );

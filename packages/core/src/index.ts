@@ -1,5 +1,6 @@
 export type { CallerArg, CallerArgs } from './caller-args.js';
 export { cpuCount } from './cpu-count.js';
+export { type ErrorClass, registerErrorClass } from './error-codec.js';
 export {
   BrokenPoolError,
   NotCloneableError,

@@ -4,8 +4,10 @@
 
 import { CancelledError } from '@par/async';
 import { Deque, optionMessage, validateInteger, validateOptions } from '@par/async/internal';
+import { batchPolicy } from './batch-policy.js';
 import type { Call } from './call.js';
-import type { CallOptions, Pool } from './pool.js';
+import type { Engine } from './engine/engine.js';
+import { type CallOptions, parseCallOptions } from './engine/intake.js';
 import type { IMapOptions } from './pool-options.js';
 import { TaskFlag } from './protocol.js';
 
@@ -18,7 +20,7 @@ interface ResolvedMapOptions {
   bufferSize: number | undefined;
 }
 
-function resolveMapOptions(pool: Pool, options: unknown): ResolvedMapOptions {
+function resolveMapOptions(options: unknown): ResolvedMapOptions {
   const o = validateOptions<IMapOptions>('options', options);
   let chunkSize: number | 'auto' = 'auto';
   if (o.chunkSize !== undefined && o.chunkSize !== 'auto') {
@@ -31,7 +33,7 @@ function resolveMapOptions(pool: Pool, options: unknown): ResolvedMapOptions {
     o.bufferSize === undefined
       ? undefined
       : validateInteger('bufferSize', o.bufferSize, { min: 1 });
-  const call = pool._callOptions({ signal: o.signal, timeout: o.timeout });
+  const call = parseCallOptions({ signal: o.signal, timeout: o.timeout });
   return { chunkSize, call, bufferSize };
 }
 
@@ -61,12 +63,6 @@ function checkInput(iterable: unknown): void {
   }
 }
 
-/** Python's default: chunksize, extra = divmod(n, workers * 4); +1 if extra. */
-export function autoChunkSize(length: number, workers: number): number {
-  if (length === 0) return 1;
-  return Math.max(1, Math.ceil(length / (workers * 4)));
-}
-
 function chunkFlags(star: boolean): number {
   return TaskFlag.Chunk | (star ? TaskFlag.Star : 0);
 }
@@ -79,7 +75,7 @@ const PACK_MIN = 16;
  * each one is what makes a million-item map fast.
  */
 function submitChunk(
-  pool: Pool,
+  engine: Engine,
   task: unknown,
   items: ArrayLike<unknown>,
   start: number,
@@ -99,7 +95,7 @@ function submitChunk(
     if (numbers) {
       const packed = new Float64Array(n);
       for (let i = 0; i < n; i++) packed[i] = items[start + i] as number;
-      return pool._submit(task, [packed], chunkFlags(star) | TaskFlag.Packed, {
+      return engine.submit(task, [packed], chunkFlags(star) | TaskFlag.Packed, {
         ...options,
         transfer: [packed.buffer],
       });
@@ -109,21 +105,21 @@ function submitChunk(
     start === 0 && end === items.length && Array.isArray(items)
       ? items
       : Array.prototype.slice.call(items, start, end);
-  return pool._submit(task, [slice], chunkFlags(star), options);
+  return engine.submit(task, [slice], chunkFlags(star), options);
 }
 
 /** @internal `map` / `starmap`: all results, in input order. */
 export async function mapAll(
-  pool: Pool,
+  engine: Engine,
   kind: MapKind,
   task: unknown,
   iterable: unknown,
   options: unknown,
 ): Promise<unknown[]> {
-  const o = resolveMapOptions(pool, options);
+  const o = resolveMapOptions(options);
   checkInput(iterable);
   // Fail fast on a bad task before reading the input.
-  pool._validateTask(task);
+  engine.validateTask(task);
   const signal = o.call.signal;
   signal?.throwIfAborted();
   let items: unknown[];
@@ -146,54 +142,62 @@ export async function mapAll(
   }
   const n = items.length;
   if (n === 0) return [];
-  const chunk = o.chunkSize === 'auto' ? autoChunkSize(n, pool.maxWorkers) : o.chunkSize;
+  const chunk =
+    o.chunkSize === 'auto' ? batchPolicy.autoChunkSize(n, engine.options.maxWorkers) : o.chunkSize;
   const results = new Array<unknown>(n);
   const calls: Call[] = [];
   const callOptions: CallOptions = { timeout: o.call.timeout };
   return new Promise<unknown[]>((resolve, reject) => {
-    let left = 0;
+    /** Chunks not finished yet. */
+    let left = Math.ceil(n / chunk);
     let failed = false;
+    let stopWaiting: () => void = () => {};
+    const stopped = new Promise<void>((r) => {
+      stopWaiting = r;
+    });
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
+      stopWaiting();
       signal?.removeEventListener('abort', onAbort);
       const reason = new CancelledError('Another chunk of the same map failed');
-      for (const c of calls) pool._abort(c, reason);
+      for (const c of calls) engine.cancellation.abort(c, reason);
       reject(error);
     };
     const onAbort = () => fail(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    for (let start = 0; start < n; start += chunk) {
-      const call = submitChunk(
-        pool,
-        task,
-        items,
-        start,
-        Math.min(n, start + chunk),
-        star,
-        callOptions,
-      );
-      calls.push(call);
-      left++;
-      const offset = start;
-      call.promise.then(
-        (value) => {
-          if (failed) return;
-          const out = value as ArrayLike<unknown>;
-          if (offset === 0 && out.length === n) {
-            for (let i = 0; i < n; i++) results[i] = out[i];
-          } else {
-            for (let i = 0; i < out.length; i++) results[offset + i] = out[i];
-          }
-          if (--left === 0) {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(results);
-          }
-        },
-        (error: unknown) => fail(error),
-      );
-      if (failed) break;
-    }
+    const done = (offset: number) => (value: unknown) => {
+      if (failed) return;
+      const out = value as ArrayLike<unknown>;
+      if (offset === 0 && out.length === n) {
+        for (let i = 0; i < n; i++) results[i] = out[i];
+      } else {
+        for (let i = 0; i < out.length; i++) results[offset + i] = out[i];
+      }
+      if (--left === 0) {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(results);
+      }
+    };
+    const submitAll = async () => {
+      for (let start = 0; start < n; start += chunk) {
+        // backpressure: with `maxQueue`, a chunk waits until the queue has room
+        while (!failed && !engine.hasRoom()) await Promise.race([engine.whenRoom(), stopped]);
+        if (failed) return;
+        const call = submitChunk(
+          engine,
+          task,
+          items,
+          start,
+          Math.min(n, start + chunk),
+          star,
+          callOptions,
+        );
+        calls.push(call);
+        call.promise.then(done(start), fail);
+      }
+    };
+    submitAll().catch(fail);
   });
 }
 
@@ -207,7 +211,7 @@ interface Pending {
 
 /** @internal `imap` / `imapUnordered` / the executor's map: a lazy, bounded stream. */
 export function mapIter(
-  pool: Pool,
+  engine: Engine,
   kind: MapKind,
   task: unknown,
   iterable: unknown,
@@ -216,17 +220,17 @@ export function mapIter(
   let setupError: unknown;
   let o: ResolvedMapOptions | undefined;
   try {
-    o = resolveMapOptions(pool, options);
+    o = resolveMapOptions(options);
     checkInput(iterable);
-    pool._validateTask(task);
+    engine.validateTask(task);
   } catch (error) {
     setupError = error;
   }
-  return stream(pool, kind, task, iterable, o, setupError);
+  return stream(engine, kind, task, iterable, o, setupError);
 }
 
 async function* stream(
-  pool: Pool,
+  engine: Engine,
   kind: MapKind,
   task: unknown,
   iterable: unknown,
@@ -238,7 +242,7 @@ async function* stream(
   const star = kind === 'istarmap';
   const signal = o.call.signal;
   signal?.throwIfAborted();
-  const workers = pool.maxWorkers;
+  const workers = engine.options.maxWorkers;
   const asyncInput = isAsyncIterable(iterable);
   const iterator: Iterator<unknown> | AsyncIterator<unknown> = asyncInput
     ? (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]()
@@ -249,11 +253,10 @@ async function* stream(
     o.chunkSize === 'auto'
       ? knownLength === undefined
         ? 1
-        : autoChunkSize(knownLength, workers)
+        : batchPolicy.autoChunkSize(knownLength, workers)
       : o.chunkSize;
   const buffer = () => o.bufferSize ?? Math.max(64, 4 * workers * chunk);
-  const maxAdaptiveChunk = () =>
-    o.bufferSize === undefined ? 4096 : Math.max(1, Math.floor(o.bufferSize / (2 * workers)));
+  const maxAdaptiveChunk = batchPolicy.maxAdaptiveChunk(o.bufferSize, workers);
   const pending = new Deque<Pending>();
   const completed = new Deque<Pending>();
   let wake: (() => void) | undefined;
@@ -270,7 +273,7 @@ async function* stream(
   const callOptions: CallOptions = { timeout: o.call.timeout };
 
   const submit = (items: unknown[]) => {
-    const call = submitChunk(pool, task, items, 0, items.length, star, callOptions);
+    const call = submitChunk(engine, task, items, 0, items.length, star, callOptions);
     const entry: Pending = {
       call,
       count: items.length,
@@ -297,18 +300,25 @@ async function* stream(
   };
 
   const adapt = (entry: Pending) => {
-    if (!adaptive || entry.count === 0) return;
-    const perItem = entry.call.runMs / entry.count;
-    // joblib-style: aim for chunks of ~10 ms of work, growing/shrinking by 2x at most.
-    const ideal = perItem > 0 ? Math.floor(10 / perItem) : chunk * 2;
-    if (ideal > chunk) chunk = Math.min(chunk * 2, ideal, maxAdaptiveChunk());
-    else if (ideal < chunk / 2) chunk = Math.max(1, Math.floor(chunk / 2));
+    if (adaptive)
+      chunk = batchPolicy.nextChunk(chunk, entry.call.runMs, entry.count, maxAdaptiveChunk);
   };
 
   try {
     for (;;) {
       if (aborted) throw abortReason;
       while (!exhausted && inFlight < buffer()) {
+        // backpressure: with `maxQueue`, the next chunk waits until the queue has room
+        while (!aborted && !engine.hasRoom()) {
+          await Promise.race([
+            engine.whenRoom(),
+            new Promise<void>((resolve) => {
+              wake = resolve;
+            }),
+          ]);
+          wake = undefined;
+        }
+        if (aborted) throw abortReason;
         const items: unknown[] = [];
         while (items.length < chunk) {
           const r = asyncInput
@@ -363,7 +373,7 @@ async function* stream(
     signal?.removeEventListener('abort', onAbort);
     const reason = aborted ? abortReason : new CancelledError('The consumer left the loop');
     for (const entry of pending) {
-      if (!entry.done) pool._abort(entry.call, reason);
+      if (!entry.done) engine.cancellation.abort(entry.call, reason);
       entry.call.promise.catch(() => {});
     }
     if (!exhausted) {

@@ -28,8 +28,10 @@ export interface PoolOptions {
    */
   idleTimeout?: number;
   /**
-   * The most calls waiting for a worker; a call beyond it rejects with `QueueFull`
-   * (`map`/`imap` wait for room instead). `Infinity` means unbounded.
+   * The most calls waiting for a worker (beyond what idle and not-yet-started
+   * workers take at once). `run` (and an executor's `submit`) beyond it rejects
+   * with `QueueFull`; `map`, `starmap` and `imap*` wait for room before they queue
+   * their next chunk (backpressure). `Infinity` means unbounded.
    * @default Infinity
    * @example new ThreadPool({ maxQueue: 1000 })
    */

@@ -5,12 +5,13 @@
 /** Message types, the first element of every message. */
 export const Msg = {
   // parent -> worker
-  /** [RUN, defs | 0, id, key, flags, args, id, key, flags, args, …] */
+  /**
+   * [RUN, defs | 0, id, key, flags, args, id, key, flags, args, …]; `defs` ships each
+   * function definition once per worker: a flat list of [key, module, name, source].
+   */
   Run: 1,
   /** [ABORT, id, reason] — abort a task's signal (or drop it if it has not started). */
   Abort: 2,
-  /** [CLOSE] — finish, then let the worker exit. */
-  Close: 3,
   // worker -> parent
   /** [READY] — start-up (imports, initializer) done. */
   Ready: 10,
@@ -24,12 +25,6 @@ export const Msg = {
   /** [CHANNEL, channelId, kind (0 message, 1 close), payload] — a message on a ChannelPort. */
   Channel: 20,
 } as const;
-
-/**
- * A function definition shipped before its first use on a worker: a flat list
- * of [key, module | undefined, name, source | undefined].
- */
-export type Defs = unknown[];
 
 /** Task flags (bit field). */
 export const TaskFlag = {

@@ -1,4 +1,5 @@
-import type { Percentiles } from './pool-options.js';
+import type { Percentiles, PoolStats } from './pool-options.js';
+import { type Slot, SlotState } from './slot.js';
 
 /** @internal The last `size` samples, for percentiles without unbounded memory. */
 export class SampleRing {
@@ -20,5 +21,43 @@ export class SampleRing {
     const sorted = this.#values.slice(0, n).sort();
     const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * n))] as number;
     return { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
+  }
+}
+
+/**
+ * @internal The pool's counters. `completed`, `failed`, `running` and the wait
+ * times are kept by `CallLedger#move`; run times by the scheduler as results
+ * arrive; worker lifetimes by the worker lifecycle.
+ */
+export class StatsRecorder {
+  completed = 0;
+  failed = 0;
+  running = 0;
+  /** Sum of the run times workers reported (ms). */
+  runTimeTotal = 0;
+  /** Lifetimes of the workers that exited (ms). */
+  deadWorkerTime = 0;
+  readonly runTimes = new SampleRing();
+  readonly waitTimes = new SampleRing();
+
+  /** The public snapshot (`Pool#stats()`). */
+  snapshot(slots: readonly Slot[], queued: number, now: number): PoolStats {
+    let idle = 0;
+    let aliveTime = this.deadWorkerTime;
+    for (const slot of slots) {
+      if (slot.state !== SlotState.Dead) aliveTime += now - slot.bornAt;
+      if (slot.outstanding === 0) idle++;
+    }
+    return {
+      workers: slots.length,
+      idle,
+      running: this.running,
+      queued,
+      completed: this.completed,
+      failed: this.failed,
+      utilization: aliveTime > 0 ? Math.min(1, this.runTimeTotal / aliveTime) : 0,
+      runTime: this.runTimes.percentiles(),
+      waitTime: this.waitTimes.percentiles(),
+    };
   }
 }

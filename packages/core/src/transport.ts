@@ -121,8 +121,6 @@ export interface WorkerPort {
   post(message: unknown, transfer?: readonly Transferable[]): void;
   /** Sets the one message handler. */
   onMessage(handler: (message: unknown) => void): void;
-  /** Lets the worker exit although the port is open (after a CLOSE message). */
-  close(): void;
   /**
    * Optional: the next message if one is already queued, without waiting
    * (worker_threads: `receiveMessageOnPort`). With it, an idle worker on a machine

@@ -1,7 +1,17 @@
-import { TimeoutError } from '@par/async';
+import { BrokenBarrierError, CancelledError, ParError, TimeoutError } from '@par/async';
+import { QueueEmpty, QueueFull, QueueShutDown } from '@par/queue';
 import { describe, expect, it } from 'vitest';
 import { deserializeError, serializeError } from '../src/error-codec.js';
-import { WorkerCrashedError } from '../src/index.js';
+import {
+  BrokenPoolError,
+  NotCloneableError,
+  PoolClosedError,
+  registerErrorClass,
+  TaskClosureError,
+  TaskModuleError,
+  UnknownTaskError,
+  WorkerCrashedError,
+} from '../src/index.js';
 
 const roundTrip = (error: unknown, extra?: string) =>
   deserializeError(structuredClone(serializeError(error)), extra);
@@ -53,5 +63,67 @@ describe('error codec', () => {
     const back = roundTrip(new DOMException('stop', 'AbortError')) as DOMException;
     expect(back.name).toBe('AbortError');
     expect(back.message).toBe('stop');
+  });
+
+  it('every ParError class of @par/async, @par/queue and @par/core keeps its class and code', () => {
+    const errors: ParError[] = [
+      new TimeoutError('t'),
+      new CancelledError('c'),
+      new BrokenBarrierError('b'),
+      new QueueEmpty('e'),
+      new QueueFull('f'),
+      new QueueShutDown('s'),
+      new BrokenPoolError('p'),
+      new PoolClosedError('closed'),
+      new NotCloneableError('n'),
+      new UnknownTaskError('u', ['a']),
+      new TaskModuleError('m', 'file:///x.js'),
+      new TaskClosureError('x', 'y'),
+    ];
+    for (const error of errors) {
+      const back = roundTrip(error) as ParError;
+      expect(back.constructor).toBe(error.constructor);
+      expect(back.code).toBe(error.code);
+      expect(back.name).toBe(error.name);
+      expect(back.message).toBe(error.message);
+    }
+  });
+
+  it('a ParError with a code no class claims arrives as a ParError', () => {
+    const back = roundTrip(new ParError('Lock is not acquired', 'PAR_NOT_ACQUIRED')) as ParError;
+    expect(back).toBeInstanceOf(ParError);
+    expect(back.code).toBe('PAR_NOT_ACQUIRED');
+  });
+
+  it("registerErrorClass makes a user's error class arrive as itself", () => {
+    class QuotaError extends Error {
+      readonly code = 'TEST_QUOTA';
+      constructor(
+        message: string,
+        readonly left: number,
+      ) {
+        super(message);
+      }
+      override get name(): string {
+        return 'QuotaError';
+      }
+    }
+    expect(roundTrip(new QuotaError('over', 0))).not.toBeInstanceOf(QuotaError);
+    registerErrorClass('TEST_QUOTA', QuotaError);
+    const back = roundTrip(new QuotaError('over', 3)) as QuotaError;
+    expect(back).toBeInstanceOf(QuotaError);
+    expect(back).toMatchObject({
+      message: 'over',
+      left: 3,
+      code: 'TEST_QUOTA',
+      name: 'QuotaError',
+    });
+  });
+
+  it('registerErrorClass rejects a code that is not a string and a class that is not an error class', () => {
+    expect(() => registerErrorClass('' as string, Error)).toThrow(TypeError);
+    expect(() => registerErrorClass('X', class NotAnError {} as never)).toThrow(
+      /subclass of Error/,
+    );
   });
 });

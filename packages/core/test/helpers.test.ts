@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { batchPolicy } from '../src/batch-policy.js';
 import {
   cpuCount,
   inheritedExecArgv,
@@ -6,7 +7,6 @@ import {
   transfer,
   unregisterTransferHandler,
 } from '../src/index.js';
-import { autoChunkSize } from '../src/map.js';
 import { isTransfer } from '../src/transfer.js';
 import { findTransferHandler } from '../src/transfer-handlers.js';
 
@@ -28,12 +28,12 @@ describe('inheritedExecArgv()', () => {
   });
 });
 
-describe('autoChunkSize()', () => {
+describe('batchPolicy.autoChunkSize()', () => {
   it("follows Python's divmod rule", () => {
-    expect(autoChunkSize(100, 4)).toBe(7);
-    expect(autoChunkSize(1_000_000, 2)).toBe(125_000);
-    expect(autoChunkSize(3, 8)).toBe(1);
-    expect(autoChunkSize(0, 2)).toBe(1);
+    expect(batchPolicy.autoChunkSize(100, 4)).toBe(7);
+    expect(batchPolicy.autoChunkSize(1_000_000, 2)).toBe(125_000);
+    expect(batchPolicy.autoChunkSize(3, 8)).toBe(1);
+    expect(batchPolicy.autoChunkSize(0, 2)).toBe(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { ParError } from '@par/async';
+import { registerErrorClass } from '@par/core';
 
 /**
  * `Connection#recv()` found nothing left to read and no end can ever send again:
@@ -19,3 +20,6 @@ export class EOFError extends ParError {
     super(message, 'PAR_EOF', options);
   }
 }
+
+// an EOFError thrown in a child arrives in the parent as an EOFError
+registerErrorClass('PAR_EOF', EOFError);

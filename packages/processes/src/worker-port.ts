@@ -38,10 +38,6 @@ export function createProcessPort(
       handler = next;
       while (early.length > 0) next(early.shift());
     },
-    close() {
-      socket.unref();
-      process.channel?.unref();
-    },
     flush() {
       return channel.flush();
     },

@@ -1,5 +1,13 @@
 import { ParError, TimeoutError } from '@par/async';
-import { Connection, EOFError, Pipe, Process, tasks } from '@par/processes';
+import {
+  Connection,
+  EOFError,
+  NotCloneableError,
+  Pipe,
+  Process,
+  ProcessPool,
+  tasks,
+} from '@par/processes';
 import { describe, expect, it } from 'vitest';
 
 const t = tasks<typeof import('./fixtures/process-tasks.mjs')>(
@@ -122,6 +130,33 @@ describe('Pipe in one process', () => {
 });
 
 describe('Pipe across processes', () => {
+  it('an end passed beside an argument that cannot be sent is released: the peer sees EOF after close()', async () => {
+    const pool = new ProcessPool({ maxWorkers: 1 });
+    try {
+      const [here, there] = Pipe<number>();
+      const call = pool.run({ task: t.echo, args: [there, () => 1] as never });
+      await expect(call).rejects.toBeInstanceOf(NotCloneableError);
+      there.close();
+      // the call's copy of `there` was released with it: nothing holds the end open
+      await expect(here.recv()).rejects.toBeInstanceOf(EOFError);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('an EOFError thrown in a pool task arrives as an EOFError', async () => {
+    const pool = new ProcessPool({ maxWorkers: 1 });
+    try {
+      const [here, there] = Pipe<number>();
+      here.close();
+      const error = await pool.run(t.recvOnce, there).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EOFError);
+      expect((error as EOFError).code).toBe('PAR_EOF');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('an end passed to a Process talks to the parent', async () => {
     const [here, there] = Pipe<string>();
     const p = new Process(t.echo, { args: [there] }).start();

@@ -1,6 +1,7 @@
 import { TimeoutError } from '@par/async';
 import { validateOptions, validateTimeout } from '@par/async/internal';
 import { Pool, type Task, type Transport } from '@par/core';
+import { engineOf } from '@par/core/internal';
 import { registerSharedHandlers } from './shared/handlers.js';
 
 /** Options of {@link Thread}. */
@@ -83,7 +84,7 @@ export abstract class ThreadBase<A extends unknown[] = unknown[], R = unknown> {
       idleTimeout: Infinity,
     });
     this.#pool = pool;
-    this.#threadId = pool._handles()[0]?.threadId;
+    this.#threadId = engineOf(pool).handles()[0]?.threadId;
     this.#alive = true;
     const result = pool.run(this.#task, ...this.#args) as Promise<Awaited<R>>;
     this.#result = result;

@@ -62,7 +62,6 @@ startWorkerRuntime(
     post: (message, transfer) =>
       port.postMessage(message, transfer as readonly TransferListItem[] | undefined),
     onMessage: (handler) => port.on('message', handler),
-    close: () => port.close(),
     poll: () => receiveMessageOnPort(port)?.message,
   },
   boot,

@@ -34,9 +34,6 @@ const onBoot = (event: MessageEvent): void => {
         handler = next;
         for (const message of early.splice(0)) next(message);
       },
-      close() {
-        // the pool terminates the worker; nothing keeps a Web Worker alive by itself
-      },
     };
     startWorkerRuntime(port, boot);
     return;

@@ -1,0 +1,133 @@
+// Every error the engine makes, worded in one place: what failed, which task,
+// which worker, and what the user can do about it.
+
+import { TimeoutError } from '@par/async';
+import { QueueFull } from '@par/queue';
+import type { Call } from '../call.js';
+import {
+  BrokenPoolError,
+  NotCloneableError,
+  PoolClosedError,
+  WorkerCrashedError,
+} from '../errors.js';
+import type { Slot } from '../slot.js';
+
+/** Start-up failures in a row that break the pool. */
+export const MAX_START_FAILURES = 3;
+
+/** `a function (name)`, `a Map`, `an object`, `string`: what an argument is. */
+export function describeArg(value: unknown): string {
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (typeof value === 'symbol') return 'a symbol';
+  if (typeof value === 'object' && value !== null) {
+    const name = (value as object).constructor?.name;
+    return name && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  return typeof value;
+}
+
+/** A call's message did not serialize: names the first argument that does not clone. */
+export function notCloneableError(call: Call, error: unknown): NotCloneableError {
+  let which = 'an argument';
+  for (let i = 0; i < call.args.length; i++) {
+    try {
+      structuredClone(call.args[i]);
+    } catch {
+      which = `argument ${i} (${describeArg(call.args[i])})`;
+      break;
+    }
+  }
+  return new NotCloneableError(
+    `Task ${call.def.label}: ${which} could not be sent to the worker: ${
+      (error as Error)?.message ?? String(error)
+    }`,
+    { cause: error },
+  );
+}
+
+export function queueFullError(maxQueue: number): QueueFull {
+  return new QueueFull(
+    `The pool's queue is full (maxQueue: ${maxQueue}); wait for calls to finish or raise maxQueue`,
+  );
+}
+
+export function timeoutError(call: Call): TimeoutError {
+  return new TimeoutError(
+    `Task ${call.def.label} timed out after ${call.timeout} ms (running time)`,
+  );
+}
+
+export function droppedError(): PoolClosedError {
+  return new PoolClosedError('The call was dropped');
+}
+
+export function terminatedError(): PoolClosedError {
+  return new PoolClosedError('The pool was terminated');
+}
+
+export function graceKillReason(call: Call, grace: number): string {
+  return `task ${call.def.label} did not stop within the ${grace} ms grace period after it was ${
+    call.aborted ? 'aborted or timed out' : 'cancelled'
+  }`;
+}
+
+/** Why a worker that never became ready failed. */
+export function startFailureCause(slot: Slot, code: number | null, signal: string | null): unknown {
+  return (
+    slot.startError ??
+    slot.fatal?.error ??
+    slot.lastError ??
+    new Error(
+      `Worker #${slot.id} exited ${signal ? `by ${signal}` : `with code ${code}`} before it was ready`,
+    )
+  );
+}
+
+export function brokenPoolError(cause: unknown): BrokenPoolError {
+  const message = `The pool is broken: ${MAX_START_FAILURES} workers in a row failed to start (last failure: ${
+    (cause as Error | undefined)?.message ?? String(cause)
+  })`;
+  return new BrokenPoolError(message, { cause });
+}
+
+/** The error of a call that was running when its worker died, naming the likeliest reason. */
+export function crashError(
+  slot: Slot,
+  call: Call,
+  code: number | null,
+  signal: string | null,
+): WorkerCrashedError {
+  const task = call.def.info;
+  const label = call.def.label;
+  const fatal = slot.fatal;
+  const cause = fatal?.error ?? slot.lastError ?? slot.startError;
+  let message: string;
+  if (slot.killReason !== undefined) {
+    message = `Worker #${slot.id} was terminated while running task ${label}: ${slot.killReason}`;
+  } else if (
+    (slot.lastError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY'
+  ) {
+    message = `Worker #${slot.id} ran out of memory while running task ${label}`;
+  } else if (fatal !== undefined && fatal.error !== undefined) {
+    const m = (fatal.error as Error | undefined)?.message ?? String(fatal.error);
+    message = `Worker #${slot.id} crashed with an uncaught error while running task ${label}: ${m}`;
+  } else if (signal) {
+    message = `Worker #${slot.id} was killed by ${signal} while running task ${label}`;
+  } else if (cause !== undefined && fatal === undefined) {
+    const m = (cause as Error | undefined)?.message ?? String(cause);
+    message = `Worker #${slot.id} crashed while running task ${label}: ${m}`;
+  } else {
+    message = `Worker #${slot.id} exited with code ${fatal?.code ?? code} while running task ${label}`;
+  }
+  return new WorkerCrashedError(
+    message,
+    { exitCode: fatal?.code ?? code, signal, workerId: slot.id, task },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** A result envelope names a transfer handler this thread does not know. */
+export function missingResultHandler(call: Call): (name: string) => string {
+  return (name) =>
+    `Task ${call.def.label} returned a value for the transfer handler '${name}', which is not registered in this thread`;
+}

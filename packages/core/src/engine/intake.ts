@@ -1,0 +1,129 @@
+// Intake: what a caller hands the pool, checked and turned into a Call. Bad input
+// throws a TypeError naming what was expected; a call the pool cannot take (closed
+// or broken pool, aborted signal, full queue) is created and rejected at once, and
+// counted as failed.
+
+import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import { Call, CallState } from '../call.js';
+import type { CallDescriptor, RunOptions } from '../pool-options.js';
+import { TaskFlag } from '../protocol.js';
+import { isTaskRef } from '../task-ref.js';
+import { rejected } from './call-ledger.js';
+import type { Engine } from './engine.js';
+import { PoolState } from './engine.js';
+import { queueFullError } from './failure-messages.js';
+
+/** @internal Per-call options after validation. */
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  timeout?: number | undefined;
+  transfer?: readonly Transferable[] | undefined;
+}
+
+/** The keys of the call-descriptor form `run({ task, args, … })`. */
+const DESCRIPTOR_KEYS = new Set(['task', 'args', 'signal', 'timeout', 'transfer']);
+
+/** @internal Validates the per-call options of `run` (and the ones map shares). */
+export function callOptions(o: RunOptions): CallOptions {
+  const signal = validateSignal('signal', o.signal);
+  const timeout = validateTimeout('timeout', o.timeout);
+  if (
+    o.transfer !== undefined &&
+    !Array.isArray(o.transfer) &&
+    !(o.transfer as unknown as Iterable<unknown>)[Symbol.iterator]
+  ) {
+    throw new TypeError('Expected `transfer` to be an array of transferable objects');
+  }
+  return { signal, timeout, transfer: o.transfer === undefined ? undefined : [...o.transfer] };
+}
+
+/** @internal {@link callOptions} for an options object not checked yet. */
+export function parseCallOptions(o: unknown): CallOptions {
+  return callOptions(validateOptions<RunOptions>('options', o) as RunOptions);
+}
+
+/** @internal The arguments of `run(task, ...args)` or `run({ task, args, … })`; throws TypeError. */
+export function parseRun(
+  first: unknown,
+  rest: unknown[],
+): { task: unknown; args: unknown[]; options: CallOptions | undefined } {
+  if (typeof first === 'function' || isTaskRef(first)) {
+    return { task: first, args: rest, options: undefined };
+  }
+  if (typeof first === 'object' && first !== null && 'task' in first) {
+    const d = first as CallDescriptor;
+    for (const key of Object.keys(d)) {
+      if (!DESCRIPTOR_KEYS.has(key)) {
+        throw new TypeError(
+          `Unknown key \`${key}\` in the call descriptor (expected task, args, signal, timeout, transfer)`,
+        );
+      }
+    }
+    const options = callOptions(d);
+    if (d.args !== undefined && !Array.isArray(d.args)) {
+      throw new TypeError('Expected `args` to be an array of arguments');
+    }
+    return { task: d.task, args: d.args === undefined ? [] : [...d.args], options };
+  }
+  throw new TypeError(
+    `Expected a task (tasks(new URL('./tasks.js', import.meta.url)).name or a self-contained function) or a call descriptor { task, args }, got ${
+      first === null ? 'null' : typeof first
+    }`,
+  );
+}
+
+/** @internal Creates a call and its promise (state New). Throws TypeError for an invalid task. */
+export function createCall(
+  engine: Engine,
+  task: unknown,
+  args: unknown[],
+  flags: number,
+  options: CallOptions | undefined,
+): Call {
+  const def = engine.registry.defs[engine.registry.keyOf(task)];
+  if (def === undefined) throw new TypeError('Unknown task');
+  const timeout = options?.timeout ?? engine.options.timeout;
+  const call = new Call(
+    engine.nextCallId++,
+    def,
+    args,
+    timeout === undefined || timeout === Number.POSITIVE_INFINITY ? flags : flags | TaskFlag.Timed,
+    timeout === Number.POSITIVE_INFINITY ? undefined : timeout,
+    options?.signal,
+    options?.transfer,
+  );
+  call.promise = new Promise<unknown>((resolve, reject) => {
+    call.resolve = resolve;
+    call.reject = reject;
+  });
+  return call;
+}
+
+/**
+ * @internal Admits a new call: rejects it at once (closed or broken pool, aborted
+ * signal, full queue), or queues it and listens to its signal. `waitForRoom`
+ * (map chunks) skips the `maxQueue` check: the caller waited for room itself.
+ */
+export function admit(engine: Engine, call: Call, waitForRoom = false): Call {
+  const ledger = engine.ledger;
+  const signal = call.signal;
+  if (engine.state !== PoolState.Open) {
+    ledger.move(call, CallState.Removed, rejected(engine.closedError()));
+    return call;
+  }
+  if (signal?.aborted) {
+    ledger.move(call, CallState.Removed, rejected(signal.reason));
+    return call;
+  }
+  if (!waitForRoom && engine.queueFull()) {
+    ledger.move(call, CallState.Removed, rejected(queueFullError(engine.options.maxQueue)));
+    return call;
+  }
+  if (signal !== undefined) {
+    call.onAbort = () => engine.cancellation.abort(call, signal.reason);
+    signal.addEventListener('abort', call.onAbort, { once: true });
+  }
+  call.submittedAt = performance.now();
+  engine.scheduler.enqueue(call);
+  return call;
+}

@@ -1,0 +1,264 @@
+// The scheduler: one FIFO of calls, pumped in a microtask. A call goes to an idle
+// worker; else a new worker starts (while fewer than maxWorkers); only then does a
+// busy worker take more (up to concurrentTasksPerWorker, then batches sized by the
+// BatchPolicy). It also takes the workers' results, in order, back to the calls.
+
+import { Deque } from '@par/async/internal';
+import { batchPolicy } from '../batch-policy.js';
+import { type Call, CallState } from '../call.js';
+import { deserializeError, type WireError } from '../error-codec.js';
+import { Msg, Status, TaskFlag } from '../protocol.js';
+import { type Slot, SlotState } from '../slot.js';
+import { decodeOne, EncodeSink, encodeArgs } from '../wire-codec.js';
+import { fulfilled, rejected } from './call-ledger.js';
+import type { Engine } from './engine.js';
+import { PoolState } from './engine.js';
+import { droppedError, missingResultHandler, notCloneableError } from './failure-messages.js';
+
+const now = () => performance.now();
+
+/** @internal */
+export class Scheduler {
+  /** The calls waiting for a worker, in order (also holds calls removed since: skipped). */
+  readonly queue = new Deque<Call>(256);
+  #pumpScheduled = false;
+  readonly #pumpBound = () => this.pump();
+  /** The call whose arguments are being encoded (SerializeContext#onCallSettled). */
+  encodingCall: Call | undefined;
+
+  constructor(readonly engine: Engine) {}
+
+  /** Appends an admitted call. */
+  enqueue(call: Call): void {
+    this.queue.push(call);
+    this.engine.ledger.move(call, CallState.Queued);
+    this.schedulePump();
+  }
+
+  /** Puts calls back at the front, in their order (they never started). */
+  requeueFront(calls: readonly Call[]): void {
+    for (let i = calls.length - 1; i >= 0; i--) {
+      const call = calls[i] as Call;
+      call.worker = undefined;
+      this.queue.unshift(call);
+      this.engine.ledger.move(call, CallState.Queued);
+    }
+  }
+
+  /** How many more calls the workers (running and still to start) would take at once. */
+  freeCapacity(): number {
+    const { concurrentTasksPerWorker: c, maxWorkers } = this.engine.options;
+    let free = 0;
+    let live = 0;
+    for (const slot of this.engine.slots) {
+      if (!slot.live) continue;
+      live++;
+      if (slot.outstanding < c) free += c - slot.outstanding;
+    }
+    return free + Math.max(0, maxWorkers - live) * c;
+  }
+
+  schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(this.#pumpBound);
+  }
+
+  pump(): void {
+    this.#pumpScheduled = false;
+    const engine = this.engine;
+    const ledger = engine.ledger;
+    if (ledger.queued === 0 || engine.state === PoolState.Broken) return;
+    const c = engine.options.concurrentTasksPerWorker;
+    while (ledger.queued > 0) {
+      let best: Slot | undefined;
+      let live = 0;
+      for (const slot of engine.slots) {
+        if (!slot.live) continue;
+        live++;
+        if (best === undefined || slot.outstanding < best.outstanding) best = slot;
+      }
+      // An idle worker first; then a new worker while fewer than maxWorkers exist;
+      // only then does a busy worker take more (concurrency, then batches).
+      if (best !== undefined && best.outstanding === 0) {
+        this.send(best, 1);
+        continue;
+      }
+      if (live < engine.options.maxWorkers && engine.state !== PoolState.Closed) {
+        this.send(engine.workers.spawn(), 1);
+        continue;
+      }
+      if (best !== undefined && best.outstanding < c) {
+        this.send(best, 1);
+        continue;
+      }
+      // Batch sizes follow the measured run time of the task at the head of the
+      // queue (unknown tasks are not batched until a first result came back).
+      const mean = batchPolicy.meanOf(this.queue.peek());
+      const batch = batchPolicy.callBatch(mean);
+      if (best === undefined || batch === 0) break;
+      // Every worker is busy: hand a batch to the least-loaded worker that is making
+      // progress (never pile work behind a long-running call).
+      const t = now();
+      const stalledAfter = batchPolicy.stalledAfter(mean);
+      best = undefined;
+      for (const slot of engine.slots) {
+        if (!slot.live || t - slot.lastProgress > stalledAfter) continue;
+        if (best === undefined || slot.outstanding < best.outstanding) best = slot;
+      }
+      if (best === undefined) break;
+      const count = batchPolicy.batchFor(batch, best.outstanding, c, ledger.queued, live);
+      if (count === 0) break;
+      this.send(best, count);
+    }
+  }
+
+  /** Posts up to `wanted` queued calls to `slot` in one message. */
+  send(slot: Slot, wanted: number): void {
+    const engine = this.engine;
+    const ledger = engine.ledger;
+    const count = Math.min(wanted, engine.options.maxTasksPerWorker - slot.dispatched);
+    const message: unknown[] = [Msg.Run, 0];
+    let defs: unknown[] | undefined;
+    let newKeys: number[] | undefined;
+    const sink = new EncodeSink();
+    const batch: Call[] = [];
+    while (batch.length < count && this.queue.length > 0) {
+      const call = this.queue.shift() as Call;
+      if (call.state !== CallState.Queued) continue;
+      const key = call.def.key;
+      if (!slot.defined.has(key)) {
+        defs ??= [];
+        newKeys ??= [];
+        const w = call.def.wire;
+        defs.push(key, w.module, w.name, w.source);
+        slot.defined.add(key);
+        newKeys.push(key);
+      }
+      let args: unknown[];
+      sink.encoded = false;
+      this.encodingCall = call;
+      try {
+        args = encodeArgs(call.args, call.flags, slot.serializeContext, sink);
+      } catch (error) {
+        // A transfer handler refused the argument (a Lock for a process worker…):
+        // this call fails, the rest of the batch goes on.
+        ledger.move(call, CallState.Done, rejected(error));
+        continue;
+      } finally {
+        this.encodingCall = undefined;
+      }
+      if (call.transfer !== undefined) sink.addTransfer(call.transfer);
+      message.push(call.id, key, sink.encoded ? call.flags | TaskFlag.Encoded : call.flags, args);
+      batch.push(call);
+    }
+    if (batch.length === 0) return;
+    if (defs !== undefined) message[1] = defs;
+    try {
+      slot.handle.post(message, sink.transfer);
+    } catch (error) {
+      if (newKeys !== undefined) for (const key of newKeys) slot.defined.delete(key);
+      this.#sendFailed(slot, batch, error);
+      return;
+    }
+    for (const call of batch) {
+      call.worker = slot;
+      slot.sent.push(call);
+      ledger.move(call, CallState.Sent);
+      call.onDispatch?.();
+    }
+    slot.dispatched += batch.length;
+    if (!slot.refd) {
+      slot.refd = true;
+      slot.handle.ref();
+    }
+    if (slot.dispatched >= engine.options.maxTasksPerWorker && slot.state !== SlotState.Retiring) {
+      engine.workers.retire(slot);
+    }
+    this.promote(slot);
+  }
+
+  /** A batch did not serialize: find the culprits, reject them, send the rest. */
+  #sendFailed(slot: Slot, batch: Call[], error: unknown): void {
+    if (batch.length > 1) {
+      // Put them back in order at the front (releasing what their encoding held)
+      // and send them one by one.
+      for (let i = batch.length - 1; i >= 0; i--) {
+        const call = batch[i] as Call;
+        this.queue.unshift(call);
+        this.engine.ledger.move(call, CallState.Queued);
+      }
+      for (let i = 0; i < batch.length; i++) this.send(slot, 1);
+      return;
+    }
+    const call = batch[0] as Call;
+    this.engine.ledger.move(call, CallState.Done, rejected(notCloneableError(call, error)));
+  }
+
+  /** Moves calls from "sent" to "running" while the worker has free capacity. */
+  promote(slot: Slot): void {
+    if (slot.state === SlotState.Starting) return;
+    const c = this.engine.options.concurrentTasksPerWorker;
+    while (slot.running.size < c && slot.sent.length > 0) {
+      this.#start(slot, slot.sent.shift() as Call);
+    }
+  }
+
+  #start(slot: Slot, call: Call): void {
+    slot.running.add(call);
+    this.engine.ledger.move(call, CallState.Running);
+    this.engine.cancellation.armTimeout(call);
+  }
+
+  /** A worker's batch of results: `[RESULTS, id, status, value, runMs, …]`. */
+  onResults(slot: Slot, message: unknown[]): void {
+    const engine = this.engine;
+    const ledger = engine.ledger;
+    const stats = ledger.stats;
+    slot.lastProgress = now();
+    for (let i = 1; i < message.length; i += 4) {
+      const call = ledger.inFlight.get(message[i] as number);
+      if (call === undefined) continue;
+      if (call.state === CallState.Sent) {
+        // The worker starts calls in order: everything sent before this one has started.
+        for (;;) {
+          const first = slot.sent.shift() as Call;
+          if (first === call) break;
+          this.#start(slot, first);
+        }
+        ledger.move(call, CallState.Running);
+      }
+      slot.running.delete(call);
+      const status = message[i + 1] as number;
+      const ms = message[i + 3] as number;
+      call.runMs = ms;
+      if (status !== Status.Dropped) {
+        stats.runTimeTotal += ms;
+        stats.runTimes.add(ms);
+        batchPolicy.record(call.def, (call.flags & TaskFlag.Chunk) !== 0, ms);
+      }
+      const value = message[i + 2];
+      if (call.settled) ledger.move(call, CallState.Done);
+      else if (status === Status.Ok) ledger.move(call, CallState.Done, fulfilled(value));
+      else if (status === Status.Error) {
+        const error = deserializeError(
+          value as WireError,
+          `    at task ${call.def.label} in @par worker #${slot.id}`,
+        );
+        ledger.move(call, CallState.Done, rejected(error));
+      } else if (status === Status.OkEncoded) {
+        let outcome: ReturnType<typeof fulfilled>;
+        try {
+          outcome = fulfilled(
+            decodeOne(value, slot.deserializeContext, missingResultHandler(call)),
+          );
+        } catch (error) {
+          outcome = rejected(error);
+        }
+        ledger.move(call, CallState.Done, outcome);
+      } else ledger.move(call, CallState.Done, rejected(droppedError()));
+    }
+    this.promote(slot);
+    engine.workers.afterActivity(slot);
+  }
+}

@@ -1,0 +1,261 @@
+// Worker lifecycle: spawn (lazily, and `minWorkers` at construction), readiness,
+// idle reaping after `idleTimeout`, recycling after `maxTasksPerWorker`, crashes
+// (calls that had started fail, the others are requeued), and the broken state
+// after repeated start-up failures.
+
+import { type Call, CallState } from '../call.js';
+import { ChannelHub } from '../channel-hub.js';
+import { deserializeError, type WireError } from '../error-codec.js';
+import { Msg } from '../protocol.js';
+import { Slot, SlotState } from '../slot.js';
+import { rejected } from './call-ledger.js';
+import type { Engine } from './engine.js';
+import { PoolState } from './engine.js';
+import {
+  brokenPoolError,
+  crashError,
+  MAX_START_FAILURES,
+  startFailureCause,
+} from './failure-messages.js';
+
+/** A call is requeued at most this often after workers died under it before it started. */
+export const MAX_REQUEUES = 3;
+
+const now = () => performance.now();
+
+/** @internal */
+export class WorkerLifecycle {
+  #nextWorkerId = 1;
+  /** Start-up failures in a row (reset by a worker that became ready). */
+  #startFailures = 0;
+
+  constructor(readonly engine: Engine) {}
+
+  spawn(): Slot {
+    const engine = this.engine;
+    const slot = new Slot(this.#nextWorkerId++, now());
+    slot.hub = new ChannelHub((message, transfer) => slot.handle.post(message, transfer), true);
+    const capabilities = engine.transport.capabilities;
+    slot.serializeContext = {
+      capabilities,
+      openChannel: () => slot.hub.open(),
+      onCallSettled: (callback) => {
+        const call = engine.scheduler.encodingCall;
+        if (call === undefined) {
+          throw new Error('onCallSettled() can only be called inside serialize()');
+        }
+        call.onRelease ??= [];
+        call.onRelease.push(callback);
+      },
+    };
+    slot.deserializeContext = {
+      capabilities,
+      channel: (id) => slot.hub.get(id),
+      // a result arrives after its task ended
+      onTaskEnd: (callback) => queueMicrotask(callback),
+    };
+    const o = engine.options;
+    if (capabilities.sharedMemory) slot.aborts = new Int32Array(new SharedArrayBuffer(4));
+    engine.slots.push(slot);
+    slot.handle = engine.transport.spawn(
+      {
+        boot: {
+          workerId: slot.id,
+          concurrency: o.concurrentTasksPerWorker,
+          ...(slot.aborts !== undefined ? { aborts: slot.aborts } : {}),
+          ...(o.initializer !== undefined
+            ? { initializer: o.initializer, initArgs: o.initArgs }
+            : {}),
+        },
+        execArgv: o.execArgv,
+        env: o.env,
+        resourceLimits: o.resourceLimits,
+      },
+      {
+        onMessage: (message) => this.#onMessage(slot, message as unknown[]),
+        onError: (error) => {
+          slot.lastError = error;
+        },
+        onExit: (code, signal) => this.#onExit(slot, code, signal),
+      },
+    );
+    slot.handle.unref();
+    return slot;
+  }
+
+  #onMessage(slot: Slot, message: unknown[]): void {
+    switch (message[0]) {
+      case Msg.Results:
+        this.engine.scheduler.onResults(slot, message);
+        break;
+      case Msg.Ready:
+        if (slot.state === SlotState.Starting) slot.state = SlotState.Ready;
+        slot.readyOnce = true;
+        slot.lastProgress = now();
+        this.#startFailures = 0;
+        this.engine.scheduler.promote(slot);
+        this.afterActivity(slot);
+        break;
+      case Msg.Fatal: {
+        const wire = message[1] as WireError | undefined;
+        slot.fatal = {
+          error: wire === undefined ? undefined : deserializeError(wire),
+          started: new Set(message[2] as number[]),
+          code: message[3] as number,
+        };
+        break;
+      }
+      case Msg.StartFailed:
+        slot.startError = deserializeError(message[1] as WireError);
+        slot.handle.terminate();
+        break;
+      case Msg.Channel:
+        slot.hub.receive(message[1] as number, message[2] as number, message[3]);
+        break;
+    }
+  }
+
+  /** After results or readiness: refill, retire, idle. */
+  afterActivity(slot: Slot): void {
+    const engine = this.engine;
+    if (engine.ledger.queued > 0) engine.scheduler.pump();
+    if (slot.outstanding !== 0) return;
+    if (slot.state === SlotState.Retiring) {
+      this.stop(slot);
+    } else if (slot.live) {
+      if (slot.refd) {
+        slot.refd = false;
+        slot.handle.unref();
+      }
+      this.#armIdle(slot);
+    }
+  }
+
+  #armIdle(slot: Slot): void {
+    const idle = this.engine.options.idleTimeout;
+    if (idle === Number.POSITIVE_INFINITY || slot.idleTimer !== undefined) return;
+    // No clock reads: if the worker took no call while the timer ran, it was idle
+    // for the whole timeout; otherwise start over.
+    const dispatched = slot.dispatched;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = undefined;
+      if (!slot.live) return;
+      if (slot.outstanding > 0) return;
+      if (slot.dispatched !== dispatched) {
+        this.#armIdle(slot);
+        return;
+      }
+      if (this.#liveCount() <= this.engine.options.minWorkers) return;
+      this.stop(slot);
+    }, idle);
+    slot.idleTimer.unref?.();
+  }
+
+  #liveCount(): number {
+    let live = 0;
+    for (const slot of this.engine.slots) if (slot.live) live++;
+    return live;
+  }
+
+  /** The worker took its last call (`maxTasksPerWorker`): its replacement starts now. */
+  retire(slot: Slot): void {
+    slot.state = SlotState.Retiring;
+    if (this.engine.state === PoolState.Open) this.spawn();
+    if (slot.outstanding === 0) this.stop(slot);
+  }
+
+  /** Ends a worker the pool no longer wants (recycle, idle, close): not a crash. */
+  stop(slot: Slot): void {
+    slot.expectedExit = true;
+    if (slot.state !== SlotState.Dead) slot.state = SlotState.Retiring;
+    slot.handle.terminate();
+  }
+
+  /** Stops every worker, including replacements spawned meanwhile; resolves when none is left. */
+  async stopAll(): Promise<void> {
+    const slots = [...this.engine.slots];
+    for (const slot of slots) this.stop(slot);
+    await Promise.all(slots.map((s) => s.exited));
+    if (this.engine.slots.length > 0) await this.stopAll();
+  }
+
+  #onExit(slot: Slot, code: number | null, signal: string | null): void {
+    if (slot.state === SlotState.Dead) return;
+    const engine = this.engine;
+    slot.state = SlotState.Dead;
+    slot.diedAt = now();
+    engine.stats.deadWorkerTime += slot.diedAt - slot.bornAt;
+    const index = engine.slots.indexOf(slot);
+    if (index >= 0) engine.slots.splice(index, 1);
+    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    slot.hub.closeAll();
+    const outstanding: Call[] = [...slot.sent, ...slot.running];
+    slot.sent.clear();
+    slot.running.clear();
+    outstanding.sort((a, b) => a.id - b.id);
+    const startFailure = !slot.readyOnce && !slot.expectedExit;
+    if (startFailure) {
+      this.#startFailures++;
+      this.#requeue(outstanding, slot, code, signal);
+      if (this.#startFailures >= MAX_START_FAILURES && engine.state !== PoolState.Closed) {
+        this.#break(startFailureCause(slot, code, signal));
+      }
+    } else {
+      const requeue: Call[] = [];
+      for (const call of outstanding) {
+        const started = slot.fatal
+          ? slot.fatal.started.has(call.id)
+          : call.state === CallState.Running;
+        if (started) {
+          engine.ledger.move(call, CallState.Done, rejected(crashError(slot, call, code, signal)));
+        } else requeue.push(call);
+      }
+      this.#requeue(requeue, slot, code, signal);
+    }
+    slot.markExited();
+    if (engine.state === PoolState.Open || engine.state === PoolState.Closing) {
+      if (engine.state === PoolState.Open && this.#liveCount() < engine.options.minWorkers) {
+        this.spawn();
+      }
+      if (engine.ledger.queued > 0) engine.scheduler.schedulePump();
+    }
+  }
+
+  /** The calls of a dead worker that had not started go back to the front of the queue. */
+  #requeue(calls: Call[], slot: Slot, code: number | null, signal: string | null): void {
+    const engine = this.engine;
+    const ledger = engine.ledger;
+    const back: Call[] = [];
+    for (const call of calls) {
+      call.worker = undefined;
+      if (call.settled) {
+        ledger.move(call, CallState.Done);
+        continue;
+      }
+      if (engine.state === PoolState.Closed || engine.state === PoolState.Broken) {
+        ledger.move(call, CallState.Done, rejected(engine.closedError()));
+        continue;
+      }
+      // Only an uncertain requeue counts (the worker died without saying which calls
+      // had started, e.g. out of memory): a call that keeps landing on dying workers
+      // then fails instead of looping.
+      if (slot.fatal === undefined && slot.killReason === undefined) call.requeues++;
+      if (call.requeues > MAX_REQUEUES || call.transfer !== undefined) {
+        ledger.move(call, CallState.Done, rejected(crashError(slot, call, code, signal)));
+        continue;
+      }
+      back.push(call);
+    }
+    engine.scheduler.requeueFront(back);
+  }
+
+  /** Too many start-up failures: every pending and later call rejects with BrokenPoolError. */
+  #break(cause: unknown): void {
+    const engine = this.engine;
+    engine.state = PoolState.Broken;
+    engine.brokenError = brokenPoolError(cause);
+    engine.ledger.wakeAllRoomWaiters();
+    engine.rejectAll(engine.brokenError);
+    for (const slot of [...engine.slots]) this.stop(slot);
+  }
+}

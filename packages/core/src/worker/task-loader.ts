@@ -1,0 +1,209 @@
+// Task loading in a worker: imports task modules (cached; registering tsx for a
+// TypeScript module when needed), compiles self-contained functions once, and
+// keeps the table of task keys the parent defined.
+
+import { TaskClosureError, TaskModuleError, UnknownTaskError } from '../errors.js';
+import type { WireTask } from '../transport.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: task functions take anything
+export type AnyFn = (...args: any[]) => unknown;
+
+/** @internal A task as the worker knows it: its function once loaded, or why it failed. */
+export interface Entry {
+  fn: AnyFn | undefined;
+  name: string;
+  module: string | undefined;
+  error: unknown;
+  loading: Promise<void> | undefined;
+}
+
+const moduleCache = new Map<string, Promise<Record<string, unknown>>>();
+
+const tsHooksKey = Symbol.for('@par/core.typescriptHooks');
+
+/**
+ * A TypeScript task module in a worker that has no TypeScript loader (a test
+ * runner's worker, an app not started with tsx): register tsx's hooks once, if
+ * tsx can be resolved from the module, so the import works as it would under
+ * `node --import tsx`. A worker entry that registered a loader itself sets the flag.
+ */
+function ensureTypeScriptHooks(url: string): void {
+  if (!/\.(?:[mc]?ts|tsx)$/.test(new URL(url).pathname)) return;
+  const scope = globalThis as { [tsHooksKey]?: boolean };
+  if (scope[tsHooksKey]) return;
+  scope[tsHooksKey] = true;
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (
+    // a process started with a tsx loader (`--import tsx`, the tsx CLI) has its hooks
+    proc?.execArgv.some((a, i, all) => {
+      const m = /^--(?:import|loader|experimental-loader)(?:=(.*))?$/.exec(a);
+      if (m === null) return false;
+      const spec = m[1] ?? all[i + 1] ?? '';
+      return spec === 'tsx' || spec.startsWith('tsx/') || /[\\/]tsx[\\/]/.test(spec);
+    })
+  ) {
+    return;
+  }
+  const mod = proc?.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
+  try {
+    mod?.register?.('tsx/esm', url);
+  } catch {
+    // tsx not installed (or refused): the import reports the unknown extension
+  }
+}
+
+function importModule(url: string): Promise<Record<string, unknown>> {
+  let loading = moduleCache.get(url);
+  if (loading === undefined) {
+    ensureTypeScriptHooks(url);
+    loading = import(url) as Promise<Record<string, unknown>>;
+    moduleCache.set(url, loading);
+  }
+  return loading;
+}
+
+function displayPath(url: string): string {
+  if (!url.startsWith('file:')) return url;
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return url;
+  }
+}
+
+function functionExports(mod: Record<string, unknown>): string[] {
+  return Object.keys(mod)
+    .filter((k) => typeof mod[k] === 'function')
+    .sort();
+}
+
+async function loadExport(module: string, name: string): Promise<AnyFn> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importModule(module);
+  } catch (error) {
+    const code = (error as { code?: string } | null)?.code;
+    const path = displayPath(module);
+    const notFound =
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') &&
+      String((error as Error).message).includes(path.split('/').pop() ?? path);
+    throw new TaskModuleError(
+      notFound
+        ? `Cannot find the task module ${path}${path === module ? '' : ` (${module})`}`
+        : `The task module ${path} failed to load: ${(error as Error)?.message ?? String(error)}`,
+      module,
+      { cause: error },
+    );
+  }
+  const fn = mod[name];
+  if (typeof fn !== 'function') {
+    const exports = functionExports(mod);
+    const listed = exports.length > 0 ? exports.map((e) => `\`${e}\``).join(', ') : '(none)';
+    throw new UnknownTaskError(
+      `The module ${displayPath(module)} has no exported function \`${name}\`${
+        fn === undefined ? '' : ` (it is ${typeof fn})`
+      }. Its function exports: ${listed}`,
+      exports,
+    );
+  }
+  return fn as AnyFn;
+}
+
+function compile(source: string, name: string): AnyFn {
+  const attempts = [`(${source}\n)`, `({ ${source}\n})[${JSON.stringify(name)}]`];
+  let firstError: unknown;
+  for (const code of attempts) {
+    try {
+      // Compiled in global scope, so the function sees globals and nothing else.
+      const fn = new Function(`return ${code}`)() as unknown;
+      if (typeof fn === 'function') return fn as AnyFn;
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  throw new TypeError(
+    `The task function \`${name || '<anonymous>'}\` cannot be sent to a worker: its source does not compile on its own (native, bound and class-method functions cannot be sent). Export it from a module and pass tasks(new URL('./tasks.js', import.meta.url)).${name || 'fn'} instead.`,
+    { cause: firstError },
+  );
+}
+
+/** Turns "x is not defined" from an inline function into the closure error. */
+export function closureError(error: unknown, entry: Entry): unknown {
+  if (entry.module !== undefined || !(error instanceof ReferenceError)) return error;
+  const match = /^(\S+) is not defined$/.exec(error.message);
+  const variable = match?.[1];
+  if (variable === undefined || variable in globalThis) return error;
+  const name = entry.name || 'name';
+  return new TaskClosureError(
+    `The function \`${entry.name || '<anonymous>'}\` sent to a worker uses \`${variable}\`, a variable from outside its own source; a self-contained function carries only its source text. Pass \`${variable}\` as an argument, or export the function from a module and pass a reference: tasks(new URL('./tasks.js', import.meta.url)).${name}`,
+    variable,
+    { cause: error },
+  );
+}
+
+/** @internal The functions the parent defined on this worker, by key. */
+export class TaskTable {
+  readonly #entries = new Map<number, Entry>();
+
+  /** The entry of `key` (an entry that reports an unknown key if it was never defined). */
+  get(key: number): Entry {
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      entry = {
+        fn: undefined,
+        name: '',
+        module: undefined,
+        error: new Error(`Unknown task key ${key}`),
+        loading: undefined,
+      };
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Defines `key`: compiles a self-contained function now, or starts loading a module export. */
+  define(key: number, module: unknown, name: unknown, source: unknown): void {
+    const entry: Entry = {
+      fn: undefined,
+      name: String(name),
+      module: typeof module === 'string' ? module : undefined,
+      error: undefined,
+      loading: undefined,
+    };
+    this.#entries.set(key, entry);
+    if (typeof source === 'string') {
+      try {
+        entry.fn = compile(source, entry.name);
+      } catch (error) {
+        entry.error = error;
+      }
+    } else if (entry.module !== undefined) {
+      entry.loading = loadExport(entry.module, entry.name).then(
+        (fn) => {
+          entry.fn = fn;
+          entry.loading = undefined;
+        },
+        (error: unknown) => {
+          entry.error = error;
+          entry.loading = undefined;
+        },
+      );
+    }
+  }
+}
+
+/**
+ * Loads a task in this thread the way the worker runtime does: imports the module
+ * (registering tsx for a `.ts` module when needed) and checks the export, or
+ * compiles a self-contained function. Rejects with `UnknownTaskError`,
+ * `TaskModuleError` or a `TypeError` for an uncompilable function.
+ *
+ * @example
+ * ```ts
+ * const fn = await resolveWireTask({ module: 'file:///app/tasks.js', name: 'square' });
+ * ```
+ */
+export async function resolveWireTask(task: WireTask): Promise<AnyFn> {
+  if (task.source !== undefined) return compile(task.source, task.name);
+  return loadExport(task.module, task.name);
+}
