@@ -1,6 +1,6 @@
-import { registerSharedHandlers } from './handlers.js';
 import { allocate, checkBuffer, kToState } from './internal.js';
 import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { registerPrimitive } from './registry.js';
 import { deadline, remaining, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
 
@@ -33,7 +33,7 @@ export class Event {
   }
 
   constructor() {
-    registerSharedHandlers();
+    registerEvent();
     this.buffer = adopted ?? allocate(BYTES);
     this.#i32 = new Int32Array(this.buffer, 0, 2);
   }
@@ -104,4 +104,13 @@ export class Event {
       if (Atomics.load(i32, GENERATION) !== generation) return true;
     }
   }
+}
+
+/**
+ * Registers the decoder of `Event` (and, once, the shared transfer handlers), so a
+ * Event passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerEvent(): void {
+  registerPrimitive('Event', (state) => Event.fromShared(state.buffer));
 }

@@ -1,4 +1,3 @@
-import { registerSharedHandlers } from './handlers.js';
 import {
   allocate,
   checkBuffer,
@@ -9,6 +8,7 @@ import {
 } from './internal.js';
 import { lockSteps, unlock } from './mutex.js';
 import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { registerPrimitive } from './registry.js';
 import { notHeld, type ReleaseHandle, toHandle } from './release-handle.js';
 import type { Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
@@ -52,7 +52,7 @@ export class Lock {
   }
 
   constructor() {
-    registerSharedHandlers();
+    registerLock();
     this.buffer = adopted ?? allocate(BYTES);
     this.#i32 = new Int32Array(this.buffer, 0, 1);
   }
@@ -156,4 +156,13 @@ export class Lock {
   *[kAcquireRestore](_saved: number): Steps<void> {
     yield* lockSteps(this.#i32, 0, Number.POSITIVE_INFINITY);
   }
+}
+
+/**
+ * Registers the decoder of `Lock` (and, once, the shared transfer handlers), so a
+ * Lock passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerLock(): void {
+  registerPrimitive('Lock', (state) => Lock.fromShared(state.buffer));
 }

@@ -1,4 +1,3 @@
-import { registerSharedHandlers } from './handlers.js';
 import {
   allocate,
   checkBuffer,
@@ -9,6 +8,7 @@ import {
 } from './internal.js';
 import { lockSteps, unlock } from './mutex.js';
 import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { registerPrimitive } from './registry.js';
 import { notHeld, type ReleaseHandle, toHandle } from './release-handle.js';
 import { currentThreadId, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
@@ -48,7 +48,7 @@ export class RLock {
   }
 
   constructor() {
-    registerSharedHandlers();
+    registerRLock();
     this.buffer = adopted ?? allocate(BYTES);
     this.#i32 = new Int32Array(this.buffer, 0, 3);
   }
@@ -174,4 +174,13 @@ export class RLock {
     Atomics.store(this.#i32, OWNER, currentThreadId());
     this.#i32[COUNT] = saved;
   }
+}
+
+/**
+ * Registers the decoder of `RLock` (and, once, the shared transfer handlers), so a
+ * RLock passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerRLock(): void {
+  registerPrimitive('RLock', (state) => RLock.fromShared(state.buffer));
 }

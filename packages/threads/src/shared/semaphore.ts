@@ -1,7 +1,7 @@
 import { validateInteger } from '@par/async/internal';
-import { registerSharedHandlers } from './handlers.js';
 import { allocate, checkBuffer, kToState } from './internal.js';
 import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { registerPrimitive } from './registry.js';
 import { type ReleaseHandle, toHandle } from './release-handle.js';
 import { deadline, remaining, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
@@ -42,7 +42,7 @@ export class Semaphore {
    * @param value The initial counter. @default 1
    */
   constructor(value = 1) {
-    registerSharedHandlers();
+    registerSemaphore();
     if (adopted) {
       this.buffer = adopted;
       this.i32 = new Int32Array(this.buffer, 0, 3);
@@ -181,4 +181,13 @@ export class BoundedSemaphore extends Semaphore {
   get bound(): number {
     return this.i32[BOUND] as number;
   }
+}
+
+/**
+ * Registers the decoder of `Semaphore` (and, once, the shared transfer handlers), so a
+ * Semaphore passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerSemaphore(): void {
+  registerPrimitive('Semaphore', (state) => Semaphore.fromShared(state.buffer));
 }
