@@ -336,8 +336,9 @@ describe('Lock and semaphores', () => {
     await expect(p).rejects.toBe('r');
   });
 
-  test('release of an unheld Lock throws', () => {
+  test('release of an unheld Lock throws a ParError with code PAR_NOT_HELD', () => {
     expect(() => new Lock().release()).toThrow(ParError);
+    expect(() => new Lock().release()).toThrow(expect.objectContaining({ code: 'PAR_NOT_HELD' }));
   });
 
   test('Semaphore wakes waiters FIFO', async () => {
@@ -354,9 +355,10 @@ describe('Lock and semaphores', () => {
     expect(sem.locked()).toBe(false);
   });
 
-  test('BoundedSemaphore over-release throws', () => {
+  test('BoundedSemaphore over-release throws a RangeError with code PAR_OVER_RELEASE', () => {
     const sem = new BoundedSemaphore(1);
-    expect(() => sem.release()).toThrow(ParError);
+    expect(() => sem.release()).toThrow(RangeError);
+    expect(() => sem.release()).toThrow(expect.objectContaining({ code: 'PAR_OVER_RELEASE' }));
   });
 
   test('Semaphore release without acquire just raises the value', () => {
