@@ -11,9 +11,7 @@ interface Esbuild {
   build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[] }>;
 }
 
-const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))(
-  'esbuild',
-) as Esbuild;
+const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild') as Esbuild;
 const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
 
 const primitives = [

@@ -9,7 +9,7 @@ import {
   kToState,
 } from './internal.js';
 import { Lock } from './lock.js';
-import { type MaybePromise, perform, type WaitOptions } from './options.js';
+import { type MaybePromise, perform, type SharedWaitOptions } from './options.js';
 import { fromSharedState, registerPrimitive } from './registry.js';
 import { notHeld, type ReleaseHandle } from './release-handle.js';
 import { RLock } from './rlock.js';
@@ -90,12 +90,12 @@ export class Condition {
   }
 
   /** Acquires the underlying lock (see `Lock#acquire`). */
-  acquire(options?: WaitOptions | number): MaybePromise<boolean> {
+  acquire(options?: SharedWaitOptions | number): MaybePromise<boolean> {
     return this.lock.acquire(options);
   }
 
   /** The promise form of `acquire()` in every thread. */
-  acquireAsync(options?: WaitOptions | number): Promise<boolean> {
+  acquireAsync(options?: SharedWaitOptions | number): Promise<boolean> {
     return this.lock.acquireAsync(options);
   }
 
@@ -110,12 +110,12 @@ export class Condition {
   }
 
   /** Acquires the underlying lock and returns a handle that releases it (`using`). */
-  hold(options?: WaitOptions | number): MaybePromise<ReleaseHandle> {
+  hold(options?: SharedWaitOptions | number): MaybePromise<ReleaseHandle> {
     return this.lock.hold(options);
   }
 
   /** The promise form of `hold()` in every thread. */
-  holdAsync(options?: WaitOptions | number): Promise<ReleaseHandle> {
+  holdAsync(options?: SharedWaitOptions | number): Promise<ReleaseHandle> {
     return this.lock.holdAsync(options);
   }
 
