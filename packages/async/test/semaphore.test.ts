@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { BoundedSemaphore, ParError, Semaphore, TimeoutError } from '../src/index.js';
+import { BoundedSemaphore, Semaphore, TimeoutError } from '../src/index.js';
 
 describe('Semaphore', () => {
   afterEach(() => {
