@@ -70,6 +70,8 @@ describe('timeout', () => {
 
   it('aborts the task signal with the TimeoutError, so the task can stop by itself', async () => {
     pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 60_000 });
+    // load the task module first: its import would otherwise count against the 30 ms
+    await expect(pool.run(t.square, 3)).resolves.toBe(9);
     const l = latch();
     const call = pool.run({ task: t.waitForAbort, args: [l], timeout: 30 });
     await reached(l, 0);
