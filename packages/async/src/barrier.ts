@@ -1,8 +1,7 @@
 import { Deque } from './deque.js';
 import { BrokenBarrierError } from './errors.js';
-import { parseWaitOptions } from './lock.js';
 import { validateInteger } from './validate.js';
-import { Waiter, type WaitOptions } from './waiter.js';
+import { parseWaitOptions, Waiter, type WaitOptions } from './waiter.js';
 
 /**
  * A barrier for `parties` tasks (`asyncio.Barrier` / `threading.Barrier`): each

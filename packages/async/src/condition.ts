@@ -1,16 +1,16 @@
 import { Deque } from './deque.js';
-import { ParError } from './errors.js';
-import { type AcquireOptions, Lock, parseWaitOptions } from './lock.js';
+import { type AcquireOptions, Lock } from './lock.js';
+import { notHeldError } from './release-errors.js';
 import type { ReleaseHandle } from './release-handle.js';
 import { optionMessage, validateFunction, validateInteger } from './validate.js';
-import { Waiter, type WaitOptions } from './waiter.js';
+import { parseWaitOptions, Waiter, type WaitOptions } from './waiter.js';
 
 function resolveFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
 }
 
-function notHeld(what: string): ParError {
-  return new ParError(`Cannot ${what} an un-acquired Condition lock`, 'PAR_NOT_ACQUIRED');
+function notHeld(what: string): Error {
+  return notHeldError(`Cannot ${what} a Condition whose lock is not held`);
 }
 
 /**

@@ -1,6 +1,5 @@
 import { Deque } from './deque.js';
-import { parseWaitOptions } from './lock.js';
-import { Waiter, type WaitOptions } from './waiter.js';
+import { parseWaitOptions, Waiter, type WaitOptions } from './waiter.js';
 
 function resolveFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);

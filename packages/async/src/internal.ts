@@ -6,6 +6,7 @@ export { abortError, isThenable, noop, onAbort } from './abort.js';
 export { type Clock, systemClock } from './clock.js';
 export { type Deferred, deferred } from './deferred.js';
 export { Deque } from './deque.js';
+export { notHeldError, overReleaseError } from './release-errors.js';
 export { type Releasable, type ReleaseHandle, releaseHandle } from './release-handle.js';
 export {
   optionMessage,
@@ -18,4 +19,10 @@ export {
   validateSignal,
   validateTimeout,
 } from './validate.js';
-export { Waiter, type WaitOptions } from './waiter.js';
+export {
+  type ParsedWait,
+  parseWaitOptions,
+  Waiter,
+  type WaiterList,
+  type WaitOptions,
+} from './waiter.js';

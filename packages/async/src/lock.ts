@@ -1,23 +1,11 @@
 import { Deque } from './deque.js';
-import { ParError, TimeoutError } from './errors.js';
+import { TimeoutError } from './errors.js';
+import { notHeldError } from './release-errors.js';
 import { type ReleaseHandle, releaseHandle } from './release-handle.js';
-import { validateOptions, validateSignal, validateTimeout } from './validate.js';
-import { Waiter, type WaitOptions } from './waiter.js';
+import { parseWaitOptions, Waiter, type WaitOptions } from './waiter.js';
 
 /** Options of `acquire()` on locks and semaphores. */
 export type AcquireOptions = WaitOptions;
-
-/** Parses `{ signal, timeout }`; shared by every primitive. */
-export function parseWaitOptions(options: unknown): {
-  signal: AbortSignal | undefined;
-  timeout: number | undefined;
-} {
-  const opts = validateOptions<WaitOptions>('options', options);
-  return {
-    signal: validateSignal('signal', opts.signal),
-    timeout: validateTimeout('timeout', opts.timeout),
-  };
-}
 
 /** What a timed-out acquire does: leave the queue and reject with a TimeoutError. */
 export function rejectTimeout(waiter: Waiter<ReleaseHandle>): void {
@@ -87,10 +75,11 @@ export class Lock {
   }
 
   /**
-   * Releases the lock, handing it straight to the first waiter. Throws when the lock is not held.
+   * Releases the lock, handing it straight to the first waiter. Releasing an unlocked
+   * lock throws a `ParError` with code `PAR_NOT_HELD`.
    */
   release(): void {
-    if (!this.#locked) throw new ParError('Lock is not acquired', 'PAR_NOT_ACQUIRED');
+    if (!this.#locked) throw notHeldError('Cannot release a Lock that is not acquired');
     const next = this.#waiters.shift();
     if (next === undefined) this.#locked = false;
     else next.resolve(releaseHandle(this));

@@ -1,9 +1,10 @@
 import { Deque } from './deque.js';
-import { ParError, TimeoutError } from './errors.js';
-import { type AcquireOptions, parseWaitOptions, rejectTimeout } from './lock.js';
+import { TimeoutError } from './errors.js';
+import { type AcquireOptions, rejectTimeout } from './lock.js';
+import { overReleaseError } from './release-errors.js';
 import { type ReleaseHandle, releaseHandle } from './release-handle.js';
 import { validateInteger } from './validate.js';
-import { Waiter } from './waiter.js';
+import { parseWaitOptions, Waiter } from './waiter.js';
 
 /**
  * A counting semaphore (`asyncio.Semaphore`): `acquire()` takes one unit of
@@ -100,7 +101,7 @@ export class Semaphore {
  * @example
  * ```ts
  * const sem = new BoundedSemaphore(2);
- * sem.release(); // throws: released too many times
+ * sem.release(); // RangeError (code PAR_OVER_RELEASE): released too many times
  * ```
  */
 export class BoundedSemaphore extends Semaphore {
@@ -115,10 +116,13 @@ export class BoundedSemaphore extends Semaphore {
     this.#bound = value;
   }
 
-  /** Gives back one unit; throws when that would exceed the initial value. */
+  /**
+   * Gives back one unit; when that would exceed the initial value it throws a
+   * `RangeError` with code `PAR_OVER_RELEASE` (Python's `ValueError`).
+   */
   override release(): void {
     if (!this.hasWaiters && this.value >= this.#bound) {
-      throw new ParError('BoundedSemaphore released too many times', 'PAR_OVER_RELEASE');
+      throw overReleaseError(`BoundedSemaphore released too many times (bound ${this.#bound})`);
     }
     super.release();
   }

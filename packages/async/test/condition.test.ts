@@ -95,10 +95,12 @@ describe('Condition', () => {
     await expect(consumer).resolves.toBe(7);
   });
 
-  test('waiting without holding the lock rejects', async () => {
+  test('waiting or notifying without holding the lock throws PAR_NOT_HELD', async () => {
     const cond = new Condition();
     await expect(cond.wait()).rejects.toThrow(ParError);
+    await expect(cond.wait()).rejects.toMatchObject({ code: 'PAR_NOT_HELD' });
     expect(() => cond.notify()).toThrow(ParError);
+    expect(() => cond.notify()).toThrow(expect.objectContaining({ code: 'PAR_NOT_HELD' }));
   });
 
   test('wait with a timeout resolves false and holds the lock again', async () => {

@@ -76,10 +76,23 @@ describe('Lock', () => {
     expect(lock.locked()).toBe(false);
   });
 
-  test('release of an unheld lock throws', () => {
+  test('release of an unheld lock throws a ParError with code PAR_NOT_HELD', () => {
     const lock = new Lock();
     expect(() => lock.release()).toThrow(ParError);
     expect(() => lock.release()).toThrow(/not acquired/);
+    expect(() => lock.release()).toThrow(expect.objectContaining({ code: 'PAR_NOT_HELD' }));
+  });
+
+  test('a release handle reports whether it was used, and releases once', async () => {
+    const lock = new Lock();
+    const held = await lock.acquire();
+    expect(held.released).toBe(false);
+    held();
+    expect(held.released).toBe(true);
+    expect(lock.locked()).toBe(false);
+    held.release();
+    held[Symbol.dispose]();
+    expect(lock.locked()).toBe(false);
   });
 
   test('release() on the lock hands it to the next waiter', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { BoundedSemaphore, ParError, Semaphore, TimeoutError } from '../src/index.js';
+import { BoundedSemaphore, Semaphore, TimeoutError } from '../src/index.js';
 
 describe('Semaphore', () => {
   afterEach(() => {
@@ -89,11 +89,12 @@ describe('Semaphore', () => {
 });
 
 describe('BoundedSemaphore', () => {
-  test('over-release throws', async () => {
+  test('over-release throws a RangeError with code PAR_OVER_RELEASE', async () => {
     const sem = new BoundedSemaphore(2);
     const held = await sem.acquire();
     held.release();
-    expect(() => sem.release()).toThrow(ParError);
+    expect(() => sem.release()).toThrow(RangeError);
+    expect(() => sem.release()).toThrow(expect.objectContaining({ code: 'PAR_OVER_RELEASE' }));
     expect(() => sem.release()).toThrow(/released too many times/);
     expect(sem.value).toBe(2);
   });

@@ -1,7 +1,9 @@
-// The owner's side of a queue handle: runs each request on the real queue, in
-// arrival order, and answers over the channel.
+// The owner's side of a queue handle: the queue's operations, served over the
+// remote-handle layer (remote-host.ts).
 
-import { encodeError, Op, type Reply, type Request, Status } from './queue-handle-wire.js';
+import { Op } from './queue-handle-wire.js';
+import { type RemoteCallContext, serveRemote } from './remote-host.js';
+import type { RemoteOp } from './remote-wire.js';
 import type { ChannelPort } from './transfer-handlers.js';
 
 /** What the owner side needs from a queue (Queue, LifoQueue, PriorityQueue, SimpleQueue). */
@@ -19,7 +21,16 @@ export interface ServedQueue {
   readonly isShutDown?: boolean;
 }
 
-const cancelled = Symbol('cancelled');
+function waitOptions(timeout: unknown, signal: AbortSignal | undefined) {
+  const options: { timeout?: number; signal?: AbortSignal } = {};
+  if (typeof timeout === 'number') options.timeout = timeout;
+  if (signal !== undefined) options.signal = signal;
+  return options;
+}
+
+function unsupported(name: string): never {
+  throw new TypeError(`This queue has no ${name}() (a SimpleQueue?)`);
+}
 
 /**
  * Serves `queue` to the handle at the other end of `port` until the channel
@@ -27,94 +38,38 @@ const cancelled = Symbol('cancelled');
  * for a reader that is gone); puts still waiting complete, so no item is lost.
  */
 export function serveQueue(queue: ServedQueue, port: ChannelPort): void {
-  // waiting put/get calls by request id, to cancel them
-  const waiting = new Map<number, { controller: AbortController; isGet: boolean }>();
-  let open = true;
-
-  const reply = (message: Reply): void => {
-    if (open) port.post(message);
-  };
-
-  const settle = (id: number, work: () => unknown): void => {
-    let value: unknown;
-    try {
-      value = work();
-    } catch (error) {
-      reply([id, Status.Error, encodeError(error)]);
-      return;
-    }
-    if (value instanceof Promise) {
-      value.then(
-        (v: unknown) => {
-          waiting.delete(id);
-          reply([id, Status.Ok, v]);
-        },
-        (error: unknown) => {
-          waiting.delete(id);
-          if (error === cancelled) reply([id, Status.Cancelled]);
-          else reply([id, Status.Error, encodeError(error)]);
-        },
-      );
-    } else reply([id, Status.Ok, value]);
-  };
-
-  const waitOptions = (id: number, timeout: unknown, cancellable: unknown, isGet: boolean) => {
-    const options: { timeout?: number; signal?: AbortSignal } = {};
-    if (typeof timeout === 'number') options.timeout = timeout;
-    // a get must be withdrawable when the worker goes away; a put only on request
-    if (cancellable === true || isGet) {
-      const controller = new AbortController();
-      waiting.set(id, { controller, isGet });
-      options.signal = controller.signal;
-    }
-    return options;
-  };
-
-  const unsupported = (name: string): never => {
-    throw new TypeError(`This queue has no ${name}() (a SimpleQueue?)`);
-  };
-
-  port.onMessage((message) => {
-    const [id, op, a, b, c] = message as Request;
+  const dispatch = (op: RemoteOp, args: unknown[], context: RemoteCallContext): unknown => {
+    const [a, b, c] = args;
     switch (op) {
       case Op.Put:
-        return settle(id, () => queue.put(a, waitOptions(id, b, c, false)));
+        // a put is withdrawable only when its caller can abandon it
+        return queue.put(a, waitOptions(b, c === true ? context.signal : undefined));
       case Op.Get:
-        return settle(id, () => queue.get(waitOptions(id, a, b, true)));
+        // a get is always withdrawable: the worker may go away
+        return queue.get(waitOptions(a, context.signal));
       case Op.PutNowait:
-        return settle(id, () => queue.putNowait(a));
+        return queue.putNowait(a);
       case Op.GetNowait:
-        return settle(id, () => queue.getNowait());
+        return queue.getNowait();
       case Op.TaskDone:
-        return settle(id, () => (queue.taskDone ?? (() => unsupported('taskDone'))).call(queue));
+        return (queue.taskDone ?? (() => unsupported('taskDone'))).call(queue);
       case Op.Join:
-        return settle(id, () => (queue.join ?? (() => unsupported('join'))).call(queue));
+        return (queue.join ?? (() => unsupported('join'))).call(queue);
       case Op.Shutdown:
-        return settle(id, () =>
-          (queue.shutdown ?? (() => unsupported('shutdown'))).call(queue, {
-            immediate: a === true,
-          }),
-        );
+        return (queue.shutdown ?? (() => unsupported('shutdown'))).call(queue, {
+          immediate: a === true,
+        });
       case Op.Size:
-        return settle(id, () => queue.size);
+        return queue.size;
       case Op.Empty:
-        return settle(id, () => queue.empty());
+        return queue.empty();
       case Op.Full:
-        return settle(id, () => queue.full?.() ?? false);
+        return queue.full?.() ?? false;
       case Op.IsShutDown:
-        return settle(id, () => queue.isShutDown ?? false);
-      case Op.Cancel:
-        waiting.get(id)?.controller.abort(cancelled);
-        return;
+        return queue.isShutDown ?? false;
       default:
-        return reply([id, Status.Error, encodeError(new TypeError(`Unknown queue op ${op}`))]);
+        throw new TypeError(`Unknown queue op ${String(op)}`);
     }
-  });
-
-  port.onClose(() => {
-    open = false;
-    for (const { controller, isGet } of waiting.values()) {
-      if (isGet) controller.abort(cancelled);
-    }
-  });
+  };
+  serveRemote(port, dispatch, { abandonOnClose: (op) => op === Op.Get });
 }

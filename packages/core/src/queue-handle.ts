@@ -1,6 +1,9 @@
 import { ParError } from '@par/async';
-import { deferred, validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
-import { decodeError, Op, type Reply, Status, type WireError } from './queue-handle-wire.js';
+import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import { QueueEmpty, QueueFull, QueueShutDown } from '@par/queue';
+import { registerErrorClass } from './error-codec.js';
+import { Op } from './queue-handle-wire.js';
+import { RemoteClient } from './remote-client.js';
 import { taskSignal } from './task-signal.js';
 import type { ChannelPort } from './transfer-handlers.js';
 
@@ -24,12 +27,6 @@ export interface QueueHandleWaitOptions {
 /** A value read from the owner: `await handle.size` and `await handle.size()` both work. */
 export type AsyncValue<T> = Promise<T> & (() => Promise<T>);
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  signal?: AbortSignal | undefined;
-}
-
 /**
  * What a `Queue` (from @par/queue) passed to a thread or process task becomes in the worker:
  * the same API, every member async, each call forwarded to the queue in the
@@ -49,17 +46,13 @@ interface Pending {
 export class QueueHandle<T = unknown> implements AsyncIterable<T> {
   /** The owner's `maxsize` (0 or Infinity: unbounded). */
   readonly maxsize: number;
-  readonly #port: ChannelPort;
-  readonly #pending = new Map<number, Pending>();
-  #next = 1;
-  #closed = false;
+  readonly #client: RemoteClient;
 
   /** @internal Built by the transfer handler. */
   constructor(port: ChannelPort, maxsize: number) {
-    this.#port = port;
+    registerQueueErrors();
+    this.#client = new RemoteClient(port, disconnected);
     this.maxsize = maxsize;
-    port.onMessage((message) => this.#receive(message as Reply));
-    port.onClose(() => this.#disconnect());
   }
 
   /** Adds an item, waiting while the owner's queue is full. */
@@ -171,18 +164,8 @@ export class QueueHandle<T = unknown> implements AsyncIterable<T> {
     }) as unknown as AsyncValue<unknown>;
   }
 
-  #call(op: number, args: unknown[], signal?: AbortSignal): Promise<unknown> {
-    if (this.#closed) return Promise.reject(disconnected());
-    const id = this.#next++;
-    const { promise, resolve, reject } = deferred<unknown>();
-    this.#pending.set(id, { resolve, reject, signal });
-    try {
-      this.#port.post([id, op, ...args]);
-    } catch (error) {
-      this.#pending.delete(id);
-      reject(error);
-    }
-    return promise;
+  #call(op: number, args: unknown[]): Promise<unknown> {
+    return this.#client.request(op, args);
   }
 
   #wait(op: number, options: QueueHandleWaitOptions | undefined, ...item: unknown[]) {
@@ -197,37 +180,22 @@ export class QueueHandle<T = unknown> implements AsyncIterable<T> {
     }
     // A task that is aborted (its caller's signal, its timeout) withdraws its
     // waiting put/get on the owner, so an item is never sent to a task that left.
+    // The call then waits for the owner's verdict: if the owner had already
+    // completed it, it resolves (an item taken is never lost).
     signal = withTaskSignal(signal);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const id = this.#next;
-    const call = this.#call(op, [...item, timeout, signal !== undefined], signal);
-    if (signal) {
-      const onAbort = (): void => {
-        if (this.#pending.has(id) && !this.#closed) this.#port.post([id, Op.Cancel]);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      void call.then(
-        () => signal.removeEventListener('abort', onAbort),
-        () => signal.removeEventListener('abort', onAbort),
-      );
-    }
-    return call;
+    return this.#client.request(op, [...item, timeout, signal !== undefined], { signal });
   }
+}
 
-  #receive([id, status, value]: Reply): void {
-    const pending = this.#pending.get(id);
-    if (!pending) return;
-    this.#pending.delete(id);
-    if (status === Status.Ok) pending.resolve(value);
-    else if (status === Status.Cancelled) pending.reject(pending.signal?.reason);
-    else pending.reject(decodeError(value as WireError));
-  }
+let queueErrorsRegistered = false;
 
-  #disconnect(): void {
-    this.#closed = true;
-    for (const pending of this.#pending.values()) pending.reject(disconnected());
-    this.#pending.clear();
-  }
+// The owner's QueueEmpty / QueueFull / QueueShutDown arrive as the same classes.
+function registerQueueErrors(): void {
+  if (queueErrorsRegistered) return;
+  queueErrorsRegistered = true;
+  registerErrorClass('PAR_QUEUE_EMPTY', QueueEmpty);
+  registerErrorClass('PAR_QUEUE_FULL', QueueFull);
+  registerErrorClass('PAR_QUEUE_SHUT_DOWN', QueueShutDown);
 }
 
 function withTaskSignal(signal: AbortSignal | undefined): AbortSignal | undefined {

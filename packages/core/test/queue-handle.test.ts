@@ -54,10 +54,10 @@ describe('QueueHandle over a channel to a raw worker', () => {
   it('rebuilds the owner’s errors with their classes and codes', async () => {
     const jobs = new Queue<number>({ maxsize: 1 });
     await expect(withHandle(jobs, 'errors')).resolves.toEqual({
-      getNowait: 'QueueEmpty:PAR_QUEUE_EMPTY',
-      putNowait: 'QueueFull:PAR_QUEUE_FULL',
-      getTimeout: 'QueueEmpty:PAR_QUEUE_EMPTY',
-      taskDone: 'RangeError:PAR_QUEUE_TASK_DONE',
+      getNowait: 'QueueEmpty:PAR_QUEUE_EMPTY:ParError',
+      putNowait: 'QueueFull:PAR_QUEUE_FULL:ParError',
+      getTimeout: 'QueueEmpty:PAR_QUEUE_EMPTY:ParError',
+      taskDone: 'RangeError:PAR_QUEUE_TASK_DONE:other',
     });
     expect(jobs.size).toBe(0);
   });

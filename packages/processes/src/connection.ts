@@ -1,10 +1,9 @@
 import { TimeoutError } from '@par/async';
 import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import type { RemoteClient } from '@par/core/remote';
 import { EOFError } from './errors.js';
-import type { HandleClient } from './handle-client.js';
-import { retain } from './handle-host.js';
-import type { Adopt, HandleMarker } from './handle-wire.js';
 import type { PipeEnd } from './pipe-end.js';
+import { retain } from './pipe-holders.js';
 
 /** Options of {@link Connection.recv}. */
 export interface RecvOptions {
@@ -20,7 +19,8 @@ export interface ConnectionBackend {
   recv(signal: AbortSignal | undefined, timeout: number | undefined): Promise<unknown>;
   poll(timeout: number): Promise<boolean>;
   close(): void;
-  marker(adopt: Adopt): HandleMarker;
+  /** A new holder token for a child that receives this end. */
+  holderToken(): number;
   /** The local copy was handed to a Process (local ends only). */
   handOver?(): void;
 }
@@ -54,23 +54,20 @@ export class LocalBackend implements ConnectionBackend {
     this.end.drop(0);
   }
 
-  marker(adopt: Adopt): HandleMarker {
+  holderToken(): number {
     this.end.holders++;
-    const { id, tk } = retain(this.end);
-    adopt(tk);
-    return { __parHandle: 'pipe', id, tk };
+    return retain(this.end);
   }
 }
 
 export class RemoteBackend implements ConnectionBackend {
   constructor(
-    readonly client: HandleClient,
-    readonly handle: HandleMarker,
+    readonly client: RemoteClient,
     readonly onClose?: () => void,
   ) {}
 
   send(value: unknown): void {
-    this.client.notify(this.handle, 'send', [value]);
+    this.client.notify('send', [value]);
   }
 
   recv(signal: AbortSignal | undefined, timeout: number | undefined): Promise<unknown> {
@@ -88,10 +85,11 @@ export class RemoteBackend implements ConnectionBackend {
       controller && signal
         ? AbortSignal.any([signal, controller.signal])
         : (controller?.signal ?? signal);
-    const result = this.client.request(this.handle, 'recv', [], combined, (late) =>
+    const result = this.client.request('recv', [], {
+      signal: combined,
       // an abort raced with a delivery: hand the message back to the front of the inbox
-      this.client.notify(this.handle, 'unrecv', [late]),
-    );
+      onLateValue: (late) => this.client.notify('unrecv', [late]),
+    });
     if (timer !== undefined) {
       const t = timer;
       result.then(
@@ -103,19 +101,19 @@ export class RemoteBackend implements ConnectionBackend {
   }
 
   poll(timeout: number): Promise<boolean> {
-    return this.client.request(this.handle, 'poll', [timeout]);
+    return this.client.request('poll', [timeout]);
   }
 
   close(): void {
     try {
-      this.client.notify(this.handle, 'close', []);
+      this.client.notify('close', []);
     } catch {
       // the parent is gone, and with it the pipe
     }
     this.onClose?.();
   }
 
-  marker(): HandleMarker {
+  holderToken(): number {
     throw new TypeError(
       'A Connection received from the parent cannot be passed on to another process; pass the parent-side end instead',
     );
@@ -237,17 +235,13 @@ export class Connection<T = unknown> {
   }
 
   /** @internal A new holder token for a child that receives this end. */
-  toHandleMarker(adopt: Adopt): HandleMarker {
+  toHolderToken(): number {
     if (this.#closed) throw new EOFError('Cannot pass a closed connection to another process');
-    return this.#backend.marker(adopt);
+    return this.#backend.holderToken();
   }
 }
 
 /** @internal A child's copy of a pipe end, served by the parent through `client`. */
-export function remoteConnection(
-  client: HandleClient,
-  marker: HandleMarker,
-  onClose?: () => void,
-): Connection {
-  return new Connection(new RemoteBackend(client, marker, onClose));
+export function remoteConnection(client: RemoteClient, onClose?: () => void): Connection {
+  return new Connection(new RemoteBackend(client, onClose));
 }

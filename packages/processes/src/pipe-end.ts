@@ -1,7 +1,7 @@
 import { TimeoutError } from '@par/async';
 import { Deque, deferred } from '@par/async/internal';
 import { EOFError } from './errors.js';
-import { type CallContext, forget, type Hosted, releaseToken } from './handle-host.js';
+import { type Holdable, type HolderCall, releaseToken } from './pipe-holders.js';
 
 interface Receiver {
   resolve: (value: unknown) => void;
@@ -16,7 +16,7 @@ interface Receiver {
  * per child it was passed to), like an OS pipe counts file descriptors: the peer
  * sees end-of-file once every holder of this end has closed.
  */
-export class PipeEnd implements Hosted {
+export class PipeEnd implements Holdable {
   peer!: PipeEnd;
   readonly inbox = new Deque<unknown>();
   readonly receivers = new Deque<Receiver>();
@@ -135,7 +135,6 @@ export class PipeEnd implements Hosted {
   #release(): void {
     this.holders--;
     if (this.holders === 0) {
-      forget(this);
       this.peer.#sawPeerClose();
     }
   }
@@ -146,7 +145,7 @@ export class PipeEnd implements Hosted {
     this.#wakePollers();
   }
 
-  call(op: string, args: unknown[], context: CallContext): unknown {
+  call(op: string, args: unknown[], context: HolderCall): unknown {
     switch (op) {
       case 'send':
         this.peer.deliver(args[0]);

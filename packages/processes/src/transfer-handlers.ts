@@ -4,40 +4,49 @@ import {
   registerTransferHandler,
   type SerializeContext,
 } from '@par/core';
+import { RemoteClient, registerErrorClass, serveRemote } from '@par/core/remote';
 import { Connection, remoteConnection } from './connection.js';
-import { HandleClient } from './handle-client.js';
-import { HandleLink } from './handle-host.js';
-import type { HandleMarker } from './handle-wire.js';
+import { EOFError } from './errors.js';
+import { heldBy, releaseToken } from './pipe-holders.js';
 
 interface ConnectionData {
   /** The channel the child's calls travel on. */
   ch: number;
-  marker: HandleMarker;
 }
 
 // Each call (or Process) that receives a pipe end gets its own copy of it, like a
-// duplicated file descriptor: a channel of the child's connection plus a holder
+// duplicated file descriptor: a channel of the child's connection, on which the
+// parent serves the end (the remote-handle layer of @par/core), and a holder
 // token. The copy closes when the task calls close(), when the task ends (the
 // engine's onTaskEnd / onCallSettled; for a Process, when it exits), or when the
 // child exits — whichever comes first.
 
 function serialize(connection: Connection, context: SerializeContext): [ConnectionData, []] {
+  const token = connection.toHolderToken();
   const { id, port } = context.openChannel();
-  const link = new HandleLink((message) => port.post(message));
-  const data = { ch: id, marker: connection.toHandleMarker(link.adopt) };
-  port.onMessage((message) => link.handle(message));
-  port.onClose(() => link.dispose());
+  serveRemote(
+    port,
+    (op, args, call) => {
+      const end = heldBy(token);
+      if (!end) throw new EOFError('The connection is closed');
+      return end.call(String(op), args, {
+        token,
+        get signal() {
+          return call.signal;
+        },
+      });
+    },
+    { onClose: () => releaseToken(token) },
+  );
   // the call settled (also when it never reached a worker): its copy is gone
   context.onCallSettled?.(() => port.close());
-  return [data, []];
+  return [{ ch: id }, []];
 }
 
 function deserialize(data: ConnectionData, context: DeserializeContext): Connection {
   const port = context.channel(data.ch);
-  const client = new HandleClient((message) => port.post(message));
-  port.onMessage((message) => client.handle(message));
-  port.onClose(() => client.disconnect());
-  const connection = remoteConnection(client, data.marker, () => port.close());
+  const client = new RemoteClient(port, () => new EOFError('The parent process is gone'));
+  const connection = remoteConnection(client, () => port.close());
   context.onTaskEnd?.(() => connection.close());
   return connection;
 }
@@ -55,6 +64,8 @@ export function installProcessTransferHandlers(): void {
   installed = true;
   // a @par/queue Queue arrives as a handle served by its owner (the same handler as threads')
   registerQueueHandler();
+  // a pipe's EOFError, raised by the parent, arrives in the child as an EOFError
+  registerErrorClass('PAR_EOF', EOFError);
   registerTransferHandler<Connection, ConnectionData>({
     name: '@par/processes:Connection',
     canHandle: (value): value is Connection => value instanceof Connection,

@@ -231,6 +231,14 @@ describe('Pipe across processes', () => {
     expect(await new Process(t.recvAfterClose, { args: [there] }).start().join()).toBe(3);
   });
 
+  it('an EOFError raised on the parent side arrives in the child as an EOFError', async () => {
+    const [here, there] = Pipe<string>();
+    const child = new Process(t.recvUntilPeerCloses, { args: [there] }).start();
+    expect(await here.recv()).toBe('waiting');
+    here.close();
+    expect(await child.join()).toBe(3);
+  });
+
   it('two children connected by one pipe talk through the parent', async () => {
     const [left, right] = Pipe<string>();
     const [report, reportThere] = Pipe<string>();

@@ -1,4 +1,4 @@
-import type { WaitOptions } from './waiter.js';
+import type { WaitOptions } from '@par/async';
 
 /**
  * What `consume()` and the `for await` iterator need from a queue: an async

@@ -1,3 +1,4 @@
+import type { WaitOptions } from '@par/async';
 import { TimeoutError } from '@par/async';
 import type { Deferred } from '@par/async/internal';
 import {
@@ -17,7 +18,6 @@ import {
   parseWaitOptions,
   type Resolver,
   type Waiter,
-  type WaitOptions,
   wake,
 } from './waiter.js';
 

@@ -1,14 +1,8 @@
+import type { WaitOptions } from '@par/async';
 import { TimeoutError } from '@par/async';
 import { Deque } from '@par/async/internal';
 import { QueueEmpty } from './errors.js';
-import {
-  type Parked,
-  park,
-  parseWaitOptions,
-  type Resolver,
-  type WaitOptions,
-  wake,
-} from './waiter.js';
+import { type Parked, park, parseWaitOptions, type Resolver, wake } from './waiter.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 

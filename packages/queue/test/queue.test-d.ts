@@ -1,4 +1,4 @@
-import type { ParError } from '@par/async';
+import type { WaitOptions as AsyncWaitOptions, ParError } from '@par/async';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type ConsumableQueue,
@@ -16,6 +16,13 @@ import {
 } from '../src/index.js';
 
 describe('queue types', () => {
+  it('WaitOptions is the one WaitOptions of @par/async', () => {
+    expectTypeOf<WaitOptions>().toEqualTypeOf<AsyncWaitOptions>();
+    expectTypeOf<Parameters<Queue<number>['get']>[0]>().toEqualTypeOf<
+      AsyncWaitOptions | undefined
+    >();
+  });
+
   it('get resolves to the item type and put accepts only it', () => {
     const queue = new Queue<number>();
     expectTypeOf(queue.get()).toEqualTypeOf<Promise<number>>();

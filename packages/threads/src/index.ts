@@ -1,4 +1,4 @@
-export { TimeoutError } from '@par/async';
+export { type ReleaseHandle, TimeoutError, type WaitOptions } from '@par/async';
 export {
   type AsyncValue,
   BrokenPoolError,
@@ -38,8 +38,7 @@ export {
 export { Condition, type ConditionWaitOptions } from './shared/condition.js';
 export { Event } from './shared/event.js';
 export { Lock } from './shared/lock.js';
-export type { WaitOptions } from './shared/options.js';
-export type { ReleaseHandle } from './shared/release-handle.js';
+export type { SharedWaitOptions } from './shared/options.js';
 export { RLock } from './shared/rlock.js';
 export { BoundedSemaphore, Semaphore } from './shared/semaphore.js';
 export { sharedArray, type TypedArrayConstructor } from './shared/shared-array.js';

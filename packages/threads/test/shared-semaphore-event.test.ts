@@ -61,10 +61,10 @@ describe('BoundedSemaphore', () => {
     expect(sem.value).toBe(2);
   });
 
-  it('throws RangeError on over-release from a worker too', async () => {
+  it('throws RangeError (code PAR_OVER_RELEASE) on over-release from a worker too', async () => {
     const sem = new BoundedSemaphore(1);
     await expect(inWorker('boundedOverRelease', { buffer: sem.buffer })).resolves.toBe(
-      'RangeError',
+      'RangeError PAR_OVER_RELEASE',
     );
   });
 });

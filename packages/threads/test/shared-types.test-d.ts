@@ -1,3 +1,7 @@
+import type {
+  ReleaseHandle as AsyncReleaseHandle,
+  WaitOptions as AsyncWaitOptions,
+} from '@par/async';
 import type { Queue } from '@par/queue';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { TaskRef, ThreadPool } from '../src/index.js';
@@ -10,11 +14,20 @@ import {
   type ReleaseHandle,
   RLock,
   Semaphore,
+  type SharedWaitOptions,
   sharedArray,
   Value,
+  type WaitOptions,
 } from '../src/index.js';
 
 describe('shared primitive types', () => {
+  it('ReleaseHandle and WaitOptions are the ones of @par/async', () => {
+    expectTypeOf<ReleaseHandle>().toEqualTypeOf<AsyncReleaseHandle>();
+    expectTypeOf<WaitOptions>().toEqualTypeOf<AsyncWaitOptions>();
+    expectTypeOf<SharedWaitOptions>().toMatchTypeOf<AsyncWaitOptions>();
+    expectTypeOf<SharedWaitOptions['blocking']>().toEqualTypeOf<boolean | undefined>();
+  });
+
   it('acquire() is a boolean in a worker or a promise of one on the main thread', () => {
     expectTypeOf(new Lock().acquire()).toEqualTypeOf<boolean | Promise<boolean>>();
     expectTypeOf(new RLock().acquire({ timeout: 5 })).toEqualTypeOf<boolean | Promise<boolean>>();

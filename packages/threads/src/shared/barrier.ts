@@ -1,9 +1,9 @@
 import { BrokenBarrierError } from '@par/async';
 import { validateInteger, validateOptions, validateTimeout } from '@par/async/internal';
-import { registerSharedHandlers } from './handlers.js';
 import { allocate, checkBuffer, kToState } from './internal.js';
 import { lockBriefly, lockSteps, unlock } from './mutex.js';
 import { type MaybePromise, perform } from './options.js';
+import { registerPrimitive } from './registry.js';
 import { canBlock, deadline, remaining, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
 
@@ -74,7 +74,7 @@ export class Barrier {
    * @param parties How many threads must call `wait()` to release them (>= 1).
    */
   constructor(parties: number, options?: BarrierOptions) {
-    registerSharedHandlers();
+    registerBarrier();
     if (adopted) {
       this.buffer = adopted;
       this.#i32 = new Int32Array(this.buffer, 0, WORDS);
@@ -234,4 +234,13 @@ export class Barrier {
       epoch = Atomics.load(i32, EPOCH);
     }
   }
+}
+
+/**
+ * Registers the decoder of `Barrier` (and, once, the shared transfer handlers), so a
+ * Barrier passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerBarrier(): void {
+  registerPrimitive('Barrier', (state) => Barrier.fromShared(state.buffer));
 }

@@ -3,8 +3,9 @@
 // arguments and results, exactly as pool tasks can.
 import { Queue, SimpleQueue } from '@par/queue';
 import { expose, type Remote, type TransferHandler, transferHandlers, wrap } from 'comlink';
+import { registerSharedHandlers } from './handlers.js';
+import { fromSharedState } from './registry.js';
 import {
-  fromSharedState,
   isSharedPrimitive,
   type SharedPrimitive,
   type SharedState,
@@ -20,7 +21,7 @@ export const COMLINK_HANDLERS = {
 const sharedHandler: TransferHandler<SharedPrimitive, SharedState> = {
   canHandle: (value): value is SharedPrimitive => isSharedPrimitive(value),
   serialize: (value) => [toSharedState(value), []],
-  deserialize: (state) => fromSharedState(state) as unknown as SharedPrimitive,
+  deserialize: fromSharedState,
 };
 
 type AnyQueue = Queue<unknown> | SimpleQueue<unknown>;
@@ -59,6 +60,7 @@ const queueHandler: TransferHandler<AnyQueue, MessagePort> = {
  * ```
  */
 export function registerComlinkTransferHandlers(): void {
+  registerSharedHandlers();
   transferHandlers.set(COMLINK_HANDLERS.shared, sharedHandler as TransferHandler<unknown, unknown>);
   transferHandlers.set(COMLINK_HANDLERS.queue, queueHandler as TransferHandler<unknown, unknown>);
 }

@@ -1,5 +1,4 @@
 import { validateFunction, validateOptions, validateTimeout } from '@par/async/internal';
-import { registerSharedHandlers } from './handlers.js';
 import {
   allocate,
   type ConditionLock,
@@ -10,7 +9,8 @@ import {
   kToState,
 } from './internal.js';
 import { Lock } from './lock.js';
-import { type MaybePromise, perform, type WaitOptions } from './options.js';
+import { type MaybePromise, perform, type SharedWaitOptions } from './options.js';
+import { fromSharedState, registerPrimitive } from './registry.js';
 import { notHeld, type ReleaseHandle } from './release-handle.js';
 import { RLock } from './rlock.js';
 import { deadline, remaining, type Steps } from './runtime.js';
@@ -68,7 +68,7 @@ export class Condition {
 
   /** @param lock The lock to use. @default new RLock() */
   constructor(lock?: Lock | RLock) {
-    registerSharedHandlers();
+    registerCondition();
     if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
       throw new TypeError(
         `Expected \`lock\` to be a Lock or an RLock from @par/threads, got ${Object.prototype.toString.call(lock)}`,
@@ -90,12 +90,12 @@ export class Condition {
   }
 
   /** Acquires the underlying lock (see `Lock#acquire`). */
-  acquire(options?: WaitOptions | number): MaybePromise<boolean> {
+  acquire(options?: SharedWaitOptions | number): MaybePromise<boolean> {
     return this.lock.acquire(options);
   }
 
   /** The promise form of `acquire()` in every thread. */
-  acquireAsync(options?: WaitOptions | number): Promise<boolean> {
+  acquireAsync(options?: SharedWaitOptions | number): Promise<boolean> {
     return this.lock.acquireAsync(options);
   }
 
@@ -110,12 +110,12 @@ export class Condition {
   }
 
   /** Acquires the underlying lock and returns a handle that releases it (`using`). */
-  hold(options?: WaitOptions | number): MaybePromise<ReleaseHandle> {
+  hold(options?: SharedWaitOptions | number): MaybePromise<ReleaseHandle> {
     return this.lock.hold(options);
   }
 
   /** The promise form of `hold()` in every thread. */
-  holdAsync(options?: WaitOptions | number): Promise<ReleaseHandle> {
+  holdAsync(options?: SharedWaitOptions | number): Promise<ReleaseHandle> {
     return this.lock.holdAsync(options);
   }
 
@@ -271,4 +271,15 @@ function parseTimeout(options: unknown): number {
   const opts = typeof options === 'number' ? { timeout: options } : options;
   const o = validateOptions<ConditionWaitOptions>('options', opts);
   return validateTimeout('timeout', o.timeout) ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Registers the decoder of `Condition` (and, once, the shared transfer handlers), so a
+ * Condition passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerCondition(): void {
+  registerPrimitive('Condition', (state) =>
+    Condition.fromShared(state.buffer, fromSharedState(state.lock) as Lock | RLock),
+  );
 }

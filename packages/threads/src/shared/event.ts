@@ -1,6 +1,6 @@
-import { registerSharedHandlers } from './handlers.js';
 import { allocate, checkBuffer, kToState } from './internal.js';
-import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
+import { done, type MaybePromise, parseWait, perform, type SharedWaitOptions } from './options.js';
+import { registerPrimitive } from './registry.js';
 import { deadline, remaining, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
 
@@ -33,7 +33,7 @@ export class Event {
   }
 
   constructor() {
-    registerSharedHandlers();
+    registerEvent();
     this.buffer = adopted ?? allocate(BYTES);
     this.#i32 = new Int32Array(this.buffer, 0, 2);
   }
@@ -74,7 +74,7 @@ export class Event {
    * if (!ready.wait({ timeout: 1000 })) throw new Error('never became ready');
    * ```
    */
-  wait(options?: WaitOptions | number): MaybePromise<boolean> {
+  wait(options?: SharedWaitOptions | number): MaybePromise<boolean> {
     if (options === undefined && Atomics.load(this.#i32, FLAG) === 1) return done();
     return perform(() => {
       const { timeout, signal } = parseWait(options);
@@ -83,7 +83,7 @@ export class Event {
   }
 
   /** The promise form of `wait()` in every thread: the worker's event loop keeps running. */
-  waitAsync(options?: WaitOptions | number): Promise<boolean> {
+  waitAsync(options?: SharedWaitOptions | number): Promise<boolean> {
     if (options === undefined && Atomics.load(this.#i32, FLAG) === 1)
       return done(true) as Promise<boolean>;
     return perform(() => {
@@ -104,4 +104,13 @@ export class Event {
       if (Atomics.load(i32, GENERATION) !== generation) return true;
     }
   }
+}
+
+/**
+ * Registers the decoder of `Event` (and, once, the shared transfer handlers), so a
+ * Event passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerEvent(): void {
+  registerPrimitive('Event', (state) => Event.fromShared(state.buffer));
 }

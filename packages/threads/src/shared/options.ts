@@ -1,26 +1,31 @@
+import type { WaitOptions } from '@par/async';
+
+export type { WaitOptions } from '@par/async';
+
 import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
 import { canBlock, runAsync, runSync, type Steps } from './runtime.js';
 
-/** Options of a wait on a shared primitive (`acquire`, `Event#wait`). */
-export interface WaitOptions {
-  /**
-   * Milliseconds to wait at most; when it passes the call answers `false`
-   * (like Python's `acquire(timeout=...)`). `0` tries once without waiting.
-   * @default undefined (wait as long as it takes)
-   */
-  timeout?: number;
+/**
+ * Options of a wait on a shared primitive (`acquire`, `hold`, `Event#wait`):
+ * @par/async's {@link WaitOptions} plus Python's `blocking` flag. A `timeout`
+ * that passes makes the call answer `false` (like Python's
+ * `acquire(timeout=...)`; `hold()` throws `TimeoutError` instead), and `0`
+ * tries once without waiting. On the main thread a `signal` abandons the wait
+ * as soon as it aborts; a blocked worker thread cannot run abort listeners, so
+ * there the signal is checked before the wait starts.
+ *
+ * @example
+ * ```ts
+ * lock.acquire({ timeout: 100 }); // false after 100 ms
+ * lock.acquire({ blocking: false }); // try once
+ * ```
+ */
+export interface SharedWaitOptions extends WaitOptions {
   /**
    * `false` is Python's `acquire(blocking=False)`: try once, never wait.
    * @default true
    */
   blocking?: boolean;
-  /**
-   * Stops waiting and rejects with `signal.reason`. On the main thread the wait
-   * is abandoned as soon as the signal aborts; a blocked worker thread cannot run
-   * abort listeners, so there the signal is checked before the wait starts.
-   * @default undefined
-   */
-  signal?: AbortSignal;
 }
 
 /** Parsed wait options: the timeout in ms (Infinity = none) and the signal. */
@@ -32,7 +37,7 @@ export interface ParsedWait {
 /** Accepts an options object or, like Python's `wait(timeout)`, a bare number. */
 export function parseWait(options: unknown): ParsedWait {
   const opts = typeof options === 'number' ? { timeout: options } : options;
-  const o = validateOptions<WaitOptions>('options', opts);
+  const o = validateOptions<SharedWaitOptions>('options', opts);
   const timeout = validateTimeout('timeout', o.timeout);
   const signal = validateSignal('signal', o.signal);
   if (o.blocking !== undefined && typeof o.blocking !== 'boolean') {

@@ -1,4 +1,4 @@
-import { registerSharedHandlers } from './handlers.js';
+import { Acquirable } from './acquirable.js';
 import {
   allocate,
   checkBuffer,
@@ -8,8 +8,8 @@ import {
   kToState,
 } from './internal.js';
 import { lockSteps, unlock } from './mutex.js';
-import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
-import { notHeld, type ReleaseHandle, toHandle } from './release-handle.js';
+import { registerPrimitive } from './registry.js';
+import { notHeld } from './release-handle.js';
 import { currentThreadId, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
 
@@ -37,7 +37,7 @@ let adopted: SharedArrayBuffer | undefined;
  * rlock.release();
  * ```
  */
-export class RLock {
+export class RLock extends Acquirable {
   /** The shared state; `RLock.fromShared(buffer)` rebuilds the same lock in another thread. */
   readonly buffer: SharedArrayBuffer;
   readonly #i32: Int32Array;
@@ -48,7 +48,8 @@ export class RLock {
   }
 
   constructor() {
-    registerSharedHandlers();
+    super();
+    registerRLock();
     this.buffer = adopted ?? allocate(BYTES);
     this.#i32 = new Int32Array(this.buffer, 0, 3);
   }
@@ -61,42 +62,6 @@ export class RLock {
     } finally {
       adopted = undefined;
     }
-  }
-
-  /**
-   * Acquires the lock (again, if this thread holds it): `true` once held, `false`
-   * if `timeout` passed first. Blocking in a worker; a promise on the main thread.
-   */
-  acquire(options?: WaitOptions | number): MaybePromise<boolean> {
-    if (options === undefined && this.#tryAcquire()) return done();
-    return perform(() => {
-      const { timeout, signal } = parseWait(options);
-      return { steps: this.#acquireSteps(timeout), signal };
-    });
-  }
-
-  /**
-   * The promise form of `acquire()` in every thread: waits with Atomics.waitAsync,
-   * so a worker's event loop keeps running (use it in async tasks, and when a
-   * worker runs several tasks at once with `concurrentTasksPerWorker`).
-   */
-  acquireAsync(options?: WaitOptions | number): Promise<boolean> {
-    if (options === undefined && this.#tryAcquire()) return done(true) as Promise<boolean>;
-    return perform(() => {
-      const { timeout, signal } = parseWait(options);
-      return { steps: this.#acquireSteps(timeout), signal };
-    }, true) as Promise<boolean>;
-  }
-
-  /** Acquires and returns a handle that releases once when disposed (`using`). */
-  hold(options?: WaitOptions | number): MaybePromise<ReleaseHandle> {
-    const handle = (ok: boolean) => toHandle(ok, 'RLock', () => this.release());
-    const acquired = this.acquire(options);
-    return typeof acquired === 'boolean' ? handle(acquired) : acquired.then(handle);
-  }
-  /** The promise form of `hold()` in every thread. */
-  async holdAsync(options?: WaitOptions | number): Promise<ReleaseHandle> {
-    return toHandle(await this.acquireAsync(options), 'RLock', () => this.release());
   }
 
   /**
@@ -125,8 +90,8 @@ export class RLock {
     return this.#owned();
   }
 
-  // acquire without waiting: again if this thread holds it, or when it is free
-  #tryAcquire(): boolean {
+  /** @internal Again if this thread holds it, or when it is free. */
+  protected tryAcquireNow(): boolean {
     const me = currentThreadId();
     if (Atomics.load(this.#i32, OWNER) === me) {
       this.#i32[COUNT] = (this.#i32[COUNT] as number) + 1;
@@ -142,7 +107,8 @@ export class RLock {
     return Atomics.load(this.#i32, OWNER) === currentThreadId();
   }
 
-  *#acquireSteps(timeout: number): Steps<boolean> {
+  /** @internal */
+  protected *acquireSteps(timeout: number): Steps<boolean> {
     if (this.#owned()) {
       this.#i32[COUNT] = (this.#i32[COUNT] as number) + 1;
       return true;
@@ -174,4 +140,13 @@ export class RLock {
     Atomics.store(this.#i32, OWNER, currentThreadId());
     this.#i32[COUNT] = saved;
   }
+}
+
+/**
+ * Registers the decoder of `RLock` (and, once, the shared transfer handlers), so a
+ * RLock passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerRLock(): void {
+  registerPrimitive('RLock', (state) => RLock.fromShared(state.buffer));
 }

@@ -1,8 +1,7 @@
-import { validateInteger } from '@par/async/internal';
-import { registerSharedHandlers } from './handlers.js';
+import { overReleaseError, validateInteger } from '@par/async/internal';
+import { Acquirable } from './acquirable.js';
 import { allocate, checkBuffer, kToState } from './internal.js';
-import { done, type MaybePromise, parseWait, perform, type WaitOptions } from './options.js';
-import { type ReleaseHandle, toHandle } from './release-handle.js';
+import { registerPrimitive } from './registry.js';
 import { deadline, remaining, type Steps } from './runtime.js';
 import type { SharedState } from './serialize.js';
 
@@ -27,7 +26,7 @@ let adopted: SharedArrayBuffer | undefined;
  * try { useTheScarceThing(); } finally { slots.release(); }
  * ```
  */
-export class Semaphore {
+export class Semaphore extends Acquirable {
   /** The shared state; `Semaphore.fromShared(buffer)` rebuilds it in another thread. */
   readonly buffer: SharedArrayBuffer;
   /** @internal */
@@ -42,7 +41,8 @@ export class Semaphore {
    * @param value The initial counter. @default 1
    */
   constructor(value = 1) {
-    registerSharedHandlers();
+    super();
+    registerSemaphore();
     if (adopted) {
       this.buffer = adopted;
       this.i32 = new Int32Array(this.buffer, 0, 3);
@@ -77,43 +77,9 @@ export class Semaphore {
   }
 
   /**
-   * Takes one unit: `true` once taken, `false` if `timeout` passed first.
-   * Blocking in a worker; a promise on the main thread.
-   */
-  acquire(options?: WaitOptions | number): MaybePromise<boolean> {
-    if (options === undefined && this.#tryAcquire()) return done();
-    return perform(() => {
-      const { timeout, signal } = parseWait(options);
-      return { steps: this.#acquireSteps(timeout), signal };
-    });
-  }
-
-  /**
-   * The promise form of `acquire()` in every thread: waits with Atomics.waitAsync,
-   * so a worker's event loop keeps running (use it in async tasks, and when a
-   * worker runs several tasks at once with `concurrentTasksPerWorker`).
-   */
-  acquireAsync(options?: WaitOptions | number): Promise<boolean> {
-    if (options === undefined && this.#tryAcquire()) return done(true) as Promise<boolean>;
-    return perform(() => {
-      const { timeout, signal } = parseWait(options);
-      return { steps: this.#acquireSteps(timeout), signal };
-    }, true) as Promise<boolean>;
-  }
-
-  /** Acquires and returns a handle that releases one unit when disposed (`using`). */
-  hold(options?: WaitOptions | number): MaybePromise<ReleaseHandle> {
-    const handle = (ok: boolean) => toHandle(ok, this.constructor.name, () => this.release());
-    const acquired = this.acquire(options);
-    return typeof acquired === 'boolean' ? handle(acquired) : acquired.then(handle);
-  }
-  /** The promise form of `hold()` in every thread. */
-  async holdAsync(options?: WaitOptions | number): Promise<ReleaseHandle> {
-    return toHandle(await this.acquireAsync(options), this.constructor.name, () => this.release());
-  }
-
-  /**
-   * Gives `n` units back and wakes up to `n` waiters.
+   * Gives `n` units back and wakes up to `n` waiters. Releasing a
+   * `BoundedSemaphore` above its bound throws a `RangeError` with code
+   * `PAR_OVER_RELEASE` (Python's `ValueError`).
    * @param n @default 1
    */
   release(n = 1): void {
@@ -124,7 +90,7 @@ export class Semaphore {
       for (;;) {
         const c = Atomics.load(this.i32, VALUE);
         if (c + n > bound) {
-          throw new RangeError(`BoundedSemaphore released too many times (bound ${bound})`);
+          throw overReleaseError(`BoundedSemaphore released too many times (bound ${bound})`);
         }
         if (Atomics.compareExchange(this.i32, VALUE, c, c + n) === c) break;
       }
@@ -132,7 +98,8 @@ export class Semaphore {
     if (Atomics.load(this.i32, WAITERS) > 0) Atomics.notify(this.i32, VALUE, n);
   }
 
-  #tryAcquire(): boolean {
+  /** @internal */
+  protected tryAcquireNow(): boolean {
     for (;;) {
       const c = Atomics.load(this.i32, VALUE);
       if (c <= 0) return false;
@@ -140,7 +107,8 @@ export class Semaphore {
     }
   }
 
-  *#acquireSteps(timeout: number): Steps<boolean> {
+  /** @internal */
+  protected *acquireSteps(timeout: number): Steps<boolean> {
     const end = deadline(timeout === Number.POSITIVE_INFINITY ? undefined : timeout);
     for (;;) {
       const c = Atomics.load(this.i32, VALUE);
@@ -162,7 +130,8 @@ export class Semaphore {
 
 /**
  * `threading.BoundedSemaphore(value)`: a Semaphore whose counter may never go
- * above its initial value; an extra `release()` throws `RangeError`.
+ * above its initial value; an extra `release()` throws a `RangeError` with code
+ * `PAR_OVER_RELEASE`.
  *
  * @example
  * ```ts
@@ -181,4 +150,13 @@ export class BoundedSemaphore extends Semaphore {
   get bound(): number {
     return this.i32[BOUND] as number;
   }
+}
+
+/**
+ * Registers the decoder of `Semaphore` (and, once, the shared transfer handlers), so a
+ * Semaphore passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerSemaphore(): void {
+  registerPrimitive('Semaphore', (state) => Semaphore.fromShared(state.buffer));
 }

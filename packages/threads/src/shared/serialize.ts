@@ -2,14 +2,10 @@
 // to another thread (the SharedArrayBuffers arrive as the same memory) and
 // rebuild a working object there. Primitives are recognised by a Symbol.for
 // method rather than instanceof, so two copies of the package interoperate.
-import { Barrier } from './barrier.js';
-import { Condition } from './condition.js';
-import { Event } from './event.js';
+// Types and the encoding side only: decoding goes through registry.ts, where
+// every primitive registers its own decoder.
 import { kToState } from './internal.js';
-import { Lock } from './lock.js';
-import { RLock } from './rlock.js';
-import { Semaphore } from './semaphore.js';
-import { Value, type ValueType } from './value.js';
+import type { ValueType } from './value.js';
 
 /** A lock's wire form. */
 export type LockState =
@@ -30,6 +26,12 @@ export type SharedState =
       readonly lock: LockState | null;
     };
 
+/** The `kind` of a {@link SharedState}. */
+export type SharedKind = SharedState['kind'];
+
+/** The wire form of one kind of primitive. */
+export type StateOf<K extends SharedKind> = Extract<SharedState, { kind: K }>;
+
 /** Something that can describe itself as a {@link SharedState}. */
 export interface SharedPrimitive {
   [kToState](): SharedState;
@@ -47,37 +49,4 @@ export function isSharedPrimitive(value: unknown): value is SharedPrimitive {
 /** The wire form of a shared primitive. */
 export function toSharedState(value: SharedPrimitive): SharedState {
   return value[kToState]();
-}
-
-function fromLockState(state: LockState): Lock | RLock {
-  return state.kind === 'RLock' ? RLock.fromShared(state.buffer) : Lock.fromShared(state.buffer);
-}
-
-/** Rebuilds a working primitive from its wire form (in any thread). */
-export function fromSharedState(
-  state: SharedState,
-): Lock | RLock | Semaphore | Event | Barrier | Condition | Value<ValueType> {
-  switch (state.kind) {
-    case 'Lock':
-    case 'RLock':
-      return fromLockState(state);
-    case 'Semaphore':
-      return Semaphore.fromShared(state.buffer);
-    case 'Event':
-      return Event.fromShared(state.buffer);
-    case 'Barrier':
-      return Barrier.fromShared(state.buffer);
-    case 'Condition':
-      return Condition.fromShared(state.buffer, fromLockState(state.lock));
-    case 'Value':
-      return Value.fromShared(
-        state.type,
-        state.buffer,
-        state.lock ? fromLockState(state.lock) : undefined,
-      );
-    default:
-      throw new TypeError(
-        `Unknown shared primitive kind ${String((state as { kind: unknown }).kind)}`,
-      );
-  }
 }

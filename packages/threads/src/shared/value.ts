@@ -1,7 +1,7 @@
 import { validateOneOf, validateOptions } from '@par/async/internal';
-import { registerSharedHandlers } from './handlers.js';
 import { allocate, checkBuffer, kToState } from './internal.js';
 import { Lock } from './lock.js';
+import { fromSharedState, registerPrimitive } from './registry.js';
 import { RLock } from './rlock.js';
 import type { LockState, SharedState } from './serialize.js';
 
@@ -103,7 +103,7 @@ export class Value<T extends ValueType = 'f64'> {
    * @param initial The starting value. @default 0 (0n for 64-bit integers)
    */
   constructor(type: T, initial?: ValueOf<T>, options?: ValueOptions) {
-    registerSharedHandlers();
+    registerValue();
     const all = [...Object.keys(types), ...Object.keys(pythonCodes)] as ValueType[];
     const given = validateOneOf('type', type, all);
     const canonical = (
@@ -176,4 +176,19 @@ type Ctor = (typeof types)[keyof typeof types];
 function view(Type: Ctor, buffer: SharedArrayBuffer): InstanceType<Ctor> {
   // biome-ignore lint/suspicious/noExplicitAny: the union of TypedArray constructors has no common signature
   return new (Type as any)(buffer, 0, 1);
+}
+
+/**
+ * Registers the decoder of `Value` (and, once, the shared transfer handlers), so a
+ * Value passed to or from another thread arrives as a working one.
+ * @internal
+ */
+export function registerValue(): void {
+  registerPrimitive('Value', (state) =>
+    Value.fromShared(
+      state.type,
+      state.buffer,
+      state.lock ? (fromSharedState(state.lock) as Lock | RLock) : undefined,
+    ),
+  );
 }
