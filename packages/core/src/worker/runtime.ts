@@ -151,6 +151,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     } catch (error) {
       currentId = -1;
       const t1 = performance.now();
+      entry.quick = t1 - t0 <= FLUSH_EVERY_MS;
       inbox.ran(t0, t1);
       outbox.pushError(id, closureError(error, entry), t1 - t0, entry);
       outbox.runAfterFlush(ends);
@@ -164,6 +165,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     }
     if (context.controller === undefined && !context.aborted) spare = context;
     const t1 = performance.now();
+    entry.quick = t1 - t0 <= FLUSH_EVERY_MS;
     inbox.ran(t0, t1);
     outbox.pushValue(id, result, t1 - t0, entry);
     outbox.runAfterFlush(ends);
@@ -203,7 +205,8 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
         outbox.pushError(id, entry.error, 0, entry);
         continue;
       }
-      if (flags & TaskFlag.Timed) outbox.flush();
+      // Results already done go out before a call that may not come back (see Entry#quick)
+      if ((flags & TaskFlag.Timed) !== 0 || entry.quick !== true) outbox.flush();
       runOne(id, entry, flags, args);
     }
     if (queue.length === 0 && dropped.size > 0 && running === 0) dropped.clear();

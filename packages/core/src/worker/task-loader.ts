@@ -15,6 +15,13 @@ export interface Entry {
   module: string | undefined;
   error: unknown;
   loading: Promise<void> | undefined;
+  /**
+   * Whether its last synchronous run on this worker took at most a few ms. A call of a
+   * task not known to be quick may run long or never return (out of memory, a kill),
+   * so the worker first sends the results it holds: a finished call never waits behind
+   * it, nor is it blamed for its death.
+   */
+  quick?: boolean;
 }
 
 const moduleCache = new Map<string, Promise<Record<string, unknown>>>();

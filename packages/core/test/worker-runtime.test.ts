@@ -1,0 +1,67 @@
+// The worker side of the engine, driven over the wire protocol by the test itself: a
+// real worker thread runs the runtime, the test posts RUN messages and reads what the
+// worker posts back.
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Msg, Status } from '../src/protocol.js';
+
+let worker: Worker | undefined;
+afterEach(async () => {
+  await worker?.terminate();
+  worker = undefined;
+});
+
+/** Starts the runtime in a worker thread; resolves once it reported ready. */
+async function startRuntime(): Promise<{ next: () => Promise<unknown[]> }> {
+  const w = new Worker(new URL('./fixtures/runtime-worker.mjs', import.meta.url));
+  worker = w;
+  const inbox: unknown[][] = [];
+  const waiting: ((message: unknown[]) => void)[] = [];
+  w.on('message', (message: unknown[]) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(message);
+    else inbox.push(message);
+  });
+  const next = () =>
+    new Promise<unknown[]>((resolve) => {
+      const message = inbox.shift();
+      if (message) resolve(message);
+      else waiting.push(resolve);
+    });
+  expect(await next()).toEqual([Msg.Ready]);
+  return { next };
+}
+
+/** The ids of the calls a RESULTS message reports. */
+const idsOf = (message: unknown[]): unknown[] =>
+  message.filter((_, i) => i % 4 === 1 && message[0] === Msg.Results);
+
+describe('the worker runtime', () => {
+  it('sends the results it holds before it starts a call of a task not known to be quick', async () => {
+    const { next } = await startRuntime();
+    const latch = new Int32Array(new SharedArrayBuffer(8));
+    // one RUN message with two calls: a quick one, then one that blocks the worker
+    // (as a call that runs out of memory or never returns would)
+    const defs = [
+      1,
+      undefined,
+      'double',
+      'function double(x) { return x * 2 }',
+      2,
+      undefined,
+      'blockFirst',
+      'function blockFirst(l) { Atomics.store(l, 0, 1); Atomics.notify(l, 0); Atomics.wait(l, 1, 0); return "released" }',
+    ];
+    worker?.postMessage([Msg.Run, defs, 101, 1, 0, [21], 102, 2, 0, [latch]]);
+    // the first call's result arrives while the second call still blocks the worker
+    const first = await next();
+    expect(idsOf(first)).toEqual([101]);
+    expect(first.slice(1, 3)).toEqual([101, Status.Ok]);
+    expect(first[3]).toBe(42);
+    expect(Atomics.load(latch, 0)).toBe(1);
+    Atomics.store(latch, 1, 1);
+    Atomics.notify(latch, 1);
+    const second = await next();
+    expect(second.slice(0, 4)).toEqual([Msg.Results, 102, Status.Ok, 'released']);
+  });
+});
