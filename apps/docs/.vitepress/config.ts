@@ -5,6 +5,7 @@ import { defineConfig } from 'vitepress';
 // each package's page lands together with the package.
 const guide: [file: string, text: string][] = [
   ['getting-started', 'Getting started'],
+  ['from-python', 'From Python'],
   ['which-one', 'Which one should I use?'],
   ['async', '@par/async'],
   ['queue', '@par/queue'],
