@@ -15,6 +15,7 @@ const guide: [file: string, text: string][] = [
   ['processes', '@par/processes'],
   ['joblib-style', '@par/joblib-style'],
   ['benchmarks', 'Benchmarks'],
+  ['troubleshooting', 'Troubleshooting'],
 ];
 const pages = guide.filter(([file]) => existsSync(new URL(`../guide/${file}.md`, import.meta.url)));
 
