@@ -34,6 +34,7 @@ export default defineConfig({
   description:
     "Python's parallel-processing toolkit for TypeScript: threads, processes, asyncio, queues.",
   cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   // pages other packages add to the guide; links to them resolve once they land
   ignoreDeadLinks: [/^\/guide\/(joblib-style|cluster)$/],
   // snippets are .mjs files that run as they are; highlight them as JavaScript
