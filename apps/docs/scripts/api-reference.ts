@@ -202,7 +202,12 @@ function optionsTable(type: ts.Type, ctx: Context): string[] {
     const tags = p.getJsDocTags(ctx.checker);
     const def = tags.find((t) => t.name === 'default');
     const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
-    const defText = def ? cellCode(tagText(def)) : optional ? '' : 'required';
+    let defText = optional ? '' : 'required';
+    if (def) {
+      // a value is code; a sentence (with its own code spans) stays prose
+      const t = tagText(def);
+      defText = t.includes('`') || t.split(' ').length > 3 ? cell(t) : cellCode(t);
+    }
     const summary = summaryOf(p, ctx.checker).split(/\n\s*\n/)[0] ?? '';
     lines.push(`| \`${p.name}\` | ${cellCode(typeText)} | ${defText} | ${cell(summary)} |`);
   }
