@@ -14,6 +14,7 @@ const guide: [file: string, text: string][] = [
   ['browser', 'In the browser'],
   ['processes', '@par/processes'],
   ['joblib-style', '@par/joblib-style'],
+  ['recipes', 'Recipes'],
   ['benchmarks', 'Benchmarks'],
   ['troubleshooting', 'Troubleshooting'],
 ];
