@@ -80,49 +80,76 @@ const escapeXml = (s: string) =>
 
 /** Layout of {@link toSvg}, in SVG user units (px at 100 %). */
 export const CHART = {
-  width: 640,
+  /** Narrow enough that a phone shows the text at a readable size. */
+  width: 440,
   /** Left margin of labels and bars. */
   left: 8,
   /** Room right of the longest bar for its value. */
   valueWidth: 86,
-  /** A contender: its label line, then its bar. */
-  labelHeight: 15,
+  /** Height of one line of text. */
+  lineHeight: 15,
   barHeight: 12,
   rowGap: 8,
   /** Space above a scenario heading (separates it from the group before). */
   groupGap: 30,
-  headingHeight: 18,
   fontSize: 12,
+  /** A generous estimate of a character's width, in em, for wrapping. */
+  charWidth: 0.62,
 } as const;
+
+/** Splits `text` at spaces into lines that fit the chart's width. */
+export function wrapText(text: string, maxChars: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > maxChars) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
 
 /**
  * A horizontal bar chart, one group per scenario. Each contender's name is on its own
- * line above its bar, so names never overlap bars or values; every bar is the
- * contender's score relative to the best of its scenario (the best is full length), so
- * a longer bar is always better, whether the unit is a rate, a time or a size.
+ * line(s) above its bar, so names never overlap bars or values, and long names and
+ * headings wrap instead of being cut off; every bar is the contender's score relative to
+ * the best of its scenario (the best is full length), so a longer bar is always better,
+ * whether the unit is a rate, a time or a size.
  */
 export function toSvg(results: ScenarioResult[]): string {
   const c = CHART;
   const barMax = c.width - c.left - c.valueWidth;
+  const maxChars = Math.floor((c.width - 2 * c.left) / (c.fontSize * c.charWidth));
   let y = 0;
   const parts: string[] = [];
-  parts.push(
-    `<text x="${c.left}" y="${y + 14}" font-weight="bold">Longer bar = better.</text>`,
-    `<text x="${c.left}" y="${y + 30}">Each bar is relative to the best contender of its scenario;</text>`,
-    `<text x="${c.left}" y="${y + 46}">for times and memory the shortest figure gets the longest bar.</text>`,
-    `<rect x="${c.left}" y="${y + 54}" width="12" height="10" fill="#3451b2"/>`,
-    `<text x="${c.left + 18}" y="${y + 63}">@par</text>`,
-    `<rect x="${c.left + 60}" y="${y + 54}" width="12" height="10" fill="#a8b1c2"/>`,
-    `<text x="${c.left + 78}" y="${y + 63}">other libraries and Python</text>`,
+  /** Writes `text` wrapped, starting at the current y; moves y below it. */
+  const write = (text: string, attrs = '') => {
+    for (const line of wrapText(text, maxChars)) {
+      parts.push(
+        `<text x="${c.left}" y="${y + c.lineHeight - 3}"${attrs}>${escapeXml(line)}</text>`,
+      );
+      y += c.lineHeight;
+    }
+  };
+  write('Longer bar = better.', ' font-weight="bold"');
+  write(
+    'Each bar is relative to the best contender of its scenario; for times and memory the shortest figure gets the longest bar.',
   );
-  y += 66;
+  y += 4;
+  parts.push(
+    `<rect x="${c.left}" y="${y}" width="12" height="10" fill="#3451b2"/>`,
+    `<text x="${c.left + 18}" y="${y + 9}">@par</text>`,
+    `<rect x="${c.left + 60}" y="${y}" width="12" height="10" fill="#a8b1c2"/>`,
+    `<text x="${c.left + 78}" y="${y + 9}">other libraries and Python</text>`,
+  );
+  y += 12;
   for (const r of results) {
     y += c.groupGap;
-    parts.push(
-      `<text x="${c.left}" y="${y + 13}" font-weight="bold">${escapeXml(r.title)}</text>`,
-      `<text x="${c.left}" y="${y + 13 + c.headingHeight - 2}" fill="#555">${escapeXml(`${unitNames[r.unit] ?? r.unit}, ${direction(r.better)}`)}</text>`,
-    );
-    y += c.headingHeight * 2;
+    write(r.title, ' font-weight="bold"');
+    write(`${unitNames[r.unit] ?? r.unit}, ${direction(r.better)}`, ' fill="#555"');
+    y += 4;
     const values = r.results.filter((x) => x.median !== null).map((x) => x.median as number);
     const best = r.better === 'higher' ? Math.max(...values) : Math.min(...values);
     for (const x of r.results) {
@@ -131,12 +158,12 @@ export function toSvg(results: ScenarioResult[]): string {
       const barWidth = Math.max(1, score * barMax);
       const value =
         x.median === null ? `n/a (${x.unavailable ?? 'no data'})` : fmt(x.median, r.unit);
+      write(x.name);
       parts.push(
-        `<text x="${c.left}" y="${y + 12}">${escapeXml(x.name)}</text>`,
-        `<rect x="${c.left}" y="${y + c.labelHeight}" width="${barWidth.toFixed(1)}" height="${c.barHeight}" fill="${x.ours ? '#3451b2' : '#a8b1c2'}"/>`,
-        `<text x="${(c.left + barWidth + 6).toFixed(1)}" y="${y + c.labelHeight + c.barHeight - 2}">${escapeXml(value)}</text>`,
+        `<rect x="${c.left}" y="${y}" width="${barWidth.toFixed(1)}" height="${c.barHeight}" fill="${x.ours ? '#3451b2' : '#a8b1c2'}"/>`,
+        `<text x="${(c.left + barWidth + 6).toFixed(1)}" y="${y + c.barHeight - 2}">${escapeXml(value)}</text>`,
       );
-      y += c.labelHeight + c.barHeight + c.rowGap;
+      y += c.barHeight + c.rowGap;
     }
   }
   y += 8;

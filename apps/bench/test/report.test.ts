@@ -84,27 +84,46 @@ describe('benchmark chart', () => {
     expect(clashes).toEqual([]);
   });
 
-  it('fits every label inside the chart, the longest included', () => {
+  it('fits every label inside the chart, wrapping long ones instead of cutting them off', () => {
     const width = Number(/width="(\d+)"/.exec(svg)?.[1]);
     for (const b of all) expect(b.right, b.text).toBeLessThanOrEqual(width);
+    // the long heading is there in full, over two lines
+    const heading = 'start-up of a pool of 2 processes (until both answered a call)';
+    expect(heading.length * CHART.fontSize * CHART.charWidth).toBeGreaterThan(width);
+    const lines = all.filter((b) => b.text !== undefined && heading.includes(b.text));
+    expect(lines.map((b) => b.text).join(' ')).toBe(heading);
     expect(svg).toContain('@par/processes ProcessPool (inherited execArgv)');
   });
 
-  it('puts each scenario heading above its own bars, closer to them than to the group before', () => {
+  it('puts each scenario heading above its own bars, set apart from the group before', () => {
     const texts = all.filter((b) => b.kind === 'text');
-    const bars = all.filter((b) => b.kind === 'rect' && b.right - b.x !== 12 && b.top > 60);
-    for (const [i, r] of results.entries()) {
-      const heading = texts.find((t) => t.text === r.title);
-      if (heading === undefined) throw new Error(`no heading for ${r.title}`);
-      const below = bars.filter((b) => b.top > heading.bottom);
-      const above = bars.filter((b) => b.bottom < heading.top);
-      const firstBelow = Math.min(...below.map((b) => b.top));
-      if (i > 0) {
-        const lastAbove = Math.max(...above.map((b) => b.bottom));
-        expect(heading.top - lastAbove).toBeGreaterThan(firstBelow - heading.bottom);
+    const bars = all.filter((b) => b.kind === 'rect' && b.right - b.x !== 12);
+    const headings = results.map((r) => {
+      const first = texts.find((t) => t.text !== undefined && r.title.startsWith(t.text));
+      if (first === undefined) throw new Error(`no heading for ${r.title}`);
+      return first;
+    });
+    for (const [i, heading] of headings.entries()) {
+      const end = headings[i + 1]?.top ?? Number.POSITIVE_INFINITY;
+      // the bars between this heading and the next are this scenario's own
+      const own = bars.filter((b) => b.top > heading.bottom && b.top < end);
+      expect(own.length).toBe(results[i]?.results.length);
+      // inside the group, every element follows the one before closely…
+      const group = all
+        .filter((b) => b.top >= heading.top && b.top < end)
+        .sort((p, q) => p.top - q.top);
+      let widest = 0;
+      for (let k = 1; k < group.length; k++) {
+        const gap = (group[k] as Box).top - Math.max(...group.slice(0, k).map((g) => g.bottom));
+        widest = Math.max(widest, gap);
       }
-      // the bars right under the heading are its own
-      expect(above.length).toBe(results.slice(0, i).reduce((n, s) => n + s.results.length, 0));
+      // …and the heading is at least twice as far from the group above as any of those gaps
+      if (i > 0) {
+        const lastAbove = Math.max(
+          ...all.filter((b) => b.bottom <= heading.top).map((b) => b.bottom),
+        );
+        expect(heading.top - lastAbove).toBeGreaterThanOrEqual(2 * widest);
+      }
     }
   });
 
