@@ -287,7 +287,8 @@ function entrySection(
   if (kind === 'interface') {
     const table = optionsTable(checker.getDeclaredTypeOfSymbol(symbol), ctx);
     // methods of an interface (handles, results) go in a list after the table
-    if (table.length > 0) lines.push(...table, '');
+    // the wrapper lets a phone show each option as a card (see .vitepress/theme/custom.css)
+    if (table.length > 0) lines.push('<div class="options-table">', '', ...table, '', '</div>', '');
     const methods = checker
       .getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))
       .filter((p) => p.declarations?.some((d) => ts.isMethodSignature(d)));

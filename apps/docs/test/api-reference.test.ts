@@ -82,7 +82,8 @@ describe('API reference', () => {
       const prose = r.markdown
         .replace(/```[\s\S]*?```/g, '')
         .replace(/`[^`\n]*`/g, '')
-        .replace(/<Badge [^>]*\/>/g, '');
+        .replace(/<Badge [^>]*\/>/g, '')
+        .replace(/<div class="options-table">|<\/div>/g, '');
       expect(prose, r.name).not.toMatch(/<[A-Za-z]/);
       expect(prose, r.name).not.toContain('{{');
     }
