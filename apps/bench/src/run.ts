@@ -9,7 +9,7 @@ import { toMarkdown, toSvg } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
-const skip = new Set(['harness.ts', 'python.ts', 'report.ts', 'run.ts']);
+const skip = new Set(['harness.ts', 'python.ts', 'render.ts', 'report.ts', 'run.ts']);
 
 const scenarios: Scenario[] = [];
 for (const file of readdirSync(here).sort()) {

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitepress';
 // each package's page lands together with the package.
 const guide: [file: string, text: string][] = [
   ['getting-started', 'Getting started'],
+  ['from-python', 'From Python'],
   ['which-one', 'Which one should I use?'],
   ['async', '@par/async'],
   ['queue', '@par/queue'],
@@ -13,25 +14,48 @@ const guide: [file: string, text: string][] = [
   ['browser', 'In the browser'],
   ['processes', '@par/processes'],
   ['joblib-style', '@par/joblib-style'],
+  ['recipes', 'Recipes'],
   ['benchmarks', 'Benchmarks'],
+  ['troubleshooting', 'Troubleshooting'],
   ['security', 'Security'],
 ];
 const pages = guide.filter(([file]) => existsSync(new URL(`../guide/${file}.md`, import.meta.url)));
+
+// The API reference: api/*.md, written from the packages' TSDoc by scripts/api-reference.ts
+// before every build.
+const api: [file: string, text: string][] = [
+  ['async', '@par/async'],
+  ['queue', '@par/queue'],
+  ['threads', '@par/threads'],
+  ['processes', '@par/processes'],
+  ['core', '@par/core'],
+];
 
 export default defineConfig({
   title: '@par',
   description:
     "Python's parallel-processing toolkit for TypeScript: threads, processes, asyncio, queues.",
   cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  // pages other packages add to the guide; links to them resolve once they land
+  ignoreDeadLinks: [/^\/guide\/(joblib-style|cluster)$/],
   // snippets are .mjs files that run as they are; highlight them as JavaScript
   markdown: { languageAlias: { mjs: 'js', cjs: 'js' } },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
+      { text: 'API', link: '/api/' },
       { text: 'Benchmarks', link: '/guide/benchmarks' },
     ],
     sidebar: [
       { text: 'Guide', items: pages.map(([file, text]) => ({ text, link: `/guide/${file}` })) },
+      {
+        text: 'API reference',
+        items: [
+          { text: 'Overview', link: '/api/' },
+          ...api.map(([file, text]) => ({ text, link: `/api/${file}` })),
+        ],
+      },
     ],
     search: { provider: 'local' },
   },
