@@ -141,7 +141,11 @@ export class Run {
       );
       return;
     }
-    if (Array.isArray(input)) this.#knownTotal = input.length;
+    if (Array.isArray(input)) {
+      this.#knownTotal = input.length;
+      // filled out of order: preallocated so it stays a fast array
+      if (this.#mode === 'array') this.#results = new Array(input.length);
+    }
     const signal = this.#o.signal;
     if (signal?.aborted) {
       this.#fail(signal.reason, true);
