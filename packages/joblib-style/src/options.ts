@@ -463,7 +463,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
         ? 1
         : (batchSizeValue as number | 'auto'),
     preDispatch: sequential ? 1 : preDispatch,
-    preDispatchAll: sequential || preDispatch === Number.POSITIVE_INFINITY,
+    preDispatchAll: !sequential && preDispatch === Number.POSITIVE_INFINITY,
     returnAs,
     timeout: sequential ? undefined : timeout,
     signal,

@@ -338,11 +338,12 @@ export class Run {
     const elapsed = this.#elapsed();
     if (this.#printer.enabled) {
       this.#printer.progress({
-        readingInput: !this.#o.preDispatchAll && !this.#inputDone,
+        // joblib: `_original_iterator` is None for pre_dispatch='all' and n_jobs=1
+        readingInput: !this.#o.sequential && !this.#o.preDispatchAll && !this.#inputDone,
         dispatchedBatches: this.#dispatchedBatches,
         dispatchedTasks: this.#dispatchedTasks,
         completedTasks: this.#completed,
-        preDispatchAmount: this.#o.preDispatchAll ? 0 : this.#o.preDispatch,
+        preDispatchAmount: this.#o.sequential || this.#o.preDispatchAll ? 0 : this.#o.preDispatch,
         elapsed: elapsed / 1000,
       });
     }

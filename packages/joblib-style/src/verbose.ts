@@ -23,10 +23,17 @@ export const defaultWriter: LineWriter = (line, verbose) => {
   else console.log(line);
 };
 
+/** Python's `'%.1f'`: like `toFixed(1)`, but an exact tie rounds half to even. */
+export function pyFixed1(x: number): string {
+  const tie = /^(-?\d+)\.(\d)50+$/.exec(x.toFixed(20));
+  if (tie !== null && Number(tie[2]) % 2 === 0) return `${tie[1]}.${tie[2]}`;
+  return x.toFixed(1);
+}
+
 /** `short_format_time`: `' %5.1fs'`, or `'%4.1fmin'` above a minute (seconds in). */
 export function shortFormatTime(seconds: number): string {
-  if (seconds > 60) return `${(seconds / 60).toFixed(1).padStart(4)}min`;
-  return ` ${seconds.toFixed(1).padStart(5)}s`;
+  if (seconds > 60) return `${pyFixed1(seconds / 60).padStart(4)}min`;
+  return ` ${pyFixed1(seconds).padStart(5)}s`;
 }
 
 /** `_verbosity_filter`: true when the message for batch `index` is skipped. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { delayed, type FailedCallInfo, Parallel, PoolClosedError, TimeoutError } from '../dist/index.js';
+import {
+  delayed,
+  type FailedCallInfo,
+  Parallel,
+  PoolClosedError,
+  TimeoutError,
+} from '../dist/index.js';
 import { countingInput, deferred, t, waitForFlag } from './helpers.js';
 
 const heavyTask = (x: number) => {
@@ -157,9 +163,9 @@ describe('Parallel failures', () => {
     const fail = async () => {
       throw original;
     };
-    await expect(
-      Parallel({ nJobs: 2, backend: 'async' })([delayed(fail)()]),
-    ).rejects.toBe(original);
+    await expect(Parallel({ nJobs: 2, backend: 'async' })([delayed(fail)()])).rejects.toBe(
+      original,
+    );
   });
 
   it('cancels the running calls at the first failure (their task signal aborts)', async () => {
@@ -200,9 +206,7 @@ describe('Parallel failures', () => {
   it('rejects with signal.reason when the run signal aborts', async () => {
     const controller = new AbortController();
     const flags = new Int32Array(new SharedArrayBuffer(8));
-    const run = Parallel({ nJobs: 2, signal: controller.signal })([
-      delayed(t.waitForAbort)(flags),
-    ]);
+    const run = Parallel({ nJobs: 2, signal: controller.signal })([delayed(t.waitForAbort)(flags)]);
     await waitForFlag(flags, 1);
     const reason = new Error('stop now');
     controller.abort(reason);
@@ -220,7 +224,10 @@ describe('Parallel failures', () => {
 
   it('rejects a call that runs longer than timeout with TimeoutError', async () => {
     await expect(
-      Parallel({ nJobs: 2, timeout: 50 })([delayed(t.sleepMs)(60_000, 'late'), delayed(t.square)(2)]),
+      Parallel({ nJobs: 2, timeout: 50 })([
+        delayed(t.sleepMs)(60_000, 'late'),
+        delayed(t.square)(2),
+      ]),
     ).rejects.toBeInstanceOf(TimeoutError);
   });
 
@@ -310,9 +317,7 @@ describe('Parallel returnAs generators', () => {
   });
 
   it('a failure rejects the pending next() with the original error', async () => {
-    const results = Parallel({ nJobs: 2, returnAs: 'generator' })([
-      delayed(t.failOn)(1, 1),
-    ]);
+    const results = Parallel({ nJobs: 2, returnAs: 'generator' })([delayed(t.failOn)(1, 1)]);
     await expect(results.next()).rejects.toThrow('bad input 1');
     await expect(results.next()).resolves.toEqual({ value: undefined, done: true });
   });
@@ -382,7 +387,10 @@ describe('Parallel instances', () => {
 
 describe('Parallel process-wide pool', () => {
   it('a one-shot call reuses the idle pool of the same backend, size and options', async () => {
-    const first = await Parallel({ nJobs: 2, batchSize: 1 })([delayed(t.bump)(), delayed(t.bump)()]);
+    const first = await Parallel({ nJobs: 2, batchSize: 1 })([
+      delayed(t.bump)(),
+      delayed(t.bump)(),
+    ]);
     const second = await Parallel({ nJobs: 2, batchSize: 1 })([
       delayed(t.bump)(),
       delayed(t.bump)(),
