@@ -27,7 +27,6 @@ export {
   type ReturnAs,
 } from './options.js';
 export {
-  type ModeOf,
   Parallel,
   type ParallelConstructor,
   type ParallelInstance,

@@ -37,15 +37,20 @@ export type ParallelInstance<M extends ReturnAs = 'array'> = ParallelRunner<M> &
     readonly nJobs: number;
   };
 
-/** The `returnAs` mode of an options type ('array' unless given). */
-export type ModeOf<O> = O extends { returnAs: infer M extends ReturnAs } ? M : 'array';
-
 /** `Parallel`: callable (`Parallel(opts)(calls)`) and constructible (`new Parallel(opts)`). */
 export interface ParallelConstructor {
-  // biome-ignore lint/complexity/noBannedTypes: the default "no options" type
-  new <const O extends ParallelOptions = {}>(options?: O): ParallelInstance<ModeOf<O>>;
-  // biome-ignore lint/complexity/noBannedTypes: the default "no options" type
-  <const O extends ParallelOptions = {}>(options?: O): ParallelRunner<ModeOf<O>>;
+  new (options: ParallelOptions & { returnAs: 'generator' }): ParallelInstance<'generator'>;
+  new (
+    options: ParallelOptions & { returnAs: 'generator_unordered' },
+  ): ParallelInstance<'generator_unordered'>;
+  new (options?: ParallelOptions & { returnAs?: 'array' }): ParallelInstance<'array'>;
+  new (options?: ParallelOptions): ParallelInstance<ReturnAs>;
+  (options: ParallelOptions & { returnAs: 'generator' }): ParallelRunner<'generator'>;
+  (
+    options: ParallelOptions & { returnAs: 'generator_unordered' },
+  ): ParallelRunner<'generator_unordered'>;
+  (options?: ParallelOptions & { returnAs?: 'array' }): ParallelRunner<'array'>;
+  (options?: ParallelOptions): ParallelRunner<ReturnAs>;
 }
 
 function warnTimeoutIgnored(): void {

@@ -5,7 +5,15 @@ export const t = tasks<typeof import('./fixtures/tasks.mjs')>(fixtureUrl);
 
 /** Resolves once flags[index] is no longer 0 (a latch set by a worker). */
 export async function waitForFlag(flags: Int32Array, index: number): Promise<void> {
-  const result = Atomics.waitAsync(flags, index, 0, 20_000);
+  const { waitAsync } = Atomics as unknown as {
+    waitAsync(
+      a: Int32Array,
+      i: number,
+      v: number,
+      t: number,
+    ): { async: boolean; value: Promise<string> | string };
+  };
+  const result = waitAsync(flags, index, 0, 20_000);
   if (result.async) await result.value;
 }
 

@@ -193,11 +193,9 @@ describe('Parallel failures', () => {
           ? delayed(t.failAfterStart)(flags)
           : delayed(t.square)(i),
     );
-    await expect(
-      Parallel({ nJobs: 2, batchSize: 1, preDispatch: 2 })(
-        input as Iterable<ReturnType<typeof delayed<[Int32Array], string>>>,
-      ),
-    ).rejects.toThrow('failed on purpose');
+    await expect(Parallel({ nJobs: 2, batchSize: 1, preDispatch: 2 })(input)).rejects.toThrow(
+      'failed on purpose',
+    );
     expect(state.closed).toBe(true);
     // the two running calls filled the window: nothing else was read
     expect(state.read).toBe(2);
@@ -303,9 +301,7 @@ describe('Parallel returnAs generators', () => {
     const { state, input } = countingInput((i) =>
       i === 0 ? delayed(t.square)(7) : delayed(t.waitForAbort)(flags),
     );
-    const results = Parallel({ nJobs: 2, batchSize: 1, returnAs: 'generator_unordered' })(
-      input as Iterable<ReturnType<typeof delayed<[number], number>>>,
-    );
+    const results = Parallel({ nJobs: 2, batchSize: 1, returnAs: 'generator_unordered' })(input);
     for await (const r of results) {
       expect(r).toBe(49);
       await waitForFlag(flags, 1); // a waitForAbort call is running
