@@ -20,6 +20,14 @@ export { cpuCount } from './cpu-count.js';
 export { delayed } from './delayed.js';
 export { type FailedCallInfo, ParallelBusyError } from './errors.js';
 export {
+  type CachedFunction,
+  type CacheOptions,
+  Memory,
+  type MemoryOptions,
+  type ReduceSizeOptions,
+} from './memory.js';
+export { hashValue } from './memory-hash.js';
+export {
   effectiveNJobs,
   type ParallelConfigOptions,
   type ParallelOptions,
