@@ -408,6 +408,16 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     nJobs = 1;
   }
 
+  if (
+    backendName === 'processes' &&
+    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
+      ?.node !== 'string'
+  ) {
+    throw new RangeError(
+      "The 'processes' backend needs Node.js (child processes); use 'threads' in browsers",
+    );
+  }
+
   const returnAs = (explicit.returnAs ?? 'array') as unknown;
   if (returnAs !== 'array' && returnAs !== 'generator' && returnAs !== 'generator_unordered') {
     const err = typeof returnAs === 'string' ? RangeError : TypeError;

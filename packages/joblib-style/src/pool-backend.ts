@@ -114,7 +114,11 @@ export function processesBackend(options: BackendOptions): ParallelBackend {
   return new PoolBackend(
     'processes',
     async (o) => {
-      const { ProcessPool } = await import('@par/processes');
+      // a runtime specifier: browser bundles never pull the Node-only package in
+      const id = '@par/processes';
+      const { ProcessPool } = (await import(
+        /* @vite-ignore */ id
+      )) as typeof import('@par/processes');
       return new ProcessPool(o);
     },
     options,

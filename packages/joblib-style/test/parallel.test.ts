@@ -184,6 +184,19 @@ describe('Parallel failures', () => {
     expect(Atomics.load(flags, 0)).toBe(1);
   });
 
+  it('replaces a worker whose call does not stop within the grace period', async () => {
+    const flags = new Int32Array(new SharedArrayBuffer(8));
+    await using parallel = new Parallel({ nJobs: 2, batchSize: 1, gracePeriod: 100 });
+    await expect(
+      parallel([delayed(t.spinAfterStart)(flags), delayed(t.failAfterStart)(flags)]),
+    ).rejects.toThrow('failed on purpose');
+    // both workers are free again: two calls that must run at the same time meet
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    await expect(
+      parallel([delayed(t.meet)(counter, 2), delayed(t.meet)(counter, 2)]),
+    ).resolves.toEqual([2, 2]);
+  });
+
   it('stops reading the input and closes it at the first failure', async () => {
     const flags = new Int32Array(new SharedArrayBuffer(8));
     const { state, input } = countingInput((i) =>
