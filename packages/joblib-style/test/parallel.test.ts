@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   delayed,
   type FailedCallInfo,
+  NotCloneableError,
   Parallel,
   PoolClosedError,
   TimeoutError,
@@ -156,6 +157,18 @@ describe('Parallel failures', () => {
     expect(error?.input).toBe(3);
     expect(error?.parallelCall.index).toBe(2);
     expect(error?.parallelCall.args).toEqual([3, 3]);
+  });
+
+  it('rejects a non-cloneable argument with NotCloneableError, naming the call', async () => {
+    const error = await Parallel({ nJobs: 2 })([
+      delayed(t.square)(1),
+      delayed(t.add)(1, (() => 2) as unknown as number),
+    ]).then(
+      () => undefined,
+      (e: unknown) => e as Error & { parallelCall: FailedCallInfo },
+    );
+    expect(error).toBeInstanceOf(NotCloneableError);
+    expect(error?.parallelCall.index).toBe(1);
   });
 
   it('rejects with the original error on the async backend (same object)', async () => {
@@ -391,6 +404,17 @@ describe('Parallel instances', () => {
     const next = expect(results.next()).rejects.toBeInstanceOf(PoolClosedError);
     await parallel[Symbol.asyncDispose]();
     await next;
+  });
+});
+
+describe('Parallel backend options', () => {
+  it('passes options Parallel does not know to the pool (here: env)', async () => {
+    for (const backend of ['threads', 'processes']) {
+      const [value] = await Parallel({ nJobs: 2, backend, env: { ...process.env, COLOR: 'teal' } })(
+        [delayed(t.env)('COLOR')],
+      );
+      expect(value, backend).toBe('teal');
+    }
   });
 });
 
