@@ -29,5 +29,5 @@ export function delayed(fn: unknown): (...args: unknown[]) => DelayedCall {
       optionMessage('fn', 'a function or a task reference (tasks(url).name)', fn),
     );
   }
-  return (...args: unknown[]) => Object.freeze({ fn, args });
+  return (...args: unknown[]) => ({ fn, args });
 }

@@ -63,10 +63,24 @@ class PoolBackend implements ParallelBackend {
       let j = i + 1;
       while (j < batch.length && (batch[j] as DelayedCall).fn === fn) j++;
       const rows: unknown[][] = [];
-      for (let k = i; k < j; k++) rows.push((batch[k] as DelayedCall).args as unknown[]);
+      let single = true;
+      for (let k = i; k < j; k++) {
+        const args = (batch[k] as DelayedCall).args as unknown[];
+        if (args.length !== 1) single = false;
+        rows.push(args);
+      }
       const chunkOptions = { ...mapOptions, chunkSize: rows.length };
       if (options.timeout !== undefined) chunkOptions.timeout = options.timeout * rows.length;
-      chunks.push(pool.starmap(fn as never, rows as never, chunkOptions));
+      chunks.push(
+        single
+          ? // one argument each: `map`, whose all-number chunks travel as one Float64Array
+            pool.map(
+              fn as never,
+              rows.map((r) => r[0]),
+              chunkOptions,
+            )
+          : pool.starmap(fn as never, rows as never, chunkOptions),
+      );
       starts.push(i);
       i = j;
     }
