@@ -296,26 +296,14 @@ function pick(o: Record<string, unknown>): [Record<string, unknown>, Record<stri
 }
 
 function checkBackendName(name: unknown, option: string): string {
-  if (typeof name !== 'string') {
-    throw new TypeError(
-      optionMessage(
-        option,
-        `one of ${backendNames()
-          .map((n) => `'${n}'`)
-          .join(', ')}`,
-        name,
-      ),
-    );
-  }
-  if (backendFactory(name) === undefined) {
+  // any value that names no registered backend is out of range (RangeError), a
+  // number or an object as much as an unknown string
+  if (typeof name !== 'string' || backendFactory(name) === undefined) {
+    const names = backendNames()
+      .map((n) => `'${n}'`)
+      .join(', ');
     throw new RangeError(
-      optionMessage(
-        option,
-        `one of ${backendNames()
-          .map((n) => `'${n}'`)
-          .join(', ')} (or a name given to registerBackend)`,
-        name,
-      ),
+      optionMessage(option, `one of ${names} (or a name given to registerBackend)`, name),
     );
   }
   return name;
@@ -420,8 +408,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
 
   const returnAs = (explicit.returnAs ?? 'array') as unknown;
   if (returnAs !== 'array' && returnAs !== 'generator' && returnAs !== 'generator_unordered') {
-    const err = typeof returnAs === 'string' ? RangeError : TypeError;
-    throw new err(
+    throw new RangeError(
       optionMessage('returnAs', "'array', 'generator' or 'generator_unordered'", returnAs),
     );
   }

@@ -17,7 +17,16 @@ import { VerbosePrinter } from './verbose.js';
 interface Batch {
   start: number;
   calls: DelayedCall[];
+  /** ordered mode: the slot its results go to */
+  slot?: { results: unknown[] | undefined };
 }
+
+/**
+ * The most calls read ahead of the consumer, whatever the batch size (unless
+ * `preDispatch` asks for more): tiny calls grow auto batches to tens of thousands,
+ * and `preDispatch × batch size` would otherwise hold hundreds of thousands.
+ */
+const MAX_READ_AHEAD = 16_384;
 
 interface Waiter {
   resolve(result: IteratorResult<unknown>): void;
@@ -91,9 +100,10 @@ export class Run {
   #resolveAll: (results: unknown[]) => void = noop;
   #rejectAll: (error: unknown) => void = noop;
   // generator modes
-  readonly #ordered = new Map<number, unknown>();
-  #nextYield = 0;
-  readonly #unordered = new Deque<unknown>(64);
+  // results waiting for the consumer, one entry per batch (not per call): ordered
+  // mode keeps the batches in dispatch (= input) order, unordered in completion order
+  readonly #pending = new Deque<{ results: unknown[] | undefined }>(64);
+  #offset = 0;
   readonly #waiters: Waiter[] = [];
   #consumerDone = false;
 
@@ -195,7 +205,7 @@ export class Run {
           const nJobs = this.#backend.nJobs;
           const limit = this.#o.preDispatchAll
             ? Number.POSITIVE_INFINITY
-            : this.#o.preDispatch * size;
+            : Math.max(this.#o.preDispatch, Math.min(this.#o.preDispatch * size, MAX_READ_AHEAD));
           const room = limit - this.#window;
           if (room <= 0) break;
           const big = size * nJobs;
@@ -256,6 +266,10 @@ export class Run {
   }
 
   #dispatch(batch: Batch): void {
+    if (this.#mode === 'generator') {
+      batch.slot = { results: undefined };
+      this.#pending.push(batch.slot);
+    }
     this.#dispatchedBatches++;
     this.#dispatchedTasks += batch.calls.length;
     const t0 = this.#o.clock();
@@ -294,9 +308,9 @@ export class Run {
       for (let i = 0; i < n; i++) this.#results[batch.start + i] = results[i];
       this.#window -= n;
     } else if (this.#mode === 'generator') {
-      for (let i = 0; i < n; i++) this.#ordered.set(batch.start + i, results[i]);
+      (batch.slot as { results: unknown[] | undefined }).results = results;
     } else {
-      for (let i = 0; i < n; i++) this.#unordered.push(results[i]);
+      this.#pending.push({ results });
     }
     try {
       this.#report();
@@ -461,16 +475,14 @@ export class Run {
       }
       let value: unknown;
       let has = false;
-      if (this.#mode === 'generator') {
-        if (this.#ordered.has(this.#nextYield)) {
-          value = this.#ordered.get(this.#nextYield);
-          this.#ordered.delete(this.#nextYield);
-          this.#nextYield++;
-          has = true;
-        }
-      } else if (this.#unordered.length > 0) {
-        value = this.#unordered.shift();
+      const head = this.#pending.peek();
+      if (head?.results !== undefined) {
+        value = head.results[this.#offset++];
         has = true;
+        if (this.#offset >= head.results.length) {
+          this.#pending.shift();
+          this.#offset = 0;
+        }
       }
       if (has) {
         this.#waiters.shift();
