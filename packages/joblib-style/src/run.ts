@@ -26,7 +26,7 @@ interface Batch {
  * `preDispatch` asks for more): tiny calls grow auto batches to tens of thousands,
  * and `preDispatch × batch size` would otherwise hold hundreds of thousands.
  */
-const MAX_READ_AHEAD = 16_384;
+const MAX_READ_AHEAD = 8_192;
 
 interface Waiter {
   resolve(result: IteratorResult<unknown>): void;
@@ -207,8 +207,11 @@ export class Run {
             ? Number.POSITIVE_INFINITY
             : Math.max(this.#o.preDispatch, Math.min(this.#o.preDispatch * size, MAX_READ_AHEAD));
           const room = limit - this.#window;
-          if (room <= 0) break;
           const big = size * nJobs;
+          // refill by whole batches: wait for room for a full round of batches (or
+          // half the window), so that consuming results one by one does not
+          // dispatch batches of one call
+          if (room <= 0 || room < Math.min(big, Math.ceil(limit / 2))) break;
           const want = Math.min(big, room);
           const calls = this.#asyncInput ? await this.#readAsync(want) : this.#readSync(want);
           if (this.#stopped) return;
