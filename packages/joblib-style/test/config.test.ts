@@ -90,6 +90,33 @@ describe('registerBackend', () => {
     }
   });
 
+  it('a consumer reading one result at a time still gets whole batches dispatched', async () => {
+    const sizes: number[] = [];
+    registerBackend('sizes', ({ nJobs }) => ({
+      name: 'sizes',
+      nJobs,
+      async runBatch(batch: readonly DelayedCall[]) {
+        sizes.push(batch.length);
+        return batch.map((c) => c.args[0]);
+      },
+      async close() {},
+      async terminate() {},
+    }));
+    const input = Array.from({ length: 200 }, (_, i) => delayed((x: number) => x)(i));
+    let n = 0;
+    for await (const value of Parallel({
+      nJobs: 2,
+      backend: 'sizes',
+      batchSize: 10,
+      returnAs: 'generator',
+    })(input)) {
+      expect(value).toBe(n++);
+    }
+    expect(n).toBe(200);
+    // the last round may be split finer (joblib's straggler rule); all others are full
+    expect(sizes.slice(0, -10).every((size) => size === 10)).toBe(true);
+  });
+
   it('rejects a bad name or factory', () => {
     expect(() => registerBackend('', recordingBackend('x', []))).toThrow(TypeError);
     expect(() => registerBackend('x', 1 as never)).toThrow(TypeError);
