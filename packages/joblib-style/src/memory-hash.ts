@@ -1,0 +1,132 @@
+// Deterministic argument hashing for Memory: values are canonicalised (object
+// keys sorted, Map and Set entries sorted by their own encoding) and encoded with
+// node:v8 serialization, which keeps typed arrays, Maps, Sets, Dates and BigInts.
+
+interface V8 {
+  serialize(value: unknown): Uint8Array;
+  deserialize(data: Uint8Array): unknown;
+}
+
+interface Crypto {
+  createHash(algorithm: string): {
+    update(data: Uint8Array | string): { digest(encoding: 'hex'): string };
+  };
+}
+
+/** @internal A Node built-in module, or a clear error where there is none. */
+export function nodeModule<T>(id: string, what: string): T {
+  const mod = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.(id) as T | undefined;
+  if (mod === undefined) {
+    throw new Error(
+      `${what} needs Node.js (${id}); it is not available in this runtime (browsers have no file system)`,
+    );
+  }
+  return mod;
+}
+
+function encodeKey(v8: V8, crypto: Crypto, value: unknown): string {
+  return crypto.createHash('sha256').update(v8.serialize(value)).digest('hex');
+}
+
+function canonical(value: unknown, v8: V8, crypto: Crypto, seen: Set<unknown>): unknown {
+  if (typeof value === 'function' || typeof value === 'symbol') {
+    throw new TypeError(`Memory cannot hash a ${typeof value} argument`);
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) throw new TypeError('Memory cannot hash a cyclic argument');
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date) {
+    return value;
+  }
+  if (value instanceof RegExp) return { __regexp: String(value) };
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => canonical(v, v8, crypto, seen));
+    if (value instanceof Map) {
+      const entries = [...value].map(([k, v]) => {
+        const ck = canonical(k, v8, crypto, seen);
+        return [encodeKey(v8, crypto, ck), ck, canonical(v, v8, crypto, seen)] as const;
+      });
+      entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return new Map(entries.map(([, k, v]) => [k, v]));
+    }
+    if (value instanceof Set) {
+      const items = [...value].map((v) => {
+        const cv = canonical(v, v8, crypto, seen);
+        return [encodeKey(v8, crypto, cv), cv] as const;
+      });
+      items.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return new Set(items.map(([, v]) => v));
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      out[key] = canonical((value as Record<string, unknown>)[key], v8, crypto, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/**
+ * A deterministic hex digest of `value`: equal values (same keys in any order,
+ * Maps and Sets with the same entries in any order) hash equal.
+ *
+ * @example
+ * ```ts
+ * hashValue({ a: 1, b: 2 }) === hashValue({ b: 2, a: 1 }); // true
+ * ```
+ */
+export function hashValue(value: unknown): string {
+  const v8 = nodeModule<V8>('node:v8', 'Memory');
+  const crypto = nodeModule<Crypto>('node:crypto', 'Memory');
+  return encodeKey(v8, crypto, canonical(value, v8, crypto, new Set()));
+}
+
+/** @internal sha256 of a string, hex. */
+export function hashText(text: string): string {
+  return nodeModule<Crypto>('node:crypto', 'Memory')
+    .createHash('sha256')
+    .update(text)
+    .digest('hex');
+}
+
+/** The names of a function's parameters, from its source (destructured ones have none). */
+export function parameterNames(fn: (...args: never[]) => unknown): (string | undefined)[] {
+  const source = Function.prototype.toString.call(fn);
+  let params: string;
+  const arrowSingle = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(source);
+  if (arrowSingle) params = arrowSingle[1] as string;
+  else {
+    const open = source.indexOf('(');
+    if (open < 0) return [];
+    let depth = 0;
+    let end = open;
+    for (let i = open; i < source.length; i++) {
+      const c = source[i];
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        depth--;
+        if (depth === 0) {
+          end = i;
+          break;
+        }
+      }
+    }
+    params = source.slice(open + 1, end);
+  }
+  const names: (string | undefined)[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of `${params},`) {
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    if (c === ',' && depth === 0) {
+      const m = /^\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)/.exec(current.replace(/\/\*[\s\S]*?\*\//g, ''));
+      if (current.trim() !== '') names.push(m ? m[1] : undefined);
+      current = '';
+    } else current += c;
+  }
+  return names;
+}

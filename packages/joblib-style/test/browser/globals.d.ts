@@ -1,0 +1,8 @@
+declare global {
+  interface Window {
+    parResult?: unknown;
+    parError?: string;
+  }
+}
+
+export {};

@@ -1,0 +1,236 @@
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { delayed, hashValue, Memory, Parallel, tasks } from '../dist/index.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'par-joblib-memory-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function entries(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(join(d, e.name));
+      else if (e.name.endsWith('.entry')) out.push(join(d, e.name));
+    }
+  };
+  await walk(root).catch(() => undefined);
+  return out;
+}
+
+describe('Memory', () => {
+  it('computes once and reads the result from disk after (a new Memory too)', async () => {
+    let calls = 0;
+    const square = (x: number) => {
+      calls++;
+      return x * x;
+    };
+    const cached = new Memory({ location: dir }).cache(square);
+    await expect(cached(4)).resolves.toBe(16);
+    await expect(cached(4)).resolves.toBe(16);
+    expect(calls).toBe(1);
+    const again = new Memory({ location: dir }).cache(square);
+    await expect(again(4)).resolves.toBe(16);
+    expect(calls).toBe(1);
+    await expect(again(5)).resolves.toBe(25);
+    expect(calls).toBe(2);
+  });
+
+  it('caches async functions and keeps typed arrays, Maps, Dates and BigInts', async () => {
+    let calls = 0;
+    const make = async (n: number) => {
+      calls++;
+      return {
+        data: new Float64Array([n, n + 1]),
+        map: new Map([['k', n]]),
+        when: new Date(0),
+        big: 10n ** 20n,
+      };
+    };
+    const cached = new Memory({ location: dir }).cache(make);
+    const first = await cached(1);
+    const second = await cached(1);
+    expect(calls).toBe(1);
+    expect(second.data).toBeInstanceOf(Float64Array);
+    expect([...second.data]).toEqual([1, 2]);
+    expect(second.map.get('k')).toBe(1);
+    expect(second.when).toEqual(new Date(0));
+    expect(second.big).toBe(10n ** 20n);
+    expect(first.big).toBe(second.big);
+  });
+
+  it('hashes equal arguments equal, whatever the key order of objects and Maps', async () => {
+    expect(hashValue({ a: 1, b: [2, 3] })).toBe(hashValue({ b: [2, 3], a: 1 }));
+    expect(
+      hashValue(
+        new Map([
+          ['x', 1],
+          ['y', 2],
+        ]),
+      ),
+    ).toBe(
+      hashValue(
+        new Map([
+          ['y', 2],
+          ['x', 1],
+        ]),
+      ),
+    );
+    expect(hashValue(new Set([1, 2]))).toBe(hashValue(new Set([2, 1])));
+    expect(hashValue({ a: 1 })).not.toBe(hashValue({ a: 2 }));
+    expect(hashValue([1, 2])).not.toBe(hashValue([2, 1]));
+    expect(hashValue(new Float64Array([1]))).not.toBe(hashValue(new Float32Array([1])));
+    let calls = 0;
+    const cached = new Memory({ location: dir }).cache((o: Record<string, number>) => {
+      calls++;
+      return Object.keys(o).length;
+    });
+    await cached({ a: 1, b: 2 });
+    await cached({ b: 2, a: 1 });
+    expect(calls).toBe(1);
+  });
+
+  it('leaves ignored parameters out of the key', async () => {
+    let calls = 0;
+    const fit = (data: number[], verbose: boolean) => {
+      calls++;
+      return data.length + (verbose ? 0 : 0);
+    };
+    const cached = new Memory({ location: dir }).cache(fit, { ignore: ['verbose'] });
+    await cached([1, 2], true);
+    await cached([1, 2], false);
+    expect(calls).toBe(1);
+    expect(() => new Memory({ location: dir }).cache(fit, { ignore: ['nope'] })).toThrow(/nope/);
+  });
+
+  it('checkCallInCache says whether a call is cached; cached.clear() removes its entries', async () => {
+    const cached = new Memory({ location: dir }).cache((x: number) => x + 1);
+    await expect(cached.checkCallInCache(1)).resolves.toBe(false);
+    await cached(1);
+    await expect(cached.checkCallInCache(1)).resolves.toBe(true);
+    await expect(cached.checkCallInCache(2)).resolves.toBe(false);
+    await cached.clear();
+    await expect(cached.checkCallInCache(1)).resolves.toBe(false);
+  });
+
+  it('memory.clear() removes every entry', async () => {
+    const memory = new Memory({ location: dir });
+    const a = memory.cache((x: number) => x);
+    const b = memory.cache(function other(x: number) {
+      return -x;
+    });
+    await a(1);
+    await b(1);
+    expect(await entries(dir)).toHaveLength(2);
+    await memory.clear();
+    expect(await entries(dir)).toHaveLength(0);
+    await expect(a.checkCallInCache(1)).resolves.toBe(false);
+  });
+
+  it('changed source gets new entries and removes the stale ones', async () => {
+    const v1 = new Memory({ location: dir }).cache(function compute(x: number) {
+      return x + 1;
+    });
+    await expect(v1(1)).resolves.toBe(2);
+    const v2 = new Memory({ location: dir }).cache(function compute(x: number) {
+      return x + 100;
+    });
+    await expect(v2(1)).resolves.toBe(101);
+    const files = await entries(dir);
+    expect(files).toHaveLength(1);
+  });
+
+  it('recomputes and rewrites a corrupt entry, never throws', async () => {
+    let calls = 0;
+    const cached = new Memory({ location: dir }).cache((x: number) => {
+      calls++;
+      return x * 2;
+    });
+    await cached(21);
+    const [file] = await entries(dir);
+    await writeFile(file as string, 'not a v8 value');
+    await expect(cached(21)).resolves.toBe(42);
+    expect(calls).toBe(2);
+    await expect(cached(21)).resolves.toBe(42);
+    expect(calls).toBe(2);
+  });
+
+  it('location: null caches nothing', async () => {
+    let calls = 0;
+    const memory = new Memory({ location: null });
+    const cached = memory.cache((x: number) => {
+      calls++;
+      return x;
+    });
+    await expect(cached(1)).resolves.toBe(1);
+    await expect(cached(1)).resolves.toBe(1);
+    expect(calls).toBe(2);
+    await expect(cached.checkCallInCache(1)).resolves.toBe(false);
+    await memory.clear();
+    await memory.reduceSize({ itemsLimit: 0 });
+  });
+
+  it('reduceSize evicts least recently used entries by items, bytes and age', async () => {
+    const memory = new Memory({ location: dir });
+    const cached = memory.cache((x: number) => new Uint8Array(1500).fill(x));
+    for (const x of [1, 2, 3, 4]) await cached(x);
+    const files = await entries(dir);
+    // make the access order explicit: 1 oldest … 4 newest, then use 1 again
+    for (const [i, x] of [1, 2, 3, 4].entries()) {
+      const file = files.find((f) => f.includes(hashValue([x])));
+      const when = new Date(Date.UTC(2020, 0, 1 + i));
+      await utimes(file as string, when, when);
+    }
+    await cached(1); // a hit refreshes its use time
+    await memory.reduceSize({ itemsLimit: 3 });
+    await expect(cached.checkCallInCache(2)).resolves.toBe(false);
+    await expect(cached.checkCallInCache(1)).resolves.toBe(true);
+    // each entry is a little over 1500 bytes: '3K' (3072 bytes) keeps two
+    await memory.reduceSize({ bytesLimit: '3K' });
+    expect(await entries(dir)).toHaveLength(2);
+    // entries untouched since 2020 are older than a day
+    await memory.reduceSize({ ageLimit: 24 * 3600_000 });
+    const left = await entries(dir);
+    expect(left).toHaveLength(1);
+    await expect(cached.checkCallInCache(1)).resolves.toBe(true);
+    await expect(memory.reduceSize({ bytesLimit: 'lots' })).rejects.toThrow(RangeError);
+  });
+
+  it('validates its options', async () => {
+    expect(() => new Memory({} as never)).toThrow(TypeError);
+    expect(() => new Memory({ location: 42 as never })).toThrow(TypeError);
+    await expect(new Memory({ location: dir }).reduceSize({ itemsLimit: -1 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
+  it('several processes writing the same entries leave them readable', async () => {
+    process.env.PAR_JOBLIB_TEST_CACHE = dir;
+    try {
+      const m = tasks<typeof import('./fixtures/memory-tasks.mjs')>(
+        new URL('./fixtures/memory-tasks.mjs', import.meta.url),
+      );
+      const inputs = Array.from({ length: 12 }, (_, i) => i % 3);
+      await using parallel = new Parallel({ nJobs: 2, backend: 'processes', batchSize: 1 });
+      const first = await parallel(inputs.map((x) => delayed(m.cachedSquare)(x)));
+      expect(first).toEqual(inputs.map((x) => x * x));
+      const computed = (await readFile(join(dir, 'computed.log'), 'utf8')).trim().split('\n');
+      // each input computed at least once, at most once per process
+      expect(new Set(computed)).toEqual(new Set(['0', '1', '2']));
+      expect(computed.length).toBeLessThanOrEqual(6);
+      // cached calls work inside Parallel tasks: a second run computes nothing
+      const second = await parallel(inputs.map((x) => delayed(m.cachedSquare)(x)));
+      expect(second).toEqual(first);
+      const after = (await readFile(join(dir, 'computed.log'), 'utf8')).trim().split('\n');
+      expect(after.length).toBe(computed.length);
+    } finally {
+      delete process.env.PAR_JOBLIB_TEST_CACHE;
+    }
+  });
+});
