@@ -13,6 +13,11 @@ export {
 export { inheritedExecArgv } from './exec-argv.js';
 export { Executor, type ShutdownOptions } from './executor.js';
 export { Future, type FutureWaitOptions } from './future.js';
+export {
+  type ApplyAsyncOptions,
+  type MapAsyncOptions,
+  MultiprocessingPool,
+} from './multiprocessing-pool.js';
 export { Pool, type TaskArgs, type TaskResult } from './pool.js';
 export type {
   CallDescriptor,

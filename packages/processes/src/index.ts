@@ -1,11 +1,13 @@
 export { TimeoutError } from '@par/async';
 export {
+  type ApplyAsyncOptions,
   BrokenPoolError,
   type CallDescriptor,
   cpuCount,
   Future,
   type FutureWaitOptions,
   type IMapOptions,
+  type MapAsyncOptions,
   type MapOptions,
   NotCloneableError,
   PoolClosedError,
@@ -31,10 +33,5 @@ export {
   type ProcessOptions,
   type StdioOption,
 } from './process.js';
-export {
-  type ApplyAsyncOptions,
-  type MapAsyncOptions,
-  ProcessPool,
-  type ProcessPoolOptions,
-} from './process-pool.js';
+export { ProcessPool, type ProcessPoolOptions } from './process-pool.js';
 export { ProcessPoolExecutor } from './process-pool-executor.js';

@@ -1,5 +1,6 @@
 export { TimeoutError } from '@par/async';
 export {
+  type ApplyAsyncOptions,
   type AsyncValue,
   BrokenPoolError,
   type CallDescriptor,
@@ -7,6 +8,7 @@ export {
   Future,
   type FutureWaitOptions,
   type IMapOptions,
+  type MapAsyncOptions,
   type MapOptions,
   NotCloneableError,
   PoolClosedError,

@@ -73,3 +73,26 @@ describe('typed task references', () => {
     expectTypeOf(toThread(t.square, 2)).toEqualTypeOf<Promise<number>>();
   });
 });
+
+describe("multiprocessing.Pool's names", () => {
+  it('apply and applyAsync take the arguments as one array', () => {
+    expectTypeOf(pool.apply(t.add, [1, 2])).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(pool.applyAsync(t.add, [1, 2])).toEqualTypeOf<Promise<number>>();
+    // @ts-expect-error a string is not a number
+    void pool.apply(t.add, ['1', 2]);
+  });
+
+  it('apply accepts a Queue where the task declares a QueueHandle', () => {
+    const q = tasks<{ drain: (jobs: QueueHandle<number>) => Promise<number> }>('/x/queue-tasks.js');
+    expectTypeOf(pool.apply(q.drain, [new Queue<number>()])).toEqualTypeOf<Promise<number>>();
+  });
+
+  it('mapAsync / starmapAsync resolve to the result list; join to void', () => {
+    expectTypeOf(pool.mapAsync(t.square, [1, 2])).toEqualTypeOf<Promise<number[]>>();
+    expectTypeOf(pool.starmapAsync(t.add, [[1, 2]])).toEqualTypeOf<Promise<number[]>>();
+    pool.mapAsync(t.square, [1], {
+      callback: (squares) => expectTypeOf(squares).toEqualTypeOf<number[]>(),
+    });
+    expectTypeOf(pool.join()).toEqualTypeOf<Promise<void>>();
+  });
+});

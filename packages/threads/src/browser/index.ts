@@ -2,6 +2,7 @@
 // API as the Node build, on module Web Workers.
 export { TimeoutError } from '@par/async';
 export {
+  type ApplyAsyncOptions,
   type AsyncValue,
   BrokenPoolError,
   type CallDescriptor,
@@ -9,6 +10,7 @@ export {
   Future,
   type FutureWaitOptions,
   type IMapOptions,
+  type MapAsyncOptions,
   type MapOptions,
   NotCloneableError,
   PoolClosedError,
