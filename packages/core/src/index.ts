@@ -14,6 +14,14 @@ export { inheritedExecArgv } from './exec-argv.js';
 export { Executor, type ShutdownOptions } from './executor.js';
 export { Future, type FutureWaitOptions } from './future.js';
 export {
+  type AsCompletedOptions,
+  asCompleted,
+  type FuturesReturnWhen,
+  type WaitFuturesOptions,
+  type WaitFuturesResult,
+  wait,
+} from './futures.js';
+export {
   type ApplyAsyncOptions,
   type MapAsyncOptions,
   MultiprocessingPool,

@@ -1,10 +1,13 @@
 export { TimeoutError } from '@par/async';
 export {
   type ApplyAsyncOptions,
+  type AsCompletedOptions,
+  asCompleted,
   BrokenPoolError,
   type CallDescriptor,
   cpuCount,
   Future,
+  type FuturesReturnWhen,
   type FutureWaitOptions,
   type IMapOptions,
   type MapAsyncOptions,
@@ -22,7 +25,10 @@ export {
   taskSignal,
   tasks,
   UnknownTaskError,
+  type WaitFuturesOptions,
+  type WaitFuturesResult,
   WorkerCrashedError,
+  wait,
 } from '@par/core';
 export { Connection, type RecvOptions } from './connection.js';
 export { EOFError } from './errors.js';

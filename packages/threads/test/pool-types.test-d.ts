@@ -1,6 +1,7 @@
 import { Queue } from '@par/queue';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  asCompleted,
   type Future,
   type QueueHandle,
   type TaskRef,
@@ -9,6 +10,7 @@ import {
   ThreadPoolExecutor,
   tasks,
   toThread,
+  wait,
 } from '../dist/index.js';
 
 const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
@@ -94,5 +96,28 @@ describe("multiprocessing.Pool's names", () => {
       callback: (squares) => expectTypeOf(squares).toEqualTypeOf<number[]>(),
     });
     expectTypeOf(pool.join()).toEqualTypeOf<Promise<void>>();
+  });
+});
+
+describe('concurrent.futures module functions', () => {
+  it('asCompleted yields the Future objects; wait resolves to Sets of them', async () => {
+    const executor = new ThreadPoolExecutor();
+    const a = executor.submit(t.square, 2);
+    const b = executor.submit(t.echoArgs, 'x');
+    expectTypeOf(asCompleted([a], { timeout: 10 })).toEqualTypeOf<
+      AsyncIterableIterator<Future<number>>
+    >();
+    const step = await asCompleted([a]).next();
+    if (!step.done) expectTypeOf(step.value).toEqualTypeOf<Future<number>>();
+    expectTypeOf(asCompleted([a, b])).toEqualTypeOf<
+      AsyncIterableIterator<Future<number> | Future<unknown[]>>
+    >();
+    const { done, notDone } = await wait([a], { returnWhen: 'FIRST_EXCEPTION', timeout: 1 });
+    expectTypeOf(done).toEqualTypeOf<Set<Future<number>>>();
+    expectTypeOf(notDone).toEqualTypeOf<Set<Future<number>>>();
+    // @ts-expect-error not a returnWhen value
+    void wait([a], { returnWhen: 'SOMETIMES' });
+    // @ts-expect-error promises are not futures (use @par/async's asCompleted for those)
+    void asCompleted([Promise.resolve(1)]);
   });
 });

@@ -3,11 +3,14 @@
 export { TimeoutError } from '@par/async';
 export {
   type ApplyAsyncOptions,
+  type AsCompletedOptions,
   type AsyncValue,
+  asCompleted,
   BrokenPoolError,
   type CallDescriptor,
   cpuCount,
   Future,
+  type FuturesReturnWhen,
   type FutureWaitOptions,
   type IMapOptions,
   type MapAsyncOptions,
@@ -31,7 +34,10 @@ export {
   tasks,
   transfer,
   UnknownTaskError,
+  type WaitFuturesOptions,
+  type WaitFuturesResult,
   WorkerCrashedError,
+  wait,
 } from '@par/core';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from '../shared/barrier.js';
 export {
