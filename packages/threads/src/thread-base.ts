@@ -1,16 +1,17 @@
 import { TimeoutError } from '@par/async';
 import { validateBoolean, validateOptions, validateTimeout } from '@par/async/internal';
-import { Pool, type Task, type Transport } from '@par/core';
+import { type CallerArgs, Pool, type Task, type Transport } from '@par/core';
 import { daemonTransport } from './daemon-transport.js';
 import { registerSharedHandlers } from './shared/handlers.js';
 
 /** Options of {@link Thread}. */
 export interface ThreadOptions<A extends unknown[] = unknown[]> {
   /**
-   * Arguments for the task.
+   * Arguments for the task. A `Queue` is accepted where the task declares a
+   * `QueueHandle` (it arrives in the worker as that handle).
    * @default []
    */
-  args?: A;
+  args?: CallerArgs<A>;
   /**
    * A name for messages and debugging.
    * @default 'Thread-N'

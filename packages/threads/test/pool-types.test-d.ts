@@ -27,6 +27,19 @@ describe('queue arguments', () => {
     pool.run(q.drain, new Queue<string>());
     expectTypeOf(new ThreadPoolExecutor().submit(q.drain, queue)).toEqualTypeOf<Future<number>>();
   });
+
+  it('Thread and toThread accept a Queue where the task declares a QueueHandle', () => {
+    const q = tasks<{ drain: (jobs: QueueHandle<number>) => Promise<number> }>('/x/queue-tasks.js');
+    const queue = new Queue<number>();
+    expectTypeOf(new Thread(q.drain, { args: [queue] }).join()).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(toThread(q.drain, queue)).toEqualTypeOf<Promise<number>>();
+    // @ts-expect-error a queue of strings is not a queue of numbers
+    new Thread(q.drain, { args: [new Queue<string>()] });
+    // @ts-expect-error a queue of strings is not a queue of numbers
+    void toThread(q.drain, new Queue<string>());
+    // @ts-expect-error other parameters are still checked
+    new Thread(t.square, { args: ['x'] });
+  });
 });
 
 describe('typed task references', () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Queue } from '@par/queue';
 import { describe, expect, it } from 'vitest';
-import { type QueueHandle, Thread, tasks } from '../dist/index.js';
+import { Thread, tasks } from '../dist/index.js';
 
 const run = promisify(execFile);
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -30,7 +30,7 @@ describe('Thread daemon', () => {
 
   it('the finishing pattern: shutdown() ends the consumer thread’s for-await loop', async () => {
     const jobs = new Queue<number>();
-    const thread = new Thread(q.consumeAll, { args: [jobs as unknown as QueueHandle<number>] });
+    const thread = new Thread(q.consumeAll, { args: [jobs] });
     thread.start();
     for (const n of [1, 2, 3]) await jobs.put(n);
     jobs.shutdown();
