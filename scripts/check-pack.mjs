@@ -1,7 +1,8 @@
 // Checks the published shape of every public package, the way a user receives it:
 // pack with pnpm (workspace ranges become real versions), lint the tarballs with
 // publint and arethetypeswrong, then install them with plain npm into a scratch
-// project outside the workspace and run a smoke script against each package.
+// project outside the workspace, run a smoke script against each package, and compile
+// a TypeScript consumer against their published types in a Node-only setup.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -55,7 +56,53 @@ for (const { dir, manifest } of packages) {
     '--format',
     'table-flipped',
   ]);
-  tarballs.push({ name: manifest.name, file });
+  tarballs.push({ name: manifest.name, file, comlink: Boolean(manifest.dependencies?.comlink) });
+}
+
+/**
+ * Compiles a consumer of every package's published types as a Node-only project
+ * would: lib ES2023 without DOM, types ["node"], skipLibCheck false (so the
+ * packages' and their dependencies' declarations are checked too), once with
+ * moduleResolution node16 and once with bundler.
+ *
+ * Not yet for packages whose declarations import comlink's (@par/threads'
+ * RemoteQueue): comlink's own .d.ts files use DOM-only names (Transferable,
+ * MessagePort, EventListenerOrEventListenerObject), so they fail without lib
+ * "dom" until RemoteQueue no longer refers to comlink's `Remote` type.
+ */
+function checkNodeOnlyTypes(scratch, all) {
+  const tarballs = all.filter((t) => !t.comlink);
+  for (const t of all) {
+    if (t.comlink)
+      console.log(`Node-only type check: ${t.name} skipped (comlink's types need lib "dom")`);
+  }
+  const imports = tarballs.map((t, i) => `import * as p${i} from '${t.name}';`);
+  writeFileSync(
+    join(scratch, 'consumer.ts'),
+    `${imports.join('\n')}\n\nexport const packages: object[] = [${tarballs.map((_, i) => `p${i}`).join(', ')}];\n`,
+  );
+  const base = {
+    target: 'ES2022',
+    lib: ['ES2023'],
+    types: ['node'],
+    // @types/node from the workspace: the scratch project installs only the tarballs
+    typeRoots: [join(root, 'node_modules/@types')],
+    strict: true,
+    skipLibCheck: false,
+    noEmit: true,
+  };
+  const setups = {
+    node16: { module: 'node16', moduleResolution: 'node16' },
+    bundler: { module: 'esnext', moduleResolution: 'bundler' },
+  };
+  for (const [name, resolution] of Object.entries(setups)) {
+    const config = `tsconfig.${name}.json`;
+    writeFileSync(
+      join(scratch, config),
+      `${JSON.stringify({ compilerOptions: { ...base, ...resolution }, files: ['consumer.ts'] }, null, 2)}\n`,
+    );
+    run(join(root, 'node_modules/.bin/tsc'), ['-p', config], scratch);
+  }
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'par-smoke-'));
@@ -81,6 +128,7 @@ try {
     }
     run(process.execPath, [`${short}.mjs`], scratch);
   }
+  checkNodeOnlyTypes(scratch, tarballs);
   console.log(`published shape OK: ${tarballs.map((t) => t.name).join(', ')}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

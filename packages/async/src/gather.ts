@@ -1,4 +1,5 @@
 import { isThenable, onAbort } from './abort.js';
+import { afterTurn } from './settle-window.js';
 import { optionMessage, validateBoolean, validateOptions, validateSignal } from './validate.js';
 
 /** One input of {@link gather}: a promise (or value), or a function that starts the work. */
@@ -37,7 +38,8 @@ export interface GatherOptions {
  * Runs every input concurrently and resolves with their results in input order
  * (`asyncio.gather`). Inputs are promises, plain values, or functions returning
  * either (called at once, with the signal). Without `returnExceptions` the first
- * rejection wins and the others keep running, as in Python.
+ * rejection wins and the others keep running, as in Python. When the last input
+ * settles in the same turn as an abort, the results are not dropped.
  *
  * @example
  * ```ts
@@ -93,9 +95,14 @@ export function gather(inputs: Iterable<unknown>, options?: GatherOptions): Prom
   return new Promise<unknown[]>((resolve, reject) => {
     let remaining = n;
     let done = false;
+    // results produced in the same turn as the abort still complete the gather
     const removeAbort = onAbort(signal, () => {
-      done = true;
-      reject((signal as AbortSignal).reason);
+      const reason = (signal as AbortSignal).reason;
+      afterTurn(() => {
+        if (done) return;
+        done = true;
+        reject(reason);
+      });
     });
     const settle = (index: number, value: unknown): void => {
       results[index] = value;

@@ -13,11 +13,18 @@ import {
 /** Options of {@link mapIter}. */
 export interface MapIterOptions {
   /**
-   * How many mapper calls may be in flight at once (running, or finished but not yet
-   * yielded): an integer >= 1 or `Infinity`. Input is read only to fill free slots.
+   * How many mapper calls may run at once: an integer >= 1 or `Infinity`. They keep
+   * running while the consumer is busy with a result, as far as `backpressure` allows.
    * @default Infinity
    */
   concurrency?: number;
+  /**
+   * How many items may be started but not yet consumed (running, or finished and
+   * waiting for the consumer): an integer >= `concurrency` or `Infinity`, as in
+   * p-map's `pMapIterable`. Input is read only while there is room.
+   * @default concurrency
+   */
+  backpressure?: number;
   /**
    * `true`: yield in input order. `false`: yield each result as soon as it is ready,
    * so one slow item does not hold back the others.
@@ -55,7 +62,8 @@ function settle<T, R>(
 
 /**
  * Maps `input` through `mapper(item, index)` as a stream: an async iterable of the
- * results with at most `concurrency` calls in flight. Leaving the loop (`break`,
+ * results with `concurrency` calls running whenever input and room allow, also while
+ * the consumer is busy; at most `backpressure` results wait unconsumed. Leaving the loop (`break`,
  * `return`, an error) closes the input iterator and reads nothing more; calls still
  * running finish in the background and their results are dropped.
  *
@@ -89,6 +97,15 @@ export function mapIter<T, R>(
     min: 1,
     allowInfinity: true,
   });
+  const backpressure = validateInteger('backpressure', opts.backpressure ?? concurrency, {
+    min: 1,
+    allowInfinity: true,
+  });
+  if (backpressure < concurrency) {
+    throw new RangeError(
+      optionMessage('backpressure', `a number >= concurrency (${concurrency})`, backpressure),
+    );
+  }
   const ordered = validateBoolean('ordered', opts.ordered, true);
   const signal = validateSignal('signal', opts.signal);
   if (
@@ -98,13 +115,19 @@ export function mapIter<T, R>(
   ) {
     throw new TypeError(optionMessage('input', 'an iterable or async iterable', input));
   }
-  return run(input, mapper, concurrency, ordered, signal);
+  return run(input, mapper, concurrency, backpressure, ordered, signal);
+}
+
+/** One started item: its outcome once the mapper settled. */
+interface Slot<R> {
+  outcome: Outcome<R> | undefined;
 }
 
 async function* run<T, R>(
   input: Iterable<T | PromiseLike<T>> | AsyncIterable<T>,
   mapper: (item: T, index: number) => R | PromiseLike<R>,
   concurrency: number,
+  backpressure: number,
   ordered: boolean,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Awaited<R>, void, undefined> {
@@ -112,17 +135,101 @@ async function* run<T, R>(
   const source: InputIterator<T> = openInput('input', input);
   const { iterator, sync } = source;
   let inputDone = false;
+  let inputFailure: { error: unknown } | undefined;
+  let stopped = false;
+  let pulling = false;
   let index = 0;
-  // ordered: promises in input order; unordered: outcomes in completion order
-  const inFlight = new Deque<Promise<Outcome<Awaited<R>>>>();
-  const ready = new Deque<Outcome<Awaited<R>>>();
   let running = 0;
+  // ordered: every started item in input order; unordered: settled items in completion order
+  const started = new Deque<Slot<Awaited<R>>>();
+  const ready = new Deque<Slot<Awaited<R>>>();
+  // started and not yet handed to the consumer
+  let unconsumed = 0;
   let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const changed = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+
+  const start = (item: T | PromiseLike<T>): void => {
+    const slot: Slot<Awaited<R>> = { outcome: undefined };
+    running++;
+    unconsumed++;
+    if (ordered) started.push(slot);
+    settle(item, index++, mapper).then((outcome) => {
+      running--;
+      slot.outcome = outcome;
+      if (!ordered) ready.push(slot);
+      notify();
+      fill();
+    });
+  };
+  const room = (): boolean =>
+    !stopped && !inputDone && running < concurrency && unconsumed < backpressure;
+  const endInput = (failure?: { error: unknown }): void => {
+    inputDone = true;
+    inputFailure ??= failure;
+    notify();
+  };
+  // starts mappers while there is input and room; one read of the input at a time
+  const fill = (): void => {
+    if (pulling) return;
+    if (sync) {
+      while (room()) {
+        let step: IteratorResult<T | PromiseLike<T>>;
+        try {
+          step = (iterator as Iterator<T | PromiseLike<T>>).next();
+        } catch (error) {
+          endInput({ error });
+          return;
+        }
+        if (step.done) {
+          endInput();
+          return;
+        }
+        start(step.value);
+      }
+      return;
+    }
+    if (!room()) return;
+    pulling = true;
+    let next: Promise<IteratorResult<T>>;
+    try {
+      next = Promise.resolve((iterator as AsyncIterator<T>).next());
+    } catch (error) {
+      pulling = false;
+      endInput({ error });
+      return;
+    }
+    next.then(
+      (step) => {
+        pulling = false;
+        if (step.done) {
+          endInput();
+          return;
+        }
+        if (stopped) return;
+        start(step.value);
+        fill();
+      },
+      (error: unknown) => {
+        pulling = false;
+        endInput({ error });
+      },
+    );
+  };
+
   let aborted: Promise<never> | undefined;
   let removeAbort = (): void => {};
   if (signal !== undefined) {
     aborted = new Promise<never>((_, reject) => {
       removeAbort = onAbort(signal, () => {
+        stopped = true;
         reject(signal.reason);
       });
     });
@@ -131,58 +238,32 @@ async function* run<T, R>(
   const raceAbort = <V>(promise: Promise<V>): Promise<V> =>
     aborted === undefined ? promise : Promise.race([promise, aborted]);
 
-  const pull = async (): Promise<boolean> => {
-    const step = sync
-      ? (iterator as Iterator<T | PromiseLike<T>>).next()
-      : await raceAbort(Promise.resolve((iterator as AsyncIterator<T>).next()));
-    if (step.done) {
-      inputDone = true;
-      return false;
-    }
-    const outcome = settle(step.value, index++, mapper);
-    if (ordered) {
-      inFlight.push(outcome);
-    } else {
-      running++;
-      outcome.then((o) => {
-        running--;
-        ready.push(o);
-        const w = wake;
-        wake = undefined;
-        w?.();
-      });
-    }
-    return true;
-  };
-
   try {
+    fill();
     for (;;) {
       if (signal?.aborted) throw signal.reason;
-      const busy = (): number => (ordered ? inFlight.length : running + ready.length);
-      while (!inputDone && busy() < concurrency) {
-        if (!(await pull())) break;
-        if (signal?.aborted) throw signal.reason;
+      const head = ordered ? started.peek() : ready.peek();
+      if (head?.outcome !== undefined) {
+        if (ordered) started.shift();
+        else ready.shift();
+        unconsumed--;
+        fill();
+        const { outcome } = head;
+        if (!outcome.ok) throw outcome.error;
+        yield outcome.value;
+        continue;
       }
-      let outcome: Outcome<Awaited<R>>;
-      if (ordered) {
-        const head = inFlight.shift();
-        if (head === undefined) return;
-        outcome = await raceAbort(head);
-      } else {
-        if (ready.length === 0) {
-          if (running === 0) return;
-          await raceAbort(
-            new Promise<void>((resolve) => {
-              wake = resolve;
-            }),
-          );
-        }
-        outcome = ready.shift() as Outcome<Awaited<R>>;
+      if (inputFailure !== undefined && (ordered ? started.length : ready.length) === 0) {
+        throw inputFailure.error;
       }
-      if (!outcome.ok) throw outcome.error;
-      yield outcome.value;
+      if (inputDone && !pulling && unconsumed === 0) {
+        if (inputFailure !== undefined) throw inputFailure.error;
+        return;
+      }
+      await raceAbort(changed());
     }
   } finally {
+    stopped = true;
     removeAbort();
     if (!inputDone) {
       inputDone = true;

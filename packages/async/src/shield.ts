@@ -1,4 +1,5 @@
 import { noop, onAbort } from './abort.js';
+import { afterTurn } from './settle-window.js';
 import { validateOptions, validateSignal } from './validate.js';
 
 /** Options of {@link shield}. */
@@ -16,7 +17,8 @@ export interface ShieldOptions {
  * function started without any signal) runs to the end even when the caller
  * stops waiting — through `signal`, or because an enclosing `timeout()` or
  * `TaskGroup` gave up. A failure of the shielded work after nobody waits any more
- * never becomes an unhandled rejection.
+ * never becomes an unhandled rejection. When the work settles in the same turn as
+ * the abort, its outcome stands.
  *
  * @example
  * ```ts
@@ -42,7 +44,11 @@ export function shield<T>(
   if (signal === undefined) return inner.then();
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<Awaited<T>>((resolve, reject) => {
-    const removeAbort = onAbort(signal, () => reject((signal as AbortSignal).reason));
+    // a result the work produced in the same turn as the abort still wins
+    const removeAbort = onAbort(signal, () => {
+      const reason = (signal as AbortSignal).reason;
+      afterTurn(() => reject(reason));
+    });
     inner.then(
       (value) => {
         removeAbort();

@@ -12,8 +12,9 @@ export interface TaskGroupOptions {
   signal?: AbortSignal;
 }
 
-// Lets taskGroup() record the body's failure without a public method for it.
+// Let taskGroup() record the body's outcome without a public method for it.
 const recordFailure = Symbol('recordFailure');
+const recordResult = Symbol('recordResult');
 
 /**
  * Structured concurrency (`asyncio.TaskGroup`): tasks spawned into the group run
@@ -37,6 +38,9 @@ export class TaskGroup implements AsyncDisposable {
   #waiting: Promise<void> | undefined;
   #idle: (() => void) | undefined;
   #finished = false;
+  // the parent's abort stops something (a task gave up) or nothing produced a result
+  #cancelled = false;
+  #produced = false;
   #removeParent: () => void;
   #parent: AbortSignal | undefined;
 
@@ -84,6 +88,7 @@ export class TaskGroup implements AsyncDisposable {
     }
     const signal = this.#controller.signal;
     if (signal.aborted) {
+      this.#cancelled = true;
       const rejected = Promise.reject(signal.reason) as Promise<Awaited<T>>;
       rejected.catch(noop);
       return rejected;
@@ -96,7 +101,10 @@ export class TaskGroup implements AsyncDisposable {
       promise = Promise.reject(error);
     }
     promise.then(
-      () => this.#taskDone(),
+      () => {
+        this[recordResult]();
+        this.#taskDone();
+      },
       (error: unknown) => {
         this[recordFailure](error);
         this.#taskDone();
@@ -108,7 +116,9 @@ export class TaskGroup implements AsyncDisposable {
   /**
    * Waits for every task (including ones spawned while waiting), then throws an
    * `AggregateError` of the failures, or the parent signal's reason if it aborted
-   * the group. Calling it again returns the same promise.
+   * the group and cancelled a task. When every task completed despite the parent's
+   * abort, their results stand and `wait()` resolves. Calling it again returns the
+   * same promise.
    */
   wait(): Promise<void> {
     if (this.#waiting === undefined) {
@@ -129,13 +139,21 @@ export class TaskGroup implements AsyncDisposable {
   [recordFailure](error: unknown): void {
     const signal = this.#controller.signal;
     // a task that gave up because of our own abort is cancelled, not failed
-    if (signal.aborted && error === signal.reason) return;
+    if (signal.aborted && error === signal.reason) {
+      this.#cancelled = true;
+      return;
+    }
     this.#errors.push(error);
     if (!signal.aborted) {
       this.#controller.abort(
         new CancelledError('TaskGroup aborted because a task failed', { cause: error }),
       );
     }
+  }
+
+  /** @internal */
+  [recordResult](): void {
+    this.#produced = true;
   }
 
   #taskDone(): void {
@@ -155,7 +173,8 @@ export class TaskGroup implements AsyncDisposable {
         `${this.#errors.length} task${this.#errors.length === 1 ? '' : 's'} of the TaskGroup failed`,
       );
     }
-    if (this.#parent?.aborted) throw this.#parent.reason;
+    // work that completed despite the parent's abort keeps its results (asyncio.timeout's rule)
+    if (this.#parent?.aborted && (this.#cancelled || !this.#produced)) throw this.#parent.reason;
   }
 }
 
@@ -183,6 +202,7 @@ export async function taskGroup<R>(
   let result: Awaited<R> | undefined;
   try {
     result = await body(tg);
+    tg[recordResult]();
   } catch (error) {
     tg[recordFailure](error);
   }

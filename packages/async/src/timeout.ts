@@ -1,5 +1,6 @@
 import { isThenable, onAbort } from './abort.js';
 import { TimeoutError } from './errors.js';
+import { afterTurn } from './settle-window.js';
 import { optionMessage, validateNumber, validateOptions, validateSignal } from './validate.js';
 
 /** Options of {@link timeout}. */
@@ -16,6 +17,10 @@ export interface TimeoutOptions {
  * deadline the returned promise rejects with a {@link TimeoutError} whatever the
  * work does afterwards, and, when `work` is a function, the signal it was given
  * aborts (with that TimeoutError as reason) so it can stop. `Infinity` means no limit.
+ *
+ * A result already produced is never dropped (as with Python's `asyncio.timeout`):
+ * when the work settles in the same turn of the event loop as the deadline or the
+ * abort (a queue `get` handed its item just before), its outcome stands.
  *
  * @example
  * ```ts
@@ -44,27 +49,35 @@ export function timeout<T>(
   return new Promise<Awaited<T>>((resolve, reject) => {
     const controller = typeof work === 'function' ? new AbortController() : undefined;
     let settled = false;
+    let expiring = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const disarm = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      removeAbort();
+    };
     const end = (): boolean => {
       if (settled) return false;
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
-      removeAbort();
+      disarm();
       return true;
     };
-    const removeAbort = onAbort(signal, () => {
-      if (!end()) return;
-      const reason = (signal as AbortSignal).reason;
+    // gives up: the work's signal aborts now, the rejection waits until the work's
+    // own settlement in this turn had its chance (a produced result wins)
+    const expire = (reason: unknown): void => {
+      if (settled || expiring) return;
+      expiring = true;
+      disarm();
       controller?.abort(reason);
-      reject(reason);
-    });
+      afterTurn(() => {
+        if (end()) reject(reason);
+      });
+    };
+    const removeAbort = onAbort(signal, () => expire((signal as AbortSignal).reason));
     if (ms !== Number.POSITIVE_INFINITY) {
       timer = setTimeout(() => {
         timer = undefined;
-        if (!end()) return;
-        const error = new TimeoutError(`Timed out after ${ms} ms`);
-        controller?.abort(error);
-        reject(error);
+        expire(new TimeoutError(`Timed out after ${ms} ms`));
       }, ms);
     }
     let promise: PromiseLike<T> | T;

@@ -1,4 +1,5 @@
 import { isThenable, onAbort } from './abort.js';
+import { afterTurn } from './settle-window.js';
 import {
   optionMessage,
   validateOneOf,
@@ -101,15 +102,22 @@ export function wait<T>(
       for (const p of list) if (!done.has(p)) pending.add(p);
       resolve({ done: new Set(done), pending });
     };
+    // promises settling in the same turn as the abort or the deadline still count
     const removeAbort = onAbort(signal, () => {
-      if (finished) return;
-      finished = true;
-      if (timer !== undefined) clearTimeout(timer);
-      reject((signal as AbortSignal).reason);
+      const reason = (signal as AbortSignal).reason;
+      afterTurn(() => {
+        if (finished) return;
+        finished = true;
+        if (timer !== undefined) clearTimeout(timer);
+        reject(reason);
+      });
     });
     if (list.length === 0) return finish();
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-      timer = setTimeout(finish, timeout);
+      timer = setTimeout(() => {
+        timer = undefined;
+        afterTurn(finish);
+      }, timeout);
     }
     for (const p of list) {
       p.then(

@@ -72,6 +72,89 @@ describe('mapIter', () => {
     }
   });
 
+  test('keeps concurrency mappers running while the consumer is busy with a result', async () => {
+    for (const ordered of [true, false]) {
+      const started = Array.from({ length: 4 }, () => deferred<void>());
+      const gates = Array.from({ length: 4 }, () => deferred<number>());
+      const it = mapIter(
+        [0, 1, 2, 3],
+        (i) => {
+          started[i]?.resolve();
+          return gates[i]?.promise as Promise<number>;
+        },
+        { concurrency: 2, backpressure: 4, ordered },
+      );
+      const first = it.next();
+      await started[1]?.promise;
+      gates[0]?.resolve(0);
+      expect(await first).toEqual({ value: 0, done: false });
+      // the consumer has not asked for more: the freed slot is refilled anyway
+      await started[2]?.promise;
+      gates[1]?.resolve(1);
+      await started[3]?.promise;
+      for (const i of [2, 3]) gates[i]?.resolve(i);
+      const rest: number[] = [];
+      for await (const value of it) rest.push(value);
+      expect(rest.sort()).toEqual([1, 2, 3]);
+    }
+  });
+
+  test('concurrency: 1 starts the next mapper as soon as a result is taken', async () => {
+    const started = Array.from({ length: 2 }, () => deferred<void>());
+    const it = mapIter(
+      [0, 1],
+      (i) => {
+        started[i]?.resolve();
+        return i;
+      },
+      { concurrency: 1, backpressure: 2 },
+    );
+    expect(await it.next()).toEqual({ value: 0, done: false });
+    await started[1]?.promise;
+    expect(await it.next()).toEqual({ value: 1, done: false });
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
+
+  test('backpressure bounds the results that wait unconsumed (default: concurrency)', async () => {
+    for (const [backpressure, expected] of [
+      [undefined, 2],
+      [3, 3],
+    ] as const) {
+      const started: number[] = [];
+      const it = mapIter(
+        [0, 1, 2, 3, 4, 5],
+        (i) => {
+          started.push(i);
+          return i;
+        },
+        { concurrency: 2, backpressure },
+      );
+      expect(await it.next()).toEqual({ value: 0, done: false });
+      await drainMicrotasks();
+      // the consumer is busy: `expected` items wait, none beyond
+      expect(started.length - 1).toBe(expected);
+      expect(await it.next()).toEqual({ value: 1, done: false });
+      await drainMicrotasks();
+      expect(started.length - 2).toBe(expected);
+      await it.return?.(undefined);
+    }
+  });
+
+  test('an input error is thrown after the results read before it', async () => {
+    function* input(): Generator<number> {
+      yield 1;
+      yield 2;
+      throw new Error('input broke');
+    }
+    const out: number[] = [];
+    const loop = (async () => {
+      for await (const value of mapIter(input(), (x) => x * 10, { concurrency: 4 }))
+        out.push(value);
+    })();
+    await expect(loop).rejects.toThrow('input broke');
+    expect(out).toEqual([10, 20]);
+  });
+
   test('after a break the input iterator is closed and no more input is pulled', async () => {
     let pulled = 0;
     let closed = false;

@@ -65,6 +65,13 @@ describe('option validation', () => {
     );
   });
 
+  test('mapIter: backpressure must be an integer >= concurrency', () => {
+    expect(() => mapIter([1], (x) => x, { concurrency: 4, backpressure: 2 })).toThrow(
+      /`backpressure`.*>= concurrency \(4\).*2/,
+    );
+    expect(() => mapIter([1], (x) => x, { backpressure: 1.5 })).toThrow(/`backpressure`/);
+  });
+
   test('mapIter: concurrency and ordered are checked when it is called', () => {
     expect(() => mapIter([1], (x) => x, { concurrency: -2 })).toThrow(
       /Expected `concurrency` to be a positive integer or Infinity, got `-2`/,

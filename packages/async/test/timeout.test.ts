@@ -72,6 +72,26 @@ describe('timeout', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  test('a result the work produced in the same tick as the abort is returned, not dropped', async () => {
+    const controller = new AbortController();
+    const work = deferred<string>();
+    const result = timeout(1000, () => work.promise, { signal: controller.signal });
+    work.resolve('produced');
+    controller.abort(new Error('user'));
+    await expect(result).resolves.toBe('produced');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  test('a result the work produced when the deadline fires is returned, not dropped', async () => {
+    const work = deferred<string>();
+    const result = timeout(100, (signal) => {
+      signal.addEventListener('abort', () => work.resolve('finished while stopping'));
+      return work.promise;
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toBe('finished while stopping');
+  });
+
   test('Infinity never times out', async () => {
     const work = deferred<number>();
     const result = timeout(Number.POSITIVE_INFINITY, work.promise);

@@ -1,4 +1,5 @@
 import { ParError } from '@par/async';
+import { typeScriptModuleHint } from './module-hint.js';
 
 /** Describes where a failed call ran, for error messages: `square (file:///app/tasks.js)`. */
 export interface TaskInfo {
@@ -118,7 +119,8 @@ export class TaskModuleError extends ParError {
   readonly module: string;
 
   constructor(message: string, module: string, options?: ErrorOptions) {
-    super(message, 'PAR_TASK_MODULE', options);
+    // a .ts module without a TypeScript loader: the message says what to do
+    super(message + typeScriptModuleHint(module, options?.cause), 'PAR_TASK_MODULE', options);
     this.module = module;
   }
 }

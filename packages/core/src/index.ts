@@ -14,6 +14,19 @@ export {
 export { inheritedExecArgv } from './exec-argv.js';
 export { Executor, type ShutdownOptions } from './executor.js';
 export { Future, type FutureWaitOptions } from './future.js';
+export {
+  type AsCompletedOptions,
+  asCompleted,
+  type FuturesReturnWhen,
+  type WaitFuturesOptions,
+  type WaitFuturesResult,
+  wait,
+} from './futures.js';
+export {
+  type ApplyAsyncOptions,
+  type MapAsyncOptions,
+  MultiprocessingPool,
+} from './multiprocessing-pool.js';
 export { Pool, type TaskArgs, type TaskResult } from './pool.js';
 export type {
   CallDescriptor,

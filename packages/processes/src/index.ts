@@ -1,11 +1,16 @@
 export { TimeoutError } from '@par/async';
 export {
+  type ApplyAsyncOptions,
+  type AsCompletedOptions,
+  asCompleted,
   BrokenPoolError,
   type CallDescriptor,
   cpuCount,
   Future,
+  type FuturesReturnWhen,
   type FutureWaitOptions,
   type IMapOptions,
+  type MapAsyncOptions,
   type MapOptions,
   NotCloneableError,
   PoolClosedError,
@@ -20,7 +25,10 @@ export {
   taskSignal,
   tasks,
   UnknownTaskError,
+  type WaitFuturesOptions,
+  type WaitFuturesResult,
   WorkerCrashedError,
+  wait,
 } from '@par/core';
 export { Connection, type RecvOptions } from './connection.js';
 export { EOFError } from './errors.js';
@@ -31,10 +39,5 @@ export {
   type ProcessOptions,
   type StdioOption,
 } from './process.js';
-export {
-  type ApplyAsyncOptions,
-  type MapAsyncOptions,
-  ProcessPool,
-  type ProcessPoolOptions,
-} from './process-pool.js';
+export { ProcessPool, type ProcessPoolOptions } from './process-pool.js';
 export { ProcessPoolExecutor } from './process-pool-executor.js';

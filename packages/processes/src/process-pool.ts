@@ -1,13 +1,11 @@
 import type { Readable } from 'node:stream';
-import { ParError } from '@par/async';
 import {
   optionMessage,
-  validateFunction,
   validateInteger,
   validateOneOf,
   validateOptions,
 } from '@par/async/internal';
-import { type MapOptions, Pool, type PoolOptions, type RunOptions, type Task } from '@par/core';
+import { MultiprocessingPool, type PoolOptions } from '@par/core';
 import type { StdioOption } from './process.js';
 import { ProcessTransport } from './process-transport.js';
 import { installProcessTransferHandlers } from './transfer-handlers.js';
@@ -46,37 +44,6 @@ export interface ProcessPoolOptions extends PoolOptions {
    * @example new ProcessPool({ stdio: 'pipe' })
    */
   stdio?: StdioOption;
-}
-
-/** Options of {@link ProcessPool.applyAsync}. */
-export interface ApplyAsyncOptions<R> extends RunOptions {
-  /** Called with the result (Python's `callback`). */
-  callback?: (result: R) => void;
-  /** Called with the error (Python's `error_callback`). */
-  errorCallback?: (error: unknown) => void;
-}
-
-/** Options of {@link ProcessPool.mapAsync} / {@link ProcessPool.starmapAsync}. */
-export interface MapAsyncOptions<R> extends MapOptions {
-  /** Called with the whole result list (Python's `callback`). */
-  callback?: (results: R[]) => void;
-  /** Called with the error (Python's `error_callback`). */
-  errorCallback?: (error: unknown) => void;
-}
-
-/** Hands a call's outcome to Python-style callbacks; with one given, an ignored promise is not unhandled. */
-function withCallbacks<T>(
-  promise: Promise<T>,
-  callback: ((value: T) => void) | undefined,
-  errorCallback: ((error: unknown) => void) | undefined,
-): Promise<T> {
-  if (callback || errorCallback) {
-    promise.then(
-      (value) => callback?.(value),
-      (error: unknown) => errorCallback?.(error),
-    );
-  }
-  return promise;
 }
 
 const transportKeys = ['maxTasksPerChild', 'maxOldSpaceSize', 'cwd', 'stdio'];
@@ -131,9 +98,8 @@ function prepare(options: unknown): [ProcessTransport, PoolOptions] {
  * }
  * ```
  */
-export class ProcessPool extends Pool {
+export class ProcessPool extends MultiprocessingPool {
   readonly #transport: ProcessTransport;
-  #stopping: Promise<void> | undefined;
 
   /**
    * @param options the pool's options, or just `maxWorkers` as a number (Python's `Pool(4)`)
@@ -157,132 +123,7 @@ export class ProcessPool extends Pool {
     return this.#transport.stderr;
   }
 
-  /**
-   * Python's `apply(func, args)`: runs one call and resolves to its result.
-   * Same as `run(task, ...args)`, with the arguments as one array.
-   *
-   * @example
-   * ```ts
-   * await pool.apply(t.add, [1, 2]); // 3
-   * ```
-   */
-  apply<A extends unknown[], R>(
-    task: Task<A, R>,
-    args?: A,
-    options?: RunOptions,
-  ): Promise<Awaited<R>> {
-    return this.run({ ...options, task, args: (args ?? []) as A });
-  }
-
-  /**
-   * Python's `apply_async(func, args, callback=, error_callback=)`: starts one
-   * call and returns its promise. With `callback` / `errorCallback` the outcome
-   * is also handed to them (and an ignored promise does not report an
-   * unhandled rejection).
-   *
-   * @example
-   * ```ts
-   * pool.applyAsync(t.add, [1, 2], { callback: (sum) => console.log(sum) });
-   * ```
-   */
-  applyAsync<A extends unknown[], R>(
-    task: Task<A, R>,
-    args?: A,
-    options?: ApplyAsyncOptions<Awaited<R>>,
-  ): Promise<Awaited<R>> {
-    try {
-      const { callback, errorCallback, ...run } = validateOptions<ApplyAsyncOptions<Awaited<R>>>(
-        'options',
-        options,
-      );
-      validateFunction('callback', callback);
-      validateFunction('errorCallback', errorCallback);
-      return withCallbacks(this.apply(task, args, run), callback, errorCallback);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  /**
-   * Python's `map_async(func, iterable, chunksize, callback=, error_callback=)`:
-   * `map()` with callbacks for the whole result list or the error.
-   *
-   * @example
-   * ```ts
-   * pool.mapAsync(t.square, [1, 2, 3], { callback: (squares) => console.log(squares) });
-   * ```
-   */
-  mapAsync<T, R>(
-    task: Task<[T], R>,
-    iterable: Iterable<T> | AsyncIterable<T>,
-    options?: MapAsyncOptions<Awaited<R>>,
-  ): Promise<Awaited<R>[]> {
-    return this.#withCallbacks(options, (map) => this.map(task, iterable, map));
-  }
-
-  /**
-   * Python's `starmap_async`: `starmap()` with callbacks.
-   *
-   * @example
-   * ```ts
-   * pool.starmapAsync(t.add, [[1, 2], [3, 4]], { callback: (sums) => console.log(sums) });
-   * ```
-   */
-  starmapAsync<A extends unknown[], R>(
-    task: Task<A, R>,
-    iterable: Iterable<A> | AsyncIterable<A>,
-    options?: MapAsyncOptions<Awaited<R>>,
-  ): Promise<Awaited<R>[]> {
-    return this.#withCallbacks(options, (map) => this.starmap(task, iterable, map));
-  }
-
-  /** Validates `mapAsync` / `starmapAsync` options and wires their callbacks around `run`. */
-  #withCallbacks<R>(
-    options: MapAsyncOptions<R> | undefined,
-    run: (map: Omit<MapAsyncOptions<R>, 'callback' | 'errorCallback'>) => Promise<R[]>,
-  ): Promise<R[]> {
-    try {
-      const { callback, errorCallback, ...map } = validateOptions<MapAsyncOptions<R>>(
-        'options',
-        options,
-      );
-      validateFunction('callback', callback);
-      validateFunction('errorCallback', errorCallback);
-      return withCallbacks(run(map), callback, errorCallback);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  override close(): Promise<void> {
-    this.#stopping = super.close().finally(() => this.#transport.finish());
-    return this.#stopping;
-  }
-
-  override terminate(): Promise<void> {
-    this.#stopping = super.terminate().finally(() => this.#transport.finish());
-    return this.#stopping;
-  }
-
-  /**
-   * Python's `join()`: waits until every child has exited after `close()` or
-   * `terminate()`. Rejects if neither was called ("Pool is still running").
-   *
-   * @example
-   * ```ts
-   * pool.close();
-   * await pool.join();
-   * ```
-   */
-  join(): Promise<void> {
-    if (this.#stopping === undefined) {
-      return Promise.reject(
-        new ParError(
-          'The pool is still running: call close() or terminate() before join()',
-          'PAR_INVALID_STATE',
-        ),
-      );
-    }
-    return this.#stopping;
+  protected override whenStopped(stopping: Promise<void>): Promise<void> {
+    return stopping.finally(() => this.#transport.finish());
   }
 }

@@ -12,7 +12,13 @@ import {
   validateSignal,
   validateTimeout,
 } from '@par/async/internal';
-import { encodeValue, inheritedExecArgv, type Task, type WireTask } from '@par/core';
+import {
+  type CallerArgs,
+  encodeValue,
+  inheritedExecArgv,
+  type Task,
+  type WireTask,
+} from '@par/core';
 import { Connection } from './connection.js';
 import { entryPath, processCapabilities } from './entry.js';
 import { toExitCode } from './exit-code.js';
@@ -25,8 +31,11 @@ export type StdioOption = 'inherit' | 'pipe' | 'ignore';
 
 /** Options of {@link Process}. */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
-  /** The task's arguments; `Connection`s and queues arrive as working handles. @default [] */
-  args?: A;
+  /**
+   * The task's arguments; `Connection`s and queues arrive as working handles (a
+   * `Queue` is accepted where the task declares a `QueueHandle`). @default []
+   */
+  args?: CallerArgs<A>;
   /** Shown in error reports. @default 'Process-<n>' */
   name?: string;
   /** The child's environment. @default process.env */

@@ -1,3 +1,4 @@
+import type { QueueHandle } from '@par/core';
 import {
   type Connection,
   EOFError,
@@ -8,6 +9,7 @@ import {
   type ProcessPoolExecutor,
   tasks,
 } from '@par/processes';
+import { Queue } from '@par/queue';
 import { describe, expectTypeOf, it } from 'vitest';
 
 const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
@@ -52,6 +54,13 @@ describe('types', () => {
     new Process(p.exitWith, { args: ['1'] });
     expectTypeOf(new Process(p.noop).join()).toEqualTypeOf<Promise<number | null>>();
     expectTypeOf(new Process(p.noop).exitCode).toEqualTypeOf<number | null>();
+  });
+
+  it('Process accepts a Queue where the task declares a QueueHandle', () => {
+    const q = tasks<{ drain: (jobs: QueueHandle<number>) => Promise<number> }>('/x/queue-tasks.js');
+    new Process(q.drain, { args: [new Queue<number>()] });
+    // @ts-expect-error a queue of strings is not a queue of numbers
+    new Process(q.drain, { args: [new Queue<string>()] });
   });
 
   it('Pipe<T>() gives typed Connections', () => {

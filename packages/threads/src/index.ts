@@ -1,12 +1,17 @@
 export { type ReleaseHandle, TimeoutError, type WaitOptions } from '@par/async';
 export {
+  type ApplyAsyncOptions,
+  type AsCompletedOptions,
   type AsyncValue,
+  asCompleted,
   BrokenPoolError,
   type CallDescriptor,
   cpuCount,
   Future,
+  type FuturesReturnWhen,
   type FutureWaitOptions,
   type IMapOptions,
+  type MapAsyncOptions,
   type MapOptions,
   NotCloneableError,
   PoolClosedError,
@@ -27,7 +32,10 @@ export {
   tasks,
   transfer,
   UnknownTaskError,
+  type WaitFuturesOptions,
+  type WaitFuturesResult,
   WorkerCrashedError,
+  wait,
 } from '@par/core';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from './shared/barrier.js';
 export {

@@ -1,21 +1,35 @@
 import { TimeoutError } from '@par/async';
-import { validateOptions, validateTimeout } from '@par/async/internal';
-import { Pool, type Task, type Transport } from '@par/core';
+import { validateBoolean, validateOptions, validateTimeout } from '@par/async/internal';
+import { type CallerArgs, Pool, type Task, type Transport } from '@par/core';
 import { engineOf } from '@par/core/internal';
+import { daemonTransport } from './daemon-transport.js';
 import { registerSharedHandlers } from './shared/handlers.js';
 
 /** Options of {@link Thread}. */
 export interface ThreadOptions<A extends unknown[] = unknown[]> {
   /**
-   * Arguments for the task.
+   * Arguments for the task. A `Queue` is accepted where the task declares a
+   * `QueueHandle` (it arrives in the worker as that handle).
    * @default []
    */
-  args?: A;
+  args?: CallerArgs<A>;
   /**
    * A name for messages and debugging.
    * @default 'Thread-N'
    */
   name?: string;
+  /**
+   * A daemon thread never keeps the program alive (Python's `daemon=True`): when
+   * nothing else is left to do, the program exits although the thread still runs
+   * or waits (say, on a queue), and the thread is stopped with it. A non-daemon
+   * thread keeps the program running until its task settles.
+   * @default false
+   * @example
+   * ```ts
+   * new Thread(t.consume, { args: [queue], daemon: true }).start();
+   * ```
+   */
+  daemon?: boolean;
 }
 
 /** Options of {@link Thread.join}. */
@@ -45,6 +59,8 @@ let counter = 0;
 export abstract class ThreadBase<A extends unknown[] = unknown[], R = unknown> {
   /** The thread's name. */
   readonly name: string;
+  /** Whether the thread is a daemon (see {@link ThreadOptions.daemon}). */
+  readonly daemon: boolean;
   readonly #task: Task<A, R>;
   readonly #args: A;
   #pool: Pool | undefined;
@@ -65,6 +81,7 @@ export abstract class ThreadBase<A extends unknown[] = unknown[], R = unknown> {
     if (o.name !== undefined && typeof o.name !== 'string') {
       throw new TypeError('Expected `name` to be a string');
     }
+    this.daemon = validateBoolean('daemon', o.daemon, false);
     counter++;
     this.name = o.name ?? `Thread-${counter}`;
     this.#task = task;
@@ -78,7 +95,8 @@ export abstract class ThreadBase<A extends unknown[] = unknown[], R = unknown> {
   start(): this {
     if (this.#pool !== undefined) throw new Error(`Thread ${this.name} can only be started once`);
     registerSharedHandlers();
-    const pool = new Pool(this.createTransport(), {
+    const transport = this.createTransport();
+    const pool = new Pool(this.daemon ? daemonTransport(transport) : transport, {
       maxWorkers: 1,
       minWorkers: 1,
       idleTimeout: Infinity,

@@ -1,4 +1,4 @@
-import { Executor, Pool, type PoolOptions } from '@par/core';
+import { Executor, MultiprocessingPool, type PoolOptions } from '@par/core';
 import { registerSharedHandlers } from './shared/handlers.js';
 import { ThreadTransport } from './thread-transport.js';
 
@@ -18,7 +18,7 @@ export interface ThreadPoolOptions extends PoolOptions {}
  * await pool.map(t.square, [1, 2, 3]); // [1, 4, 9]
  * ```
  */
-export class ThreadPool extends Pool {
+export class ThreadPool extends MultiprocessingPool {
   /**
    * @param options the pool's options, or just `maxWorkers` as a number
    * (Python's `Pool(4)`: `new ThreadPool(4)` is `new ThreadPool({ maxWorkers: 4 })`)

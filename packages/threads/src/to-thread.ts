@@ -1,4 +1,4 @@
-import type { Task } from '@par/core';
+import type { CallerArgs, Task } from '@par/core';
 import { ThreadPool } from './thread-pool.js';
 
 let defaultPool: ThreadPool | undefined;
@@ -12,9 +12,15 @@ let defaultPool: ThreadPool | undefined;
  * const digest = await toThread(t.sha256, bigBuffer);
  * ```
  */
+export function toThread<A extends unknown[], R>(task: Task<A, R>, ...args: A): Promise<Awaited<R>>;
+/** A `Queue` is accepted where the task declares a `QueueHandle`, as with `pool.run`. */
 export function toThread<A extends unknown[], R>(
   task: Task<A, R>,
-  ...args: A
+  ...args: CallerArgs<A>
+): Promise<Awaited<R>>;
+export function toThread<A extends unknown[], R>(
+  task: Task<A, R>,
+  ...args: CallerArgs<A>
 ): Promise<Awaited<R>> {
   defaultPool ??= new ThreadPool();
   return defaultPool.run(task, ...args);

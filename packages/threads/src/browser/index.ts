@@ -2,13 +2,18 @@
 // API as the Node build, on module Web Workers.
 export { TimeoutError } from '@par/async';
 export {
+  type ApplyAsyncOptions,
+  type AsCompletedOptions,
   type AsyncValue,
+  asCompleted,
   BrokenPoolError,
   type CallDescriptor,
   cpuCount,
   Future,
+  type FuturesReturnWhen,
   type FutureWaitOptions,
   type IMapOptions,
+  type MapAsyncOptions,
   type MapOptions,
   NotCloneableError,
   PoolClosedError,
@@ -29,7 +34,10 @@ export {
   tasks,
   transfer,
   UnknownTaskError,
+  type WaitFuturesOptions,
+  type WaitFuturesResult,
   WorkerCrashedError,
+  wait,
 } from '@par/core';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from '../shared/barrier.js';
 export {

@@ -1,4 +1,4 @@
-import { Executor, Pool } from '@par/core';
+import { Executor, MultiprocessingPool } from '@par/core';
 import { registerSharedHandlers } from '../shared/handlers.js';
 import type { ThreadPoolOptions } from '../thread-pool.js';
 import { WebWorkerTransport } from './web-transport.js';
@@ -22,7 +22,7 @@ export const createWebWorker = (): Worker =>
  * const squares = await pool.map((n) => n * n, [1, 2, 3]);
  * ```
  */
-export class ThreadPool extends Pool {
+export class ThreadPool extends MultiprocessingPool {
   /**
    * @param options the pool's options, or just `maxWorkers` as a number
    * (Python's `Pool(4)`: `new ThreadPool(4)` is `new ThreadPool({ maxWorkers: 4 })`)
