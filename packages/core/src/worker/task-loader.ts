@@ -63,7 +63,7 @@ function importModule(url: string): Promise<Record<string, unknown>> {
   let loading = moduleCache.get(url);
   if (loading === undefined) {
     ensureTypeScriptHooks(url);
-    loading = import(url) as Promise<Record<string, unknown>>;
+    loading = import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>;
     moduleCache.set(url, loading);
   }
   return loading;
