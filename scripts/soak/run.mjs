@@ -4,7 +4,8 @@
 //   node scripts/soak/run.mjs [--calls 1000000] [--chaos 3000] [--seed 20261206]
 //
 // 1. Soak: `--calls` calls through a ThreadPool and a ProcessPool (in windows of 10,000,
-//    every result checked) with the RSS sampled; prints the samples and the growth.
+//    every result checked) and through Parallel (a generator read lazily), with the RSS
+//    sampled; prints the samples and the growth.
 // 2. Chaos: one seeded run mixing a ThreadPool and a ProcessPool, a Queue shared with
 //    thread tasks, and injected failures: throws, crashes, out-of-memory, aborts,
 //    timeouts and external SIGKILLs of children. Every call must settle with an outcome
@@ -100,6 +101,32 @@ async function runChild() {
     const peak = Math.max(...samples);
     console.log(
       `soak ${name}: ${calls} calls in ${seconds.toFixed(1)} s (${Math.round(calls / seconds)}/s); RSS idle ${mb(idle)}, samples ${samples.map(mb).join(' ')}, peak ${mb(peak)} (+${mb(peak - idle)})`,
+    );
+  }
+
+  // the same through Parallel, read lazily from a generator
+  {
+    const { Parallel, delayed } = await import(
+      new URL('packages/joblib-style/dist/index.js', root).href
+    );
+    const idle = process.memoryUsage().rss;
+    const samples = [];
+    const started = performance.now();
+    function* inputs() {
+      for (let i = 0; i < calls; i++) yield delayed(tt.double)(i);
+    }
+    let i = 0;
+    for await (const value of Parallel({ nJobs: 2, returnAs: 'generator' })(inputs())) {
+      if (value !== i * 2) throw new Error(`Parallel: call ${i} returned ${value}`);
+      i++;
+      if (i % Math.max(10_000, Math.floor(calls / 10)) === 0)
+        samples.push(process.memoryUsage().rss);
+    }
+    if (i !== calls) throw new Error(`Parallel: ${i} results for ${calls} calls`);
+    const seconds = (performance.now() - started) / 1000;
+    const peak = Math.max(...samples, idle);
+    console.log(
+      `soak Parallel(nJobs 2, generator): ${calls} calls in ${seconds.toFixed(1)} s (${Math.round(calls / seconds)}/s); RSS idle ${mb(idle)}, samples ${samples.map(mb).join(' ')}, peak ${mb(peak)} (+${mb(peak - idle)})`,
     );
   }
 
