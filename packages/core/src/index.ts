@@ -1,5 +1,12 @@
 export type { CallerArg, CallerArgs } from './caller-args.js';
 export { cpuCount } from './cpu-count.js';
+/** @internal For transports beyond one machine (@par/cluster): the engine's error codec. */
+export {
+  deserializeError,
+  registerErrorClass,
+  serializeError,
+  type WireError,
+} from './error-codec.js';
 export {
   BrokenPoolError,
   NotCloneableError,
@@ -13,6 +20,8 @@ export {
 export { inheritedExecArgv } from './exec-argv.js';
 export { Executor, type ShutdownOptions } from './executor.js';
 export { Future, type FutureWaitOptions } from './future.js';
+/** @internal The chunking policy of `map`, shared with @par/cluster. */
+export { autoChunkSize } from './map.js';
 export { Pool, type TaskArgs, type TaskResult } from './pool.js';
 export type {
   CallDescriptor,
