@@ -26,4 +26,10 @@ export {
 } from './errors.js';
 export type { WorkerInfo } from './heartbeat.js';
 export type { ClusterIMapOptions, ClusterMapOptions } from './map-stream.js';
+export {
+  type ClusterBackendOptions,
+  type ClusterDelayedCall,
+  type ClusterParallelBackend,
+  clusterBackend,
+} from './parallel-backend.js';
 export { type ClusterWorker, startWorker, type WorkerOptions } from './worker.js';
