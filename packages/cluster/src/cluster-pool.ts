@@ -197,6 +197,10 @@ export class ClusterPool {
   #lost: ConnectionLostError | undefined;
   #lastError: unknown;
   #closed = false;
+  /** #connect finished. */
+  #connected = false;
+  /** #disconnect started: #connect must not open more connections. */
+  #stopped = false;
   #closing: Promise<void> | undefined;
   #completed = 0;
   #failed = 0;
@@ -626,7 +630,9 @@ export class ClusterPool {
     control.on('close', () => this.#onDown());
     this.#onDown();
     const connection = this.#connection.bull;
-    const queue = new Queue(this.#queueName, { connection, prefix: this.#prefix });
+    // The queue shares our client (BullMQ leaves a given client open): we close it
+    // ourselves, even when it never connected.
+    const queue = new Queue(this.#queueName, { connection: control, prefix: this.#prefix });
     queue.on('error', (error: unknown) => {
       this.#lastError = error;
     });
@@ -635,6 +641,7 @@ export class ClusterPool {
     // later can be missed, even if the event reader connects after the job finishes.
     const last = await control.xrevrange(this.#keys.events, '+', '-', 'COUNT', 1);
     const lastEventId = last[0]?.[0] ?? '0-0';
+    if (this.#stopped) throw new PoolClosedError();
     const events = new QueueEvents(this.#queueName, {
       connection,
       prefix: this.#prefix,
@@ -659,6 +666,7 @@ export class ClusterPool {
     });
     this.#events = events;
     await events.waitUntilReady();
+    this.#connected = true;
   }
 
   #onUp(): void {
@@ -693,21 +701,22 @@ export class ClusterPool {
   }
 
   async #disconnect(): Promise<void> {
+    this.#stopped = true;
     if (this.#downTimer !== undefined) {
       clearTimeout(this.#downTimer);
       this.#downTimer = undefined;
     }
     if (this.#ready === undefined) return;
-    await this.#ready.catch(() => undefined);
     const events = this.#events;
     const queue = this.#queue;
     const control = this.#control;
-    if (this.#up) {
-      await Promise.all([events?.close(), queue?.close(), control?.quit()]);
+    if (this.#connected && this.#up) {
+      await Promise.all([events?.close(), queue?.close()]);
+      await control?.quit();
     } else {
-      // Redis is unreachable: a graceful QUIT would wait for it
+      // Redis is unreachable (or refused us): a graceful QUIT would wait for it
       control?.disconnect();
-      await Promise.all([events?.disconnect(), queue?.disconnect()]);
+      await events?.disconnect();
     }
   }
 

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ClusterPool } from '@par/cluster';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latchDir, root, startWorkerProcess, t, until, type WorkerProcess } from './helpers.js';
@@ -125,6 +127,22 @@ describe('par-worker', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('a program exits by itself after pool.close()', async () => {
+    workers.push(await startWorkerProcess(args('exit')));
+    const producer = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('./fixtures/producer.mjs', import.meta.url)), redis.url, 'exit'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    producer.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const code = await new Promise((resolve) => producer.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(out.trim()).toBe('[1,4,9]');
   });
 
   it('rejects bad command lines with a usage message and exit code 2', async () => {

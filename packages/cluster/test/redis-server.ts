@@ -30,7 +30,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
+function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
   const child = spawn(
     '/usr/bin/redis-server',
     [
@@ -46,6 +46,7 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       'always',
       '--save',
       '',
+      ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -66,10 +67,12 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** Starts redis-server; `password` turns on AUTH (the URL then carries it). */
+export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'par-cluster-redis-'));
-  let child: ChildProcess | undefined = await launch(port, dir);
+  const extra = options.password === undefined ? [] : ['--requirepass', options.password];
+  let child: ChildProcess | undefined = await launch(port, dir, extra);
   const stop = async () => {
     const c = child;
     child = undefined;
@@ -79,12 +82,15 @@ export async function startRedis(): Promise<RedisServer> {
     await exited;
   };
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url:
+      options.password === undefined
+        ? `redis://127.0.0.1:${port}`
+        : `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}`,
     port,
     dir,
     stop,
     async start() {
-      child = await launch(port, dir);
+      child = await launch(port, dir, extra);
     },
     async dispose() {
       await stop();

@@ -1,4 +1,10 @@
-import { BadJobError, ClusterPool, ConnectionLostError, startWorker } from '@par/cluster';
+import {
+  BadJobError,
+  ClusterPool,
+  ConnectionLostError,
+  PayloadTooLargeError,
+  startWorker,
+} from '@par/cluster';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -151,5 +157,57 @@ describe('robustness', () => {
     expect(error).toBeInstanceOf(ConnectionLostError);
     expect(error).toMatchObject({ code: 'PAR_CONNECTION_LOST' });
     await pool.close();
+  });
+});
+
+describe('connections and limits', () => {
+  it('works with a password in the Redis URL, and refuses a wrong one', async () => {
+    const secured = await startRedis({ password: 's3cret' });
+    const worker = await startWorker({
+      connection: secured.url,
+      queue: 'auth',
+      root,
+      allow: ['tasks.mjs'],
+      threads: 1,
+    });
+    const pool = new ClusterPool({ connection: secured.url, queue: 'auth', root });
+    const wrong = new ClusterPool({
+      connection: `redis://:wrong@127.0.0.1:${secured.port}`,
+      queue: 'auth',
+      root,
+      connectionTimeout: 300,
+    });
+    try {
+      expect(await pool.run(t.square, 8)).toBe(64);
+      // Redis' own refusal reaches the caller; nothing hangs
+      await expect(wrong.run(t.square, 8)).rejects.toThrow(/WRONGPASS|NOAUTH/);
+    } finally {
+      await wrong.terminate();
+      await pool.close();
+      await worker.close();
+      await secured.dispose();
+    }
+  });
+
+  it("fails a call whose result is above the worker's maxPayloadBytes", async () => {
+    const worker = await startWorker({
+      connection: redis.url,
+      queue: 'result-size',
+      root,
+      allow: ['tasks.mjs'],
+      threads: 1,
+      maxPayloadBytes: 1000,
+    });
+    const pool = new ClusterPool({ connection: redis.url, queue: 'result-size', root });
+    try {
+      const error = await pool.run(t.text, 5000).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PayloadTooLargeError);
+      expect(error).toMatchObject({ code: 'PAR_PAYLOAD_TOO_LARGE', limit: 1000 });
+      expect((error as Error).message).toContain('result of text');
+      expect(await pool.run(t.text, 10)).toBe('x'.repeat(10));
+    } finally {
+      await pool.close();
+      await worker.close();
+    }
   });
 });
