@@ -13,6 +13,7 @@ const guide: [file: string, text: string][] = [
   ['browser', 'In the browser'],
   ['processes', '@par/processes'],
   ['joblib-style', '@par/joblib-style'],
+  ['cluster', 'Beyond one machine'],
   ['benchmarks', 'Benchmarks'],
 ];
 const pages = guide.filter(([file]) => existsSync(new URL(`../guide/${file}.md`, import.meta.url)));

@@ -32,7 +32,7 @@ function freePort(): Promise<number> {
 
 function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
   const child = spawn(
-    '/usr/bin/redis-server',
+    process.env.REDIS_SERVER ?? 'redis-server',
     [
       '--port',
       String(port),
