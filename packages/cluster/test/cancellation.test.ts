@@ -104,4 +104,25 @@ describe('abort and timeout', () => {
     await until(() => latch.aborted('m0'), 'the running chunk to see its signal abort');
     expect(latch.started('m1')).toEqual([]);
   });
+
+  it('leaving an imap loop early cancels the chunks not consumed', async () => {
+    latch = latchDir();
+    const rows: [string, string][] = [
+      [latch.dir, 'i0'],
+      [latch.dir, 'i1'],
+      [latch.dir, 'i2'],
+    ];
+    latch.go('i0');
+    const seen: number[] = [];
+    for await (const pid of pool.imap(t.gateRow, rows, { chunkSize: 1 })) {
+      seen.push(pid);
+      break;
+    }
+    expect(seen).toHaveLength(1);
+    await until(async () => (await pool.stats()).pending === 0, 'the other chunks to settle');
+    latch.go('i1');
+    latch.go('i2');
+    expect(await pool.run(t.square, 5)).toBe(25);
+    expect(latch.started('i2')).toEqual([]);
+  });
 });

@@ -129,6 +129,31 @@ describe('par-worker', () => {
     }
   });
 
+  it('--processes runs the jobs in child processes', async () => {
+    const worker = await startWorkerProcess([
+      '--redis',
+      redis.url,
+      '--queue',
+      'procs',
+      '--root',
+      rootPath,
+      '--allow',
+      'tasks.mjs',
+      '--processes',
+      '1',
+    ]);
+    workers.push(worker);
+    expect(worker.stdout).toContain('1 processes');
+    const pool = new ClusterPool({ connection: redis.url, queue: 'procs', root });
+    try {
+      const childPid = await pool.run(t.pid);
+      expect(childPid).not.toBe(worker.pid);
+      expect(await pool.map(t.square, [1, 2, 3])).toEqual([1, 4, 9]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a program exits by itself after pool.close()', async () => {
     workers.push(await startWorkerProcess(args('exit')));
     const producer = spawn(
