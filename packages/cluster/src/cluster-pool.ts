@@ -29,6 +29,7 @@ import {
   encodePayload,
   type JobData,
   JobKind,
+  packNumbers,
   parKeys,
 } from './wire.js';
 
@@ -138,6 +139,8 @@ interface RemoteCall {
   settled: boolean;
   /** The job is in Redis (addBulk returned). */
   added: boolean;
+  /** A map chunk: its result is a list (numbers travel packed). */
+  readonly chunk: boolean;
   aborted: boolean;
   abortReason: unknown;
   resolve(value: unknown): void;
@@ -463,7 +466,11 @@ export class ClusterPool {
       v: 1,
       m: wire.module,
       n: wire.name,
-      a: encodePayload(args, this.#maxPayloadBytes, what),
+      a: encodePayload(
+        kind === JobKind.Chunk ? [packNumbers(args[0])] : args,
+        this.#maxPayloadBytes,
+        what,
+      ),
       k: kind,
     };
     if (options.timeout !== undefined && Number.isFinite(options.timeout)) data.t = options.timeout;
@@ -478,6 +485,7 @@ export class ClusterPool {
       id,
       settled: false,
       added: false,
+      chunk: kind !== JobKind.Run,
       aborted: false,
       abortReason: undefined,
       resolve,
@@ -598,6 +606,7 @@ export class ClusterPool {
     let value: unknown;
     try {
       value = decodePayload(String(returnvalue));
+      if (call.chunk && value instanceof Float64Array) value = Array.from(value);
     } catch (error) {
       this.#settle(
         call,

@@ -27,6 +27,7 @@ import {
   encodeFailure,
   encodePayload,
   JobKind,
+  packNumbers,
   parKeys,
   parseJobData,
 } from './wire.js';
@@ -263,7 +264,11 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         throw new UnrecoverableError(encodeFailure(error));
       }
       try {
-        return encodePayload(result, maxPayloadBytes, `result of ${data.n}`);
+        return encodePayload(
+          data.k === JobKind.Run ? result : packNumbers(result),
+          maxPayloadBytes,
+          `result of ${data.n}`,
+        );
       } catch (error) {
         throw new UnrecoverableError(encodeFailure(error));
       }

@@ -97,6 +97,23 @@ describe('ClusterPool', () => {
     }
   });
 
+  it('sends chunks of numbers packed, losslessly, and gives back plain arrays', async () => {
+    const items = [-0, Number.NaN, Number.POSITIVE_INFINITY, 1.5, 2 ** 53, -1e-300];
+    while (items.length < 40) items.push(items.length);
+    const out = await pool.map(t.echo, items);
+    expect(Array.isArray(out)).toBe(true);
+    expect(out.every((v, i) => Object.is(v, items[i]))).toBe(true);
+    const packed = new Float64Array([1, 2, 3]);
+    // a single call's typed array result stays what it is
+    expect(await pool.run(t.echo, packed)).toEqual(packed);
+    expect(
+      await pool.starmap(
+        t.add,
+        Array.from({ length: 20 }, (_, i) => [i, i]),
+      ),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+  });
+
   it('rejects a task error with its class, message, code and stack', async () => {
     const error = await pool.run(t.fail, 'boom').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
