@@ -15,6 +15,7 @@ const guide: [file: string, text: string][] = [
   ['processes', '@par/processes'],
   ['joblib-style', '@par/joblib-style'],
   ['recipes', 'Recipes'],
+  ['cluster', 'Beyond one machine'],
   ['benchmarks', 'Benchmarks'],
   ['troubleshooting', 'Troubleshooting'],
   ['security', 'Security'],

@@ -2,5 +2,9 @@
 // the public API (no semver promise; index.ts does not export it): it lets a
 // sibling package reach what the Pool keeps private.
 
+/** The batch and chunk sizes of the engine: @par/cluster chunks `map` by the same rule. */
+export { BatchPolicy, batchPolicy } from './batch-policy.js';
 export { engineOf } from './engine/access.js';
 export type { Engine } from './engine/engine.js';
+/** The engine's error codec: @par/cluster sends errors across machines with it. */
+export { deserializeError, serializeError, type WireError } from './error-codec.js';

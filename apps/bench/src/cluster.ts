@@ -1,0 +1,303 @@
+// @par/cluster on one local Redis (a redis-server this run starts on a free port):
+// - tiny calls through ClusterPool.run beside raw BullMQ (Queue.addBulk + a Worker
+//   doing the same work, results through QueueEvents), both with their consumer in
+//   this process (@par's on a ThreadPool of 1, BullMQ's on its event loop);
+// - map over 1M tiny items (chunked jobs) end to end;
+// - CPU-bound calls on one par-worker against two (par-worker processes, 1 thread each).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ClusterPool, type ClusterWorker, startWorker, tasks } from '@par/cluster';
+import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { type Contender, get, type Scenario } from './harness.js';
+
+const require = createRequire(import.meta.url);
+const CALLS = 2000;
+const ITEMS = 1_000_000;
+const CPU_CALLS = 16;
+
+const dir = mkdtempSync(join(tmpdir(), 'par-bench-cluster-'));
+process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(
+  join(dir, 'tasks.mjs'),
+  'export const square = (x) => x * x;\n' +
+    'export function spin(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i * i) % 1000003; return s; }\n',
+);
+const root = pathToFileURL(`${dir}/`);
+const t = tasks<{ square: (x: number) => number; spin: (n: number) => number }>(
+  new URL('./tasks.mjs', root),
+);
+
+function hasRedis(): boolean {
+  try {
+    execFileSync('redis-server', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let redis: Promise<{ url: string; child: ChildProcess } | null> | undefined;
+function startRedis(): Promise<{ url: string; child: ChildProcess } | null> {
+  redis ??= (async () => {
+    if (!hasRedis()) return null;
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    await new Promise<void>((resolve) => {
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('Ready to accept connections')) resolve();
+      });
+    });
+    // the server must not keep the benchmark alive: it stops when the run exits
+    child.stdout?.destroy();
+    child.unref();
+    process.once('exit', () => child.kill('SIGTERM'));
+    return { url: `redis://127.0.0.1:${port}`, child };
+  })();
+  return redis;
+}
+
+let queues = 0;
+/** A fresh queue name per contender, so that they never share jobs. */
+const fresh = (name: string) => `${name}-${++queues}`;
+
+function parRun(): Contender {
+  let worker: ClusterWorker | undefined;
+  let pool: ClusterPool | undefined;
+  const contender: Contender = {
+    name: '@par/cluster ClusterPool.run',
+    ours: true,
+    async setup() {
+      const r = await startRedis();
+      if (r === null) {
+        contender.unavailable = 'no redis-server';
+        return;
+      }
+      const queue = fresh('run');
+      worker = await startWorker({
+        connection: r.url,
+        queue,
+        root,
+        allow: ['tasks.mjs'],
+        threads: 1,
+        concurrency: 64,
+      });
+      pool = new ClusterPool({ connection: r.url, queue, root });
+    },
+    async run() {
+      if (pool === undefined) return null;
+      const calls: Promise<number>[] = [];
+      for (let i = 0; i < CALLS; i++) calls.push(pool.run(t.square, i));
+      await Promise.all(calls);
+    },
+    async teardown() {
+      await pool?.close();
+      await worker?.close();
+    },
+  };
+  return contender;
+}
+
+function rawBullmq(): Contender {
+  let queue: Queue | undefined;
+  let events: QueueEvents | undefined;
+  let worker: Worker | undefined;
+  // results through QueueEvents, as ClusterPool gets them (job.waitUntilFinished
+  // races with removeOnComplete)
+  let waiting = new Set<string>();
+  let done: (() => void) | undefined;
+  const contender: Contender = {
+    name: 'BullMQ (Queue.addBulk + Worker + QueueEvents)',
+    async setup() {
+      const r = await startRedis();
+      if (r === null) {
+        contender.unavailable = 'no redis-server';
+        return;
+      }
+      const name = fresh('raw');
+      const connection = { url: r.url, maxRetriesPerRequest: null };
+      queue = new Queue(name, { connection });
+      events = new QueueEvents(name, { connection });
+      events.on('completed', ({ jobId }) => {
+        if (waiting.delete(jobId) && waiting.size === 0) done?.();
+      });
+      await events.waitUntilReady();
+      worker = new Worker(name, async (job: Job) => (job.data.x as number) ** 2, {
+        connection,
+        concurrency: 64,
+      });
+      await worker.waitUntilReady();
+    },
+    async run() {
+      if (queue === undefined) return null;
+      const finished = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      const ids = Array.from({ length: CALLS }, (_, i) => `${queues}-${Date.now()}-${i}`);
+      waiting = new Set(ids);
+      await queue.addBulk(
+        ids.map((jobId, i) => ({
+          name: 'square',
+          data: { x: i },
+          opts: { jobId, removeOnComplete: true },
+        })),
+      );
+      await finished;
+    },
+    async teardown() {
+      await worker?.close();
+      await events?.close();
+      await queue?.close();
+    },
+  };
+  return contender;
+}
+
+function parMap(): Contender {
+  let worker: ClusterWorker | undefined;
+  let pool: ClusterPool | undefined;
+  const items = Array.from({ length: ITEMS }, (_, i) => i);
+  const contender: Contender = {
+    name: '@par/cluster ClusterPool.map',
+    ours: true,
+    async setup() {
+      const r = await startRedis();
+      if (r === null) {
+        contender.unavailable = 'no redis-server';
+        return;
+      }
+      const queue = fresh('map');
+      worker = await startWorker({
+        connection: r.url,
+        queue,
+        root,
+        allow: ['tasks.mjs'],
+        threads: 2,
+      });
+      pool = new ClusterPool({ connection: r.url, queue, root });
+    },
+    async run() {
+      if (pool === undefined) return null;
+      await pool.map(t.square, items);
+    },
+    async teardown() {
+      await pool?.close();
+      await worker?.close();
+    },
+  };
+  return contender;
+}
+
+const bin = require.resolve('@par/cluster/package.json').replace(/package\.json$/, 'dist/bin.js');
+
+function cpuOn(workers: number): Contender {
+  const children: ChildProcess[] = [];
+  let pool: ClusterPool | undefined;
+  const contender: Contender = {
+    name: `@par/cluster, ${workers} par-worker${workers > 1 ? 's' : ''} × 1 thread`,
+    ours: true,
+    async setup() {
+      const r = await startRedis();
+      if (r === null) {
+        contender.unavailable = 'no redis-server';
+        return;
+      }
+      const queue = fresh('cpu');
+      for (let i = 0; i < workers; i++) {
+        const child = spawn(
+          process.execPath,
+          [
+            bin,
+            '--redis',
+            r.url,
+            '--queue',
+            queue,
+            '--root',
+            dir,
+            '--allow',
+            'tasks.mjs',
+            '--threads',
+            '1',
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        children.push(child);
+        await new Promise<void>((resolve) => {
+          let out = '';
+          child.stdout?.on('data', (c: Buffer) => {
+            out += c.toString();
+            if (out.includes('par-worker ready')) resolve();
+          });
+        });
+      }
+      pool = new ClusterPool({ connection: r.url, queue, root });
+    },
+    async run() {
+      if (pool === undefined) return null;
+      const calls: Promise<number>[] = [];
+      for (let i = 0; i < CPU_CALLS; i++) calls.push(pool.run(t.spin, 3_000_000));
+      await Promise.all(calls);
+    },
+    async teardown() {
+      await pool?.close();
+      for (const child of children) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+  return contender;
+}
+
+export const scenarios: Scenario[] = [
+  {
+    id: 'cluster-run',
+    title: `${CALLS} tiny calls through Redis (consumer in the same process)`,
+    unit: 'ops/s',
+    ops: CALLS,
+    better: 'higher',
+    contenders: [parRun(), rawBullmq()],
+    bar: {
+      description: 'overhead <= 10% against raw BullMQ',
+      check: (m) =>
+        get(m, '@par/cluster ClusterPool.run') >=
+        0.9 * get(m, 'BullMQ (Queue.addBulk + Worker + QueueEvents)'),
+    },
+  },
+  {
+    id: 'cluster-map',
+    title: 'map over 1M tiny items through Redis (par-worker of 2 threads in-process)',
+    unit: 'items/s',
+    ops: ITEMS,
+    better: 'higher',
+    contenders: [parMap()],
+    bar: {
+      description: '>= 1M items/s end to end',
+      check: (m) => get(m, '@par/cluster ClusterPool.map') >= 1_000_000,
+    },
+  },
+  {
+    id: 'cluster-cpu',
+    title: `${CPU_CALLS} CPU-bound calls on one par-worker vs two`,
+    unit: 'ops/s',
+    ops: CPU_CALLS,
+    better: 'higher',
+    contenders: [cpuOn(1), cpuOn(2)],
+  },
+];

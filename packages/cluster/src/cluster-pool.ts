@@ -1,0 +1,828 @@
+// ClusterPool: the pools' surface (run, map, imap, imapUnordered, starmap, close,
+// terminate, stats) with calls travelling as BullMQ jobs to par-worker processes.
+// Results come back through QueueEvents; each call settles exactly once (a job run
+// twice after a worker died still completes once, and the pending entry is removed
+// on the first outcome).
+
+import { randomUUID } from 'node:crypto';
+import { CancelledError } from '@par/async';
+import {
+  optionMessage,
+  validateInteger,
+  validateNumber,
+  validateOptions,
+  validateSignal,
+  validateTimeout,
+} from '@par/async/internal';
+import { PoolClosedError, type Task } from '@par/core';
+import { batchPolicy } from '@par/core/internal';
+import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type RedisConnection, type ResolvedConnection, resolveConnection } from './connection.js';
+import { ConnectionLostError } from './errors.js';
+import { liveWorkers, type WorkerInfo } from './heartbeat.js';
+import { type ClusterIMapOptions, type ClusterMapOptions, streamMap } from './map-stream.js';
+import { remoteTask, resolveRoot } from './task-path.js';
+import {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  decodeFailure,
+  decodePayload,
+  encodePayload,
+  type JobData,
+  JobKind,
+  packNumbers,
+  parKeys,
+} from './wire.js';
+
+/** Options of {@link ClusterPool}. */
+export interface ClusterPoolOptions {
+  /**
+   * Redis: a URL (`redis://:password@host:6379/0`, `rediss://…` for TLS) or ioredis options.
+   * @example new ClusterPool({ connection: 'redis://127.0.0.1:6379', queue: 'par', root })
+   */
+  connection: RedisConnection;
+  /**
+   * The BullMQ queue name; workers started with the same `queue` (and `prefix`) serve it.
+   * @example new ClusterPool({ connection, queue: 'images', root })
+   */
+  queue: string;
+  /**
+   * The code root: task modules travel as paths relative to it, and each worker
+   * resolves them against its own `--root`.
+   * @example new ClusterPool({ connection, queue: 'par', root: new URL('./', import.meta.url) })
+   */
+  root: string | URL;
+  /**
+   * Namespace of every Redis key, so several applications share one Redis.
+   * @default 'par'
+   * @example new ClusterPool({ connection, queue: 'par', root, prefix: 'shop' })
+   */
+  prefix?: string;
+  /**
+   * The largest encoded arguments of a call (or a `map` chunk), in bytes. Beyond it
+   * the call rejects with `PayloadTooLargeError` before anything is sent.
+   * @default 16_777_216 (16 MiB)
+   * @example new ClusterPool({ connection, queue: 'par', root, maxPayloadBytes: 1 << 20 })
+   */
+  maxPayloadBytes?: number;
+  /**
+   * Milliseconds the connection to Redis may stay down before every pending call
+   * rejects with `ConnectionLostError` (calls made meanwhile wait and resume).
+   * @default 30_000
+   * @example new ClusterPool({ connection, queue: 'par', root, connectionTimeout: 5000 })
+   */
+  connectionTimeout?: number;
+  /**
+   * Attempts of a job when a worker fails for a reason outside the task
+   * (infrastructure). A task that throws is never retried.
+   * @default 3
+   * @example new ClusterPool({ connection, queue: 'par', root, attempts: 5 })
+   */
+  attempts?: number;
+  /**
+   * First delay in ms of the exponential backoff between those attempts.
+   * @default 1000
+   * @example new ClusterPool({ connection, queue: 'par', root, backoff: 200 })
+   */
+  backoff?: number;
+  /**
+   * Default running-time limit in ms of every call (a call's own `timeout` wins).
+   * @default undefined (none)
+   * @example new ClusterPool({ connection, queue: 'par', root, timeout: 60_000 })
+   */
+  timeout?: number;
+  /**
+   * How many calls the cluster runs at once, for `map`'s chunk size. By default the
+   * sum of the live workers' concurrency (from their heartbeats).
+   * @default live capacity
+   * @example new ClusterPool({ connection, queue: 'par', root, workers: 16 })
+   */
+  workers?: number;
+}
+
+/** Per-call options of a cluster call. */
+export interface ClusterRunOptions {
+  /** Aborting rejects with `signal.reason`: a waiting job is removed, an active one's `taskSignal()` aborts in the worker. */
+  signal?: AbortSignal;
+  /** Running-time limit in ms from the moment a worker starts the job; rejects with `TimeoutError`. */
+  timeout?: number;
+}
+
+/** The call-descriptor form: `pool.run({ task, args, signal, timeout })`. */
+export interface ClusterCallDescriptor<Args extends unknown[] = unknown[], R = unknown>
+  extends ClusterRunOptions {
+  task: Task<Args, R>;
+  args?: Args;
+}
+
+/** A snapshot from {@link ClusterPool.stats}. */
+export interface ClusterStats {
+  /** Jobs of the queue waiting for a worker (all producers). */
+  queued: number;
+  /** Jobs of the queue running in workers (all producers). */
+  active: number;
+  /** Calls of this pool that resolved. */
+  completed: number;
+  /** Calls of this pool that rejected. */
+  failed: number;
+  /** Calls of this pool not settled yet. */
+  pending: number;
+  /** Workers alive by heartbeat. */
+  workers: number;
+  /** Sum of the live workers' concurrency. */
+  capacity: number;
+  /** The live workers. */
+  workerList: WorkerInfo[];
+}
+
+interface RemoteCall {
+  readonly id: string;
+  settled: boolean;
+  /** The job is in Redis (addBulk returned). */
+  added: boolean;
+  /** A map chunk: its result is a list (numbers travel packed). */
+  readonly chunk: boolean;
+  aborted: boolean;
+  abortReason: unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  readonly promise: Promise<unknown>;
+  detach: (() => void) | undefined;
+}
+
+interface PendingAdd {
+  call: RemoteCall;
+  job: { name: string; data: JobData; opts: JobsOptions };
+}
+
+const DESCRIPTOR_KEYS = new Set(['task', 'args', 'signal', 'timeout', 'transfer']);
+
+/** @internal Options every submit takes after validation. */
+export interface SubmitOptions {
+  signal?: AbortSignal | undefined;
+  timeout?: number | undefined;
+}
+
+/**
+ * A pool whose workers are `par-worker` processes on any machine that reaches the
+ * same Redis. Calls are BullMQ jobs; the surface is the local pools'.
+ *
+ * @example
+ * ```ts
+ * const t = tasks<typeof import('./tasks.js')>(new URL('./tasks.js', import.meta.url));
+ * await using pool = new ClusterPool({
+ *   connection: 'redis://127.0.0.1:6379', queue: 'par', root: new URL('./', import.meta.url),
+ * });
+ * await pool.run(t.square, 3); // 9
+ * await pool.map(t.square, [1, 2, 3]); // [1, 4, 9]
+ * ```
+ */
+export class ClusterPool {
+  readonly #connection: ResolvedConnection;
+  readonly #queueName: string;
+  readonly #prefix: string;
+  readonly #root: string;
+  readonly #maxPayloadBytes: number;
+  readonly #connectionTimeout: number;
+  readonly #attempts: number;
+  readonly #backoff: number;
+  readonly #timeout: number | undefined;
+  readonly #workers: number | undefined;
+  readonly #keys: ReturnType<typeof parKeys>;
+  readonly #calls = new Map<string, RemoteCall>();
+  #batch: PendingAdd[] = [];
+  #flushScheduled = false;
+  #control: Redis | undefined;
+  #queue: Queue | undefined;
+  #events: QueueEvents | undefined;
+  #ready: Promise<void> | undefined;
+  #up = false;
+  #downTimer: ReturnType<typeof setTimeout> | undefined;
+  #lost: ConnectionLostError | undefined;
+  #lastError: unknown;
+  #closed = false;
+  /** #connect finished. */
+  #connected = false;
+  /** #disconnect started: #connect must not open more connections. */
+  #stopped = false;
+  #closing: Promise<void> | undefined;
+  #completed = 0;
+  #failed = 0;
+  #drainWaiters: (() => void)[] = [];
+
+  constructor(options: ClusterPoolOptions) {
+    const o = validateOptions<ClusterPoolOptions>('options', options);
+    this.#connection = resolveConnection('connection', o.connection);
+    if (typeof o.queue !== 'string' || o.queue.length === 0) {
+      throw new TypeError(optionMessage('queue', 'a non-empty string', o.queue));
+    }
+    this.#queueName = o.queue;
+    this.#prefix = o.prefix === undefined ? 'par' : o.prefix;
+    if (typeof this.#prefix !== 'string' || this.#prefix.length === 0) {
+      throw new TypeError(optionMessage('prefix', 'a non-empty string', o.prefix));
+    }
+    this.#root = resolveRoot('root', o.root);
+    this.#maxPayloadBytes =
+      o.maxPayloadBytes === undefined
+        ? DEFAULT_MAX_PAYLOAD_BYTES
+        : validateInteger('maxPayloadBytes', o.maxPayloadBytes, { min: 1 });
+    this.#connectionTimeout =
+      o.connectionTimeout === undefined
+        ? 30_000
+        : validateNumber('connectionTimeout', o.connectionTimeout, { min: 0 });
+    this.#attempts =
+      o.attempts === undefined ? 3 : validateInteger('attempts', o.attempts, { min: 1 });
+    this.#backoff =
+      o.backoff === undefined ? 1000 : validateNumber('backoff', o.backoff, { min: 0 });
+    this.#timeout = validateTimeout('timeout', o.timeout);
+    this.#workers =
+      o.workers === undefined ? undefined : validateInteger('workers', o.workers, { min: 1 });
+    this.#keys = parKeys(this.#prefix, this.#queueName);
+  }
+
+  /** The queue name. */
+  get queue(): string {
+    return this.#queueName;
+  }
+
+  /** The key prefix. */
+  get prefix(): string {
+    return this.#prefix;
+  }
+
+  /**
+   * Runs `task(...args)` on a worker of the cluster. `task` must be a task
+   * reference under `root`; an inline function rejects with `InlineRemoteError`.
+   * The call-descriptor form `run({ task, args, signal, timeout })` carries options.
+   *
+   * @example
+   * ```ts
+   * await pool.run(t.square, 3); // 9
+   * await pool.run({ task: t.square, args: [3], timeout: 10_000, signal });
+   * ```
+   */
+  run<A extends unknown[], R>(task: Task<A, R>, ...args: A): Promise<Awaited<R>>;
+  run<A extends unknown[], R>(call: ClusterCallDescriptor<A, R>): Promise<Awaited<R>>;
+  run(first: unknown, ...rest: unknown[]): Promise<unknown> {
+    try {
+      if (
+        typeof first === 'object' &&
+        first !== null &&
+        'task' in first &&
+        !('module' in first && 'name' in first)
+      ) {
+        const d = first as ClusterCallDescriptor;
+        for (const key of Object.keys(d)) {
+          if (!DESCRIPTOR_KEYS.has(key)) {
+            throw new TypeError(
+              `Unknown key \`${key}\` in the call descriptor (expected task, args, signal, timeout)`,
+            );
+          }
+        }
+        if (d.args !== undefined && !Array.isArray(d.args)) {
+          throw new TypeError('Expected `args` to be an array of arguments');
+        }
+        const options = this._callOptions(d);
+        return this._submit(d.task, d.args === undefined ? [] : [...d.args], JobKind.Run, options);
+      }
+      return this._submit(first, rest, JobKind.Run, { timeout: this.#timeout });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Applies `task` to every item; resolves to the results in input order. Items
+   * travel in chunks (bulk-added jobs) of Python's size `ceil(n / (4 × workers))`.
+   * The first failure rejects and cancels the other chunks.
+   *
+   * @example
+   * ```ts
+   * await pool.map(t.square, [1, 2, 3]); // [1, 4, 9]
+   * ```
+   */
+  map<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options?: ClusterMapOptions,
+  ): Promise<Awaited<R>[]> {
+    return this.#mapAll(task, iterable, options, false) as Promise<Awaited<R>[]>;
+  }
+
+  /**
+   * Like `map`, with every item an argument list.
+   *
+   * @example
+   * ```ts
+   * await pool.starmap(t.add, [[1, 2], [3, 4]]); // [3, 7]
+   * ```
+   */
+  starmap<A extends unknown[], R>(
+    task: Task<A, R>,
+    iterable: Iterable<A> | AsyncIterable<A>,
+    options?: ClusterMapOptions,
+  ): Promise<Awaited<R>[]> {
+    return this.#mapAll(task, iterable, options, true) as Promise<Awaited<R>[]>;
+  }
+
+  /**
+   * Streams the results in input order, reading the input lazily (bounded
+   * read-ahead). Leaving the loop cancels the pending chunks.
+   *
+   * @example
+   * ```ts
+   * for await (const r of pool.imap(t.square, numbers())) console.log(r);
+   * ```
+   */
+  imap<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options?: ClusterIMapOptions,
+  ): AsyncIterableIterator<Awaited<R>> {
+    return streamMap(this, task, iterable, options, true) as AsyncIterableIterator<Awaited<R>>;
+  }
+
+  /**
+   * Like `imap`, yielding each result as soon as its chunk is done.
+   *
+   * @example
+   * ```ts
+   * for await (const r of pool.imapUnordered(t.fetchPage, urls)) console.log(r);
+   * ```
+   */
+  imapUnordered<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options?: ClusterIMapOptions,
+  ): AsyncIterableIterator<Awaited<R>> {
+    return streamMap(this, task, iterable, options, false) as AsyncIterableIterator<Awaited<R>>;
+  }
+
+  /**
+   * No new calls; pending calls settle, then every Redis connection of the pool
+   * closes, so the program exits by itself.
+   *
+   * @example
+   * ```ts
+   * try { await pool.map(t.square, xs); } finally { await pool.close(); }
+   * ```
+   */
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= (async () => {
+      await this.#drained();
+      await this.#disconnect();
+    })();
+    return this.#closing;
+  }
+
+  /**
+   * Rejects every pending call with `PoolClosedError`, removes their waiting jobs
+   * (and asks workers to abort the running ones), then closes the connections.
+   *
+   * @example
+   * ```ts
+   * await pool.terminate();
+   * ```
+   */
+  terminate(): Promise<void> {
+    this.#closed = true;
+    const error = new PoolClosedError('The pool was terminated');
+    const calls = [...this.#calls.values()];
+    for (const call of calls) this.#settle(call, false, error);
+    const cancelling =
+      this.#up && this.#ready !== undefined
+        ? Promise.allSettled(calls.filter((c) => c.added).map((c) => this.#cancelJob(c.id)))
+        : Promise.resolve();
+    const stopping = (async () => {
+      await cancelling;
+      await this.#disconnect();
+    })();
+    this.#closing ??= stopping;
+    return stopping;
+  }
+
+  /** `await using pool = new ClusterPool(…)` closes the pool (pending calls finish). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * Counts of the queue (waiting and active jobs, all producers), this pool's
+   * settled calls, and the live workers by heartbeat. Asynchronous: it asks Redis.
+   *
+   * @example
+   * ```ts
+   * const { queued, active, workers } = await pool.stats();
+   * ```
+   */
+  async stats(): Promise<ClusterStats> {
+    await this.#init();
+    const queue = this.#queue as Queue;
+    const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+    const workerList = await liveWorkers(this.#control as Redis, this.#keys);
+    return {
+      queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
+      active: counts.active ?? 0,
+      completed: this.#completed,
+      failed: this.#failed,
+      pending: this.#calls.size,
+      workers: workerList.length,
+      capacity: workerList.reduce((sum, w) => sum + Math.max(0, w.concurrency), 0),
+      workerList,
+    };
+  }
+
+  /** @internal How many calls the cluster runs at once (chunking). */
+  async _capacity(): Promise<number> {
+    if (this.#workers !== undefined) return this.#workers;
+    await this.#init();
+    const live = await liveWorkers(this.#control as Redis, this.#keys);
+    const capacity = live.reduce((sum, w) => sum + Math.max(0, w.concurrency), 0);
+    return capacity > 0 ? capacity : 1;
+  }
+
+  /** @internal Validates per-call options. */
+  _callOptions(o: { signal?: unknown; timeout?: unknown }): SubmitOptions {
+    const signal = validateSignal('signal', o.signal);
+    const timeout = validateTimeout('timeout', o.timeout) ?? this.#timeout;
+    return { signal, timeout };
+  }
+
+  /** @internal Checks a task without sending anything. */
+  _validateTask(task: unknown): void {
+    remoteTask(task, this.#root);
+  }
+
+  /** @internal Sends one job; the promise settles exactly once. */
+  _submit(task: unknown, args: unknown[], kind: JobKind, options: SubmitOptions): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    const wire = remoteTask(task, this.#root);
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
+    const what =
+      kind === JobKind.Run ? `arguments of ${wire.name}` : `items of a ${wire.name} chunk`;
+    const data: JobData = {
+      v: 1,
+      m: wire.module,
+      n: wire.name,
+      a: encodePayload(
+        kind === JobKind.Chunk ? [packNumbers(args[0])] : args,
+        this.#maxPayloadBytes,
+        what,
+      ),
+      k: kind,
+    };
+    if (options.timeout !== undefined && Number.isFinite(options.timeout)) data.t = options.timeout;
+    const id = randomUUID();
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const call: RemoteCall = {
+      id,
+      settled: false,
+      added: false,
+      chunk: kind !== JobKind.Run,
+      aborted: false,
+      abortReason: undefined,
+      resolve,
+      reject,
+      promise,
+      detach: undefined,
+    };
+    if (signal !== undefined) {
+      const onAbort = () => this.#abort(call, signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.detach = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.#calls.set(id, call);
+    this.#batch.push({
+      call,
+      job: {
+        name: wire.name,
+        data,
+        opts: {
+          jobId: id,
+          attempts: this.#attempts,
+          backoff: { type: 'exponential', delay: this.#backoff },
+          removeOnComplete: true,
+          removeOnFail: { count: 1000 },
+        },
+      },
+    });
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+    return promise;
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#batch.filter((b) => !b.call.settled);
+    this.#batch = [];
+    if (batch.length === 0) return;
+    void (async () => {
+      try {
+        await this.#init();
+        await (this.#queue as Queue).addBulk(batch.map((b) => b.job));
+      } catch (error) {
+        for (const b of batch) this.#settle(b.call, false, error);
+        return;
+      }
+      for (const b of batch) {
+        b.call.added = true;
+        if (b.call.aborted && !b.call.settled) void this.#cancelRemote(b.call);
+      }
+    })();
+  }
+
+  #abort(call: RemoteCall, reason: unknown): void {
+    if (call.settled || call.aborted) return;
+    call.aborted = true;
+    call.abortReason = reason;
+    if (!call.added) {
+      // not in Redis yet: drop it from the batch, or cancel it once addBulk returns
+      const index = this.#batch.findIndex((b) => b.call === call);
+      if (index >= 0) {
+        this.#batch.splice(index, 1);
+        this.#settle(call, false, reason);
+      }
+      return;
+    }
+    void this.#cancelRemote(call);
+  }
+
+  /** A waiting job is removed (the call rejects now); an active one is aborted in its worker. */
+  async #cancelRemote(call: RemoteCall): Promise<void> {
+    try {
+      const removed = await this.#cancelJob(call.id);
+      // removed: it never runs. Otherwise the call rejects when the job's outcome arrives.
+      if (removed) this.#settle(call, false, call.abortReason);
+    } catch {
+      this.#settle(call, false, call.abortReason);
+    }
+  }
+
+  async #cancelJob(id: string): Promise<boolean> {
+    const queue = this.#queue as Queue;
+    const control = this.#control as Redis;
+    // the key first: a worker that takes the job after this sees it before starting
+    await control.set(this.#keys.cancel(id), '1', 'PX', 3_600_000);
+    if ((await queue.remove(id)) === 1) return true;
+    await control.publish(this.#keys.cancelChannel, id);
+    return false;
+  }
+
+  #settle(call: RemoteCall, ok: boolean, value: unknown): void {
+    if (call.settled) return;
+    call.settled = true;
+    call.detach?.();
+    this.#calls.delete(call.id);
+    if (ok) {
+      this.#completed++;
+      call.resolve(value);
+    } else {
+      this.#failed++;
+      call.reject(value);
+    }
+    if (this.#calls.size === 0 && this.#drainWaiters.length > 0) {
+      const waiters = this.#drainWaiters;
+      this.#drainWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  #onCompleted(jobId: string, returnvalue: unknown): void {
+    const call = this.#calls.get(jobId);
+    if (call === undefined) return;
+    if (call.aborted) {
+      this.#settle(call, false, call.abortReason);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = decodePayload(String(returnvalue));
+      if (call.chunk && value instanceof Float64Array) value = Array.from(value);
+    } catch (error) {
+      this.#settle(
+        call,
+        false,
+        new TypeError(`The result of job ${jobId} does not decode: ${(error as Error).message}`),
+      );
+      return;
+    }
+    this.#settle(call, true, value);
+  }
+
+  #onFailed(jobId: string, failedReason: string): void {
+    const call = this.#calls.get(jobId);
+    if (call === undefined) return;
+    this.#settle(call, false, call.aborted ? call.abortReason : decodeFailure(failedReason, jobId));
+  }
+
+  #init(): Promise<void> {
+    this.#ready ??= this.#connect();
+    return this.#ready;
+  }
+
+  async #connect(): Promise<void> {
+    const control = this.#connection.create();
+    this.#control = control;
+    control.on('error', (error: unknown) => {
+      this.#lastError = error;
+    });
+    control.on('ready', () => this.#onUp());
+    control.on('close', () => this.#onDown());
+    this.#onDown();
+    const connection = this.#connection.bull;
+    // The queue shares our client (BullMQ leaves a given client open): we close it
+    // ourselves, even when it never connected.
+    const queue = new Queue(this.#queueName, { connection: control, prefix: this.#prefix });
+    queue.on('error', (error: unknown) => {
+      this.#lastError = error;
+    });
+    this.#queue = queue;
+    // Read events from the stream's current end, fixed now: no event of a job added
+    // later can be missed, even if the event reader connects after the job finishes.
+    const last = await control.xrevrange(this.#keys.events, '+', '-', 'COUNT', 1);
+    const lastEventId = last[0]?.[0] ?? '0-0';
+    if (this.#stopped) throw new PoolClosedError();
+    const events = new QueueEvents(this.#queueName, {
+      connection,
+      prefix: this.#prefix,
+      lastEventId,
+    });
+    events.on('error', (error: unknown) => {
+      this.#lastError = error;
+    });
+    events.on('completed', ({ jobId, returnvalue }) => this.#onCompleted(jobId, returnvalue));
+    events.on('failed', ({ jobId, failedReason }) => this.#onFailed(jobId, failedReason));
+    events.on('removed', ({ jobId }) => {
+      const call = this.#calls.get(jobId);
+      if (call?.added) {
+        this.#settle(
+          call,
+          false,
+          call.aborted
+            ? call.abortReason
+            : new CancelledError(`Job ${jobId} was removed from the queue before it ran`),
+        );
+      }
+    });
+    this.#events = events;
+    await events.waitUntilReady();
+    this.#connected = true;
+  }
+
+  #onUp(): void {
+    this.#up = true;
+    this.#lost = undefined;
+    if (this.#downTimer !== undefined) {
+      clearTimeout(this.#downTimer);
+      this.#downTimer = undefined;
+    }
+  }
+
+  #onDown(): void {
+    this.#up = false;
+    if (this.#downTimer !== undefined || this.#closing !== undefined) return;
+    this.#downTimer = setTimeout(() => {
+      this.#downTimer = undefined;
+      if (this.#up) return;
+      const cause = this.#lastError;
+      this.#lost = new ConnectionLostError(
+        `The connection to Redis (${this.#connection.label}) has been down for more than ${this.#connectionTimeout} ms (connectionTimeout); the pending calls are rejected, their jobs may still run`,
+        cause === undefined ? undefined : { cause },
+      );
+      for (const call of [...this.#calls.values()]) this.#settle(call, false, this.#lost);
+    }, this.#connectionTimeout);
+    // the watchdog alone never keeps the program alive
+    this.#downTimer.unref?.();
+  }
+
+  #drained(): Promise<void> {
+    if (this.#calls.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  async #disconnect(): Promise<void> {
+    this.#stopped = true;
+    if (this.#downTimer !== undefined) {
+      clearTimeout(this.#downTimer);
+      this.#downTimer = undefined;
+    }
+    if (this.#ready === undefined) return;
+    const events = this.#events;
+    const queue = this.#queue;
+    const control = this.#control;
+    if (this.#connected && this.#up) {
+      await Promise.all([events?.close(), queue?.close()]);
+      await control?.quit();
+    } else {
+      // Redis is unreachable (or refused us): a graceful QUIT would wait for it
+      control?.disconnect();
+      await events?.disconnect();
+    }
+  }
+
+  async #mapAll(
+    task: unknown,
+    iterable: unknown,
+    options: ClusterMapOptions | undefined,
+    star: boolean,
+  ): Promise<unknown[]> {
+    const o = validateOptions<ClusterMapOptions>('options', options);
+    let chunkSize: number | 'auto' = 'auto';
+    if (o.chunkSize !== undefined && o.chunkSize !== 'auto') {
+      chunkSize = validateInteger('chunkSize', o.chunkSize, { min: 1 });
+    }
+    const callOptions = this._callOptions({ signal: o.signal, timeout: o.timeout });
+    if (
+      iterable === null ||
+      iterable === undefined ||
+      (typeof (iterable as Iterable<unknown>)[Symbol.iterator] !== 'function' &&
+        typeof (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function')
+    ) {
+      throw new TypeError(
+        `Expected \`iterable\` to be an iterable or async iterable, got ${
+          iterable === null ? 'null' : typeof iterable
+        }`,
+      );
+    }
+    this._validateTask(task);
+    const signal = callOptions.signal;
+    signal?.throwIfAborted();
+    const items: unknown[] = [];
+    if (typeof (iterable as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      for (const item of iterable as Iterable<unknown>) items.push(item);
+    } else {
+      for await (const item of iterable as AsyncIterable<unknown>) {
+        signal?.throwIfAborted();
+        items.push(item);
+      }
+    }
+    if (star) {
+      for (let i = 0; i < items.length; i++) {
+        if (!Array.isArray(items[i])) {
+          throw new TypeError(`starmap: item ${i} is not an array of arguments`);
+        }
+      }
+    }
+    const n = items.length;
+    if (n === 0) return [];
+    const chunk =
+      chunkSize === 'auto' ? batchPolicy.autoChunkSize(n, await this._capacity()) : chunkSize;
+    signal?.throwIfAborted();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const kind = star ? JobKind.StarChunk : JobKind.Chunk;
+    const results = new Array<unknown>(n);
+    try {
+      return await new Promise<unknown[]>((resolve, reject) => {
+        let left = 0;
+        let failed = false;
+        const fail = (error: unknown) => {
+          if (failed) return;
+          failed = true;
+          controller.abort(new CancelledError('Another chunk of the same map failed'));
+          reject(error);
+        };
+        controller.signal.addEventListener('abort', () => fail(controller.signal.reason), {
+          once: true,
+        });
+        for (let start = 0; start < n && !failed; start += chunk) {
+          const slice = items.slice(start, Math.min(n, start + chunk));
+          const offset = start;
+          left++;
+          let p: Promise<unknown>;
+          try {
+            p = this._submit(task, [slice], kind, {
+              signal: controller.signal,
+              timeout: callOptions.timeout,
+            });
+          } catch (error) {
+            fail(error);
+            break;
+          }
+          p.then(
+            (value) => {
+              if (failed) return;
+              const out = value as unknown[];
+              for (let i = 0; i < out.length; i++) results[offset + i] = out[i];
+              if (--left === 0) resolve(results);
+            },
+            (error: unknown) => fail(error),
+          );
+        }
+      });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+// Task references cross machines as a module path relative to the code root plus
+// an export name, never as a machine-local file URL: each worker resolves the path
+// against its own root and runs it only when it is in its allow-list.
+
+import { posix } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { optionMessage } from '@par/async/internal';
+import { isTaskRef, type TaskRef } from '@par/core';
+import { InlineRemoteError } from './errors.js';
+
+/** @internal A root directory as a `file:` URL string ending in `/`. */
+export function resolveRoot(name: string, value: unknown): string {
+  let href: string;
+  if (value instanceof URL) href = value.href;
+  else if (typeof value === 'string' && value.length > 0) {
+    href = /^file:/i.test(value) ? new URL(value).href : pathToFileURL(value).href;
+  } else {
+    throw new TypeError(
+      optionMessage(name, "a directory URL (new URL('./', import.meta.url)) or path", value),
+    );
+  }
+  if (!href.startsWith('file:')) {
+    throw new TypeError(optionMessage(name, 'a file: URL or a path of a directory', value));
+  }
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+/** @internal A module path as it travels: relative, POSIX, inside the root. */
+export function normalizeModulePath(path: string): string | undefined {
+  if (path.includes('\\') || path.includes('\0')) return undefined;
+  const normal = posix.normalize(path);
+  if (normal.startsWith('/') || normal === '..' || normal.startsWith('../') || normal === '.') {
+    return undefined;
+  }
+  return normal.startsWith('./') ? normal.slice(2) : normal;
+}
+
+/** @internal The wire form `{ module, name }` of a task, or a typed error. */
+export function remoteTask(task: unknown, root: string): { module: string; name: string } {
+  if (typeof task === 'function') {
+    const name = task.name || 'task';
+    throw new InlineRemoteError(
+      `Inline functions cannot run on a cluster: workers only run exported functions of the modules they allow. Move \`${name}\` into a module under the root and pass a reference: export function ${name}(...) in tasks.js, then pool.run(tasks(new URL('./tasks.js', import.meta.url)).${name}, ...args)`,
+    );
+  }
+  if (!isTaskRef(task)) {
+    throw new TypeError(
+      `Expected a task reference (tasks(new URL('./tasks.js', import.meta.url)).name), got ${
+        task === null ? 'null' : typeof task
+      }`,
+    );
+  }
+  const ref = task as TaskRef;
+  if (!ref.module.startsWith(root)) {
+    throw new TypeError(
+      `The task module ${ref.module} is outside the pool's root ${root}: tasks travel as paths relative to the root, so the module must be under it`,
+    );
+  }
+  let relative: string;
+  try {
+    relative = decodeURIComponent(ref.module.slice(root.length));
+  } catch {
+    relative = ref.module.slice(root.length);
+  }
+  const module = normalizeModulePath(relative);
+  if (module === undefined) {
+    throw new TypeError(`The task module ${ref.module} does not resolve under the root ${root}`);
+  }
+  return { module, name: ref.name };
+}

@@ -1,0 +1,156 @@
+// What crosses Redis: job data is a small JSON object naming the task by module
+// path (relative to the root) and export name; arguments and results are
+// v8-serialized (typed arrays, Maps, Dates, BigInt and undefined survive) and
+// base64-encoded. Nothing in it is ever evaluated as code.
+
+import { deserialize, serialize } from 'node:v8';
+import { deserializeError, serializeError, type WireError } from '@par/core/internal';
+import { BadJobError, JobFailedError, PayloadTooLargeError } from './errors.js';
+
+/** @internal How the worker applies the task to the arguments. */
+export enum JobKind {
+  /** `task(...args)` */
+  Run = 0,
+  /** `args[0]` is a chunk of items: `items.map(task)` */
+  Chunk = 1,
+  /** `args[0]` is a chunk of argument lists: `items.map((a) => task(...a))` */
+  StarChunk = 2,
+}
+
+/** @internal The data of a job. */
+export interface JobData {
+  /** Format version. */
+  v: 1;
+  /** Module path relative to the root (POSIX separators). */
+  m: string;
+  /** Export name. */
+  n: string;
+  /** base64 of v8.serialize(args). */
+  a: string;
+  k: JobKind;
+  /** Running-time limit in ms. */
+  t?: number;
+}
+
+/** @internal Default limit of encoded arguments and results. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+/** @internal Encodes a value; throws PayloadTooLargeError past `limit` bytes. */
+export function encodePayload(value: unknown, limit: number, what: string): string {
+  const bytes = serialize(value);
+  if (bytes.length > limit) {
+    throw new PayloadTooLargeError(
+      `The ${what} encode to ${bytes.length} bytes, above the limit of ${limit} bytes (maxPayloadBytes): nothing was sent. Pass large data by reference (a path, a URL, a key) or raise maxPayloadBytes.`,
+      bytes.length,
+      limit,
+    );
+  }
+  return bytes.toString('base64');
+}
+
+const PACK_MIN = 16;
+
+/**
+ * @internal A chunk of numbers travels as one Float64Array (a copy of 8 bytes per
+ * item instead of a tagged value each), as the local pools' map does; lossless for
+ * every JavaScript number. Anything else is returned as it is.
+ */
+export function packNumbers(items: unknown): unknown {
+  if (!Array.isArray(items) || items.length < PACK_MIN) return items;
+  for (let i = 0; i < items.length; i++) if (typeof items[i] !== 'number') return items;
+  return Float64Array.from(items as number[]);
+}
+
+/** @internal */
+export function decodePayload(text: string): unknown {
+  return deserialize(Buffer.from(text, 'base64'));
+}
+
+const FAILURE_PREFIX = 'par1:';
+
+/** @internal A thrown value as a job's failure text. */
+export function encodeFailure(error: unknown): string {
+  let wire: WireError = serializeError(error);
+  let bytes: Buffer;
+  try {
+    bytes = serialize(wire);
+  } catch {
+    wire = serializeError(new Error(String((error as Error)?.message ?? error)));
+    bytes = serialize(wire);
+  }
+  return FAILURE_PREFIX + bytes.toString('base64');
+}
+
+/** @internal The caller's error for a job's failure text. */
+export function decodeFailure(reason: string, jobId: string): unknown {
+  if (typeof reason === 'string' && reason.startsWith(FAILURE_PREFIX)) {
+    try {
+      const wire = deserialize(Buffer.from(reason.slice(FAILURE_PREFIX.length), 'base64'));
+      return deserializeError(wire as WireError, `    at cluster job ${jobId}`);
+    } catch {
+      // not our encoding after all: report the text as it is
+    }
+  }
+  return new JobFailedError(`Job ${jobId} failed in the cluster: ${reason}`, String(reason));
+}
+
+/** @internal Validates job data read from Redis (never trusted). */
+export function parseJobData(data: unknown, jobId: string | undefined): JobData {
+  const bad = (what: string) =>
+    new BadJobError(
+      `Malformed job data in job ${jobId}: ${what}. Jobs on a par queue are written by ClusterPool ({ v: 1, m: module path, n: export name, a: encoded arguments, k: kind }).`,
+    );
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw bad(`expected an object, got ${data === null ? 'null' : typeof data}`);
+  }
+  const d = data as Record<string, unknown>;
+  if (d.v !== 1) throw bad(`unknown format version ${JSON.stringify(d.v)}`);
+  if (typeof d.m !== 'string' || d.m.length === 0) throw bad('`m` (module) is not a string');
+  if (typeof d.n !== 'string' || d.n.length === 0) throw bad('`n` (export name) is not a string');
+  if (typeof d.a !== 'string') throw bad('`a` (arguments) is not a string');
+  if (d.k !== JobKind.Run && d.k !== JobKind.Chunk && d.k !== JobKind.StarChunk) {
+    throw bad(`unknown kind ${JSON.stringify(d.k)}`);
+  }
+  if (d.t !== undefined && (typeof d.t !== 'number' || !(d.t >= 0))) {
+    throw bad('`t` (timeout) is not a number >= 0');
+  }
+  return d as unknown as JobData;
+}
+
+/** @internal Decodes a job's arguments, checking their shape for its kind. */
+export function decodeArgs(data: JobData, jobId: string | undefined): unknown[] {
+  let args: unknown;
+  try {
+    args = decodePayload(data.a);
+  } catch (error) {
+    throw new BadJobError(
+      `Malformed job data in job ${jobId}: the arguments do not decode (${(error as Error).message})`,
+    );
+  }
+  if (!Array.isArray(args))
+    throw new BadJobError(`Malformed job data in job ${jobId}: arguments are not an array`);
+  if (data.k === JobKind.Chunk && args[0] instanceof Float64Array) args[0] = Array.from(args[0]);
+  if (data.k !== JobKind.Run && !Array.isArray(args[0])) {
+    throw new BadJobError(
+      `Malformed job data in job ${jobId}: a chunk job carries no array of items`,
+    );
+  }
+  return args;
+}
+
+/** @internal Redis keys of the par side channels, beside BullMQ's own keys. */
+export function parKeys(prefix: string, queue: string) {
+  const base = `${prefix}:${queue}:par`;
+  return {
+    /** pub/sub channel: job ids whose calls were aborted */
+    cancelChannel: `${base}:cancel`,
+    /** a key per aborted job, checked when a worker starts it */
+    cancel: (jobId: string) => `${base}:cancelled:${jobId}`,
+    /** set of worker ids */
+    workers: `${base}:workers`,
+    /** heartbeat key of one worker (expires) */
+    worker: (id: string) => `${base}:worker:${id}`,
+    /** BullMQ's event stream */
+    events: `${prefix}:${queue}:events`,
+  };
+}

@@ -1,0 +1,333 @@
+// startWorker: consumes a par queue on a local ThreadPool or ProcessPool. It runs
+// only the modules of its allow-list (resolved against its own root); job data is
+// parsed and decoded, never evaluated. It takes no more jobs than its pool starts
+// at once, aborts a job's task signal when the caller aborts, and keeps a
+// heartbeat key for `stats()`.
+
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  optionMessage,
+  validateInteger,
+  validateNumber,
+  validateOptions,
+} from '@par/async/internal';
+import { BrokenPoolError, cpuCount, type Pool, PoolClosedError, taskRef } from '@par/core';
+import { ProcessPool } from '@par/processes';
+import { ThreadPool } from '@par/threads';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type RedisConnection, resolveConnection } from './connection.js';
+import { TaskNotAllowedError } from './errors.js';
+import type { WorkerInfo } from './heartbeat.js';
+import { normalizeModulePath, resolveRoot } from './task-path.js';
+import {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  decodeArgs,
+  encodeFailure,
+  encodePayload,
+  JobKind,
+  packNumbers,
+  parKeys,
+  parseJobData,
+} from './wire.js';
+
+/** Options of {@link startWorker}. */
+export interface WorkerOptions {
+  /**
+   * Redis: a URL (`redis://:password@host:6379`, `rediss://` for TLS) or ioredis options.
+   * @example startWorker({ connection: 'redis://127.0.0.1:6379', queue: 'par', root, allow: ['tasks.js'] })
+   */
+  connection: RedisConnection;
+  /**
+   * The queue to consume.
+   * @example startWorker({ connection, queue: 'par', root, allow: ['tasks.js'] })
+   */
+  queue: string;
+  /**
+   * The code root: job module paths are resolved against it.
+   * @example startWorker({ connection, queue: 'par', root: new URL('./', import.meta.url), allow: ['tasks.js'] })
+   */
+  root: string | URL;
+  /**
+   * The modules this worker runs, relative to `root`. Any other module is refused
+   * with `TaskNotAllowedError` (code `PAR_TASK_NOT_ALLOWED`).
+   * @example startWorker({ connection, queue: 'par', root, allow: ['tasks.js', 'lib/images.js'] })
+   */
+  allow: readonly string[];
+  /**
+   * Runs the jobs on a ThreadPool of this many threads (the default pool).
+   * @default cpuCount()
+   * @example startWorker({ connection, queue: 'par', root, allow, threads: 4 })
+   */
+  threads?: number;
+  /**
+   * Runs the jobs on a ProcessPool of this many processes instead of threads.
+   * @example startWorker({ connection, queue: 'par', root, allow, processes: 4 })
+   */
+  processes?: number;
+  /**
+   * Namespace of the Redis keys; must match the pools'.
+   * @default 'par'
+   * @example startWorker({ connection, queue: 'par', root, allow, prefix: 'shop' })
+   */
+  prefix?: string;
+  /**
+   * Jobs taken at once. More than the local pool starts at once would let jobs
+   * wait inside this worker, out of reach of other workers and of removal.
+   * @default threads or processes
+   * @example startWorker({ connection, queue: 'par', root, allow, threads: 4, concurrency: 2 })
+   */
+  concurrency?: number;
+  /**
+   * Milliseconds a job's lock lasts without renewal: a worker that dies loses its
+   * jobs to the others after it (BullMQ's `lockDuration`).
+   * @default 30_000
+   * @example startWorker({ connection, queue: 'par', root, allow, lockDuration: 10_000 })
+   */
+  lockDuration?: number;
+  /**
+   * Milliseconds between checks for jobs whose worker died (BullMQ's `stalledInterval`).
+   * @default 30_000
+   * @example startWorker({ connection, queue: 'par', root, allow, stalledInterval: 5000 })
+   */
+  stalledInterval?: number;
+  /**
+   * How often a job may lose its worker before it fails (`JobFailedError` at the caller).
+   * @default 1
+   * @example startWorker({ connection, queue: 'par', root, allow, maxStalledCount: 3 })
+   */
+  maxStalledCount?: number;
+  /**
+   * Milliseconds between heartbeats; a worker counts as gone after three missed ones.
+   * @default 5000
+   * @example startWorker({ connection, queue: 'par', root, allow, heartbeatInterval: 1000 })
+   */
+  heartbeatInterval?: number;
+  /**
+   * The largest encoded result, in bytes; a larger one fails its call with `PayloadTooLargeError`.
+   * @default 16_777_216 (16 MiB)
+   * @example startWorker({ connection, queue: 'par', root, allow, maxPayloadBytes: 1 << 20 })
+   */
+  maxPayloadBytes?: number;
+}
+
+/** A running worker (from {@link startWorker}). */
+export interface ClusterWorker {
+  /** The worker's id in heartbeats. */
+  readonly id: string;
+  /** The modules it serves. */
+  readonly allow: readonly string[];
+  /** Jobs it runs at once. */
+  readonly concurrency: number;
+  /** Stops taking jobs, lets the active ones finish, then closes the pool and every connection. */
+  close(): Promise<void>;
+  /** `await using worker = await startWorker(…)`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Starts consuming `queue`: resolves once the worker takes jobs.
+ *
+ * @example
+ * ```ts
+ * const worker = await startWorker({
+ *   connection: 'redis://127.0.0.1:6379', queue: 'par',
+ *   root: new URL('./', import.meta.url), allow: ['tasks.js'], threads: 2,
+ * });
+ * process.once('SIGTERM', () => worker.close());
+ * ```
+ */
+export async function startWorker(options: WorkerOptions): Promise<ClusterWorker> {
+  const o = validateOptions<WorkerOptions>('options', options);
+  const connection = resolveConnection('connection', o.connection);
+  if (typeof o.queue !== 'string' || o.queue.length === 0) {
+    throw new TypeError(optionMessage('queue', 'a non-empty string', o.queue));
+  }
+  const queueName = o.queue;
+  const prefix = o.prefix ?? 'par';
+  if (typeof prefix !== 'string' || prefix.length === 0) {
+    throw new TypeError(optionMessage('prefix', 'a non-empty string', o.prefix));
+  }
+  const root = resolveRoot('root', o.root);
+  if (!Array.isArray(o.allow) || o.allow.length === 0) {
+    throw new TypeError(
+      optionMessage('allow', 'a non-empty array of module paths relative to root', o.allow),
+    );
+  }
+  const allow: string[] = [];
+  for (const entry of o.allow) {
+    const normal = typeof entry === 'string' ? normalizeModulePath(entry) : undefined;
+    if (normal === undefined) {
+      throw new TypeError(
+        optionMessage('allow', 'module paths inside root (like "tasks.js")', entry),
+      );
+    }
+    if (!allow.includes(normal)) allow.push(normal);
+  }
+  if (o.threads !== undefined && o.processes !== undefined) {
+    throw new TypeError('Pass either `threads` or `processes`, not both');
+  }
+  const size =
+    o.processes !== undefined
+      ? validateInteger('processes', o.processes, { min: 1 })
+      : o.threads !== undefined
+        ? validateInteger('threads', o.threads, { min: 1 })
+        : cpuCount();
+  const concurrency =
+    o.concurrency === undefined ? size : validateInteger('concurrency', o.concurrency, { min: 1 });
+  const lockDuration =
+    o.lockDuration === undefined
+      ? 30_000
+      : validateNumber('lockDuration', o.lockDuration, { min: 1 });
+  const stalledInterval =
+    o.stalledInterval === undefined
+      ? 30_000
+      : validateNumber('stalledInterval', o.stalledInterval, { min: 1 });
+  const maxStalledCount =
+    o.maxStalledCount === undefined
+      ? 1
+      : validateInteger('maxStalledCount', o.maxStalledCount, { min: 0 });
+  const heartbeatInterval =
+    o.heartbeatInterval === undefined
+      ? 5000
+      : validateNumber('heartbeatInterval', o.heartbeatInterval, { min: 1 });
+  const maxPayloadBytes =
+    o.maxPayloadBytes === undefined
+      ? DEFAULT_MAX_PAYLOAD_BYTES
+      : validateInteger('maxPayloadBytes', o.maxPayloadBytes, { min: 1 });
+
+  const keys = parKeys(prefix, queueName);
+  const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const pool: Pool =
+    o.processes !== undefined
+      ? new ProcessPool({ maxWorkers: size, minWorkers: size })
+      : new ThreadPool({ maxWorkers: size, minWorkers: size });
+  const running = new Map<string, AbortController>();
+  const control: Redis = connection.create();
+  const subscriber: Redis = connection.create();
+  control.on('error', () => undefined);
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', (_channel: string, jobId: string) => {
+    running.get(jobId)?.abort(cancelReason(jobId));
+  });
+
+  const processor = async (job: Job, _token?: string, signal?: AbortSignal): Promise<string> => {
+    const jobId = String(job.id);
+    let data: ReturnType<typeof parseJobData>;
+    let args: unknown[];
+    try {
+      data = parseJobData(job.data, jobId);
+      if (!allow.includes(normalizeModulePath(data.m) ?? '')) {
+        throw new TaskNotAllowedError(
+          `Module "${data.m}" (task ${data.n}) is not allowed on worker ${id}: it serves ${allow
+            .map((m) => `"${m}"`)
+            .join(', ')}. Start par-worker with --allow ${data.m} to serve it.`,
+          data.m,
+          allow,
+        );
+      }
+      args = decodeArgs(data, jobId);
+    } catch (error) {
+      throw new UnrecoverableError(encodeFailure(error));
+    }
+    const controller = new AbortController();
+    running.set(jobId, controller);
+    const onStop = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onStop, { once: true });
+    try {
+      // aborted before this worker took it (the caller could not remove it in time)?
+      if ((await control.exists(keys.cancel(jobId))) === 1) controller.abort(cancelReason(jobId));
+      const ref = taskRef(new URL(normalizeModulePath(data.m) as string, root), data.n);
+      const callOptions = {
+        signal: controller.signal,
+        ...(data.t === undefined ? {} : { timeout: data.t }),
+      };
+      let result: unknown;
+      try {
+        controller.signal.throwIfAborted();
+        if (data.k === JobKind.Run) {
+          result = await pool.run({ task: ref, args, ...callOptions });
+        } else {
+          const items = args[0] as unknown[];
+          result =
+            data.k === JobKind.Chunk
+              ? await pool.map(ref, items, { chunkSize: Math.max(1, items.length), ...callOptions })
+              : await pool.starmap(ref, items as unknown[][], {
+                  chunkSize: Math.max(1, items.length),
+                  ...callOptions,
+                });
+        }
+      } catch (error) {
+        // the pool itself failed (not the task): an infrastructure failure, retried
+        if (error instanceof BrokenPoolError || error instanceof PoolClosedError) throw error;
+        throw new UnrecoverableError(encodeFailure(error));
+      }
+      try {
+        return encodePayload(
+          data.k === JobKind.Run ? result : packNumbers(result),
+          maxPayloadBytes,
+          `result of ${data.n}`,
+        );
+      } catch (error) {
+        throw new UnrecoverableError(encodeFailure(error));
+      }
+    } finally {
+      running.delete(jobId);
+      signal?.removeEventListener('abort', onStop);
+    }
+  };
+
+  const worker = new Worker(queueName, processor, {
+    connection: connection.bull,
+    prefix,
+    concurrency,
+    lockDuration,
+    stalledInterval,
+    maxStalledCount,
+    autorun: false,
+  });
+  worker.on('error', () => undefined);
+
+  const info: WorkerInfo = { id, host: hostname(), pid: process.pid, concurrency, allow };
+  const beat = async () => {
+    await control
+      .multi()
+      .set(keys.worker(id), JSON.stringify(info), 'PX', Math.ceil(3 * heartbeatInterval))
+      .sadd(keys.workers, id)
+      .exec();
+  };
+  await subscriber.subscribe(keys.cancelChannel);
+  await beat();
+  const timer = setInterval(() => {
+    beat().catch(() => undefined);
+  }, heartbeatInterval);
+  const runLoop = worker.run();
+  runLoop.catch(() => undefined);
+  await worker.waitUntilReady();
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(timer);
+      await worker.close();
+      await runLoop.catch(() => undefined);
+      await pool.close();
+      await control
+        .multi()
+        .del(keys.worker(id))
+        .srem(keys.workers, id)
+        .exec()
+        .catch(() => undefined);
+      await Promise.all([control.quit(), subscriber.quit()]);
+    })();
+    return closing;
+  };
+  return { id, allow, concurrency, close, [Symbol.asyncDispose]: close };
+}
+
+function cancelReason(jobId: string): Error {
+  const error = new Error(`The call of job ${jobId} was aborted by its caller`);
+  error.name = 'AbortError';
+  return error;
+}

@@ -1,0 +1,170 @@
+import {
+  ClusterPool,
+  type ClusterWorker,
+  InlineRemoteError,
+  PayloadTooLargeError,
+  startWorker,
+  TaskNotAllowedError,
+} from '@par/cluster';
+import { QueueEvents } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { other, root, t } from './helpers.js';
+import { type RedisServer, startRedis } from './redis-server.js';
+
+let redis: RedisServer;
+let worker: ClusterWorker;
+let pool: ClusterPool;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  worker = await startWorker({
+    connection: redis.url,
+    queue: 'basics',
+    root,
+    allow: ['tasks.mjs'],
+    threads: 2,
+  });
+  pool = new ClusterPool({ connection: redis.url, queue: 'basics', root });
+});
+
+afterAll(async () => {
+  await pool?.close();
+  await worker?.close();
+  await redis?.dispose();
+});
+
+describe('ClusterPool', () => {
+  it('runs a task reference on a worker and resolves to its result', async () => {
+    expect(await pool.run(t.square, 7)).toBe(49);
+    expect(await pool.run(t.add, 2, 3)).toBe(5);
+  });
+
+  it('takes the call-descriptor form', async () => {
+    expect(await pool.run({ task: t.add, args: [4, 5], timeout: 60_000 })).toBe(9);
+  });
+
+  it('keeps typed arrays, Maps, Dates, BigInt and undefined across the wire', async () => {
+    const value = {
+      bytes: new Uint8Array([1, 2, 3]),
+      map: new Map([['a', 1n]]),
+      date: new Date(0),
+      missing: undefined,
+    };
+    expect(await pool.run(t.echo, value)).toEqual(value);
+  });
+
+  it('maps, starmaps and streams in input order', async () => {
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    expect(await pool.map(t.square, items)).toEqual(items.map((i) => i * i));
+    expect(
+      await pool.starmap(t.add, [
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toEqual([3, 7]);
+    const streamed: number[] = [];
+    for await (const r of pool.imap(
+      t.square,
+      (function* () {
+        yield* items;
+      })(),
+    ))
+      streamed.push(r);
+    expect(streamed).toEqual(items.map((i) => i * i));
+    const unordered: number[] = [];
+    for await (const r of pool.imapUnordered(t.square, items, { chunkSize: 7 })) unordered.push(r);
+    expect(unordered.sort((a, b) => a - b)).toEqual(items.map((i) => i * i));
+  });
+
+  it("sends a map as chunks of the local pools' size ceil(n / (4 × workers))", async () => {
+    {
+      const monitorPool = new ClusterPool({
+        connection: redis.url,
+        queue: 'basics',
+        root,
+        workers: 2,
+      });
+      const items = Array.from({ length: 80 }, (_, i) => i);
+      const seen: number[] = [];
+      const events = new QueueEvents('basics', { connection: { url: redis.url }, prefix: 'par' });
+      await events.waitUntilReady();
+      events.on('added', () => seen.push(1));
+      expect(await monitorPool.map(t.square, items)).toEqual(items.map((i) => i * i));
+      await monitorPool.close();
+      await events.close();
+      // 80 items on 2 workers: chunks of 10, so 8 jobs
+      expect(seen.length).toBe(8);
+    }
+  });
+
+  it('sends chunks of numbers packed, losslessly, and gives back plain arrays', async () => {
+    const items = [-0, Number.NaN, Number.POSITIVE_INFINITY, 1.5, 2 ** 53, -1e-300];
+    while (items.length < 40) items.push(items.length);
+    const out = await pool.map(t.echo, items);
+    expect(Array.isArray(out)).toBe(true);
+    expect(out.every((v, i) => Object.is(v, items[i]))).toBe(true);
+    const packed = new Float64Array([1, 2, 3]);
+    // a single call's typed array result stays what it is
+    expect(await pool.run(t.echo, packed)).toEqual(packed);
+    expect(
+      await pool.starmap(
+        t.add,
+        Array.from({ length: 20 }, (_, i) => [i, i]),
+      ),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+  });
+
+  it('rejects a task error with its class, message, code and stack', async () => {
+    const error = await pool.run(t.fail, 'boom').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ name: 'TypeError', message: 'boom', code: 'E_FIXTURE' });
+    expect((error as Error).stack).toContain('tasks.mjs');
+  });
+
+  it('refuses an inline function at the caller and shows the module form', async () => {
+    const error = await pool.run((n: number) => n * 2, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InlineRemoteError);
+    expect(error).toMatchObject({ code: 'PAR_INLINE_REMOTE' });
+    expect((error as Error).message).toContain("tasks(new URL('./tasks.js', import.meta.url))");
+  });
+
+  it('rejects a module the worker does not allow, naming it and the allowed ones', async () => {
+    const error = await pool.run(other.hello).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskNotAllowedError);
+    expect(error).toMatchObject({
+      code: 'PAR_TASK_NOT_ALLOWED',
+      module: 'other.mjs',
+      allowed: ['tasks.mjs'],
+    });
+    expect((error as Error).message).toContain('"other.mjs"');
+    expect((error as Error).message).toContain('"tasks.mjs"');
+  });
+
+  it('rejects arguments above maxPayloadBytes before sending anything', async () => {
+    const small = new ClusterPool({
+      connection: redis.url,
+      queue: 'basics',
+      root,
+      maxPayloadBytes: 1000,
+    });
+    try {
+      const error = await small.run(t.echo, 'x'.repeat(2000)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PayloadTooLargeError);
+      expect(error).toMatchObject({ code: 'PAR_PAYLOAD_TOO_LARGE', limit: 1000 });
+      const stats = await small.stats();
+      expect(stats.queued + stats.active).toBe(0);
+      expect(await small.run(t.echo, 'x'.repeat(100))).toBe('x'.repeat(100));
+    } finally {
+      await small.terminate();
+    }
+  });
+
+  it('reports queue counts, its own calls and the live workers', async () => {
+    const stats = await pool.stats();
+    expect(stats.workers).toBe(1);
+    expect(stats.capacity).toBe(2);
+    expect(stats.completed).toBeGreaterThan(0);
+    expect(stats.failed).toBeGreaterThan(0);
+    expect(stats.pending).toBe(0);
+  });
+});

@@ -1,0 +1,93 @@
+import {
+  ClusterPool,
+  type ClusterWorker,
+  clusterBackend,
+  InlineRemoteError,
+  startWorker,
+} from '@par/cluster';
+import { delayed, Parallel } from '@par/joblib-style';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root, t } from './helpers.js';
+import { type RedisServer, startRedis } from './redis-server.js';
+
+let redis: RedisServer;
+let worker: ClusterWorker;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  worker = await startWorker({
+    connection: redis.url,
+    queue: 'joblib',
+    root,
+    allow: ['tasks.mjs'],
+    threads: 2,
+  });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await redis?.dispose();
+});
+
+describe("the 'cluster' Parallel backend", () => {
+  it('runs a batch of delayed calls in order, the same results as running them one by one', async () => {
+    const backend = clusterBackend({ nJobs: 2, connection: redis.url, queue: 'joblib', root });
+    const pool = new ClusterPool({ connection: redis.url, queue: 'joblib', root });
+    try {
+      expect(backend).toMatchObject({ name: 'cluster', nJobs: 2 });
+      const batch = [
+        { fn: t.square, args: [2] },
+        { fn: t.square, args: [3] },
+        { fn: t.add, args: [1, 2] },
+        { fn: t.square, args: [4] },
+      ];
+      const results = await backend.runBatch(batch, { signal: new AbortController().signal });
+      const oneByOne = [];
+      for (const c of batch) oneByOne.push(await pool.run(c.fn as never, ...(c.args as never[])));
+      expect(results).toEqual([4, 9, 3, 16]);
+      expect(results).toEqual(oneByOne);
+    } finally {
+      await backend.close();
+      await pool.close();
+    }
+  });
+
+  it('rejects the batch with the first failure (original class and message)', async () => {
+    const backend = clusterBackend({ nJobs: 2, connection: redis.url, queue: 'joblib', root });
+    try {
+      const error = await backend
+        .runBatch(
+          [
+            { fn: t.square, args: [2] },
+            { fn: t.fail, args: ['nope'] },
+          ],
+          { signal: new AbortController().signal },
+        )
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toMatchObject({ message: 'nope', code: 'E_FIXTURE' });
+      const inline = await backend
+        .runBatch([{ fn: (n: number) => n, args: [1] }], { signal: new AbortController().signal })
+        .catch((e: unknown) => e);
+      expect(inline).toBeInstanceOf(InlineRemoteError);
+    } finally {
+      await backend.close();
+    }
+  });
+});
+
+describe("Parallel({ backend: 'cluster' })", () => {
+  it('is registered by importing @par/cluster and gives the same results as the threads backend', async () => {
+    const calls = () => [1, 2, 3, 4, 5, 6, 7].map((x) => delayed(t.square)(x));
+    const onCluster = await Parallel({
+      backend: 'cluster',
+      nJobs: 2,
+      connection: redis.url,
+      queue: 'joblib',
+      root,
+    })(calls());
+    const onThreads = await Parallel({ backend: 'threads', nJobs: 2 })(calls());
+    expect(onCluster).toEqual([1, 4, 9, 16, 25, 36, 49]);
+    expect(onCluster).toEqual(onThreads);
+  });
+});

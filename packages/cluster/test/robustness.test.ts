@@ -1,0 +1,213 @@
+import {
+  BadJobError,
+  ClusterPool,
+  ConnectionLostError,
+  PayloadTooLargeError,
+  startWorker,
+} from '@par/cluster';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeFailureForTest } from './decode.js';
+import { latchDir, root, t, until } from './helpers.js';
+import { type RedisServer, startRedis } from './redis-server.js';
+
+let redis: RedisServer;
+
+beforeEach(async () => {
+  redis = await startRedis();
+});
+
+afterEach(async () => {
+  await redis?.dispose();
+});
+
+async function clientCount(admin: Redis): Promise<number> {
+  const list = (await admin.client('LIST')) as string;
+  return list.trim().split('\n').length;
+}
+
+describe('robustness', () => {
+  it('fails a job with malformed data clearly and goes on with the next', async () => {
+    const worker = await startWorker({
+      connection: redis.url,
+      queue: 'bad',
+      root,
+      allow: ['tasks.mjs'],
+      threads: 1,
+    });
+    const queue = new Queue('bad', { connection: { url: redis.url }, prefix: 'par' });
+    const events = new QueueEvents('bad', { connection: { url: redis.url }, prefix: 'par' });
+    const pool = new ClusterPool({ connection: redis.url, queue: 'bad', root });
+    try {
+      await events.waitUntilReady();
+      const job = await queue.add('garbage', { hello: 'world' });
+      const failure = await job.waitUntilFinished(events).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      const decoded = decodeFailureForTest(failure?.message ?? '', String(job.id));
+      expect(decoded).toBeInstanceOf(BadJobError);
+      expect((decoded as Error).message).toContain('Malformed job data');
+      const undecodable = await queue.add('garbage', {
+        v: 1,
+        m: 'tasks.mjs',
+        n: 'square',
+        a: '!!!',
+        k: 0,
+      });
+      const failure2 = await undecodable.waitUntilFinished(events).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      expect(decodeFailureForTest(failure2?.message ?? '', String(undecodable.id))).toBeInstanceOf(
+        BadJobError,
+      );
+      expect(await pool.run(t.square, 5)).toBe(25);
+    } finally {
+      await pool.close();
+      await events.close();
+      await queue.close();
+      await worker.close();
+    }
+  });
+
+  it('namespaces every key by prefix: pools and workers of different prefixes never meet', async () => {
+    const admin = new Redis(redis.url);
+    const a = await startWorker({
+      connection: redis.url,
+      queue: 'shared',
+      root,
+      allow: ['tasks.mjs'],
+      threads: 1,
+      prefix: 'appA',
+    });
+    const poolA = new ClusterPool({ connection: redis.url, queue: 'shared', root, prefix: 'appA' });
+    const poolB = new ClusterPool({ connection: redis.url, queue: 'shared', root, prefix: 'appB' });
+    try {
+      expect(await poolA.run(t.square, 6)).toBe(36);
+      const waiting = poolB.run(t.square, 2);
+      await until(async () => (await poolB.stats()).queued === 1, 'the appB job to wait');
+      expect((await poolB.stats()).workers).toBe(0);
+      expect((await poolA.stats()).workers).toBe(1);
+      const keys = await admin.keys('*');
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.every((k) => k.startsWith('appA:') || k.startsWith('appB:'))).toBe(true);
+      const b = await startWorker({
+        connection: redis.url,
+        queue: 'shared',
+        root,
+        allow: ['tasks.mjs'],
+        threads: 1,
+        prefix: 'appB',
+      });
+      expect(await waiting).toBe(4);
+      await b.close();
+    } finally {
+      await poolA.close();
+      await poolB.close();
+      await a.close();
+      admin.disconnect();
+    }
+  });
+
+  it('close() waits for pending calls, then releases every Redis connection', async () => {
+    const admin = new Redis(redis.url);
+    await admin.ping();
+    const before = await clientCount(admin);
+    const worker = await startWorker({
+      connection: redis.url,
+      queue: 'close',
+      root,
+      allow: ['tasks.mjs'],
+      threads: 1,
+    });
+    const latch = latchDir();
+    try {
+      const pool = new ClusterPool({ connection: redis.url, queue: 'close', root });
+      const call = pool.run(t.gate, latch.dir, 'closing');
+      await until(() => latch.started('closing').length === 1, 'the call to start');
+      let closed = false;
+      const closing = pool.close().then(() => {
+        closed = true;
+      });
+      await expect(pool.run(t.square, 1)).rejects.toMatchObject({ code: 'PAR_POOL_CLOSED' });
+      expect(closed).toBe(false);
+      latch.go('closing');
+      expect(await call).toBeTypeOf('number');
+      await closing;
+      await worker.close();
+      await until(async () => (await clientCount(admin)) === before, 'the connections to close');
+    } finally {
+      latch.dispose();
+      admin.disconnect();
+    }
+  });
+
+  it('rejects pending calls with ConnectionLostError when Redis stays down past connectionTimeout', async () => {
+    const pool = new ClusterPool({
+      connection: redis.url,
+      queue: 'lost',
+      root,
+      connectionTimeout: 300,
+    });
+    expect((await pool.stats()).pending).toBe(0);
+    await redis.stop();
+    const error = await pool.run(t.square, 2).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionLostError);
+    expect(error).toMatchObject({ code: 'PAR_CONNECTION_LOST' });
+    await pool.close();
+  });
+});
+
+describe('connections and limits', () => {
+  it('works with a password in the Redis URL, and refuses a wrong one', async () => {
+    const secured = await startRedis({ password: 's3cret' });
+    const worker = await startWorker({
+      connection: secured.url,
+      queue: 'auth',
+      root,
+      allow: ['tasks.mjs'],
+      threads: 1,
+    });
+    const pool = new ClusterPool({ connection: secured.url, queue: 'auth', root });
+    const wrong = new ClusterPool({
+      connection: `redis://:wrong@127.0.0.1:${secured.port}`,
+      queue: 'auth',
+      root,
+      connectionTimeout: 300,
+    });
+    try {
+      expect(await pool.run(t.square, 8)).toBe(64);
+      // Redis' own refusal reaches the caller; nothing hangs
+      await expect(wrong.run(t.square, 8)).rejects.toThrow(/WRONGPASS|NOAUTH/);
+    } finally {
+      await wrong.terminate();
+      await pool.close();
+      await worker.close();
+      await secured.dispose();
+    }
+  });
+
+  it("fails a call whose result is above the worker's maxPayloadBytes", async () => {
+    const worker = await startWorker({
+      connection: redis.url,
+      queue: 'result-size',
+      root,
+      allow: ['tasks.mjs'],
+      threads: 1,
+      maxPayloadBytes: 1000,
+    });
+    const pool = new ClusterPool({ connection: redis.url, queue: 'result-size', root });
+    try {
+      const error = await pool.run(t.text, 5000).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PayloadTooLargeError);
+      expect(error).toMatchObject({ code: 'PAR_PAYLOAD_TOO_LARGE', limit: 1000 });
+      expect((error as Error).message).toContain('result of text');
+      expect(await pool.run(t.text, 10)).toBe('x'.repeat(10));
+    } finally {
+      await pool.close();
+      await worker.close();
+    }
+  });
+});
