@@ -151,15 +151,18 @@ export class ProcessTransport implements Transport {
     });
     // 'exit' can come before the last messages were read; onExit must follow them,
     // so wait for the socket to close as well.
+    let fallback: NodeJS.Timeout | undefined;
     socket.once('close', () => {
       drained = true;
+      // the socket closed in time: the fallback must not keep the program alive
+      if (fallback !== undefined) clearTimeout(fallback);
       reportExit();
     });
     child.on('exit', (code, signal) => {
       exit = [code, signal];
       if (drained) reportExit();
       // a grandchild holding the socket must not stall the pool
-      else setTimeout(reportExit, 1000);
+      else fallback = setTimeout(reportExit, 1000);
     });
     // the first frame the child reads is its boot record
     channel.send({ t: 'par:boot', boot: options.boot });

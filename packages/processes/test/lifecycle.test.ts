@@ -15,6 +15,15 @@ async function waitUntilGone(pid: number): Promise<boolean> {
 }
 
 describe('program exit', () => {
+  it('after close() resolves, no timer of the pool keeps the program alive', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [fileURLToPath(new URL('./fixtures/close-leaves-no-timer.mjs', import.meta.url))],
+      { cwd: packageDir, timeout: 60_000 },
+    );
+    expect(JSON.parse(stdout)).toEqual({ timers: [] });
+  });
+
   it('an idle pool does not keep the program alive, and its children exit with it', async () => {
     const script = `
       import { ProcessPool, tasks } from '@par/processes';
