@@ -36,7 +36,23 @@ function labelOf(info: TaskInfo): string {
 /** @internal Turns a user's task into wire form, or throws a TypeError. */
 export function toWireTask(task: unknown, optionName = 'task'): WireTask {
   if (isTaskRef(task)) return { module: task.module, name: task.name };
-  if (typeof task === 'function') return { source: String(task), name: task.name };
+  if (typeof task === 'function') {
+    const source = String(task);
+    // a bound or native function has no source a worker could compile: say so here,
+    // naming the function itself rather than `bound fn`
+    if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
+      const bound = task.name.startsWith('bound ');
+      const name = (bound ? task.name.slice(6) : task.name) || '<anonymous>';
+      throw new TypeError(
+        `The task function \`${name}\` cannot be sent to a worker: it is ${
+          bound ? 'a bound function' : 'a native function'
+        }, which has no source to ship. Export a function from a module and pass tasks(new URL('./tasks.js', import.meta.url)).${
+          name === '<anonymous>' ? 'fn' : name
+        } instead, with the bound values as arguments.`,
+      );
+    }
+    return { source, name: task.name };
+  }
   throw new TypeError(
     `Expected \`${optionName}\` to be a task reference (tasks(new URL('./tasks.js', import.meta.url)).name) or a self-contained function, got ${
       task === null ? 'null' : typeof task

@@ -1,6 +1,6 @@
 import { TimeoutError } from '@par/async';
 import { validateBoolean, validateOptions, validateTimeout } from '@par/async/internal';
-import { type CallerArgs, Pool, type Task, type Transport } from '@par/core';
+import { type CallerArgs, Pool, PoolClosedError, type Task, type Transport } from '@par/core';
 import { engineOf } from '@par/core/internal';
 import { daemonTransport } from './daemon-transport.js';
 import { registerSharedHandlers } from './shared/handlers.js';
@@ -66,6 +66,7 @@ export abstract class ThreadBase<A extends unknown[] = unknown[], R = unknown> {
   #pool: Pool | undefined;
   #result: Promise<Awaited<R>> | undefined;
   #alive = false;
+  #terminated = false;
   #threadId: number | undefined;
 
   constructor(task: Task<A, R>, options?: ThreadOptions<A>) {
@@ -104,7 +105,15 @@ export abstract class ThreadBase<A extends unknown[] = unknown[], R = unknown> {
     this.#pool = pool;
     this.#threadId = engineOf(pool).handles()[0]?.threadId;
     this.#alive = true;
-    const result = pool.run(this.#task, ...this.#args) as Promise<Awaited<R>>;
+    const result = (pool.run(this.#task, ...this.#args) as Promise<Awaited<R>>).catch(
+      (error: unknown) => {
+        // the pool is this thread's own: say which thread, not which pool, was stopped
+        if (this.#terminated && error instanceof PoolClosedError) {
+          throw new PoolClosedError(`Thread ${this.name} was terminated`, { cause: error });
+        }
+        throw error;
+      },
+    );
     this.#result = result;
     const finish = () => {
       this.#alive = false;
@@ -170,6 +179,7 @@ export abstract class ThreadBase<A extends unknown[] = unknown[], R = unknown> {
   /** Stops the thread now; a pending `join()` rejects with `PoolClosedError`. */
   async terminate(): Promise<void> {
     if (this.#pool === undefined) return;
+    this.#terminated = true;
     this.#result?.catch(() => {});
     await this.#pool.terminate();
     this.#alive = false;

@@ -178,6 +178,17 @@ describe('bad tasks and arguments', () => {
     expect(error.message).toContain('fixtures/does-not-exist.mjs');
   });
 
+  it('rejects a bound function with a TypeError that names the function, not `bound `', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    function scale(factor: number, x: number): number {
+      return factor * x;
+    }
+    const error = (await pool.run(scale.bind(null, 2), 3).catch((e: unknown) => e)) as TypeError;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toContain('`scale` cannot be sent to a worker: it is a bound function');
+    expect(error.message).not.toContain('`bound ');
+  });
+
   it('names the outer variable of a closure and shows the module form', async () => {
     pool = new ThreadPool({ maxWorkers: 1 });
     const factor = 3;

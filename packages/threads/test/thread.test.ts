@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Thread, TimeoutError } from '../dist/index.js';
+import { PoolClosedError, Thread, TimeoutError } from '../dist/index.js';
 import { latch, reached, release, t } from './pool-helpers.js';
 
 const threads: Thread[] = [];
@@ -77,6 +77,15 @@ describe('Thread', () => {
     await thread.terminate();
     expect(thread.isAlive).toBe(false);
     expect(await joined).toBeInstanceOf(Error);
+  });
+
+  it('join() after terminate() rejects with PoolClosedError naming the thread', async () => {
+    const thread = new Thread(t.spinForever, { name: 'spinner' });
+    thread.start();
+    await thread.terminate();
+    const error = await thread.join().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PoolClosedError);
+    expect((error as Error).message).toBe('Thread spinner was terminated');
   });
 
   it('runs a self-contained function', async () => {
