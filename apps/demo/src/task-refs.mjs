@@ -1,0 +1,5 @@
+// References to the demo's tasks, by module URL and export name: what the pools
+// send to their workers instead of the functions themselves.
+import { tasks } from '@par/threads';
+
+export const t = tasks(new URL('./tasks.mjs', import.meta.url));
