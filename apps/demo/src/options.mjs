@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 
 export class UsageError extends Error {
+  /** @override */
   name = 'UsageError';
 }
 
@@ -33,7 +34,11 @@ export function usage(sections, cores) {
   ].join('\n');
 }
 
-/** A whole number ≥ 1 from a flag's text, or a UsageError naming the flag. */
+/**
+ * A whole number ≥ 1 from a flag's text, or a UsageError naming the flag.
+ * @param {string} flag
+ * @param {string} text
+ */
 function positiveInteger(flag, text) {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1)

@@ -10,8 +10,11 @@ import { renderTable } from './table.mjs';
  * @property {(title: string) => void} heading a section's title rule
  */
 
-/** @returns {Output} */
-export function createOutput(stream = process.stdout) {
+/**
+ * @param {import('./progress.mjs').Stream} stream
+ * @returns {Output}
+ */
+export function createOutput(stream) {
   const line = (text = '') => stream.write(text ? `   ${text}\n` : '\n');
   return {
     line,

@@ -55,7 +55,7 @@ export function createProgress(stream, options) {
       done += n;
       draw();
     },
-    /** Text shown after the bar, such as a queue's fill level. */
+    /** Text shown after the bar, such as a queue's fill level. @param {string} text */
     status(text) {
       status = text;
       draw();

@@ -11,12 +11,12 @@ export function renderTable(columns, rows) {
   const widths = columns.map((c, i) =>
     Math.max(c.header.length, ...rows.map((row) => String(row[i]).length)),
   );
-  const line = (cells) =>
+  const line = (/** @type {string[]} */ cells) =>
     cells
       .map((cell, i) =>
-        columns[i].align === 'right'
-          ? String(cell).padStart(widths[i])
-          : String(cell).padEnd(widths[i]),
+        columns[i]?.align === 'right'
+          ? String(cell).padStart(widths[i] ?? 0)
+          : String(cell).padEnd(widths[i] ?? 0),
       )
       .join('  ')
       .trimEnd();

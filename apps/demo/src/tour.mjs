@@ -10,7 +10,7 @@ export const BROWSER_COMMAND = 'npx -y pnpm@10 --filter @par/demo web';
 
 /**
  * @param {{ sections: import('./sections.mjs').Section[], size: number, workers: number, cores: number }} options
- * @param {NodeJS.WritableStream & { isTTY?: boolean, columns?: number }} [stream]
+ * @param {import('./progress.mjs').Stream} [stream]
  * @returns {Promise<boolean>} whether every section succeeded
  */
 export async function runTour({ sections, size, workers, cores }, stream = process.stdout) {
@@ -19,8 +19,14 @@ export async function runTour({ sections, size, workers, cores }, stream = proce
   stream.write('@par, measured on this machine\n');
   stream.write(
     `Node ${process.version} on ${process.platform}/${process.arch}, ${plural(cores, 'core')} (${cpu}); ` +
-      `${plural(workers, 'worker')} per pool, size ${size}\n\n`,
+      `${plural(workers, 'worker')} per pool, size ${size}\n`,
   );
+  const [load = 0] = os.loadavg();
+  if (load > cores)
+    stream.write(
+      `Load average ${load.toFixed(1)} on ${plural(cores, 'core')}: other programs want the CPU too, so the speed-ups will be lower than on an idle machine.\n`,
+    );
+  stream.write('\n');
   const results = [];
   const tourStarted = performance.now();
   for (const section of sections) {

@@ -7,7 +7,12 @@ import { count, duration, plural, since, speedUp } from '../format.mjs';
 const BASE_LIMIT = 3_000_000;
 const RANGES = 64;
 
-/** Splits [0, limit) into `parts` ranges of (nearly) equal width. */
+/**
+ * Splits [0, limit) into `parts` ranges of (nearly) equal width.
+ * @param {number} limit
+ * @param {number} parts
+ * @returns {[number, number][]}
+ */
 export function splitRange(limit, parts) {
   const n = Math.max(1, Math.min(parts, limit));
   return Array.from({ length: n }, (_, i) => [
@@ -29,6 +34,8 @@ export function cpuSection(runners) {
       .map((r) => r.label)
       .join(', ')}`,
     async run({ size, workers, cores, out }) {
+      const first = runners[0];
+      if (!first) throw new TypeError('cpuSection needs at least one runner (the baseline)');
       const limit = Math.max(1_000, Math.round(BASE_LIMIT * size));
       const ranges = splitRange(limit, RANGES);
       out.line(
@@ -36,7 +43,9 @@ export function cpuSection(runners) {
       );
       out.line('');
       const rows = [];
+      /** @type {number | undefined} */
       let baseline;
+      /** @type {number | undefined} */
       let expected;
       const speedUps = [];
       for (const runner of runners) {
@@ -62,14 +71,14 @@ export function cpuSection(runners) {
         expected ??= primes;
         check(
           primes === expected,
-          `${runner.label} counted ${primes} primes, ${runners[0].label} ${expected}`,
+          `${runner.label} counted ${primes} primes, ${first.label} ${expected}`,
         );
         baseline ??= time;
-        if (runner !== runners[0]) speedUps.push(`${speedUp(baseline / time)} on ${runner.label}`);
+        if (runner !== first) speedUps.push(`${speedUp(baseline / time)} on ${runner.label}`);
         rows.push([
           runner.label,
           String(n),
-          runner === runners[0] ? '–' : duration(startUp),
+          runner === first ? '–' : duration(startUp),
           duration(time),
           speedUp(baseline / time),
           count(primes),

@@ -13,6 +13,10 @@ const TIMEOUT = 300;
 const GRACE = 200;
 const BYSTANDERS = 10;
 
+/**
+ * @typedef {import('@par/threads').ThreadPool | import('@par/processes').ProcessPool} Pool
+ * @type {{ task: string, call(pool: Pool): Promise<unknown>, expect: typeof WorkerCrashedError | typeof TimeoutError }[]}
+ */
 const faults = [
   {
     task: 'process.exit(3)',
@@ -31,7 +35,10 @@ const faults = [
   },
 ];
 
-/** What the error says, in a few words: the exit code, the signal, or the deadline. */
+/**
+ * What the error says, in a few words: the exit code, the signal, or the deadline.
+ * @param {Error} error
+ */
 function details(error) {
   if (error instanceof WorkerCrashedError) {
     const how = error.signal ? `killed by ${error.signal}` : `exit code ${error.exitCode}`;
@@ -81,18 +88,20 @@ export const faultsSection = {
     for (const { name, create } of pools) {
       const pool = create();
       let stderr = '';
-      pool.stderr?.setEncoding('utf8').on('data', (text) => {
-        stderr += text;
-      });
-      pool.stdout?.resume();
+      if (pool instanceof ProcessPool) {
+        pool.stderr?.setEncoding('utf8').on('data', (/** @type {string} */ text) => {
+          stderr += text;
+        });
+        pool.stdout?.resume();
+      }
       try {
         for (const fault of faults) {
           const progress = out.progress(`${name}: ${fault.task}`);
           const started = performance.now();
           const [error, others] = await Promise.all([
             fault.call(pool).then(
-              (value) => ({ unexpectedValue: value }),
-              (e) => e,
+              (value) => ({ name: `a value (${JSON.stringify(value)})` }),
+              (/** @type {Error} */ e) => e,
             ),
             Promise.all(Array.from({ length: BYSTANDERS }, (_, i) => pool.run(t.square, i))),
           ]);
@@ -100,7 +109,7 @@ export const faultsSection = {
           progress.stop();
           check(
             error instanceof fault.expect,
-            `${name} ${fault.task} rejected with ${fault.expect.name}, got ${error?.name ?? JSON.stringify(error)}`,
+            `${name}: ${fault.task} rejects with ${fault.expect.name}, got ${error.name}`,
           );
           check(
             others.every((value, i) => value === i * i),

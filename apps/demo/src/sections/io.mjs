@@ -9,7 +9,10 @@ const BASE_REQUESTS = 100;
 const LATENCY = 25;
 const RATE = { limit: 10, interval: 100 };
 
-/** @param {string} url */
+/**
+ * @param {string} url
+ * @returns {Promise<{ id: number }>}
+ */
 async function getJson(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
@@ -34,6 +37,7 @@ const runs = [
   ...[10, 50].map((n) => ({
     label: `limit(${n})`,
     bound: n,
+    /** @param {number[]} ids @param {(id: number) => Promise<{ id: number }>} get */
     send(ids, get) {
       const limited = limit(n);
       return Promise.all(ids.map((id) => limited(get, id)));
@@ -71,7 +75,7 @@ export const io = {
       for (const run of runs) {
         server.resetStats();
         const progress = out.progress(run.label, { total: requests });
-        const get = async (id) => {
+        const get = async (/** @type {number} */ id) => {
           const reply = await getJson(`${server.url}?id=${id}`);
           progress.tick();
           return reply;

@@ -15,12 +15,20 @@ const MAXSIZE = 8;
 const SAMPLE_EVERY = 10;
 const LEVELS = '▁▂▃▄▅▆▇█';
 
-/** `fill` drawn as a bar of `maxsize` cells. */
+/**
+ * `fill` drawn as a bar of `maxsize` cells.
+ * @param {number} fill
+ * @param {number} maxsize
+ */
 function gauge(fill, maxsize) {
   return `▕${'█'.repeat(fill)}${'░'.repeat(Math.max(0, maxsize - fill))}▏ ${fill}/${maxsize}`;
 }
 
-/** Fill-level samples squeezed into at most `width` characters (each the bucket's mean). */
+/**
+ * Fill-level samples squeezed into at most `width` characters (each the bucket's mean).
+ * @param {number[]} samples
+ * @param {number} maxsize
+ */
 export function sparkline(samples, maxsize, width = 48) {
   const buckets = Math.min(width, samples.length);
   let text = '';
@@ -41,10 +49,11 @@ export const pipeline = {
   about: 'a bounded Queue filled on the main thread, drained by worker threads, fill level live',
   async run({ size, workers, cores, out }) {
     const items = Math.max(4, Math.round(BASE_ITEMS * size));
-    const ranges = Array.from({ length: items }, (_, i) => [
-      FIRST + i * ITEM_WIDTH,
-      FIRST + (i + 1) * ITEM_WIDTH,
-    ]);
+    const ranges = Array.from(
+      { length: items },
+      (_, i) =>
+        /** @type {[number, number]} */ ([FIRST + i * ITEM_WIDTH, FIRST + (i + 1) * ITEM_WIDTH]),
+    );
     out.line(
       `${count(items)} jobs (count the primes in a range of ${count(ITEM_WIDTH)}) through a Queue({ maxsize: ${MAXSIZE} }),`,
     );
@@ -65,7 +74,9 @@ export const pipeline = {
     seqProgress.stop();
 
     const pool = new ThreadPool({ maxWorkers: workers, minWorkers: workers });
+    /** @type {Queue<[number, number]>} */
     const jobs = new Queue({ maxsize: MAXSIZE });
+    /** @type {number[]} */
     const samples = [];
     let waits = 0;
     let time;
