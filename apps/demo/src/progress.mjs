@@ -3,7 +3,7 @@
 // appears once the work has taken `showAfter` ms, so quick steps never flicker.
 
 const SPINNER = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
-const WIDTH = 24;
+const WIDTH = 20;
 
 /**
  * @typedef {{ isTTY?: boolean, columns?: number, write(text: string): unknown }} Stream

@@ -33,7 +33,7 @@ describe('progress bar', () => {
     bar.tick();
     expect(stream.writes).toHaveLength(1);
     expect(stream.writes[0]).toBe(
-      `\r   work ▕${'█'.repeat(18)}${'░'.repeat(6)}▏ 3/4  1.0 s${ERASE}`,
+      `\r   work ▕${'█'.repeat(15)}${'░'.repeat(5)}▏ 3/4  1.0 s${ERASE}`,
     );
     bar.stop();
     expect(stream.writes.at(-1)).toBe('\r\u001b[K');

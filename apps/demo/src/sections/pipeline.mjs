@@ -81,20 +81,23 @@ export const pipeline = {
     let waits = 0;
     let time;
     let results;
-    const progress = out.progress(`Queue → ${plural(workers, 'thread')}`, { total: items });
+    /** @type {ReturnType<typeof out.progress> | undefined} */
+    let progress;
     let handed = 0;
     let produced = 0;
     const sample = () => {
       const fill = jobs.size;
       samples.push(fill);
       const nowHanded = produced - fill;
-      progress.tick(nowHanded - handed);
+      progress?.tick(nowHanded - handed);
       handed = nowHanded;
-      progress.status(`queue ${gauge(fill, MAXSIZE)}`);
+      progress?.status(`queue ${gauge(fill, MAXSIZE)}`);
     };
+    /** @type {ReturnType<typeof setInterval> | undefined} */
     let sampler;
     try {
       await Promise.all(Array.from({ length: workers }, () => pool.run(t.square, 2)));
+      progress = out.progress(`Queue → ${plural(workers, 'thread')}`, { total: items });
       sampler = setInterval(sample, SAMPLE_EVERY);
       const started = performance.now();
       const consumers = Array.from({ length: workers }, () => pool.run(t.consumeRanges, jobs));
@@ -109,7 +112,7 @@ export const pipeline = {
       sample();
     } finally {
       clearInterval(sampler);
-      progress.stop();
+      progress?.stop();
       await pool.close();
     }
 
