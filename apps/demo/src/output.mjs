@@ -8,6 +8,7 @@ import { renderTable } from './table.mjs';
  * @property {(columns: import('./table.mjs').Column[], rows: string[][]) => void} table
  * @property {(label: string, options?: { total?: number }) => ReturnType<typeof createProgress>} progress
  * @property {(title: string) => void} heading a section's title rule
+ * @property {boolean} live whether the stream is a terminal (progress is drawn)
  */
 
 /**
@@ -18,6 +19,7 @@ export function createOutput(stream) {
   const line = (text = '') => stream.write(text ? `   ${text}\n` : '\n');
   return {
     line,
+    live: stream.isTTY === true,
     table(columns, rows) {
       for (const text of renderTable(columns, rows)) line(text);
     },

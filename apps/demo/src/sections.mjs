@@ -5,6 +5,8 @@ import { cpuSection } from './sections/cpu.mjs';
 import { processPool, sequential, threadPool } from './sections/cpu-runners.mjs';
 import { faultsSection } from './sections/faults.mjs';
 import { io } from './sections/io.mjs';
+import { parallelSection } from './sections/parallel.mjs';
+import { parallelRunner } from './sections/parallel-runner.mjs';
 import { pipeline } from './sections/pipeline.mjs';
 
 /**
@@ -23,8 +25,9 @@ import { pipeline } from './sections/pipeline.mjs';
 
 /** @type {Section[]} */
 export const sections = [
-  cpuSection([sequential, threadPool, processPool]),
+  cpuSection([sequential, threadPool, processPool, parallelRunner]),
   io,
   pipeline,
   faultsSection,
+  parallelSection,
 ];

@@ -14,7 +14,10 @@ describe('demo command line', () => {
   });
 
   it.each([
-    [['--only', 'nope'], 'Unknown section "nope" in --only; choose from cpu, io, pipeline, faults'],
+    [
+      ['--only', 'nope'],
+      'Unknown section "nope" in --only; choose from cpu, io, pipeline, faults, parallel',
+    ],
     [['--size', '0'], 'Expected --size to be a number > 0, got "0"'],
     [['--size', 'big'], 'Expected --size to be a number > 0, got "big"'],
     [['--workers', '1.5'], 'Expected --workers to be a whole number ≥ 1, got "1.5"'],

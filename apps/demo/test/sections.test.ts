@@ -32,6 +32,7 @@ describe('the tour, section by section', () => {
       'sequential (one thread)',
       'ThreadPool.map',
       'ProcessPool.map',
+      'Parallel (threads)',
     ]);
     const expected = primesBelow(30_000).toLocaleString('en-US');
     for (const row of rows) {
@@ -39,7 +40,7 @@ describe('the tour, section by section', () => {
       expect(row.time).toMatch(TIME);
       expect(row['speed-up']).toMatch(SPEED_UP);
     }
-    expect(rows.map((r) => r.workers)).toEqual(['1', '3', '3']);
+    expect(rows.map((r) => r.workers)).toEqual(['1', '3', '3', '3']);
     expect(rows[0]?.['speed-up']).toBe('1.00×');
   }, 180_000);
 
@@ -107,5 +108,23 @@ describe('the tour, section by section', () => {
     expect(summary).toBe(
       '6 faults, 6 typed errors; 60/60 calls beside them answered, both pools kept serving',
     );
+  }, 180_000);
+
+  it('parallel: Parallel counts the same primes with nJobs 1, on threads and on processes, and reports every call to onProgress', async () => {
+    const result = await runCli(['--only', 'parallel', '--size', '0.01', '--workers', '2']);
+    expectCleanRun(result, 'parallel');
+    expect(result.stdout).toContain('128 delayed calls counting the primes below 20,000');
+    const rows = tableAfter(result.stdout, 'run');
+    expect(rows.map((r) => r.run)).toEqual([
+      'Parallel({ nJobs: 1 })',
+      'Parallel({ nJobs: 2 })',
+      "Parallel({ nJobs: 2, backend: 'processes' })",
+    ]);
+    const expected = primesBelow(20_000).toLocaleString('en-US');
+    for (const row of rows) {
+      expect(row.primes).toBe(expected);
+      expect(row.onProgress).toBe('128/128');
+      expect(row['speed-up']).toMatch(SPEED_UP);
+    }
   }, 180_000);
 });
