@@ -1,6 +1,7 @@
 // The tour's sections, in the order they run. A section is a module: its id (for
 // --only), a title, a one-line description (for --help), and run(context), which
 // prints its table and resolves to the line the closing summary shows for it.
+import { clusterSection } from './sections/cluster.mjs';
 import { cpuSection } from './sections/cpu.mjs';
 import { processPool, sequential, threadPool } from './sections/cpu-runners.mjs';
 import { faultsSection } from './sections/faults.mjs';
@@ -30,4 +31,5 @@ export const sections = [
   pipeline,
   faultsSection,
   parallelSection,
+  clusterSection,
 ];

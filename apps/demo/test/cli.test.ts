@@ -16,7 +16,7 @@ describe('demo command line', () => {
   it.each([
     [
       ['--only', 'nope'],
-      'Unknown section "nope" in --only; choose from cpu, io, pipeline, faults, parallel',
+      'Unknown section "nope" in --only; choose from cpu, io, pipeline, faults, parallel, cluster',
     ],
     [['--size', '0'], 'Expected --size to be a number > 0, got "0"'],
     [['--size', 'big'], 'Expected --size to be a number > 0, got "big"'],

@@ -28,7 +28,7 @@ describe('options', () => {
     [['--only', ''], /Unknown section "" in --only/],
     [
       ['--only', 'cpu,gpu'],
-      /Unknown section "gpu" in --only; choose from cpu, io, pipeline, faults, parallel/,
+      /Unknown section "gpu" in --only; choose from cpu, io, pipeline, faults, parallel, cluster/,
     ],
     [['--size=-1'], /Expected --size to be a number > 0, got "-1"/],
     [['--workers', '0'], /Expected --workers to be a whole number ≥ 1, got "0"/],
