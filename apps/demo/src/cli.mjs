@@ -1,21 +1,23 @@
 #!/usr/bin/env node
-// The @par tour: each section is a Python tutorial idiom done with @par, printed as
-// it runs. `pnpm demo` runs every section; `pnpm demo async` runs one.
+// The @par tour: `npx -y pnpm@10 demo` from the repository root. Exit code 0 when
+// every section ran and every result checked out, 1 when one failed, 2 for bad flags.
+import { availableParallelism } from 'node:os';
+import { parseOptions, UsageError, usage } from './options.mjs';
 import { sections } from './sections.mjs';
+import { runTour } from './tour.mjs';
 
-const wanted = process.argv.slice(2);
-const chosen = sections.filter((s) => wanted.length === 0 || wanted.includes(s.id));
-if (chosen.length === 0) {
-  console.error(
-    `Unknown section ${wanted.join(', ')}; choose from ${sections.map((s) => s.id).join(', ')}`,
-  );
+const cores = availableParallelism();
+let options;
+try {
+  options = parseOptions(process.argv.slice(2), { sections, cores });
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`${error.message}\n\n${usage(sections, cores)}`);
   process.exit(2);
 }
-console.log('@par — the Python parallel-processing toolkit, done the JavaScript way\n');
-for (const section of chosen) {
-  console.log(`── ${section.title} ${'─'.repeat(Math.max(0, 70 - section.title.length))}`);
-  const started = performance.now();
-  await section.run((line) => console.log(`   ${line}`));
-  console.log(`   (${(performance.now() - started).toFixed(0)} ms)\n`);
+if (options.help) {
+  console.log(usage(sections, cores));
+} else {
+  const ok = await runTour({ ...options, cores });
+  process.exitCode = ok ? 0 : 1;
 }
-console.log('Read more: apps/docs (npx -y pnpm@10 --filter @par/docs dev)');
