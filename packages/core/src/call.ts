@@ -35,7 +35,8 @@ export class Call {
   requeues = 0;
   /** Cancelled before it started (Future#cancelled). */
   cancelled = false;
-  onAbort: (() => void) | undefined = undefined;
+  /** Removes the call's listener from its signal (set while it can still be aborted). */
+  removeAbort: (() => void) | undefined = undefined;
   /** Called once when the call leaves the queue for a worker (Future#running). */
   onDispatch: (() => void) | undefined = undefined;
   /** Registered by transfer handlers (SerializeContext#onCallSettled). */

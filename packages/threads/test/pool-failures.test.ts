@@ -200,3 +200,30 @@ describe('abort', () => {
     expect(Atomics.load(counter, 0)).toBe(1);
   });
 });
+
+describe('one AbortSignal shared by many calls', () => {
+  it('aborts every waiting call with its reason, without a MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      pool = new ThreadPool({ maxWorkers: 1 });
+      const l = latch();
+      const busy = pool.run(t.block, l);
+      await reached(l, 0);
+      const controller = new AbortController();
+      const calls = Array.from({ length: 30 }, (_, i) =>
+        pool.run({ task: t.square, args: [i], signal: controller.signal }).catch((e: unknown) => e),
+      );
+      const reason = new Error('stop');
+      controller.abort(reason);
+      expect((await Promise.all(calls)).every((r) => r === reason)).toBe(true);
+      release(l);
+      await expect(busy).resolves.toBe('released');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

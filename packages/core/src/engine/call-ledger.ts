@@ -75,9 +75,9 @@ export class CallLedger {
   #settle(call: Call, outcome: Outcome): void {
     if (call.settled) return;
     call.settled = true;
-    if (call.onAbort !== undefined) {
-      call.signal?.removeEventListener('abort', call.onAbort);
-      call.onAbort = undefined;
+    if (call.removeAbort !== undefined) {
+      call.removeAbort();
+      call.removeAbort = undefined;
     }
     if (outcome.ok) {
       this.stats.completed++;

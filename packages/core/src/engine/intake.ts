@@ -3,7 +3,7 @@
 // or broken pool, aborted signal, full queue) is created and rejected at once, and
 // counted as failed.
 
-import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import { onAbort, validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
 import { Call, CallState } from '../call.js';
 import type { CallDescriptor, RunOptions } from '../pool-options.js';
 import { TaskFlag } from '../protocol.js';
@@ -120,8 +120,7 @@ export function admit(engine: Engine, call: Call, waitForRoom = false): Call {
     return call;
   }
   if (signal !== undefined) {
-    call.onAbort = () => engine.cancellation.abort(call, signal.reason);
-    signal.addEventListener('abort', call.onAbort, { once: true });
+    call.removeAbort = onAbort(signal, () => engine.cancellation.abort(call, signal.reason));
   }
   call.submittedAt = performance.now();
   engine.scheduler.enqueue(call);
