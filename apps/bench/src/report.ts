@@ -20,6 +20,10 @@ export function toMarkdown(results: ScenarioResult[], meta: Record<string, strin
     '|---|---|---|---|---|',
   ];
   for (const r of results) {
+    if (r.failed !== undefined) {
+      lines.push(`| ${r.title} | **FAILED** | ${r.failed.replace(/\|/g, '\\|')} |  |  |`);
+      continue;
+    }
     const ours = r.results.find((x) => x.ours && x.median !== null)?.median ?? null;
     r.results.forEach((x, i) => {
       const value =
@@ -49,6 +53,7 @@ export function toSvg(results: ScenarioResult[]): string {
   let y = 20;
   const parts: string[] = [];
   for (const r of results) {
+    if (r.failed !== undefined) continue;
     parts.push(`<text x="4" y="${y}" font-weight="bold">${escapeXml(r.title)}</text>`);
     y += rowHeight;
     const values = r.results.filter((x) => x.median !== null).map((x) => x.median as number);

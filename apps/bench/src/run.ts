@@ -1,22 +1,16 @@
 // Runs the benchmark scenarios and writes results/latest.{json,md,svg}, which the
 // docs' benchmark page shows. Usage: pnpm bench [id-prefix ...], e.g. `pnpm bench async`.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runScenario, type Scenario, type ScenarioResult } from './harness.js';
+import { fileURLToPath } from 'node:url';
+import { runScenario, type ScenarioResult } from './harness.js';
 import { toMarkdown, toSvg } from './report.js';
+import { loadScenarios } from './scenarios.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
-const skip = new Set(['harness.ts', 'python.ts', 'report.ts', 'run.ts']);
-
-const scenarios: Scenario[] = [];
-for (const file of readdirSync(here).sort()) {
-  if (!file.endsWith('.ts') || skip.has(file)) continue;
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { scenarios?: Scenario[] };
-  scenarios.push(...(mod.scenarios ?? []));
-}
+const scenarios = await loadScenarios();
 const selected = scenarios.filter(
   (s) => filters.length === 0 || filters.some((f) => s.id.startsWith(f)),
 );
@@ -28,9 +22,25 @@ if (selected.length === 0) {
 }
 
 const results: ScenarioResult[] = [];
+let failures = 0;
 for (const scenario of selected) {
   console.error(`running ${scenario.id}: ${scenario.title}`);
-  results.push(await runScenario(scenario, (line) => console.error(line)));
+  try {
+    results.push(await runScenario(scenario, (line) => console.error(line)));
+  } catch (error) {
+    // a wrong result (or a contender that crashed) fails the scenario, loudly
+    failures++;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`FAILED ${scenario.id}: ${message}`);
+    results.push({
+      id: scenario.id,
+      title: scenario.title,
+      unit: scenario.unit,
+      better: scenario.better,
+      results: [],
+      failed: message,
+    });
+  }
 }
 
 const meta = {
@@ -47,3 +57,7 @@ writeFileSync(join(out, `${name}.json`), `${JSON.stringify({ meta, results }, nu
 writeFileSync(join(out, `${name}.md`), markdown);
 writeFileSync(join(out, `${name}.svg`), toSvg(results));
 console.log(markdown);
+if (failures > 0) {
+  console.error(`${failures} scenario(s) FAILED`);
+  process.exitCode = 1;
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { equals } from '../src/checks.js';
 import { runScenario, type Scenario } from '../src/harness.js';
 import { toMarkdown, toSvg } from '../src/report.js';
 
@@ -13,9 +14,10 @@ describe('runScenario', () => {
       better: 'lower',
       warmup: 0,
       rounds: 5,
+      check: equals('ok'),
       contenders: [
-        { name: 'ours', ours: true, run: () => figures[i++] },
-        { name: 'peer', run: () => 10 },
+        { name: 'ours', ours: true, run: () => ({ output: 'ok', figure: figures[i++] as number }) },
+        { name: 'peer', run: () => ({ output: 'ok', figure: 10 }) },
       ],
       bar: {
         description: '<= 0.75x peer',
@@ -34,8 +36,9 @@ describe('runScenario', () => {
       unit: 'items/s',
       better: 'higher',
       rounds: 2,
+      check: equals('ok'),
       contenders: [
-        { name: 'ours', ours: true, run: () => 100 },
+        { name: 'ours', ours: true, run: () => ({ output: 'ok', figure: 100 }) },
         { name: 'python', run: () => null },
       ],
     });
