@@ -26,8 +26,9 @@ export function toMarkdown(results: ScenarioResult[], meta: Record<string, strin
     }
     const ours = r.results.find((x) => x.ours && x.median !== null)?.median ?? null;
     r.results.forEach((x, i) => {
-      const value =
-        x.median === null ? `n/a (${x.unavailable ?? 'no data'})` : fmt(x.median, r.unit);
+      let value = x.median === null ? `n/a (${x.unavailable ?? 'no data'})` : fmt(x.median, r.unit);
+      if (x.median !== null && r.ideal !== undefined)
+        value += ` (${((100 * x.median) / r.ideal).toFixed(1)}% of ideal)`;
       let ratio = '';
       if (!x.ours && x.median !== null && ours !== null && x.median > 0) {
         const f = r.better === 'higher' ? ours / x.median : x.median / ours;

@@ -9,6 +9,7 @@ export async function loadScenarios(): Promise<Scenario[]> {
     import('./queue.js'),
     import('./shared.js'),
     import('./threads.js'),
+    import('./throughput.js'),
   ]);
   return modules.flatMap((m) => m.scenarios);
 }
