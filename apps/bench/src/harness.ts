@@ -80,6 +80,8 @@ export interface ScenarioResult {
     name: string;
     median: number | null;
     samples: number[];
+    /** The lowest and highest figure of the measured rounds, or null without samples. */
+    spread: { min: number; max: number } | null;
     unavailable?: string;
     ours: boolean;
   }[];
@@ -192,6 +194,7 @@ async function measureScenario(
       name: c.name,
       median: c.unavailable !== undefined || s.length === 0 ? null : median(s),
       samples: s,
+      spread: s.length === 0 ? null : { min: Math.min(...s), max: Math.max(...s) },
       ...(c.unavailable !== undefined ? { unavailable: c.unavailable } : {}),
       ours: c.ours === true,
     };

@@ -1,6 +1,7 @@
 import type { ScenarioResult } from './harness.js';
 
-const fmt = (value: number, unit: string): string => {
+/** A figure with its unit, as the table shows it. */
+export const fmt = (value: number, unit: string): string => {
   if (unit === 'ops/s' || unit === 'items/s') {
     if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M/s`;
     if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k/s`;
@@ -14,7 +15,7 @@ const fmt = (value: number, unit: string): string => {
 /** The Markdown table the bench prints and the docs' benchmark page shows. */
 export function toMarkdown(results: ScenarioResult[], meta: Record<string, string>): string {
   const lines = [
-    `Measured ${meta.date} on ${meta.machine}, Node ${meta.node}. Medians of alternating rounds after a warm-up; compare ratios within a row.`,
+    `Measured ${meta.date} on ${meta.machine}, Node ${meta.node}${meta.load ? `, load average at start ${meta.load}` : ''}. Medians of alternating rounds after a warm-up; compare ratios within a row.${meta.python ? ` Python rows: ${meta.python}.` : ''}`,
     '',
     '| scenario | contender | result | vs @par | bar |',
     '|---|---|---|---|---|',
