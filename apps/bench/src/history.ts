@@ -54,9 +54,12 @@ export function readHistory(dir: string): RunRecord[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  // same start date: the order they were appended in (historyFileName's attempt suffix)
+  const attempt = (file: string): number => Number(/Z-(\d+)\.json$/.exec(file)?.[1] ?? 1);
   return files
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord)
-    .sort((a, b) => a.meta.date.localeCompare(b.meta.date));
+    .map((f) => ({ f, run: JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord }))
+    .sort((a, b) => a.run.meta.date.localeCompare(b.run.meta.date) || attempt(a.f) - attempt(b.f))
+    .map(({ run }) => run);
 }
 
 /** One row of the summary: the latest median and the spread of medians over the history. */
