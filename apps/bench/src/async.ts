@@ -38,7 +38,7 @@ const limitScenario = (run: number): Scenario => ({
   ops: TASKS,
   better: 'higher',
   rounds: 5,
-  warmup: 2,
+  warmup: 1,
   check: identity(TASKS),
   contenders: [
     { name: '@par/async limit', ours: true, run: () => runLimiter(limit(CONCURRENCY)) },

@@ -383,6 +383,8 @@ export const scenarios: Scenario[] = [
     unit: 'ops/s',
     ops: BURST,
     better: 'higher',
+    // 3 rounds: the peers take seconds per run at this size
+    rounds: 3,
     check: squares(BURST),
     contenders: burstContenders(),
     bar: {

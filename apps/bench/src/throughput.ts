@@ -28,7 +28,7 @@ const WORKERS = 2;
 
 /** Task sizes in µs and how many tasks one run submits (about 0.25–0.5 s of ideal work). */
 export const SIZES = [
-  { us: 0, tasks: sized(20_000) },
+  { us: 0, tasks: sized(10_000) },
   { us: 50, tasks: sized(10_000) },
   { us: 500, tasks: sized(1_000) },
   { us: 5000, tasks: sized(200) },
@@ -170,7 +170,7 @@ function scenario(
     unit: 'ops/s',
     ops: tasks,
     better: 'higher',
-    rounds: 5,
+    rounds: 3,
     check: identity(tasks),
     contenders: rows,
     ...(ideal !== undefined ? { ideal } : {}),
