@@ -50,12 +50,15 @@ export function toCurveSvg(results: readonly ScenarioResult[], caption: string):
     parts.push(
       `<text x="${ox + plot.left}" y="24" font-weight="bold">${kind === 'threads' ? 'ThreadPool vs thread pools' : 'ProcessPool vs process modes'}: % of ideal</text>`,
     );
-    for (const pct of [0, 25, 50, 75, 95, 100]) {
+    for (const pct of [0, 25, 50, 75, 95]) {
       parts.push(
         `<line x1="${ox + plot.left}" x2="${ox + plot.left + plot.width}" y1="${y(pct)}" y2="${y(pct)}" stroke="${pct === 95 ? '#888' : '#ddd'}"${pct === 95 ? ' stroke-dasharray="4 3"' : ''}/>`,
         `<text x="${ox + plot.left - 6}" y="${y(pct) + 4}" text-anchor="end">${pct}%</text>`,
       );
     }
+    parts.push(
+      `<line x1="${ox + plot.left}" x2="${ox + plot.left + plot.width}" y1="${y(100)}" y2="${y(100)}" stroke="#bbb"/>`,
+    );
     for (const us of xs)
       parts.push(
         `<text x="${x(us)}" y="${plot.top + plot.height + 16}" text-anchor="middle">${us < 1000 ? `${us} µs` : `${us / 1000} ms`}</text>`,
