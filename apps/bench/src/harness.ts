@@ -1,6 +1,17 @@
 // The benchmark harness: every scenario measures @par and its peers in the same
 // process run, alternating contenders round by round after a warm-up, and keeps
 // the median, so that ratios are comparable even when absolute numbers drift.
+// Every run's output is checked against the scenario's `check`: a wrong or missing
+// result fails the scenario (runScenario rejects with WrongResult).
+import { type ResultCheck, WrongResult } from './checks.js';
+
+/** What one measured run returns: its output (checked) and, optionally, its figure. */
+export interface Outcome {
+  /** The run's results, checked by the scenario's `check` after every run. */
+  output: unknown;
+  /** The figure in the scenario's unit; when absent, the harness times the run. */
+  figure?: number;
+}
 
 /** One library's implementation of a scenario. */
 export interface Contender {
@@ -9,13 +20,14 @@ export interface Contender {
   /** Set up once before the warm-up (start a pool, import a module). */
   setup?: () => Promise<void> | void;
   /**
-   * One measured run. Return nothing to have the harness time it (the figure is then
-   * `ops / seconds` for 'ops/s', or the elapsed time for 'ms' / 'µs'), or return the
-   * measured figure yourself (µs per round trip, MB of RSS, a speed-up factor) in the
-   * scenario's unit. Return `null` when the contender cannot run here (e.g. no python3);
-   * the row then says why via `unavailable`.
+   * One measured run, returning its output (checked by the scenario) and optionally
+   * its figure. Without a figure the harness times the run (the figure is then
+   * `ops / seconds` for 'ops/s', or the elapsed time for 'ms' / 'µs'); return the
+   * figure yourself for µs per round trip, MB of RSS, a speed-up factor. Return `null`
+   * when the contender cannot run here (e.g. no python3); the row then says why via
+   * `unavailable`.
    */
-  run: () => unknown;
+  run: () => Promise<Outcome | null> | Outcome | null;
   /** Tear down once after the last round (close the pool). */
   teardown?: () => Promise<void> | void;
   /** True for @par's own contender(s): the ratio column is computed against the others. */
@@ -45,6 +57,13 @@ export interface Scenario {
   /** Whether a higher figure is better (throughput) or lower (latency, memory). */
   better: 'higher' | 'lower';
   contenders: Contender[];
+  /** What every run of every contender must return. */
+  check: ResultCheck;
+  /**
+   * The best figure possible (e.g. workers ÷ task time for throughput): each row
+   * then also shows its fraction of it.
+   */
+  ideal?: number;
   bar?: Bar;
   /** Measured rounds after the warm-up. @default 5 */
   rounds?: number;
@@ -61,10 +80,15 @@ export interface ScenarioResult {
     name: string;
     median: number | null;
     samples: number[];
+    /** The lowest and highest figure of the measured rounds, or null without samples. */
+    spread: { min: number; max: number } | null;
     unavailable?: string;
     ours: boolean;
   }[];
+  ideal?: number;
   bar?: { description: string; met: boolean };
+  /** Set when the scenario failed (a wrong result): the message. */
+  failed?: string;
 }
 
 function median(values: number[]): number {
@@ -77,11 +101,19 @@ function median(values: number[]): number {
 
 async function measure(scenario: Scenario, contender: Contender): Promise<number | null> {
   const start = process.hrtime.bigint();
-  const value = await contender.run();
+  const outcome = await contender.run();
   const elapsedNs = Number(process.hrtime.bigint() - start);
-  if (value === null) return null;
-  if (typeof value === 'number') return value;
-  // anything else (undefined, a pool's result) means: time the run
+  if (outcome === null) return null;
+  if (typeof outcome !== 'object' || !('output' in outcome))
+    throw new WrongResult(`${scenario.id}: ${contender.name} returned no result`);
+  try {
+    scenario.check(outcome.output);
+  } catch (error) {
+    throw new WrongResult(
+      `${scenario.id}: ${contender.name} returned a wrong result: ${(error as Error).message}`,
+    );
+  }
+  if (typeof outcome.figure === 'number') return outcome.figure;
   switch (scenario.unit) {
     case 'ops/s':
     case 'items/s':
@@ -97,15 +129,37 @@ async function measure(scenario: Scenario, contender: Contender): Promise<number
   }
 }
 
-/** Runs one scenario: set-up, warm-up, alternating measured rounds, tear-down. */
+/**
+ * Runs one scenario: set-up, warm-up, alternating measured rounds, tear-down. Rejects
+ * with `WrongResult` (after tearing every contender down) when a run's output is wrong.
+ */
 export async function runScenario(
   scenario: Scenario,
   log: (line: string) => void = () => {},
 ): Promise<ScenarioResult> {
+  const started: Contender[] = [];
+  try {
+    return await measureScenario(scenario, started, log);
+  } catch (error) {
+    for (const contender of started) {
+      try {
+        await contender.teardown?.();
+      } catch (teardownError) {
+        log(`  ${scenario.id}: ${contender.name} teardown failed: ${String(teardownError)}`);
+      }
+    }
+    throw error;
+  }
+}
+
+async function measureScenario(
+  scenario: Scenario,
+  live: Contender[],
+  log: (line: string) => void,
+): Promise<ScenarioResult> {
   const rounds = scenario.rounds ?? 5;
   const warmup = scenario.warmup ?? 1;
   const samples = new Map<string, number[]>();
-  const live: Contender[] = [];
   for (const contender of scenario.contenders) {
     samples.set(contender.name, []);
     try {
@@ -132,13 +186,15 @@ export async function runScenario(
     }
     log(`  ${scenario.id}: round ${round + 1}/${rounds}`);
   }
-  for (const contender of live) await contender.teardown?.();
+  const done = live.splice(0);
+  for (const contender of done) await contender.teardown?.();
   const results = scenario.contenders.map((c) => {
     const s = samples.get(c.name) ?? [];
     return {
       name: c.name,
       median: c.unavailable !== undefined || s.length === 0 ? null : median(s),
       samples: s,
+      spread: s.length === 0 ? null : { min: Math.min(...s), max: Math.max(...s) },
       ...(c.unavailable !== undefined ? { unavailable: c.unavailable } : {}),
       ours: c.ours === true,
     };
@@ -152,6 +208,7 @@ export async function runScenario(
     unit: scenario.unit,
     better: scenario.better,
     results,
+    ...(scenario.ideal !== undefined ? { ideal: scenario.ideal } : {}),
     ...(scenario.bar
       ? { bar: { description: scenario.bar.description, met: scenario.bar.check(medians) } }
       : {}),

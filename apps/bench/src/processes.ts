@@ -4,22 +4,23 @@
 // - map over 1M tiny items (ProcessPool#map, Python's default chunk size) beside
 //   Python's multiprocessing.Pool.map;
 // - the start-up time of a pool of 2 (until both processes answered a call).
-// Python's figures come from python/processes_bench.py, run once per scenario.
+// Python's figures come from python/pool_bench.py, run in every round like the others.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ProcessPool, tasks } from '@par/processes';
 import Tinypool from 'tinypool';
 import workerpool from 'workerpool';
+import { distinctPids, squares } from './checks.js';
 import { type Contender, get, type Scenario } from './harness.js';
-import { findPython, runPythonJson } from './python.js';
+import { findPython, pythonRow, runPoolBench } from './python.js';
+import { sized } from './scale.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const BURST = 20_000;
-const ITEMS = 1_000_000;
+const BURST = sized(20_000);
+const ITEMS = sized(1_000_000);
 const WORKERS = 2;
 
 // Task modules live in a temporary folder as plain JavaScript, so that no
@@ -33,6 +34,8 @@ writeFileSync(
 );
 const tinyModule = join(dir, 'tiny-task.mjs');
 writeFileSync(tinyModule, 'export default (x) => x * x;\n');
+const tinyPidModule = join(dir, 'tiny-pid.mjs');
+writeFileSync(tinyPidModule, 'export default () => process.pid;\n');
 const workerpoolScript = join(dir, 'workerpool-worker.cjs');
 writeFileSync(
   workerpoolScript,
@@ -40,31 +43,19 @@ writeFileSync(
     'workerpool.worker({ square: (x) => x * x, pid: () => process.pid });\n',
 );
 
+const PY_MAP = pythonRow('multiprocessing.Pool(2).map');
+const STARTUP_PAR = '@par/processes ProcessPool (execArgv: [])';
+
 const t = tasks<{ square: (x: number) => number; pid: () => number }>(pathToFileURL(parModule));
 
-let sink = 0;
-
-// ---- Python (one run of the script gives all three figures) -----------------
-let pythonFigures: Promise<Record<string, number> | null> | undefined;
-function python(): Promise<Record<string, number> | null> {
-  pythonFigures ??= (async () => {
-    const exe = findPython();
-    if (exe === null) return null;
-    return runPythonJson(exe, join(here, '..', 'python', 'processes_bench.py'), [
-      String(ITEMS),
-      String(BURST),
-      '5',
-    ]);
-  })();
-  return pythonFigures;
-}
-function pythonContender(name: string, key: string): Contender {
+// ---- Python (one run of pool_bench.py per round) ----------------------------
+function pythonContender(name: string, mode: 'map' | 'burst' | 'startup', n?: number): Contender {
   const contender: Contender = {
     name,
-    async setup() {
-      if ((await python()) === null) contender.unavailable = 'python3 not found';
+    setup() {
+      if (findPython() === null) contender.unavailable = 'no python3 that can import joblib';
     },
-    run: async () => (await python())?.[key] ?? null,
+    run: () => runPoolBench(mode, n),
   };
   return contender;
 }
@@ -85,8 +76,7 @@ function burstContenders(): Contender[] {
       },
       async run() {
         const pool = par as ProcessPool;
-        const results = await Promise.all(inputs.map((i) => pool.run(t.square, i)));
-        sink += results.length;
+        return { output: await Promise.all(inputs.map((i) => pool.run(t.square, i))) };
       },
       teardown: () => par?.close(),
     },
@@ -103,8 +93,7 @@ function burstContenders(): Contender[] {
       },
       async run() {
         const pool = tiny as Tinypool;
-        const results = await Promise.all(inputs.map((i) => pool.run(i)));
-        sink += results.length;
+        return { output: await Promise.all(inputs.map((i) => pool.run(i) as Promise<number>)) };
       },
       teardown: () => tiny?.destroy(),
     },
@@ -120,14 +109,13 @@ function burstContenders(): Contender[] {
       },
       async run() {
         const pool = wp as ReturnType<typeof workerpool.pool>;
-        const results = await Promise.all(inputs.map((i) => pool.exec('square', [i])));
-        sink += results.length;
+        return { output: await Promise.all(inputs.map((i) => pool.exec('square', [i]))) };
       },
       teardown: async () => {
         await wp?.terminate();
       },
     },
-    pythonContender('Python multiprocessing.Pool.apply_async', 'burst_ops_per_s'),
+    pythonContender(pythonRow('multiprocessing.Pool(2).apply_async'), 'burst', BURST),
   ];
 }
 
@@ -144,77 +132,77 @@ function mapContenders(): Contender[] {
         await par.map(t.square, items.slice(0, 1000));
       },
       async run() {
-        const results = await (par as ProcessPool).map(t.square, items);
-        sink += results.length;
+        return { output: await (par as ProcessPool).map(t.square, items) };
       },
       teardown: () => par?.close(),
     },
-    pythonContender('Python multiprocessing.Pool.map', 'map_items_per_s'),
+    pythonContender(PY_MAP, 'map', ITEMS),
   ];
 }
 
 // ---- start-up --------------------------------------------------------------
-async function both<T>(call: () => Promise<T>): Promise<void> {
-  await Promise.all([call(), call()]);
+// two calls at once: every pool here starts a second worker for the second call
+async function both<T>(call: () => Promise<T>): Promise<T[]> {
+  return Promise.all([call(), call()]);
 }
 
 function startupContenders(): Contender[] {
-  const timed = async (body: () => Promise<void>): Promise<number> => {
+  const timed = async (body: () => Promise<unknown>) => {
     const start = process.hrtime.bigint();
-    await body();
-    return Number(process.hrtime.bigint() - start) / 1e6;
+    const output = await body();
+    return { output, figure: Number(process.hrtime.bigint() - start) / 1e6 };
   };
   const par = (name: string, execArgv?: string[]): Contender => ({
     name,
     ours: true,
     run: async () => {
       let pool: ProcessPool | undefined;
-      const ms = await timed(async () => {
+      const outcome = await timed(async () => {
         pool = new ProcessPool({ maxWorkers: WORKERS, ...(execArgv ? { execArgv } : {}) });
-        await both(() => (pool as ProcessPool).run(t.pid));
+        return both(() => (pool as ProcessPool).run(t.pid));
       });
       await pool?.terminate();
-      return ms;
+      return outcome;
     },
   });
   return [
     // children inherit the parent's execArgv by default: under `tsx` that is tsx's
     // loader, which every child then loads too
     par('@par/processes ProcessPool (inherited execArgv)'),
-    par('@par/processes ProcessPool (execArgv: [])', []),
+    par(STARTUP_PAR, []),
     {
       name: "tinypool (runtime: 'child_process')",
       run: async () => {
         let pool: Tinypool | undefined;
-        const ms = await timed(async () => {
+        const outcome = await timed(async () => {
           pool = new Tinypool({
-            filename: tinyModule,
+            filename: tinyPidModule,
             runtime: 'child_process',
             minThreads: WORKERS,
             maxThreads: WORKERS,
           });
-          await both(() => (pool as Tinypool).run(1));
+          return both(() => (pool as Tinypool).run(null));
         });
         await pool?.destroy();
-        return ms;
+        return outcome;
       },
     },
     {
       name: "workerpool (workerType: 'process')",
       run: async () => {
         let pool: ReturnType<typeof workerpool.pool> | undefined;
-        const ms = await timed(async () => {
+        const outcome = await timed(async () => {
           pool = workerpool.pool(workerpoolScript, {
             workerType: 'process',
             maxWorkers: WORKERS,
           });
-          await both(() => (pool as ReturnType<typeof workerpool.pool>).exec('pid', []));
+          return both(() => (pool as ReturnType<typeof workerpool.pool>).exec('pid', []));
         });
         await pool?.terminate();
-        return ms;
+        return outcome;
       },
     },
-    pythonContender('Python multiprocessing.Pool(2)', 'startup_ms'),
+    pythonContender(pythonRow('multiprocessing.Pool(2)'), 'startup'),
   ];
 }
 
@@ -225,6 +213,7 @@ export const scenarios: Scenario[] = [
     unit: 'ops/s',
     ops: BURST,
     better: 'higher',
+    check: squares(BURST),
     contenders: burstContenders(),
     bar: {
       description: '>= 2x the better of tinypool / workerpool (process modes)',
@@ -243,11 +232,11 @@ export const scenarios: Scenario[] = [
     unit: 'items/s',
     ops: ITEMS,
     better: 'higher',
+    check: squares(ITEMS),
     contenders: mapContenders(),
     bar: {
       description: ">= Python's multiprocessing.Pool.map",
-      check: (m) =>
-        get(m, '@par/processes ProcessPool.map') >= get(m, 'Python multiprocessing.Pool.map'),
+      check: (m) => get(m, '@par/processes ProcessPool.map') >= get(m, PY_MAP),
     },
   },
   {
@@ -255,10 +244,12 @@ export const scenarios: Scenario[] = [
     title: `start-up of a pool of ${WORKERS} processes (until both answered a call)`,
     unit: 'ms',
     better: 'lower',
+    check: distinctPids(WORKERS),
     contenders: startupContenders(),
+    bar: {
+      description:
+        "<= workerpool (process mode); @par with execArgv: [] like workerpool's children",
+      check: (m) => get(m, STARTUP_PAR) <= get(m, "workerpool (workerType: 'process')"),
+    },
   },
 ];
-
-export function consume(): number {
-  return sink;
-}

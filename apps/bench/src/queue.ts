@@ -6,21 +6,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from '@par/queue';
 import PQueue from 'p-queue';
-import { type Contender, get, type Scenario } from './harness.js';
-import { findPython, runPythonJson } from './python.js';
+import { equals } from './checks.js';
+import { type Contender, get, type Outcome, type Scenario } from './harness.js';
+import { findPython, pythonRow, runPythonJson } from './python.js';
+import { sized } from './scale.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ITEMS = 1_000_000;
+const ITEMS = sized(1_000_000);
 const MAXSIZE = 1000;
 
-// every pipeline sums what its consumer received and checks it, so a loop can
-// be neither optimised away nor lose an item unnoticed
+// every pipeline returns the sum of what its consumer received (checked by the
+// harness), so a loop can be neither optimised away nor lose an item unnoticed
 const expectedSum = (items: number): number => (items * (items - 1)) / 2;
-function check(name: string, sum: number, items: number): void {
-  if (sum !== expectedSum(items)) throw new Error(`${name}: consumer saw the wrong items`);
-}
 
-async function parPipeline(items: number): Promise<number> {
+async function parPipeline(items: number): Promise<Outcome> {
   const queue = new Queue<number>({ maxsize: MAXSIZE });
   let sum = 0;
   const start = process.hrtime.bigint();
@@ -34,11 +33,10 @@ async function parPipeline(items: number): Promise<number> {
   await consumer;
   await queue.join();
   const perSecond = items / (Number(process.hrtime.bigint() - start) / 1e9);
-  check('@par/queue', sum, items);
-  return perSecond;
+  return { output: sum, figure: perSecond };
 }
 
-async function pQueuePipeline(items: number): Promise<number> {
+async function pQueuePipeline(items: number): Promise<Outcome> {
   const queue = new PQueue({ concurrency: 1 });
   let sum = 0;
   const start = process.hrtime.bigint();
@@ -50,24 +48,26 @@ async function pQueuePipeline(items: number): Promise<number> {
   }
   await queue.onIdle();
   const perSecond = items / (Number(process.hrtime.bigint() - start) / 1e9);
-  check('p-queue', sum, items);
-  return perSecond;
+  return { output: sum, figure: perSecond };
 }
 
+const PYTHON = pythonRow('asyncio.Queue');
 const python: Contender = {
-  name: 'Python asyncio.Queue',
+  name: PYTHON,
   setup() {
-    const exe = findPython();
-    if (exe === null) python.unavailable = 'python3 not found';
-    else pythonExe = exe;
+    if (findPython() === null) python.unavailable = 'no python3 that can import joblib';
   },
-  run: () =>
-    pythonExe === null
-      ? null
-      : (runPythonJson(pythonExe, join(here, '..', 'python', 'queue_bench.py'), [String(ITEMS)])
-          .items_per_s ?? null),
+  run: () => {
+    const exe = findPython();
+    if (exe === null) return null;
+    const out = runPythonJson(exe.path, join(here, '..', 'python', 'queue_bench.py'), [
+      String(ITEMS),
+    ]);
+    if (typeof out.items_per_s !== 'number')
+      throw new Error(`queue_bench.py printed no figure: ${JSON.stringify(out)}`);
+    return { output: out.sum, figure: out.items_per_s };
+  },
 };
-let pythonExe: string | null = null;
 
 export const scenarios: Scenario[] = [
   {
@@ -77,6 +77,7 @@ export const scenarios: Scenario[] = [
     better: 'higher',
     rounds: 5,
     warmup: 1,
+    check: equals(expectedSum(ITEMS), `the sum of 0..${ITEMS - 1}`),
     contenders: [
       { name: '@par/queue Queue', ours: true, run: () => parPipeline(ITEMS) },
       python,
@@ -87,8 +88,7 @@ export const scenarios: Scenario[] = [
     ],
     bar: {
       description: ">= 4x Python's asyncio.Queue",
-      check: (medians) =>
-        get(medians, '@par/queue Queue') >= 4 * get(medians, 'Python asyncio.Queue'),
+      check: (medians) => get(medians, '@par/queue Queue') >= 4 * get(medians, PYTHON),
     },
   },
 ];

@@ -1,6 +1,7 @@
 import type { ScenarioResult } from './harness.js';
 
-const fmt = (value: number, unit: string): string => {
+/** A figure with its unit, as the table shows it. */
+export const fmt = (value: number, unit: string): string => {
   if (unit === 'ops/s' || unit === 'items/s') {
     if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M/s`;
     if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k/s`;
@@ -46,15 +47,19 @@ const unitNames: Record<string, string> = {
 /** The Markdown table the bench prints and the docs' benchmark page shows. */
 export function toMarkdown(results: ScenarioResult[], meta: Record<string, string>): string {
   const about = [`Measured ${meta.date} on ${meta.machine}, Node ${meta.node}`];
-  if (meta.load) about.push(`load average ${meta.load}`);
+  if (meta.load) about.push(`load average at start ${meta.load}`);
   if (meta.command) about.push(`command \`${meta.command}\``);
   const lines = [
-    `${about.join('; ')}. Medians of alternating rounds after a warm-up; compare ratios within a scenario.`,
+    `${about.join('; ')}. Medians of alternating rounds after a warm-up; compare ratios within a scenario.${meta.python ? ` Python rows: ${meta.python}.` : ''}`,
     '',
     '| scenario | contender | result | @par is… |',
     '|---|---|---|---|',
   ];
   for (const r of results) {
+    if (r.failed !== undefined) {
+      lines.push(`| **${r.title}** | **FAILED** | ${r.failed.replace(/\|/g, '\\|')} |  |`);
+      continue;
+    }
     const ours = r.results.find((x) => x.ours && x.median !== null)?.median ?? null;
     const target = r.bar
       ? `<br>target: ${r.bar.description} — ${r.bar.met ? 'met' : '**NOT met**'}`
@@ -62,7 +67,11 @@ export function toMarkdown(results: ScenarioResult[], meta: Record<string, strin
     const heading = `**${r.title}** (${direction(r.better)})${target}`;
     r.results.forEach((x, i) => {
       const value =
-        x.median === null ? `n/a (${x.unavailable ?? 'no data'})` : fmt(x.median, r.unit);
+        x.median === null
+          ? `n/a (${x.unavailable ?? 'no data'})`
+          : `${fmt(x.median, r.unit)}${
+              r.ideal !== undefined ? ` (${((100 * x.median) / r.ideal).toFixed(1)}% of ideal)` : ''
+            }`;
       const ratio =
         !x.ours && x.median !== null && ours !== null && x.median > 0 && ours > 0
           ? compare(ours, x.median, r.unit, r.better)
@@ -146,6 +155,7 @@ export function toSvg(results: ScenarioResult[]): string {
   );
   y += 12;
   for (const r of results) {
+    if (r.failed !== undefined) continue;
     y += c.groupGap;
     write(r.title, ' font-weight="bold"');
     write(`${unitNames[r.unit] ?? r.unit}, ${direction(r.better)}`, ' fill="#555"');

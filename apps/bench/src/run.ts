@@ -1,22 +1,28 @@
-// Runs the benchmark scenarios and writes results/latest.{json,md,svg}, which the
-// docs' benchmark page shows. Usage: pnpm bench [id-prefix ...], e.g. `pnpm bench async`.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// Runs the benchmark scenarios. Usage: pnpm bench [id-prefix ...], e.g. `pnpm bench async`.
+// Every run is kept in results/history/ (one JSON per run, never overwritten);
+// results/latest.{json,md,svg} and latest-curve.svg are the latest full run, and
+// results/summary.{json,md} the latest run beside the spread over the kept runs,
+// which the docs' benchmark page shows. A run filtered to some scenarios writes
+// latest-<filters>.* instead of latest.*; a scaled run (PAR_BENCH_SCALE < 1, for
+// developing the bench) writes to results/scaled/ only and is not kept.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runScenario, type Scenario, type ScenarioResult } from './harness.js';
+import { fileURLToPath } from 'node:url';
+import { toCurveSvg } from './curve.js';
+import { runScenario, type ScenarioResult } from './harness.js';
+import { appendHistory, type RunMeta, type RunRecord, readHistory, summarize } from './history.js';
+import { findPython } from './python.js';
 import { toMarkdown, toSvg } from './report.js';
+import { scale } from './scale.js';
+import { loadScenarios } from './scenarios.js';
+import { toSummaryMarkdown } from './summary.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
-const skip = new Set(['harness.ts', 'python.ts', 'render.ts', 'report.ts', 'run.ts']);
-
-const scenarios: Scenario[] = [];
-for (const file of readdirSync(here).sort()) {
-  if (!file.endsWith('.ts') || skip.has(file)) continue;
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { scenarios?: Scenario[] };
-  scenarios.push(...(mod.scenarios ?? []));
-}
+const loadAverageAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+const date = new Date().toISOString();
+const scenarios = await loadScenarios();
 const selected = scenarios.filter(
   (s) => filters.length === 0 || filters.some((f) => s.id.startsWith(f)),
 );
@@ -26,24 +32,85 @@ if (selected.length === 0) {
   );
   process.exit(1);
 }
+console.error(`load average at start: ${loadAverageAtStart.join(', ')}`);
 
 const results: ScenarioResult[] = [];
+let failures = 0;
 for (const scenario of selected) {
+  const started = performance.now();
   console.error(`running ${scenario.id}: ${scenario.title}`);
-  results.push(await runScenario(scenario, (line) => console.error(line)));
+  try {
+    results.push(await runScenario(scenario, (line) => console.error(line)));
+  } catch (error) {
+    // a wrong result (or a contender that crashed) fails the scenario, loudly
+    failures++;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`FAILED ${scenario.id}: ${message}`);
+    results.push({
+      id: scenario.id,
+      title: scenario.title,
+      unit: scenario.unit,
+      better: scenario.better,
+      results: [],
+      failed: message,
+    });
+  }
+  console.error(`  ${scenario.id}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-const meta = {
-  date: new Date().toISOString(),
-  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+const cpus = os.cpus();
+const python = findPython();
+const meta: RunMeta = {
+  date,
+  machine: {
+    cpu: cpus[0]?.model ?? 'unknown cpu',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  },
   node: process.version,
-  command: `pnpm bench${filters.length ? ` ${filters.join(' ')}` : ''}`,
+  loadAverageAtStart,
+  loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  python,
+  command: `pnpm bench${filters.length ? ` ${filters.join(' ')}` : ''}${scale === 1 ? '' : ` (PAR_BENCH_SCALE=${scale})`}`,
 };
-const out = join(here, '..', 'results');
+const run: RunRecord = { meta, results };
+const display = {
+  date,
+  machine: `${meta.machine.cores} × ${meta.machine.cpu}, ${meta.machine.memoryGiB} GiB`,
+  node: meta.node,
+  load: loadAverageAtStart.join(' / '),
+  python:
+    python === null ? 'no python3 that can import joblib' : `${python.path} (${python.version})`,
+};
+
+const resultsDir = join(here, '..', 'results');
+const out = scale === 1 ? resultsDir : join(resultsDir, 'scaled');
 mkdirSync(out, { recursive: true });
 const name = filters.length ? `latest-${filters.join('-')}` : 'latest';
-const markdown = toMarkdown(results, meta);
-writeFileSync(join(out, `${name}.json`), `${JSON.stringify({ meta, results }, null, 2)}\n`);
+const markdown = toMarkdown(results, display);
+writeFileSync(join(out, `${name}.json`), `${JSON.stringify(run, null, 2)}\n`);
 writeFileSync(join(out, `${name}.md`), markdown);
 writeFileSync(join(out, `${name}.svg`), toSvg(results));
+writeFileSync(
+  join(out, `${name}-curve.svg`),
+  toCurveSvg(
+    results,
+    `Measured ${date}, ${display.machine}, Node ${meta.node}, load average at start ${display.load}; dashed: 95%`,
+  ),
+);
+if (scale === 1) {
+  const historyDir = join(resultsDir, 'history');
+  mkdirSync(historyDir, { recursive: true });
+  console.error(`kept as ${appendHistory(historyDir, run)}`);
+  if (filters.length === 0) {
+    const history = readHistory(historyDir);
+    const rows = summarize(run, history);
+    writeFileSync(join(out, 'summary.json'), `${JSON.stringify(rows, null, 2)}\n`);
+    writeFileSync(join(out, 'summary.md'), toSummaryMarkdown(rows, history));
+  }
+}
 console.log(markdown);
+if (failures > 0) {
+  console.error(`${failures} scenario(s) FAILED`);
+  process.exitCode = 1;
+}

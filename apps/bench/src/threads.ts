@@ -1,8 +1,8 @@
 // @par/threads against piscina, tinypool and workerpool, all on 2 worker threads:
 // - threads-burst: 100k tiny tasks submitted at once (ThreadPool#run);
 // - threads-roundtrip: one task at a time, the round trip in µs;
-// - threads-map: map over 1M tiny items (chunked) beside Python's Pool.map and
-//   per-task submission in piscina;
+// - threads-map: map over 1M tiny items (chunked) beside Python's ThreadPool.map and
+//   Pool.map and piscina with one task per chunk (Python's chunk size);
 // - threads-cpu: CPU-bound work split over 2 workers, speed-up over one thread;
 // - threads-memory: RSS of a fresh process after 100k tasks (each contender in
 //   its own child process, so their heaps do not mix).
@@ -10,24 +10,24 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ThreadPool, tasks } from '@par/threads';
 import { Piscina } from 'piscina';
 import Tinypool from 'tinypool';
 import workerpool from 'workerpool';
+import { DIGEST_MOD, type Digest, equals, squares } from './checks.js';
 import { type Contender, get, type Scenario } from './harness.js';
-import { findPython, runPythonJson } from './python.js';
+import { findPython, pythonRow, runPoolBench } from './python.js';
+import { sized } from './scale.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const WORKERS = 2;
-const BURST = 100_000;
-const ROUNDTRIPS = 5_000;
-const ITEMS = 1_000_000;
-const PER_TASK_ITEMS = 50_000;
+const BURST = sized(100_000);
+const ROUNDTRIPS = sized(5_000);
+const ITEMS = sized(1_000_000);
 const CPU_CHUNKS = 8;
-const CPU_WORK = 4_000_000;
+const CPU_WORK = sized(4_000_000);
 
 // Task modules in a temporary folder as plain JavaScript, so no worker needs a loader.
 const dir = mkdtempSync(join(tmpdir(), 'par-bench-threads-'));
@@ -44,11 +44,12 @@ writeFileSync(
     'workerpool.worker({ square: (x) => x * x });\n',
 );
 
+const PY_POOL_MAP = pythonRow('multiprocessing.Pool(2).map');
+const PY_THREADPOOL_MAP = pythonRow('multiprocessing.pool.ThreadPool(2).map');
+
 const t = tasks<{ square: (x: number) => number; cpu: (n: number) => number }>(
   pathToFileURL(parModule),
 );
-let sink = 0;
-
 type Runner = {
   name: string;
   ours?: boolean;
@@ -128,8 +129,7 @@ function burstContenders(): Contender[] {
     async run() {
       const calls = new Array<Promise<number>>(BURST);
       for (let i = 0; i < BURST; i++) calls[i] = r.one(i);
-      const results = await Promise.all(calls);
-      sink += results[BURST - 1] as number;
+      return { output: await Promise.all(calls) };
     },
     teardown: () => r.stop(),
   }));
@@ -141,38 +141,35 @@ function roundtripContenders(): Contender[] {
     ours: r.ours,
     setup: () => r.start(),
     async run() {
-      for (let i = 0; i < ROUNDTRIPS; i++) sink += await r.one(i);
+      const results = new Array<number>(ROUNDTRIPS);
+      for (let i = 0; i < ROUNDTRIPS; i++) results[i] = await r.one(i);
+      return { output: results };
     },
     teardown: () => r.stop(),
   }));
 }
 
-let pythonMap: Promise<number | null> | undefined;
-function pythonMapFigure(): Promise<number | null> {
-  pythonMap ??= (async () => {
-    const exe = findPython();
-    if (exe === null) return null;
-    const figures = runPythonJson(exe, join(here, '..', 'python', 'processes_bench.py'), [
-      String(ITEMS),
-      '2000',
-      '3',
-    ]);
-    return figures.map_items_per_s ?? null;
-  })();
-  return pythonMap;
-}
+// piscina with the chunking a user would write: one task per chunk, the chunk size
+// Python's Pool.map picks (ceil(items / (4 × workers))).
+const CHUNK = Math.ceil(ITEMS / (4 * WORKERS));
+const chunkModule = join(dir, 'piscina-chunk.mjs');
+writeFileSync(chunkModule, 'export default (xs) => xs.map((x) => x * x);\n');
 
 function mapContenders(): Contender[] {
   const items = Array.from({ length: ITEMS }, (_, i) => i);
-  const few = items.slice(0, PER_TASK_ITEMS);
+  const chunks: number[][] = [];
+  for (let i = 0; i < ITEMS; i += CHUNK) chunks.push(items.slice(i, i + CHUNK));
   let par: ThreadPool | undefined;
   let pis: Piscina | undefined;
-  const python: Contender = {
-    name: 'Python multiprocessing.Pool(2).map',
-    async setup() {
-      if ((await pythonMapFigure()) === null) python.unavailable = 'python3 not found';
-    },
-    run: () => pythonMapFigure(),
+  const python = (name: string, mode: 'map' | 'threadmap'): Contender => {
+    const contender: Contender = {
+      name,
+      setup() {
+        if (findPython() === null) contender.unavailable = 'no python3 that can import joblib';
+      },
+      run: () => runPoolBench(mode, ITEMS),
+    };
+    return contender;
   };
   return [
     {
@@ -184,28 +181,30 @@ function mapContenders(): Contender[] {
       },
       async run() {
         const start = process.hrtime.bigint();
-        const out = await (par as ThreadPool).map(t.square, items);
-        sink += out[ITEMS - 1] as number;
-        return ITEMS / (Number(process.hrtime.bigint() - start) / 1e9);
+        const output = await (par as ThreadPool).map(t.square, items);
+        return { output, figure: ITEMS / (Number(process.hrtime.bigint() - start) / 1e9) };
       },
       teardown: async () => par?.close(),
     },
-    python,
+    python(PY_THREADPOOL_MAP, 'threadmap'),
+    python(PY_POOL_MAP, 'map'),
     {
-      name: `piscina, one task per item (${PER_TASK_ITEMS / 1000}k items)`,
+      name: `piscina, one task per chunk of ${CHUNK.toLocaleString('en')} items`,
       async setup() {
         pis = new Piscina({
-          filename: pathToFileURL(piscinaModule).href,
+          filename: pathToFileURL(chunkModule).href,
           minThreads: WORKERS,
           maxThreads: WORKERS,
         });
-        await pis.run(1);
+        await Promise.all([pis.run([1]), pis.run([2])]);
       },
       async run() {
         const start = process.hrtime.bigint();
-        const out = await Promise.all(few.map((x) => (pis as Piscina).run(x) as Promise<number>));
-        sink += out[0] as number;
-        return PER_TASK_ITEMS / (Number(process.hrtime.bigint() - start) / 1e9);
+        const parts = await Promise.all(
+          chunks.map((chunk) => (pis as Piscina).run(chunk) as Promise<number[]>),
+        );
+        const output = parts.flat();
+        return { output, figure: ITEMS / (Number(process.hrtime.bigint() - start) / 1e9) };
       },
       teardown: async () => pis?.destroy(),
     },
@@ -218,10 +217,11 @@ function cpuContenders(): Contender[] {
   const cpuModule = join(dir, 'piscina-cpu.mjs');
   writeFileSync(cpuModule, `export default ${cpuSource};\n`);
   const work = Array.from({ length: CPU_CHUNKS }, () => CPU_WORK);
+  // each contender returns the results of its last parallel run and of its last serial run
   // One thread doing all chunks: the baseline every speed-up is measured against.
   const serial = async () => {
     const start = process.hrtime.bigint();
-    await (par as ThreadPool).run(
+    const result = await (par as ThreadPool).run(
       (chunks: number[], n: number) => {
         let x = 0;
         for (const c of chunks) {
@@ -234,7 +234,7 @@ function cpuContenders(): Contender[] {
       work,
       0,
     );
-    return Number(process.hrtime.bigint() - start);
+    return { ns: Number(process.hrtime.bigint() - start), result };
   };
   return [
     {
@@ -248,14 +248,16 @@ function cpuContenders(): Contender[] {
         // best of two of each, alternating, to damp other processes on the machine
         let one = Number.POSITIVE_INFINITY;
         let both = Number.POSITIVE_INFINITY;
+        let output: CpuOutput | undefined;
         for (let i = 0; i < 2; i++) {
-          one = Math.min(one, await serial());
+          const s = await serial();
+          one = Math.min(one, s.ns);
           const start = process.hrtime.bigint();
-          const out = await (par as ThreadPool).map(t.cpu, work, { chunkSize: 1 });
-          sink += out[0] as number;
+          const parallel = await (par as ThreadPool).map(t.cpu, work, { chunkSize: 1 });
           both = Math.min(both, Number(process.hrtime.bigint() - start));
+          output = { parallel, serial: s.result };
         }
-        return one / both;
+        return { output, figure: one / both };
       },
       teardown: async () => par?.close(),
     },
@@ -273,16 +275,18 @@ function cpuContenders(): Contender[] {
       async run() {
         let one = Number.POSITIVE_INFINITY;
         let both = Number.POSITIVE_INFINITY;
+        let output: CpuOutput | undefined;
         for (let i = 0; i < 2; i++) {
-          one = Math.min(one, await serial());
+          const s = await serial();
+          one = Math.min(one, s.ns);
           const start = process.hrtime.bigint();
-          const out = await Promise.all(
+          const parallel = await Promise.all(
             work.map((n) => (pis as Piscina).run(n) as Promise<number>),
           );
-          sink += out[0] as number;
           both = Math.min(both, Number(process.hrtime.bigint() - start));
+          output = { parallel, serial: s.result };
         }
-        return one / both;
+        return { output, figure: one / both };
       },
       teardown: async () => {
         await pis?.destroy();
@@ -321,10 +325,12 @@ if (which === 'par') {
 }
 const calls = [];
 for (let i = 0; i < N; i++) calls.push(one(i));
-await Promise.all(calls);
+const results = await Promise.all(calls);
 const rss = process.memoryUsage().rss;
 await stop();
-console.log(JSON.stringify({ rssMb: rss / 2 ** 20 }));
+let digest = 0;
+for (const r of results) digest = (digest + (r % ${DIGEST_MOD})) % ${DIGEST_MOD};
+console.log(JSON.stringify({ rssMb: rss / 2 ** 20, count: results.length, digest }));
 `,
 );
 
@@ -348,12 +354,27 @@ function memoryContender(name: string, which: string, ours = false): Contender {
         ],
         { encoding: 'utf8' },
       );
-      return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { rssMb: number }).rssMb;
+      const last = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Digest & { rssMb: number };
+      return { output: { count: last.count, digest: last.digest }, figure: last.rssMb };
     },
   };
 }
 
 const PAR = '@par/threads ThreadPool.run';
+
+// the CPU task's results, computed here once to check the workers' ones
+type CpuOutput = { parallel: number[]; serial: number };
+const cpuHere = new Function(`return ${cpuSource}`)() as (n: number) => number;
+let cpuCache: CpuOutput | undefined;
+function cpuExpected(): CpuOutput {
+  if (cpuCache === undefined) {
+    const one = cpuHere(CPU_WORK);
+    let serial = 0;
+    for (let i = 0; i < CPU_CHUNKS; i++) serial += one;
+    cpuCache = { parallel: Array.from({ length: CPU_CHUNKS }, () => one), serial };
+  }
+  return structuredClone(cpuCache);
+}
 
 export const scenarios: Scenario[] = [
   {
@@ -362,6 +383,9 @@ export const scenarios: Scenario[] = [
     unit: 'ops/s',
     ops: BURST,
     better: 'higher',
+    // 3 rounds: the peers take seconds per run at this size
+    rounds: 3,
+    check: squares(BURST),
     contenders: burstContenders(),
     bar: {
       description: '>= 3x piscina',
@@ -374,6 +398,7 @@ export const scenarios: Scenario[] = [
     unit: 'µs',
     ops: ROUNDTRIPS,
     better: 'lower',
+    check: squares(ROUNDTRIPS),
     contenders: roundtripContenders(),
     bar: {
       description: '<= 0.75x the best peer',
@@ -386,11 +411,13 @@ export const scenarios: Scenario[] = [
     title: `map over ${ITEMS / 1e6}M tiny items, ${WORKERS} workers`,
     unit: 'items/s',
     better: 'higher',
+    check: squares(ITEMS),
     contenders: mapContenders(),
     bar: {
-      description: ">= Python's Pool.map",
+      description: ">= Python's Pool.map and ThreadPool.map",
       check: (m) =>
-        get(m, '@par/threads ThreadPool.map') >= (m.get('Python multiprocessing.Pool(2).map') ?? 0),
+        get(m, '@par/threads ThreadPool.map') >=
+        Math.max(m.get(PY_POOL_MAP) ?? 0, m.get(PY_THREADPOOL_MAP) ?? 0),
     },
   },
   {
@@ -399,6 +426,13 @@ export const scenarios: Scenario[] = [
     unit: 'x',
     better: 'higher',
     rounds: 3,
+    check: Object.assign(
+      (output: unknown) => equals(cpuExpected(), 'the CPU task results')(output),
+      {
+        expected: cpuExpected,
+        description: 'the CPU task results',
+      },
+    ),
     contenders: cpuContenders(),
     bar: {
       description: `>= 92% of ideal (${(0.92 * WORKERS).toFixed(2)}x)`,
@@ -413,6 +447,7 @@ export const scenarios: Scenario[] = [
     better: 'lower',
     rounds: 3,
     warmup: 0,
+    check: squares(BURST),
     contenders: [
       memoryContender(PAR, 'par', true),
       memoryContender('piscina', 'piscina'),
@@ -425,5 +460,3 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
-
-export const _sink = () => sink;
