@@ -1,6 +1,11 @@
 """joblib baselines for apps/bench/src/joblib.ts, measured in the same run as
 @par/joblib-style. Prints one JSON line:
-{"tiny_oneshot_ops_per_s": ..., "tiny_reused_ops_per_s": ..., "cpu_speedup": ..., "gen_rss_mb": ...}
+{"tiny_oneshot_ops_per_s": ..., "tiny_reused_ops_per_s": ..., "cpu_speedup": ..., "gen_rss_mb": ...,
+ "tiny_oneshot_outputs": [...], "tiny_reused_outputs": [...], "cpu_outputs": [...], "gen_outputs": [...]}
+Each *_outputs is what the bench checks, one output per measured run: for tiny (one
+per round) and gen {"count": ..., "digest": ...} (how many results and the sum of each
+result modulo 1_000_003), for cpu the prime counts of the n_jobs=1 run then of the
+n_jobs=2 run.
 - tiny: Parallel(n_jobs=2)(delayed(square)(i) for i in range(calls)), one-shot (loky
   reuses its executor between calls) and inside `with Parallel(n_jobs=2) as parallel`
 - cpu: CPU-bound calls, n_jobs=2 against n_jobs=1 (speed-up, ideal 2)
@@ -36,6 +41,16 @@ def count_primes(n):
     return count
 
 
+DIGEST_MOD = 1_000_003
+
+
+def digest(results):
+    total = 0
+    for r in results:
+        total = (total + r % DIGEST_MOD) % DIGEST_MOD
+    return {"count": len(results), "digest": total}
+
+
 def rss_mb():
     # ru_maxrss is in KiB on Linux
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -48,25 +63,29 @@ def main():
     idle = rss_mb()
     Parallel(n_jobs=2)(delayed(square)(i) for i in range(100))  # warm-up: start loky
     oneshot = []
+    oneshot_results = []
     for _ in range(rounds):
         start = time.perf_counter()
-        Parallel(n_jobs=2)(delayed(square)(i) for i in range(calls))
+        results = Parallel(n_jobs=2)(delayed(square)(i) for i in range(calls))
         oneshot.append(calls / (time.perf_counter() - start))
+        oneshot_results.append(results)
     reused = []
+    reused_results = []
     with Parallel(n_jobs=2) as parallel:
         for _ in range(rounds):
             start = time.perf_counter()
-            parallel(delayed(square)(i) for i in range(calls))
+            results = parallel(delayed(square)(i) for i in range(calls))
             reused.append(calls / (time.perf_counter() - start))
+            reused_results.append(results)
     work = [60_000] * 8
     start = time.perf_counter()
-    Parallel(n_jobs=1)(delayed(count_primes)(n) for n in work)
+    primes_one = Parallel(n_jobs=1)(delayed(count_primes)(n) for n in work)
     one = time.perf_counter() - start
     start = time.perf_counter()
-    Parallel(n_jobs=2)(delayed(count_primes)(n) for n in work)
+    primes_two = Parallel(n_jobs=2)(delayed(count_primes)(n) for n in work)
     two = time.perf_counter() - start
     before = rss_mb()
-    Parallel(n_jobs=2)(delayed(square)(i) for i in range(gen_calls))
+    gen_results = Parallel(n_jobs=2)(delayed(square)(i) for i in range(gen_calls))
     gen_rss = rss_mb() - min(idle, before)
     print(
         json.dumps(
@@ -75,6 +94,10 @@ def main():
                 "tiny_reused_ops_per_s": statistics.median(reused),
                 "cpu_speedup": one / two,
                 "gen_rss_mb": gen_rss,
+                "tiny_oneshot_outputs": [digest(r) for r in oneshot_results],
+                "tiny_reused_outputs": [digest(r) for r in reused_results],
+                "cpu_outputs": [primes_one + primes_two],
+                "gen_outputs": [digest(gen_results)],
             }
         )
     )

@@ -13,12 +13,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ClusterPool, type ClusterWorker, startWorker, tasks } from '@par/cluster';
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { sequence, squares } from './checks.js';
 import { type Contender, get, type Scenario } from './harness.js';
+import { sized } from './scale.js';
 
 const require = createRequire(import.meta.url);
-const CALLS = 2000;
-const ITEMS = 1_000_000;
-const CPU_CALLS = 16;
+const CALLS = sized(2000);
+const ITEMS = sized(1_000_000);
+const CPU_CALLS = sized(16);
+const SPIN = 3_000_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'par-bench-cluster-'));
 process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -31,6 +34,17 @@ const root = pathToFileURL(`${dir}/`);
 const t = tasks<{ square: (x: number) => number; spin: (n: number) => number }>(
   new URL('./tasks.mjs', root),
 );
+
+// spin(SPIN) computed here once, to check the workers' results
+let spun: number | undefined;
+function spinHere(): number {
+  if (spun === undefined) {
+    let s = 0;
+    for (let i = 0; i < SPIN; i++) s = (s + i * i) % 1000003;
+    spun = s;
+  }
+  return spun;
+}
 
 function hasRedis(): boolean {
   try {
@@ -103,7 +117,7 @@ function parRun(): Contender {
       if (pool === undefined) return null;
       const calls: Promise<number>[] = [];
       for (let i = 0; i < CALLS; i++) calls.push(pool.run(t.square, i));
-      await Promise.all(calls);
+      return { output: await Promise.all(calls) };
     },
     async teardown() {
       await pool?.close();
@@ -119,7 +133,9 @@ function rawBullmq(): Contender {
   let worker: Worker | undefined;
   // results through QueueEvents, as ClusterPool gets them (job.waitUntilFinished
   // races with removeOnComplete)
-  let waiting = new Set<string>();
+  // job id -> the index of its result in `results`
+  let waiting = new Map<string, number>();
+  let results: unknown[] = [];
   let done: (() => void) | undefined;
   const contender: Contender = {
     name: 'BullMQ (Queue.addBulk + Worker + QueueEvents)',
@@ -133,8 +149,12 @@ function rawBullmq(): Contender {
       const connection = { url: r.url, maxRetriesPerRequest: null };
       queue = new Queue(name, { connection });
       events = new QueueEvents(name, { connection });
-      events.on('completed', ({ jobId }) => {
-        if (waiting.delete(jobId) && waiting.size === 0) done?.();
+      events.on('completed', ({ jobId, returnvalue }) => {
+        const index = waiting.get(jobId);
+        if (index === undefined) return;
+        waiting.delete(jobId);
+        results[index] = returnvalue;
+        if (waiting.size === 0) done?.();
       });
       await events.waitUntilReady();
       worker = new Worker(name, async (job: Job) => (job.data.x as number) ** 2, {
@@ -149,7 +169,8 @@ function rawBullmq(): Contender {
         done = resolve;
       });
       const ids = Array.from({ length: CALLS }, (_, i) => `${queues}-${Date.now()}-${i}`);
-      waiting = new Set(ids);
+      waiting = new Map(ids.map((id, i) => [id, i]));
+      results = new Array(CALLS);
       await queue.addBulk(
         ids.map((jobId, i) => ({
           name: 'square',
@@ -158,6 +179,7 @@ function rawBullmq(): Contender {
         })),
       );
       await finished;
+      return { output: results };
     },
     async teardown() {
       await worker?.close();
@@ -193,7 +215,7 @@ function parMap(): Contender {
     },
     async run() {
       if (pool === undefined) return null;
-      await pool.map(t.square, items);
+      return { output: await pool.map(t.square, items) };
     },
     async teardown() {
       await pool?.close();
@@ -250,8 +272,8 @@ function cpuOn(workers: number): Contender {
     async run() {
       if (pool === undefined) return null;
       const calls: Promise<number>[] = [];
-      for (let i = 0; i < CPU_CALLS; i++) calls.push(pool.run(t.spin, 3_000_000));
-      await Promise.all(calls);
+      for (let i = 0; i < CPU_CALLS; i++) calls.push(pool.run(t.spin, SPIN));
+      return { output: await Promise.all(calls) };
     },
     async teardown() {
       await pool?.close();
@@ -272,6 +294,7 @@ export const scenarios: Scenario[] = [
     unit: 'ops/s',
     ops: CALLS,
     better: 'higher',
+    check: squares(CALLS),
     contenders: [parRun(), rawBullmq()],
     bar: {
       description: 'overhead <= 10% against raw BullMQ',
@@ -282,10 +305,11 @@ export const scenarios: Scenario[] = [
   },
   {
     id: 'cluster-map',
-    title: 'map over 1M tiny items through Redis (par-worker of 2 threads in-process)',
+    title: `map over ${ITEMS / 1e6}M tiny items through Redis (par-worker of 2 threads in-process)`,
     unit: 'items/s',
     ops: ITEMS,
     better: 'higher',
+    check: squares(ITEMS),
     contenders: [parMap()],
     bar: {
       description: '>= 1M items/s end to end',
@@ -298,6 +322,7 @@ export const scenarios: Scenario[] = [
     unit: 'ops/s',
     ops: CPU_CALLS,
     better: 'higher',
+    check: sequence(CPU_CALLS, spinHere, `spin(${SPIN}) ${CPU_CALLS} times`),
     contenders: [cpuOn(1), cpuOn(2)],
   },
 ];

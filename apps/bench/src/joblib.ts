@@ -4,19 +4,24 @@
 // - joblib-cpu: CPU-bound calls over both cores, speed-up of nJobs 2 over nJobs 1;
 // - joblib-memory: 1M calls from a generator with returnAs 'generator', peak RSS of a
 //   fresh process above its idle RSS.
-// joblib's figures come from python/joblib_bench.py, run once per bench run.
+// joblib's figures come from python/joblib_bench.py, run once per bench run; it also
+// prints the outputs of its measured runs (digests, prime counts), which the scenarios
+// check like every other contender's.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { delayed, Parallel, type ParallelInstance, tasks } from '@par/joblib-style';
-import { type Contender, get, type Scenario } from './harness.js';
-import { findPython, runPythonJson } from './python.js';
+import { DIGEST_MOD, type Digest, sequence, squares } from './checks.js';
+import { type Contender, get, type Outcome, type Scenario } from './harness.js';
+import { findPython, pythonRow, runPythonJson } from './python.js';
+import { sized } from './scale.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CALLS = 100_000;
-const GEN_CALLS = 1_000_000;
+const CALLS = sized(100_000);
+const GEN_CALLS = sized(1_000_000);
+const PY_ROUNDS = 3;
 const CPU_CALLS = 8;
 const CPU_N = 60_000;
 
@@ -43,41 +48,74 @@ const t = tasks<{ square: (x: number) => number; countPrimes: (n: number) => num
 );
 
 // ---- Python (one run of the script gives every figure) ----------------------
-let pythonFigures: Promise<Record<string, number> | null> | undefined;
-function python(): Promise<Record<string, number> | null> {
+let pythonFigures: Promise<Record<string, unknown> | null> | undefined;
+function python(): Promise<Record<string, unknown> | null> {
   pythonFigures ??= (async () => {
-    const exe = findPython(['joblib']);
+    const exe = findPython();
     if (exe === null) return null;
-    return runPythonJson(exe, join(here, '..', 'python', 'joblib_bench.py'), [
+    return runPythonJson(exe.path, join(here, '..', 'python', 'joblib_bench.py'), [
       String(CALLS),
-      '3',
+      String(PY_ROUNDS),
       String(GEN_CALLS),
     ]);
   })();
   return pythonFigures;
 }
-function pythonContender(name: string, key: string): Contender {
+/**
+ * A Python row: the figure under `key` and, as output, the outputs the script printed
+ * under `${output}_outputs` (one per measured run), each in turn, so that every one of
+ * them is checked.
+ */
+function pythonContender(name: string, key: string, output: string): Contender {
+  let runs = 0;
   const contender: Contender = {
     name,
     async setup() {
-      if ((await python()) === null) contender.unavailable = 'no python3 with joblib';
+      if ((await python()) === null) contender.unavailable = 'no python3 that can import joblib';
     },
-    run: async () => (await python())?.[key] ?? null,
+    async run(): Promise<Outcome | null> {
+      const out = await python();
+      if (out === null) return null;
+      const figure = out[key];
+      const outputs = out[`${output}_outputs`];
+      if (typeof figure !== 'number' || !Array.isArray(outputs) || outputs.length === 0)
+        throw new Error(`joblib_bench.py printed no ${key} or ${output}_outputs`);
+      return { output: outputs[runs++ % outputs.length], figure };
+    },
   };
   return contender;
 }
+
+const PY_ONESHOT = pythonRow('joblib Parallel(n_jobs=2)');
+const PY_REUSED = pythonRow('joblib, with Parallel(n_jobs=2) (reused)');
 
 const tiny = () => Array.from({ length: CALLS }, (_, i) => delayed(t.square)(i));
 let instance: ParallelInstance | undefined;
 
 const cpuWork = () => Array.from({ length: CPU_CALLS }, () => delayed(t.countPrimes)(CPU_N));
-async function speedUp(): Promise<number> {
+// output: the prime counts of the nJobs 1 run, then of the nJobs 2 run (as joblib_bench.py)
+async function speedUp(): Promise<Outcome> {
   let start = performance.now();
-  await Parallel({ nJobs: 1 })(cpuWork());
+  const serial = (await Parallel({ nJobs: 1 })(cpuWork())) as number[];
   const one = performance.now() - start;
   start = performance.now();
-  await Parallel({ nJobs: 2, batchSize: 1 })(cpuWork());
-  return one / (performance.now() - start);
+  const parallel = (await Parallel({ nJobs: 2, batchSize: 1 })(cpuWork())) as number[];
+  return { output: [...serial, ...parallel], figure: one / (performance.now() - start) };
+}
+
+// the number of primes below CPU_N, by a sieve here (not the workers' trial division)
+let primes: number | undefined;
+function primesBelow(): number {
+  if (primes === undefined) {
+    const composite = new Uint8Array(CPU_N);
+    primes = 0;
+    for (let i = 2; i < CPU_N; i++) {
+      if (composite[i]) continue;
+      primes++;
+      for (let j = i * i; j < CPU_N; j += i) composite[j] = 1;
+    }
+  }
+  return primes;
 }
 
 // Memory: a fresh process; the figure is its peak RSS above the idle process.
@@ -94,11 +132,16 @@ const idle = process.memoryUsage().rss;
 let peak = idle;
 const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
 function* calls() { for (let i = 0; i < ${GEN_CALLS}; i++) yield delayed(t.square)(i); }
-let sum = 0;
-for await (const r of Parallel({ nJobs: 2, returnAs: 'generator' })(calls())) sum += r;
+let count = 0;
+let digest = 0;
+for await (const r of Parallel({ nJobs: 2, returnAs: 'generator' })(calls())) {
+  if (r !== count * count) throw new Error('result ' + count + ' is ' + r + ', not ' + count * count);
+  count++;
+  digest = (digest + (r % ${DIGEST_MOD})) % ${DIGEST_MOD};
+}
 peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
 clearInterval(timer);
-console.log(JSON.stringify({ rssMb: (peak - idle) / 2 ** 20, sum }));
+console.log(JSON.stringify({ rssMb: (peak - idle) / 2 ** 20, count, digest }));
 `,
 );
 
@@ -109,12 +152,13 @@ export const scenarios: Scenario[] = [
     unit: 'ops/s',
     ops: CALLS,
     better: 'higher',
-    rounds: 3,
+    rounds: PY_ROUNDS,
+    check: squares(CALLS),
     contenders: [
       {
         name: '@par/joblib-style Parallel (one-shot)',
         ours: true,
-        run: () => Parallel({ nJobs: 2 })(tiny()),
+        run: async () => ({ output: await Parallel({ nJobs: 2 })(tiny()) }),
       },
       {
         name: '@par/joblib-style new Parallel (reused)',
@@ -122,21 +166,19 @@ export const scenarios: Scenario[] = [
         setup() {
           instance = new Parallel({ nJobs: 2 });
         },
-        run: () => (instance as ParallelInstance)(tiny()),
+        run: async () => ({ output: await (instance as ParallelInstance)(tiny()) }),
         async teardown() {
           await instance?.[Symbol.asyncDispose]();
         },
       },
-      pythonContender('Python joblib Parallel(n_jobs=2)', 'tiny_oneshot_ops_per_s'),
-      pythonContender('Python joblib, with Parallel(n_jobs=2) (reused)', 'tiny_reused_ops_per_s'),
+      pythonContender(PY_ONESHOT, 'tiny_oneshot_ops_per_s', 'tiny_oneshot'),
+      pythonContender(PY_REUSED, 'tiny_reused_ops_per_s', 'tiny_reused'),
     ],
     bar: {
       description: '>= 5x joblib, one-shot and reused',
       check: (m) =>
-        get(m, '@par/joblib-style Parallel (one-shot)') >=
-          5 * get(m, 'Python joblib Parallel(n_jobs=2)') &&
-        get(m, '@par/joblib-style new Parallel (reused)') >=
-          5 * get(m, 'Python joblib, with Parallel(n_jobs=2) (reused)'),
+        get(m, '@par/joblib-style Parallel (one-shot)') >= 5 * get(m, PY_ONESHOT) &&
+        get(m, '@par/joblib-style new Parallel (reused)') >= 5 * get(m, PY_REUSED),
     },
   },
   {
@@ -145,9 +187,14 @@ export const scenarios: Scenario[] = [
     unit: 'x',
     better: 'higher',
     rounds: 3,
+    check: sequence(
+      2 * CPU_CALLS,
+      primesBelow,
+      `the number of primes below ${CPU_N}, ${2 * CPU_CALLS} times`,
+    ),
     contenders: [
       { name: '@par/joblib-style Parallel (speed-up)', ours: true, run: speedUp },
-      pythonContender('Python joblib Parallel (speed-up)', 'cpu_speedup'),
+      pythonContender(pythonRow('joblib Parallel (speed-up)'), 'cpu_speedup', 'cpu'),
     ],
     bar: {
       description: '>= 92% of ideal (1.84x)',
@@ -161,6 +208,7 @@ export const scenarios: Scenario[] = [
     better: 'lower',
     rounds: 1,
     warmup: 0,
+    check: squares(GEN_CALLS),
     contenders: [
       {
         name: "@par/joblib-style returnAs: 'generator'",
@@ -171,10 +219,13 @@ export const scenarios: Scenario[] = [
             [rssScript, import.meta.resolve('@par/joblib-style'), pathToFileURL(taskModule).href],
             { encoding: 'utf8' },
           );
-          return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { rssMb: number }).rssMb;
+          const last = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Digest & {
+            rssMb: number;
+          };
+          return { output: { count: last.count, digest: last.digest }, figure: last.rssMb };
         },
       },
-      pythonContender('Python joblib 1.2 (list output: no return_as)', 'gen_rss_mb'),
+      pythonContender(pythonRow('joblib (list output: no return_as)'), 'gen_rss_mb', 'gen'),
     ],
     bar: {
       description: '<= 50 MB above idle',

@@ -12,7 +12,13 @@ const scenario = (
   title,
   unit,
   better,
-  results: rows.map(([name, median, ours]) => ({ name, median, samples: [], ours: ours ?? false })),
+  results: rows.map(([name, median, ours]) => ({
+    name,
+    median,
+    samples: [],
+    spread: null,
+    ours: ours ?? false,
+  })),
 });
 
 const results: ScenarioResult[] = [
