@@ -12,13 +12,24 @@ const file = join(dir, 'tasks.ts');
 writeFileSync(file, 'export function double(n: number): number {\n  return n * 2;\n}\n');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// Node 22.18 and later strip erasable types themselves (process.features.typescript):
+// there the module simply loads; older Node versions need a loader.
+const nodeStripsTypes = Boolean(
+  (process as { features?: { typescript?: unknown } }).features?.typescript,
+);
+
 describe('a .ts task module without a TypeScript loader', () => {
-  it('fails with an error naming the module and saying what to do', async () => {
+  it('runs where Node strips types, and elsewhere fails with an error naming the module and saying what to do', async () => {
     const pool = new ThreadPool({ maxWorkers: 1 });
     try {
-      const error = await pool
+      const outcome = await pool
         .run(taskRef<[number], number>(pathToFileURL(file), 'double'), 2)
         .catch((e: unknown) => e);
+      if (nodeStripsTypes) {
+        expect(outcome).toBe(4);
+        return;
+      }
+      const error = outcome;
       expect(error).toBeInstanceOf(TaskModuleError);
       const { message, code } = error as TaskModuleError;
       expect(code).toBe('PAR_TASK_MODULE');
