@@ -58,6 +58,13 @@ describe('the worker runtime', () => {
     expect(idsOf(first)).toEqual([101]);
     expect(first.slice(1, 3)).toEqual([101, Status.Ok]);
     expect(first[3]).toBe(42);
+    // the second call starts (and blocks) without waiting for anything from us
+    const started = (
+      Atomics as unknown as {
+        waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: unknown };
+      }
+    ).waitAsync(latch, 0, 0);
+    if (started.async) await started.value;
     expect(Atomics.load(latch, 0)).toBe(1);
     Atomics.store(latch, 1, 1);
     Atomics.notify(latch, 1);
