@@ -13,6 +13,9 @@ runs="${1:-3}"
 hogs="${2:-$(nproc)}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d -t par-ci-under-load.XXXXXX)"
+# Every run checks the commit that was HEAD when the script started, even if the branch
+# moves while it runs.
+commit="$(git -C "$repo" rev-parse HEAD)"
 
 hog_pids=()
 stop_hogs() {
@@ -33,13 +36,14 @@ else
   hog_kind="$hogs x node -e 'for(;;){}'"
 fi
 
-echo "ci-under-load: $runs run(s) of .ci/run on a clean clone of $(git -C "$repo" rev-parse --short HEAD), load: $hog_kind"
+echo "ci-under-load: $runs run(s) of .ci/run on a clean clone of ${commit:0:7}, load: $hog_kind"
 echo "ci-under-load: output in $work"
 
 failed=0
 for i in $(seq 1 "$runs"); do
   clone="$work/run-$i"
   git clone -q "$repo" "$clone"
+  git -C "$clone" checkout -q --detach "$commit"
   start=$(date +%s)
   (cd "$clone" && CI=true bash .ci/run) >"$work/run-$i.log" 2>&1 </dev/null
   rc=$?
