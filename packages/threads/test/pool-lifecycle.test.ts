@@ -230,20 +230,22 @@ describe('close, terminate, dispose', () => {
 });
 
 describe('execArgv', () => {
+  // These start a Node process (tsx compiles on start-up): the timeouts are safety nets for a
+  // busy machine, never the thing asserted.
   it('workers run a TypeScript task module when the app runs under tsx', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', fixture('pool-tsx.mjs')], {
-      timeout: 30_000,
+      timeout: 90_000,
     });
     expect(stdout.trim()).toBe('hello tsx');
-  });
+  }, 120_000);
 
   it('workers run a TypeScript task module when the app runs under the tsx CLI', async () => {
     const cli = fileURLToPath(import.meta.resolve('tsx/cli'));
     const { stdout } = await run(process.execPath, [cli, fixture('pool-tsx.mjs')], {
-      timeout: 30_000,
+      timeout: 90_000,
     });
     expect(stdout.trim()).toBe('hello tsx');
-  });
+  }, 120_000);
 
   it('workers inherit flags but not --input-type', async () => {
     const script = `await import(${JSON.stringify(new URL('./fixtures/pool-exec-argv.mjs', import.meta.url).href)});`;
