@@ -19,7 +19,12 @@ import { Msg } from '../src/protocol.js';
  */
 export type ContractCore = Pick<
   typeof Core,
-  'Pool' | 'Executor' | 'BrokenPoolError' | 'WorkerCrashedError' | 'PoolClosedError'
+  | 'Pool'
+  | 'Executor'
+  | 'BrokenPoolError'
+  | 'WorkerCrashedError'
+  | 'PoolClosedError'
+  | 'registerQueueHandler'
 >;
 
 /** A call as the contract submits it: `pool.run(task, ...args)`. */
@@ -92,9 +97,13 @@ export function dyingAtStart(transport: Transport): Transport {
 
 /**
  * Held and crashing calls on real workers: the held task tells the test it started
- * through one queue and waits on another (queue handles work on every transport).
+ * through one queue and waits on another (queue handles work on every transport,
+ * once `core` has the queue transfer handler registered).
  */
-export function realWorkerCalls(): Pick<ContractDriver, 'square' | 'held' | 'crashing'> {
+export function realWorkerCalls(
+  core: ContractCore,
+): Pick<ContractDriver, 'square' | 'held' | 'crashing'> {
+  core.registerQueueHandler();
   const square = (x: number) => x * x;
   const hold = async (
     started: { put(v: number): Promise<void> },
