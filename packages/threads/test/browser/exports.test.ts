@@ -30,9 +30,6 @@ beforeAll(async () => {
     outfile: 'browser-bundle.js',
     metafile: true,
     logLevel: 'silent',
-    // as in an application: not this package's tsconfig, whose `paths` point
-    // #transport at the source for the type checker
-    tsconfigRaw: {},
   });
   metafile = result.metafile;
 }, 60_000);
