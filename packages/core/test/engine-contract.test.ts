@@ -18,7 +18,7 @@ import {
   unregisterTransferHandler,
   WorkerCrashedError,
 } from '../src/index.js';
-import { MemoryTransport, settle } from './memory-transport.js';
+import { type FakeWorker, MemoryTransport, settle } from './memory-transport.js';
 
 const square = (x: number) => x * x;
 
@@ -196,6 +196,41 @@ describe('crashes, requeues and the broken state', () => {
     replacement.ready();
     replacement.answer([replacement.run(0).id, 4]);
     await expect(b).resolves.toBe(4);
+  });
+});
+
+describe('requeue limits', () => {
+  it('a call whose workers keep dying before they say what ran is requeued three times, then fails with WorkerCrashedError', async () => {
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 16 });
+    const call = track(pool.run(square, 100));
+    const holding = () =>
+      transport.workers.filter((w) => !w.exited && w.runs().some((r) => r.args[0] === 100));
+    const others: { worker: FakeWorker; result: Promise<number> }[] = [];
+    for (let round = 1; round <= 4; round++) {
+      await settle();
+      const [dying] = holding();
+      if (dying === undefined) throw new Error(`no worker holds the call in round ${round}`);
+      // another worker gets ready meanwhile (so the pool is not broken), busy with a call of its own
+      const result = pool.run(square, round);
+      await settle();
+      const worker = transport.last;
+      worker.ready();
+      others.push({ worker, result });
+      await settle();
+      expect(call.state).toBe('pending');
+      dying.exit(1, null);
+      await settle();
+      expect(call.state).toBe(round <= 3 ? 'pending' : 'rejected');
+    }
+    expect(call.value).toBeInstanceOf(WorkerCrashedError);
+    expect(holding()).toEqual([]);
+    for (const { worker } of others) {
+      const [run] = worker.runs();
+      if (run === undefined) throw new Error(`worker #${worker.id} received no call`);
+      worker.answer([run.id, (run.args[0] as number) ** 2]);
+    }
+    await expect(Promise.all(others.map((o) => o.result))).resolves.toEqual([1, 4, 9, 16]);
   });
 });
 
