@@ -133,3 +133,62 @@ export class MemoryTransport implements Transport {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
+
+/**
+ * A worker that plays its part on its own: it is ready as soon as it starts, and
+ * answers each call with the square of its argument, except the calls `held` keeps
+ * until released and the call whose argument is {@link CRASH}, on which it dies.
+ */
+class AutoWorker implements WorkerHandle {
+  constructor(
+    readonly worker: FakeWorker,
+    readonly held: Map<number, () => void>,
+  ) {
+    queueMicrotask(() => {
+      if (!worker.terminated && !worker.exited) worker.ready();
+    });
+  }
+
+  post(message: unknown): void {
+    this.worker.post(message);
+    const m = message as unknown[];
+    if (m[0] !== Msg.Run) return;
+    for (let i = 2; i < m.length; i += 4) {
+      const id = m[i] as number;
+      const value = (m[i + 3] as unknown[])[0] as number;
+      const answer = () => {
+        if (!this.worker.exited) this.worker.answer([id, value * value]);
+      };
+      if (value === CRASH) queueMicrotask(() => this.worker.exit(1, null));
+      else if (this.held.has(value)) this.held.set(value, answer);
+      else queueMicrotask(answer);
+    }
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+
+  ref(): void {
+    this.worker.ref();
+  }
+
+  unref(): void {
+    this.worker.unref();
+  }
+}
+
+/** The argument on which an {@link AutoTransport} worker dies. */
+export const CRASH = -1;
+
+/** In-memory workers that run by themselves (see {@link AutoWorker}). */
+export class AutoTransport implements Transport {
+  readonly inner = new MemoryTransport();
+  readonly capabilities = this.inner.capabilities;
+  /** Held values, each with the answer that releases it once a worker received it. */
+  readonly held = new Map<number, () => void>();
+
+  spawn(options: WorkerSpawnOptions, events: WorkerEvents): WorkerHandle {
+    return new AutoWorker(this.inner.spawn(options, events) as FakeWorker, this.held);
+  }
+}

@@ -37,6 +37,7 @@ export {
   WorkerCrashedError,
   wait,
 } from '@par/core';
+export { WebWorkerTransport } from './browser/web-transport.js';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from './shared/barrier.js';
 export {
   COMLINK_HANDLERS,

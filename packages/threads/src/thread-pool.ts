@@ -1,6 +1,6 @@
 import { Executor, MultiprocessingPool, type PoolOptions } from '@par/core';
+import { createTransport } from '#transport';
 import { registerSharedHandlers } from './shared/handlers.js';
-import { ThreadTransport } from './thread-transport.js';
 
 /** Options of {@link ThreadPool} and {@link ThreadPoolExecutor}. */
 export interface ThreadPoolOptions extends PoolOptions {}
@@ -9,6 +9,12 @@ export interface ThreadPoolOptions extends PoolOptions {}
  * A pool of worker threads (Python's `multiprocessing.Pool` vocabulary, on
  * threads that really run in parallel). Workers start lazily up to `maxWorkers`,
  * idle ones never keep the program alive, and every call settles exactly once.
+ *
+ * In Node the workers are worker_threads; in a browser bundle they are module
+ * Web Workers, with the same task references, inline functions, `map`/`imap`,
+ * `transfer()` and shared-memory primitives (which need a cross-origin-isolated
+ * page). There the Node-only options (`env`, `execArgv`, `resourceLimits`) are
+ * accepted and ignored.
  *
  * @example
  * ```ts
@@ -25,7 +31,7 @@ export class ThreadPool extends MultiprocessingPool {
    */
   constructor(options?: ThreadPoolOptions | number) {
     registerSharedHandlers();
-    super(new ThreadTransport(), options);
+    super(createTransport(), options);
   }
 }
 

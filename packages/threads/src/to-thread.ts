@@ -5,7 +5,8 @@ let defaultPool: ThreadPool | undefined;
 
 /**
  * Runs `task(...args)` on a lazily created, process-wide default `ThreadPool`
- * (Python's `asyncio.to_thread`). Its idle workers never keep the program alive.
+ * (Python's `asyncio.to_thread`); in a browser, a pool of module Web Workers.
+ * Its idle workers never keep the program alive.
  *
  * @example
  * ```ts

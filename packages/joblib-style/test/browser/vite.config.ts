@@ -12,12 +12,13 @@ const page = fileURLToPath(new URL('./page/', import.meta.url));
 export default defineConfig({
   root: page,
   logLevel: 'error',
-  // resolve the packages as an application would: @par/threads' "browser" build
+  // resolve the packages as an application would: @par/threads' dist/index.js picks its
+  // Web Worker transport through package.json `imports` (the `browser` condition)
   resolve: {
     alias: {
       '@par/joblib-style': fileURLToPath(new URL('../../dist/index.js', import.meta.url)),
       '@par/threads': fileURLToPath(
-        new URL('../../node_modules/@par/threads/dist/browser/index.js', import.meta.url),
+        new URL('../../node_modules/@par/threads/dist/index.js', import.meta.url),
       ),
     },
   },

@@ -12,10 +12,11 @@ const page = fileURLToPath(new URL('./page/', import.meta.url));
 export default defineConfig({
   root: page,
   logLevel: 'error',
-  // resolve the package as an application would: its "browser" build
+  // the built package, as an application gets it: dist/index.js, whose `#transport`
+  // import Vite resolves through package.json `imports` with the `browser` condition
   resolve: {
     alias: {
-      '@par/threads': fileURLToPath(new URL('../../dist/browser/index.js', import.meta.url)),
+      '@par/threads': fileURLToPath(new URL('../../dist/index.js', import.meta.url)),
     },
   },
   worker: { format: 'es' },
