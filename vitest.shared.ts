@@ -8,6 +8,7 @@ export const sharedTestConfig = defineConfig({
     // A safety net that turns a hang into a failure; never the thing a test asserts. Generous,
     // because a test that starts workers or processes can wait long for a core on a busy machine.
     testTimeout: 60_000,
+    hookTimeout: 60_000,
     // An unhandled rejection or uncaught error anywhere fails the run, even when every
     // assertion passed (vitest's default, stated here so that nobody turns it off).
     dangerouslyIgnoreUnhandledErrors: false,
