@@ -1,3 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import { sharedTestConfig } from '../../vitest.shared.js';
 
-export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });
+// The apps have no type tests (`test/*.test-d.ts`): their types are checked by `tsc`.
+export default mergeConfig(
+  sharedTestConfig,
+  defineConfig({ test: { typecheck: { enabled: false } } }),
+);
