@@ -48,6 +48,9 @@ export default defineConfig({
     // @par/threads README, Browser)
     worker: { format: 'es' },
     optimizeDeps: { exclude: ['@par/threads'] },
+    // its task module stays a file of its own that workers import by URL, never a
+    // data: URL inlined into the page's script (Vite inlines small assets by default)
+    build: { assetsInlineLimit: (file: string) => (file.endsWith('.js') ? false : undefined) },
   },
   themeConfig: {
     nav: [
