@@ -29,6 +29,8 @@ const api: [file: string, text: string][] = [
   ['queue', '@par/queue'],
   ['threads', '@par/threads'],
   ['processes', '@par/processes'],
+  ['joblib-style', '@par/joblib-style'],
+  ['cluster', '@par/cluster'],
   ['core', '@par/core'],
 ];
 
@@ -38,10 +40,18 @@ export default defineConfig({
     "Python's parallel-processing toolkit for TypeScript: threads, processes, asyncio, queues.",
   cleanUrls: true,
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
-  // pages other packages add to the guide; links to them resolve once they land
-  ignoreDeadLinks: [/^\/guide\/(joblib-style|cluster)$/],
   // snippets are .mjs files that run as they are; highlight them as JavaScript
   markdown: { languageAlias: { mjs: 'js', cjs: 'js' } },
+  vite: {
+    // the live example on the @par/threads page: its pool's workers are module Web
+    // Workers, and the dev server must not pre-bundle away their entry (see the
+    // @par/threads README, Browser)
+    worker: { format: 'es' },
+    optimizeDeps: { exclude: ['@par/threads'] },
+    // its task module stays a file of its own that workers import by URL, never a
+    // data: URL inlined into the page's script (Vite inlines small assets by default)
+    build: { assetsInlineLimit: (file: string) => (file.endsWith('.js') ? false : undefined) },
+  },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },

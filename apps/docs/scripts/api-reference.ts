@@ -29,13 +29,12 @@ export const PACKAGES: PackageInfo[] = [
     blurb: 'threading, ThreadPoolExecutor and multiprocessing.Pool on worker threads.',
   },
   { dir: 'processes', blurb: 'multiprocessing: process pools, Process and Pipe.' },
+  {
+    dir: 'joblib-style',
+    blurb: "joblib's Parallel, delayed and Memory on threads, processes or async calls.",
+  },
+  { dir: 'cluster', blurb: 'the pools across machines: ClusterPool and par-worker on Redis.' },
   { dir: 'core', blurb: 'the pool engine behind @par/threads and @par/processes.' },
-];
-
-/** Pages other packages add to the guide; the reference links to them. */
-export const LINKED_PAGES: [name: string, link: string, blurb: string][] = [
-  ['@par/joblib-style', '/guide/joblib-style', "joblib's Parallel, delayed and Memory."],
-  ['@par/cluster', '/guide/cluster', 'the pools across machines, on BullMQ and Redis.'],
 ];
 
 /** One exported name and what the reference says about it. */
@@ -214,6 +213,12 @@ function optionsTable(type: ts.Type, ctx: Context): string[] {
   return lines;
 }
 
+/** A member's name as written: `[Symbol.asyncDispose]` for a well-known symbol. */
+function memberName(member: ts.Symbol): string {
+  const symbol = /^__@(\w+)@\d+$/.exec(member.name);
+  return symbol ? `[Symbol.${symbol[1]}]` : member.name;
+}
+
 function memberSection(member: ts.Symbol, ctx: Context, owner: string): string[] {
   const decls = (member.declarations ?? []).filter(isPublicMember);
   if (decls.length === 0) return [];
@@ -225,7 +230,7 @@ function memberSection(member: ts.Symbol, ctx: Context, owner: string): string[]
   const sigs = withoutBody.map((d) => signatureOf(d, sourceOf(d)));
   const summary = summaryOf(member, ctx.checker);
   const tags = member.getJsDocTags(ctx.checker);
-  const out = [`#### ${owner}.${prose(member.name)}`, '', '```ts', ...sigs, '```', ''];
+  const out = [`#### ${owner}.${prose(memberName(member))}`, '', '```ts', ...sigs, '```', ''];
   if (summary) out.push(prose(summary), '');
   const def = tags.find((t) => t.name === 'default');
   if (def) out.push(`Default: \`${tagText(def)}\``, '');
@@ -327,7 +332,7 @@ function entrySection(
     const instance = checker.getDeclaredTypeOfSymbol(symbol);
     const members = checker.getPropertiesOfType(instance).filter((m) => {
       const d = m.declarations?.[0];
-      return d !== undefined && isOurs(d) && isPublicMember(d) && !m.name.startsWith('__@');
+      return d !== undefined && isOurs(d) && isPublicMember(d);
     });
     const statics = checker
       .getPropertiesOfType(checker.getTypeOfSymbol(symbol))
@@ -452,8 +457,6 @@ export function indexPage(refs: PackageReference[]): string {
     const info = PACKAGES.find((p) => p.dir === r.dir);
     lines.push(`| [${r.name}](./${r.dir}.md) | ${cell(info?.blurb ?? '')} | ${r.entries.length} |`);
   }
-  for (const [name, link, blurb] of LINKED_PAGES)
-    lines.push(`| [${name}](${link}) | ${cell(blurb)} | see its page |`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -12,16 +12,13 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGES } from '../scripts/api-reference.js';
+import { launchChromium } from './chromium.js';
 
 const run = promisify(execFile);
 const docs = fileURLToPath(new URL('..', import.meta.url));
-const chromiumPath = '/usr/bin/chromium';
-
-/** Pages other packages add; links to them resolve once those packages land. */
-const PAGES_WRITTEN_ELSEWHERE = ['/guide/joblib-style', '/guide/cluster'];
 
 let outDir: string;
 
@@ -76,7 +73,7 @@ describe('links', () => {
         }
         const page = site.get(target);
         if (page === undefined) {
-          if (!PAGES_WRITTEN_ELSEWHERE.includes(target)) broken.push(`${path} → ${href}`);
+          broken.push(`${path} → ${href}`);
           continue;
         }
         const hash = decodeURIComponent(url.hash.slice(1));
@@ -114,16 +111,26 @@ describe('local search', () => {
   });
 
   it.each([
-    // (the @par/joblib-style page, once it lands, is a right answer too)
-    ['Parallel', /\/guide\/(from-python|troubleshooting|joblib-style)#/],
+    ['Parallel', /\/(guide\/(from-python|joblib-style)|api\/joblib-style)#/],
+    ['delayed', /\/(guide\/(from-python|joblib-style)|api\/joblib-style)#/],
     ['n_jobs', /\/guide\/(from-python|troubleshooting|joblib-style)#/],
     ['as_completed', /\/guide\/from-python#/],
     ['Pool.map', /\/guide\/from-python#/],
     ['asyncio.run', /\/guide\/from-python#/],
+    ['ClusterPool', /\/(guide\/(cluster|recipes)|api\/cluster)#/],
+    ['par-worker', /\/(guide\/(cluster|recipes)|api\/cluster)#/],
+    ['progress bar', /\/guide\/(recipes|joblib-style)#/],
     ['DataCloneError', /\/guide\/troubleshooting#notcloneableerror/],
     ['NotCloneableError', /\/guide\/troubleshooting#notcloneableerror/],
     ['TaskClosureError', /\/guide\/troubleshooting#taskclosureerror/],
-    ['WorkerCrashedError', /\/api\/core#WorkerCrashedError/],
+    ['WorkerCrashedError', /\/guide\/troubleshooting#workercrashederror/],
+    ['ParallelBusyError', /\/guide\/troubleshooting#parallelbusyerror/],
+    ['InlineRemoteError', /\/guide\/troubleshooting#inlineremoteerror/],
+    ['TaskNotAllowedError', /\/guide\/troubleshooting#tasknotallowederror/],
+    ['PayloadTooLargeError', /\/guide\/troubleshooting#payloadtoolargeerror/],
+    ['ConnectionLostError', /\/guide\/troubleshooting#connectionlosterror/],
+    ['JobFailedError', /\/guide\/troubleshooting#jobfailederror/],
+    ['BadJobError', /\/guide\/troubleshooting#badjoberror/],
   ])('finds %s among the first results', (query, where) => {
     const top = search(query)
       .slice(0, 10)
@@ -150,7 +157,7 @@ describe('local search', () => {
   });
 });
 
-describe.runIf(existsSync(chromiumPath))('in Chromium', () => {
+describe('in Chromium', () => {
   let server: Server;
   let base: string;
   let browser: Browser;
@@ -181,10 +188,7 @@ describe.runIf(existsSync(chromiumPath))('in Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -226,5 +230,51 @@ describe.runIf(existsSync(chromiumPath))('in Chromium', () => {
     }
     await page.close();
     expect(problems).toEqual([]);
+  }, 600_000);
+
+  /** An element's text as a reader sees it: whitespace runs as one space. */
+  const text = async (locator: Locator) =>
+    ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+  it('runs the live example on the @par/threads page: both timings, the right sums', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    let workers = 0;
+    page.on('worker', () => {
+      workers++;
+    });
+    try {
+      await page.goto(`${base}/guide/threads`, { waitUntil: 'load' });
+      // the page is served without COOP/COEP: no SharedArrayBuffer, and it must not matter
+      expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
+      await page.waitForSelector('.live-example[data-ready="true"]');
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      const result = page.locator('[data-testid="live-result"]');
+      await page.waitForSelector(
+        '[data-testid="live-result"][data-state="done"], [data-testid="live-result"][data-state="failed"]',
+        { timeout: 300_000 },
+      );
+      expect(await result.getAttribute('data-state'), await text(result)).toBe('done');
+      for (const run of ['single', 'parallel']) {
+        const dd = result.locator(`dd[data-run="${run}"]`);
+        // the primes below 2,000,000: 148,933 of them, summing to 142,913,828,922
+        expect(await dd.getAttribute('data-count')).toBe('148933');
+        expect(await dd.getAttribute('data-sum')).toBe('142913828922');
+        expect(Number(await dd.getAttribute('data-ms'))).toBeGreaterThan(0);
+        expect(await text(dd)).toMatch(/^\d+ ms: 148,933 primes, sum 142,913,828,922$/);
+      }
+      expect(await text(result)).toMatch(
+        /(× faster|× slower|about as fast) on \d+ workers; the results are identical\./,
+      );
+      // the parallel run really used Web Workers (one per pool worker)
+      expect(workers).toBeGreaterThanOrEqual(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
   }, 600_000);
 });
