@@ -6,3 +6,4 @@
 export { isQueueShutDown } from './errors.js';
 export { QueueIterator } from './queue-iterator.js';
 export { type ParsedWait, parseWaitOptions } from './waiter.js';
+export { giveBack } from './store.js';
