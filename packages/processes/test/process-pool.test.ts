@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { TimeoutError } from '@par/async';
@@ -22,6 +25,18 @@ import { isRunning, untilStarted } from './helpers.js';
 type Tasks = typeof import('./fixtures/pool-tasks.mjs');
 const moduleUrl = new URL('./fixtures/pool-tasks.mjs', import.meta.url);
 const t = tasks<Tasks>(moduleUrl);
+
+/** The pids the `holdStart` initializer recorded in `dir`. */
+function startedPids(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((name) => name.startsWith('started-'))
+    .map((name) => Number(name.slice('started-'.length)));
+}
+
+/** Waits, yielding to the event loop, until `condition()` holds (the test's timeout bounds it). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 const pools: ProcessPool[] = [];
 function pool(options: ProcessPoolOptions = {}): ProcessPool {
@@ -356,6 +371,31 @@ describe('ProcessPool failures', () => {
     expect(error).toBeInstanceOf(BrokenPoolError);
     expect(String((error as Error).message)).toContain('/nonexistent/par-dir');
     await expect(p.run(t.square, 2)).rejects.toBeInstanceOf(BrokenPoolError);
+  });
+
+  it('children killed by a signal while they start are replaced (with a backoff): the pool never breaks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'par-start-kill-'));
+    try {
+      const p = pool({ maxWorkers: 1, initializer: t.holdStart, initArgs: [dir] });
+      const calls = Array.from({ length: 100 }, (_, i) => p.run(t.square, i));
+      const killed = new Set<number>();
+      for (let kill = 0; kill < 3; kill++) {
+        // the child is held in its initializer: it cannot be ready yet
+        let pid: number | undefined;
+        await until(() => {
+          pid = startedPids(dir).find((n) => !killed.has(n));
+          return pid !== undefined;
+        });
+        killed.add(pid as number);
+        process.kill(pid as number, 'SIGKILL');
+      }
+      await until(() => startedPids(dir).length === 4); // a fourth child is starting
+      writeFileSync(join(dir, 'release'), '');
+      expect(await Promise.all(calls)).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
+      expect(p.stats()).toMatchObject({ completed: 100, failed: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a closed pool rejects new calls with PoolClosedError, never throwing', async () => {
