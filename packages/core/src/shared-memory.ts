@@ -69,14 +69,15 @@ export function sharedMemoryError(where: string, kind: string, cause?: unknown):
 
 /**
  * @internal The argument of `args` holding shared memory, worded for an error
- * (`argument 1 at .data[2]`), or `undefined`. `chunk`: `args` are a map chunk's items.
+ * (`argument 1 at .data[2]`), or `undefined`. `chunk`: `args` are the items of a
+ * map chunk (`a map item`, `a map item at [1]` for a starmap row's second argument).
  */
 export function sharedMemoryArgument(args: readonly unknown[], chunk = false): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const path = findSharedMemory(args[i]);
-    if (path !== undefined) {
-      return `${chunk ? 'item' : 'argument'} ${i}${path === '' ? '' : ` at ${path}`}`;
-    }
+    if (path === undefined) continue;
+    const at = path === '' ? '' : ` at ${path}`;
+    return chunk ? `a map item${at}` : `argument ${i}${at}`;
   }
   return undefined;
 }

@@ -405,6 +405,35 @@ describe('ProcessPool failures', () => {
     await expect(call).rejects.toBeInstanceOf(PoolClosedError);
   });
 
+  it('shared memory passed to a task (a SharedArrayBuffer, or a typed array over one as sharedArray makes) rejects with a TypeError naming the argument', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const totals = new Float64Array(new SharedArrayBuffer(32)); // what sharedArray(Float64Array, 4) is
+    const raw = new SharedArrayBuffer(8);
+    const cases: [unknown[], RegExp][] = [
+      [[totals], /argument 0 is shared memory/],
+      [[1, raw], /argument 1 is shared memory/],
+      [[{ data: [0, new Int32Array(raw)] }], /argument 0 at \.data\[1\] is shared memory/],
+      [[new Map([['k', new DataView(raw)]])], /argument 0 at \.get\("k"\) is shared memory/],
+    ];
+    for (const [args, where] of cases) {
+      const error = await p.run(t.keysOf as never, ...(args as never[])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(String((error as Error).message)).toMatch(where);
+      expect(String((error as Error).message)).toContain('cannot cross a process boundary');
+    }
+    // nothing was written by a child to a copy: the pool still serves plain calls
+    await expect(p.run(t.square, 3)).resolves.toBe(9);
+    expect(p.stats()).toMatchObject({ completed: 1, failed: 4 });
+  });
+
+  it('shared memory among map items rejects the map with a TypeError', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const items = [new Float64Array(2), new Float64Array(new SharedArrayBuffer(16))];
+    const error = await p.map(t.keysOf as never, items as never[]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String((error as Error).message)).toMatch(/a map item is shared memory/);
+  });
+
   it('an argument that cannot be copied rejects the call and names the argument', async () => {
     const error = await pool()
       .run(t.add as never, 1, (() => 2) as never)
