@@ -377,21 +377,29 @@ describe('ProcessPool failures', () => {
     const dir = mkdtempSync(join(tmpdir(), 'par-start-kill-'));
     try {
       const p = pool({ maxWorkers: 1, initializer: t.holdStart, initArgs: [dir] });
-      const calls = Array.from({ length: 100 }, (_, i) => p.run(t.square, i));
+      const calls = Promise.all(Array.from({ length: 100 }, (_, i) => p.run(t.square, i)));
+      // a broken pool rejects them all: stop waiting for children then, and report it
+      let broken: unknown;
+      calls.catch((error: unknown) => {
+        broken = error;
+      });
       const killed = new Set<number>();
       for (let kill = 0; kill < 3; kill++) {
         // the child is held in its initializer: it cannot be ready yet
         let pid: number | undefined;
         await until(() => {
           pid = startedPids(dir).find((n) => !killed.has(n));
-          return pid !== undefined;
+          return pid !== undefined || broken !== undefined;
         });
+        expect(broken).toBeUndefined();
         killed.add(pid as number);
         process.kill(pid as number, 'SIGKILL');
       }
-      await until(() => startedPids(dir).length === 4); // a fourth child is starting
+      // a fourth child is starting
+      await until(() => startedPids(dir).length === 4 || broken !== undefined);
+      expect(broken).toBeUndefined();
       writeFileSync(join(dir, 'release'), '');
-      expect(await Promise.all(calls)).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
+      expect(await calls).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
       expect(p.stats()).toMatchObject({ completed: 100, failed: 0 });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -107,7 +107,8 @@ describe('a queue get of a process task the pool gave up (timeout, abort)', () =
     const pool = new ProcessPool({ maxWorkers: 1 });
     pools.push(pool);
     const jobs = new WatchedQueue<number>();
-    const call = pool.run({ task: t.getOne, args: [jobs], timeout: 20 });
+    await pool.run(t.square, 1); // the child is up and has loaded the task module
+    const call = pool.run({ task: t.getOne, args: [jobs], timeout: 200 });
     const putOnTimeout = call.then(
       () => 'resolved',
       (error: unknown) => {

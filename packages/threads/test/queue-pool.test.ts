@@ -169,7 +169,8 @@ describe('a queue get of a task the pool gave up (timeout, abort)', () => {
   it('is withdrawn when a timeout rejects: items put by the rejection handler stay in the queue', async () => {
     given = new ThreadPool({ maxWorkers: 1 });
     const jobs = new WatchedQueue<number>();
-    const call = given.run({ task: t.getOne, args: [jobs], timeout: 20 });
+    await given.run(t.inspect, jobs); // the worker is up and has loaded the task module
+    const call = given.run({ task: t.getOne, args: [jobs], timeout: 200 });
     const putOnTimeout = call.then(
       () => 'resolved',
       (error: unknown) => {
