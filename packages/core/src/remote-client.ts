@@ -113,10 +113,11 @@ export class RemoteClient {
       // withdrawn by the owner (its task was given up) before this side heard of it
       const signal = call.signal;
       call.reject(
-        signal?.aborted || value === undefined ? signal?.reason : deserializeError(value as WireError),
+        signal?.aborted || value === undefined
+          ? signal?.reason
+          : deserializeError(value as WireError),
       );
-    }
-    else call.reject(deserializeError(value as WireError));
+    } else call.reject(deserializeError(value as WireError));
   }
 
   #disconnect(): void {

@@ -117,7 +117,9 @@ export function serveRemote(
       },
     };
     const cancelledReply = (): RemoteReply =>
-      entry?.withdrawn ? [id, Status.Cancelled, serializeError(entry.reason)] : [id, Status.Cancelled];
+      entry?.withdrawn
+        ? [id, Status.Cancelled, serializeError(entry.reason)]
+        : [id, Status.Cancelled];
     let value: unknown;
     try {
       value = dispatch(op, args, context);

@@ -28,7 +28,8 @@ export function findSharedMemory(value: unknown, seen = new Set<object>()): stri
   if (SAB === undefined) return undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   if (isSharedMemory(value)) return '';
-  if (seen.has(value) || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return undefined;
+  if (seen.has(value) || ArrayBuffer.isView(value) || value instanceof ArrayBuffer)
+    return undefined;
   seen.add(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -40,7 +41,8 @@ export function findSharedMemory(value: unknown, seen = new Set<object>()): stri
   if (value instanceof Map) {
     for (const [k, v] of value) {
       const inner = findSharedMemory(v, seen);
-      if (inner !== undefined) return `.get(${typeof k === 'string' ? JSON.stringify(k) : String(k)})${inner}`;
+      if (inner !== undefined)
+        return `.get(${typeof k === 'string' ? JSON.stringify(k) : String(k)})${inner}`;
       if (findSharedMemory(k, seen) !== undefined) return '.keys()';
     }
     return undefined;

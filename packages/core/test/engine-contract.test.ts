@@ -389,7 +389,7 @@ describe('transfer-handler resources', () => {
     expect(released).toBe(1);
   });
 
-  it("what a handler holds for a call is withdrawn the moment its timeout passes, before the worker hears of it", async () => {
+  it('what a handler holds for a call is withdrawn the moment its timeout passes, before the worker hears of it', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const contexts: SerializeContext[] = [];
     registerTransferHandler<Token, number>({

@@ -137,7 +137,7 @@ describe('remote handles', () => {
     expect(() => client.notify('note', [])).toThrow(/gone/);
   });
 
-  it('the owner can withdraw a waiting call: it rejects with the owner\'s reason, and a value produced anyway is given back', async () => {
+  it("the owner can withdraw a waiting call: it rejects with the owner's reason, and a value produced anyway is given back", async () => {
     const given: unknown[] = [];
     const started = deferred<void>();
     const value = deferred<string>();
