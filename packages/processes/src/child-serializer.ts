@@ -7,16 +7,23 @@ import { DefaultSerializer } from 'node:v8';
 const sharedMemory = (): TypeError =>
   new TypeError('Shared memory (a SharedArrayBuffer) cannot cross a process boundary');
 
+// Node's serializer hooks, which @types/node does not declare.
+const hostObjects = DefaultSerializer.prototype as unknown as {
+  _writeHostObject(this: DefaultSerializer, object: object): void;
+};
+
 class ChildSerializer extends DefaultSerializer {
-  override _getSharedArrayBufferId(): never {
+  /** Called by v8 for a SharedArrayBuffer (the default throws a DataCloneError). */
+  _getSharedArrayBufferId(): never {
     throw sharedMemory();
   }
 
-  override _writeHostObject(object: object): void {
+  /** Called for each typed array, DataView and Buffer (the default copies its bytes). */
+  _writeHostObject(object: object): void {
     if (ArrayBuffer.isView(object) && object.buffer instanceof SharedArrayBuffer) {
       throw sharedMemory();
     }
-    super._writeHostObject(object);
+    hostObjects._writeHostObject.call(this, object);
   }
 }
 

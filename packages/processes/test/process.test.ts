@@ -152,7 +152,7 @@ describe('Process', () => {
 
   it('shared memory (a SharedArrayBuffer or a view on one, as sharedArray makes) throws a TypeError naming the argument', () => {
     const view = new Float64Array(new SharedArrayBuffer(16));
-    const p = new Process(t.noop, { args: [1, { totals: view }] });
+    const p = new Process(t.print, { args: [{ totals: view } as unknown as string] });
     let error: unknown;
     try {
       p.start();
@@ -161,7 +161,7 @@ describe('Process', () => {
     }
     expect(error).toBeInstanceOf(TypeError);
     expect(String((error as Error).message)).toMatch(
-      /^Argument 1 at \.totals of Process-\d+ is shared memory .*cannot cross a process boundary/,
+      /^Argument 0 at \.totals of Process-\d+ is shared memory .*cannot cross a process boundary/,
     );
     expect(p.pid).toBeUndefined();
   });
