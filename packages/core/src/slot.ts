@@ -69,7 +69,15 @@ export class Slot {
     return this.sent.length + this.running.size;
   }
 
+  /**
+   * Starting or ready, and not being killed: a worker the pool decided to kill
+   * (`killReason`, after a grace period) takes no more calls, and nothing more is
+   * started on it, so no call is blamed for that kill but the ones already running.
+   */
   get live(): boolean {
-    return this.state === SlotState.Starting || this.state === SlotState.Ready;
+    return (
+      (this.state === SlotState.Starting || this.state === SlotState.Ready) &&
+      this.killReason === undefined
+    );
   }
 }

@@ -154,6 +154,40 @@ describe('timeouts', () => {
   });
 });
 
+describe('grace-period kills', () => {
+  it("a worker the pool is killing after a grace period takes no more calls: a call is never blamed for another call's kill", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1, gracePeriod: 100 });
+    const stuck = track(pool.run({ task: square, args: [1], timeout: 50 }));
+    const next = track(pool.run({ task: square, args: [2], timeout: 1000 }));
+    await settle();
+    const w = transport.last;
+    // the kill takes effect only when the test says so (a real worker takes a while to die)
+    w.terminate = () => {
+      w.terminated = true;
+    };
+    w.ready();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(stuck.value).toBeInstanceOf(TimeoutError);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(w.terminated).toBe(true);
+    // the stuck call answers at last, before the worker is gone
+    w.dropped(w.run(0).id);
+    await settle();
+    expect(w.runs()).toHaveLength(1); // nothing more was sent to the dying worker
+    w.exit(1, null);
+    await settle();
+    expect(next.state).toBe('pending');
+    const replacement = transport.last;
+    expect(replacement).not.toBe(w);
+    replacement.ready();
+    replacement.answer([replacement.run(0).id, 4]);
+    await settle();
+    expect(next).toEqual({ state: 'fulfilled', value: 4 });
+  });
+});
+
 describe('cancel windows', () => {
   it('a queued call cancelled never reaches a worker', async () => {
     const transport = new MemoryTransport();

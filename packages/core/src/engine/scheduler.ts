@@ -211,7 +211,8 @@ export class Scheduler {
 
   /** Moves calls from "sent" to "running" while the worker has free capacity. */
   promote(slot: Slot): void {
-    if (slot.state === SlotState.Starting) return;
+    // a worker being killed starts nothing more: its sent calls are requeued when it exits
+    if (slot.state === SlotState.Starting || slot.killReason !== undefined) return;
     const c = this.engine.options.concurrentTasksPerWorker;
     while (slot.running.size < c && slot.sent.length > 0) {
       this.#start(slot, slot.sent.shift() as Call);
