@@ -33,6 +33,12 @@ export class Call {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   submittedAt = 0;
   requeues = 0;
+  /**
+   * Its last dispatch moved objects to the worker (a `transfer` list, `transfer()`
+   * markers, a transfer handler's list): they are gone from this side, so the call
+   * can never be sent again.
+   */
+  transferred = false;
   /** Cancelled before it started (Future#cancelled). */
   cancelled = false;
   /** Removes the call's listener from its signal (set while it can still be aborted). */

@@ -53,7 +53,10 @@ export class WorkerCrashedError extends ParError {
  * Workers failed to start several times in a row (a bad `execArgv`, an
  * `initializer` that throws, a missing worker file), so the pool stopped trying,
  * like Python's `BrokenProcessPool`. Every pending and later call rejects with it;
- * `cause` holds the last start-up failure.
+ * `cause` holds the last start-up failure. Only a configuration that cannot start
+ * breaks a pool: a child process killed from outside while it starts (`SIGKILL`,
+ * `SIGTERM`, `SIGINT`, `SIGHUP`, `SIGQUIT`) is replaced after a backoff and never
+ * counts toward it.
  *
  * @example
  * ```ts

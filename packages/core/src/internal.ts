@@ -8,3 +8,5 @@ export { engineOf } from './engine/access.js';
 export type { Engine } from './engine/engine.js';
 /** The engine's error codec: @par/cluster sends errors across machines with it. */
 export { deserializeError, serializeError, type WireError } from './error-codec.js';
+/** Shared memory a process cannot receive: found and worded the same way everywhere. */
+export { findSharedMemory, isSharedMemory, sharedMemoryError } from './shared-memory.js';

@@ -52,7 +52,12 @@ export interface PoolOptions {
   concurrentTasksPerWorker?: number;
   /**
    * Runs once in each worker before its first task (a task reference or a
-   * self-contained function). A failure counts as a start-up failure.
+   * self-contained function). A failure counts as a start-up failure: three in a
+   * row (a throwing initializer, a bad `execArgv`, a worker that exits before it
+   * is ready) break the pool with `BrokenPoolError`. A child process killed from
+   * outside while it starts (`SIGKILL`, `SIGTERM`, `SIGINT`, `SIGHUP`, `SIGQUIT`)
+   * does not count: it is replaced after a backoff (10 ms, doubling, at most 1 s).
+   * @default undefined (none)
    * @example new ThreadPool({ initializer: t.setup, initArgs: ['config.json'] })
    */
   initializer?: Task<never, unknown>;

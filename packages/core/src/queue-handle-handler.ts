@@ -44,7 +44,7 @@ function serialize(queue: AnyQueue, context: SerializeContext): [QueueData, Tran
   const { id, port } = context.openChannel();
   channels.set(queue, id);
   port.onClose(() => channels.delete(queue));
-  serveQueue(queue as unknown as ServedQueue, port);
+  serveQueue(queue as unknown as ServedQueue, port, context.onCallGivenUp?.bind(context));
   return [{ channel: id, maxsize }, []];
 }
 

@@ -4,7 +4,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from '@par/queue';
 import { registerErrorClass } from './error-codec.js';
 import { Op } from './queue-handle-wire.js';
 import { RemoteClient } from './remote-client.js';
-import { taskSignal } from './task-signal.js';
+import { currentCallId, taskSignal } from './task-signal.js';
 import type { ChannelPort } from './transfer-handlers.js';
 
 /** Options of a handle's `put` / `get`, as for a `Queue`. */
@@ -183,7 +183,11 @@ export class QueueHandle<T = unknown> implements AsyncIterable<T> {
     // The call then waits for the owner's verdict: if the owner had already
     // completed it, it resolves (an item taken is never lost).
     signal = withTaskSignal(signal);
-    return this.#client.request(op, [...item, timeout, signal !== undefined], { signal });
+    // a get names its task's call: the pool that gives that call up (timeout,
+    // abort) withdraws the get on the owner at once, before the worker hears of it
+    const args = [...item, timeout, signal !== undefined];
+    if (op === Op.Get) args.push(currentCallId());
+    return this.#client.request(op, args, { signal });
   }
 }
 

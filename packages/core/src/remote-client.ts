@@ -109,8 +109,15 @@ export class RemoteClient {
       return;
     }
     if (status === Status.Ok) call.resolve(value);
-    else if (status === Status.Cancelled) call.reject(call.signal?.reason);
-    else call.reject(deserializeError(value as WireError));
+    else if (status === Status.Cancelled) {
+      // withdrawn by the owner (its task was given up) before this side heard of it
+      const signal = call.signal;
+      call.reject(
+        signal?.aborted || value === undefined
+          ? signal?.reason
+          : deserializeError(value as WireError),
+      );
+    } else call.reject(deserializeError(value as WireError));
   }
 
   #disconnect(): void {

@@ -17,6 +17,12 @@ export interface RemoteCallContext {
    * `abandonOnClose`). Created on first use: a call that never reads it costs nothing.
    */
   readonly signal: AbortSignal;
+  /**
+   * Withdraws the call from the owner's side (its handle's task was given up):
+   * `signal` aborts, and the handle's request rejects with `reason`. A value the
+   * call produces anyway is handed to `giveBack` instead of being sent.
+   */
+  withdraw(reason: unknown): void;
 }
 
 /** Runs one call: its value (or promise) is the reply; a throw (or rejection) is an error reply. */
@@ -32,6 +38,22 @@ export interface ServeRemoteOptions {
   abandonOnClose?: (op: RemoteOp) => boolean;
   /** Runs once when the channel closes, after the pending calls were abandoned. */
   onClose?: () => void;
+  /**
+   * Takes back the value of a call that completed although nobody will receive it
+   * (it was withdrawn, or the channel closed): a queue puts the item back in
+   * front. Returns whether it did; if not, the value is sent (or dropped if the
+   * channel closed).
+   * @default nothing is taken back
+   */
+  giveBack?: (op: RemoteOp, value: unknown) => boolean;
+}
+
+interface Waiting {
+  controller: AbortController;
+  op: RemoteOp;
+  /** Withdrawn by the owner (`RemoteCallContext#withdraw`), with this reason. */
+  withdrawn: boolean;
+  reason: unknown;
 }
 
 // The abort reason of a call its handle abandoned: such a call answers "cancelled".
@@ -50,7 +72,7 @@ export function serveRemote(
   options: ServeRemoteOptions = {},
 ): void {
   const abandonOnClose = options.abandonOnClose ?? always;
-  const waiting = new Map<number, { controller: AbortController; op: RemoteOp }>();
+  const waiting = new Map<number, Waiting>();
   let open = true;
 
   const reply = (message: RemoteReply): void => {
@@ -74,16 +96,30 @@ export function serveRemote(
       waiting.get(id)?.controller.abort(cancelled);
       return;
     }
-    let controller: AbortController | undefined;
+    let entry: Waiting | undefined;
+    const track = (): Waiting => {
+      if (entry === undefined) {
+        entry = { controller: new AbortController(), op, withdrawn: false, reason: undefined };
+        if (id !== 0) waiting.set(id, entry);
+      }
+      return entry;
+    };
     const context: RemoteCallContext = {
       get signal() {
-        if (controller === undefined) {
-          controller = new AbortController();
-          if (id !== 0) waiting.set(id, { controller, op });
-        }
-        return controller.signal;
+        return track().controller.signal;
+      },
+      withdraw(reason) {
+        const e = track();
+        if (e.controller.signal.aborted) return;
+        e.withdrawn = true;
+        e.reason = reason;
+        e.controller.abort(cancelled);
       },
     };
+    const cancelledReply = (): RemoteReply =>
+      entry?.withdrawn
+        ? [id, Status.Cancelled, serializeError(entry.reason)]
+        : [id, Status.Cancelled];
     let value: unknown;
     try {
       value = dispatch(op, args, context);
@@ -93,6 +129,7 @@ export function serveRemote(
       return;
     }
     if (!(value instanceof Promise)) {
+      // (a value produced synchronously was produced for a live request: sent)
       waiting.delete(id);
       if (id !== 0) reply([id, Status.Ok, value]);
       return;
@@ -100,14 +137,18 @@ export function serveRemote(
     value.then(
       (result: unknown) => {
         waiting.delete(id);
+        // completed for a handle that will not receive it: given back, never lost
+        const unwanted = entry?.withdrawn === true || (!open && entry?.controller.signal.aborted);
+        if (unwanted && options.giveBack?.(op, result)) {
+          if (id !== 0) reply(cancelledReply());
+          return;
+        }
         if (id !== 0) reply([id, Status.Ok, result]);
       },
       (error: unknown) => {
         waiting.delete(id);
         if (id === 0) return;
-        reply(
-          error === cancelled ? [id, Status.Cancelled] : [id, Status.Error, serializeError(error)],
-        );
+        reply(error === cancelled ? cancelledReply() : [id, Status.Error, serializeError(error)]);
       },
     );
   });

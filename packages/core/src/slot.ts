@@ -27,6 +27,10 @@ export class Slot {
   readonly running = new Set<Call>();
   /** Bumped after each ABORT posted (shared with the worker; see WorkerBoot#aborts). */
   aborts: Int32Array | undefined = undefined;
+  /** What handlers withdraw when the pool gives up a call (SerializeContext#onCallGivenUp), by call id. */
+  readonly withdrawals = new Map<number, Set<(reason: unknown) => void>>();
+  /** Calls the pool gave up (timeout, abort) while this worker had them, with their reasons. */
+  readonly givenUp = new Map<number, unknown>();
   /** Function keys the worker has received. */
   readonly defined = new Set<number>();
   /** Calls posted so far (a map chunk counts as one), for maxTasksPerWorker. */
@@ -65,7 +69,15 @@ export class Slot {
     return this.sent.length + this.running.size;
   }
 
+  /**
+   * Starting or ready, and not being killed: a worker the pool decided to kill
+   * (`killReason`, after a grace period) takes no more calls, and nothing more is
+   * started on it, so no call is blamed for that kill but the ones already running.
+   */
   get live(): boolean {
-    return this.state === SlotState.Starting || this.state === SlotState.Ready;
+    return (
+      (this.state === SlotState.Starting || this.state === SlotState.Ready) &&
+      this.killReason === undefined
+    );
   }
 }

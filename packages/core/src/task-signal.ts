@@ -12,6 +12,8 @@ export interface TaskContext {
   /** Set when an abort arrived before the signal was first asked for. */
   reason: unknown;
   aborted: boolean;
+  /** The id of the call running in this context (-1: none, e.g. the initializer). */
+  callId: number;
 }
 
 interface TaskScope {
@@ -56,8 +58,18 @@ export function runInTaskContext<A extends unknown[], R>(
 }
 
 /** @internal A fresh context. */
-export function createTaskContext(): TaskContext {
-  return { controller: undefined, reason: undefined, aborted: false };
+export function createTaskContext(callId = -1): TaskContext {
+  return { controller: undefined, reason: undefined, aborted: false, callId };
+}
+
+/**
+ * @internal The id of the pool call whose task is running here, or `undefined`
+ * outside a task: a handle passes it along so the owner knows which call waits.
+ */
+export function currentCallId(): number | undefined {
+  const context = scope().storage?.getStore() ?? syncContext;
+  const id = context?.callId;
+  return id === undefined || id < 0 ? undefined : id;
 }
 
 /** @internal Aborts the context's signal (now, or when it is first asked for). */

@@ -34,6 +34,16 @@ export interface SerializeContext {
    * built outside the engine may lack it.
    */
   onCallSettled?(callback: () => void): void;
+  /**
+   * Registers `withdraw` to run if the pool gives up call `callId` (its timeout
+   * passed or it was aborted) while it is with this context's worker: a handler
+   * serving a worker's requests uses it to withdraw what that call still waits for
+   * (a queue's `get`), at the moment the pool gives up, not when the worker hears
+   * of it. Runs at once if the pool already gave that call up. Returns the function
+   * that unregisters it (call it when the request completes). Valid at any time
+   * (not only inside `serialize`); optional: contexts built outside the engine may lack it.
+   */
+  onCallGivenUp?(callId: number, withdraw: (reason: unknown) => void): () => void;
 }
 
 /** Given to `deserialize`. */

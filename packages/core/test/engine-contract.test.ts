@@ -15,6 +15,8 @@ import {
   Pool,
   PoolClosedError,
   registerTransferHandler,
+  type SerializeContext,
+  transfer,
   unregisterTransferHandler,
   WorkerCrashedError,
 } from '../src/index.js';
@@ -154,6 +156,40 @@ describe('timeouts', () => {
   });
 });
 
+describe('grace-period kills', () => {
+  it("a worker the pool is killing after a grace period takes no more calls: a call is never blamed for another call's kill", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1, gracePeriod: 100 });
+    const stuck = track(pool.run({ task: square, args: [1], timeout: 50 }));
+    const next = track(pool.run({ task: square, args: [2], timeout: 1000 }));
+    await settle();
+    const w = transport.last;
+    // the kill takes effect only when the test says so (a real worker takes a while to die)
+    w.terminate = () => {
+      w.terminated = true;
+    };
+    w.ready();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(stuck.value).toBeInstanceOf(TimeoutError);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(w.terminated).toBe(true);
+    // the stuck call answers at last, before the worker is gone
+    w.dropped(w.run(0).id);
+    await settle();
+    expect(w.runs()).toHaveLength(1); // nothing more was sent to the dying worker
+    w.exit(1, null);
+    await settle();
+    expect(next.state).toBe('pending');
+    const replacement = transport.last;
+    expect(replacement).not.toBe(w);
+    replacement.ready();
+    replacement.answer([replacement.run(0).id, 4]);
+    await settle();
+    expect(next).toEqual({ state: 'fulfilled', value: 4 });
+  });
+});
+
 describe('cancel windows', () => {
   it('a call sent to a worker but not started can be cancelled: the worker is told to drop it', async () => {
     const transport = new MemoryTransport();
@@ -196,6 +232,97 @@ describe('crashes, requeues and the broken state', () => {
     replacement.ready();
     replacement.answer([replacement.run(0).id, 4]);
     await expect(b).resolves.toBe(4);
+  });
+});
+
+describe('crashes: transferred objects and workers killed while starting', () => {
+  it('a call whose objects moved to a worker that died never runs again, whichever form listed them', async () => {
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1, concurrentTasksPerWorker: 4 });
+    const sum = (b: Uint8Array) => b.length;
+    const bytes = () => new Uint8Array(8);
+    const a = bytes();
+    const b = bytes();
+    const wrapped = track(pool.run(sum, transfer(a, [a.buffer])));
+    const described = track(pool.run({ task: sum, args: [b], transfer: [b.buffer] }));
+    const copied = pool.run(sum, bytes());
+    await settle();
+    const w = transport.last;
+    expect(w.runs()).toHaveLength(3);
+    w.ready();
+    w.fatal([]); // none had started
+    await settle();
+    expect(wrapped.state).toBe('rejected');
+    expect(wrapped.value).toBeInstanceOf(WorkerCrashedError);
+    expect(described.state).toBe('rejected');
+    expect(described.value).toBeInstanceOf(WorkerCrashedError);
+    const replacement = transport.last;
+    expect(replacement).not.toBe(w);
+    expect(replacement.runs()).toHaveLength(1);
+    replacement.ready();
+    replacement.answer([replacement.run(0).id, 8]);
+    await expect(copied).resolves.toBe(8);
+  });
+
+  it('where the transport copies what it is asked to transfer, a call that had not started runs again', async () => {
+    class CopyingTransport extends MemoryTransport {
+      override readonly capabilities = {
+        kind: 'memory',
+        sharedMemory: false,
+        transfer: false,
+        messagePorts: false,
+      };
+    }
+    const transport = new CopyingTransport();
+    const pool = open(transport, { maxWorkers: 1 });
+    const a = new Uint8Array(8);
+    const call = pool.run((b: Uint8Array) => b.length, transfer(a, [a.buffer]));
+    await settle();
+    transport.last.ready();
+    transport.last.fatal([]);
+    await settle();
+    const replacement = transport.last;
+    expect(transport.workers).toHaveLength(2);
+    replacement.ready();
+    replacement.answer([replacement.run(0).id, 8]);
+    await expect(call).resolves.toBe(8);
+  });
+
+  it('workers killed from outside (SIGKILL, SIGTERM) before they are ready are replaced after a backoff, never breaking the pool', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1 });
+    const call = track(pool.run(square, 3));
+    await settle();
+    for (const signal of ['SIGKILL', 'SIGTERM', 'SIGKILL', 'SIGKILL', 'SIGINT']) {
+      const spawned = transport.workers.length;
+      transport.last.exit(null, signal);
+      await settle();
+      expect(transport.workers).toHaveLength(spawned); // backing off: nothing spawned yet
+      await vi.runOnlyPendingTimersAsync();
+      await settle();
+      expect(transport.workers).toHaveLength(spawned + 1);
+    }
+    expect(call.state).toBe('pending');
+    const w = transport.last;
+    expect(w.runs().map((r) => r.args)).toEqual([[3]]);
+    w.ready();
+    w.answer([w.run(0).id, 9]);
+    await settle();
+    expect(call.value).toBe(9);
+  });
+
+  it('a worker that dies of a signal of its own (SIGABRT) before it is ready counts as a start-up failure', async () => {
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1 });
+    const call = track(pool.run(square, 1));
+    for (let i = 0; i < 3; i++) {
+      await settle();
+      transport.last.exit(null, 'SIGABRT');
+    }
+    await settle();
+    expect(call.state).toBe('rejected');
+    expect(call.value).toBeInstanceOf(BrokenPoolError);
   });
 });
 
@@ -272,6 +399,45 @@ describe('transfer-handler resources', () => {
     const take = (_token: Token, _fn: () => number) => 0;
     await expect(pool.run(take, new Token(1), () => 1)).rejects.toBeInstanceOf(NotCloneableError);
     expect(released).toBe(1);
+  });
+
+  it('what a handler holds for a call is withdrawn the moment its timeout passes, before the worker hears of it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const contexts: SerializeContext[] = [];
+    registerTransferHandler<Token, number>({
+      name: 'test:Token',
+      canHandle: (v): v is Token => v instanceof Token,
+      serialize: (token, context) => {
+        contexts.push(context);
+        return [token.n, []];
+      },
+      deserialize: (n) => new Token(n),
+    });
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1, gracePeriod: 1000 });
+    const take = (_token: Token) => 0;
+    const call = track(pool.run({ task: take, args: [new Token(1)], timeout: 50 }));
+    await settle();
+    const w = transport.last;
+    w.ready();
+    const context = contexts[0] as SerializeContext;
+    const id = w.run(0).id;
+    // the worker asked for something on the call's behalf (a queue get)
+    const withdrawn: unknown[] = [];
+    context.onCallGivenUp?.(id, (reason) => withdrawn.push(reason));
+    const unregistered: unknown[] = [];
+    const unregister = context.onCallGivenUp?.(id, (reason) => unregistered.push(reason));
+    unregister?.(); // that one completed
+    await vi.advanceTimersByTimeAsync(49);
+    expect(withdrawn).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(call.value).toBeInstanceOf(TimeoutError);
+    expect(withdrawn).toEqual([call.value]);
+    expect(unregistered).toEqual([]);
+    // a request of that call that arrives later is withdrawn at once
+    context.onCallGivenUp?.(id, (reason) => withdrawn.push(reason));
+    expect(withdrawn).toEqual([call.value, call.value]);
+    expect(w.terminated).toBe(false); // still within its grace period
   });
 });
 

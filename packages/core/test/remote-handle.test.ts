@@ -136,4 +136,66 @@ describe('remote handles', () => {
     await expect(client.request('get', [])).rejects.toMatchObject({ code: 'PAR_TEST_GONE' });
     expect(() => client.notify('note', [])).toThrow(/gone/);
   });
+
+  it("the owner can withdraw a waiting call: it rejects with the owner's reason, and a value produced anyway is given back", async () => {
+    const given: unknown[] = [];
+    const started = deferred<void>();
+    const value = deferred<string>();
+    let withdraw: ((reason: unknown) => void) | undefined;
+    let signal: AbortSignal | undefined;
+    const { client } = connect(
+      (_op, _args, context) => {
+        signal = context.signal;
+        withdraw = (reason) => context.withdraw(reason);
+        started.resolve();
+        return value.promise; // ignores its signal: completes anyway
+      },
+      {
+        giveBack: (op, v) => {
+          given.push([op, v]);
+          return true;
+        },
+      },
+    );
+    const call = client.request('get', []);
+    await started.promise;
+    withdraw?.(new TimeoutError('given up'));
+    expect(signal?.aborted).toBe(true);
+    value.resolve('item');
+    const error = await call.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ message: 'given up' });
+    expect(given).toEqual([['get', 'item']]);
+  });
+
+  it('a value produced after the channel closed is given back to the owner, not lost', async () => {
+    const given: unknown[] = [];
+    const started = deferred<void>();
+    const value = deferred<string>();
+    const closed = deferred<void>();
+    const { client, close } = connect(
+      (_op, _args, context) => {
+        void context.signal; // withdrawable
+        started.resolve();
+        return value.promise;
+      },
+      {
+        abandonOnClose: () => true,
+        onClose: closed.resolve,
+        giveBack: (op, v) => {
+          given.push([op, v]);
+          return true;
+        },
+      },
+    );
+    const call = client.request('get', []);
+    await started.promise;
+    close();
+    await expect(call).rejects.toMatchObject({ code: 'PAR_TEST_GONE' });
+    await closed.promise;
+    value.resolve('item');
+    await value.promise;
+    await Promise.resolve();
+    expect(given).toEqual([['get', 'item']]);
+  });
 });

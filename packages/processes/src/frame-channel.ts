@@ -24,13 +24,21 @@ export class FrameChannel {
   };
 
   readonly #cork: boolean;
+  readonly #serialize: (value: unknown) => Buffer;
 
   /**
    * `cork`: coalesce the messages of one tick into one write (the parent). A child
    * must not: a task that blocks its event loop right after results were posted
    * (a Timed task flushes the earlier results first) would hold them back.
+   * `serializer`: how a message becomes bytes (`v8.serialize`).
    */
-  constructor(socket: Socket, onMessage: (message: unknown) => void, cork = true) {
+  constructor(
+    socket: Socket,
+    onMessage: (message: unknown) => void,
+    cork = true,
+    serializer: (value: unknown) => Buffer = serialize,
+  ) {
+    this.#serialize = serializer;
     this.#socket = socket;
     this.#cork = cork;
     this.#onMessage = onMessage;
@@ -41,7 +49,7 @@ export class FrameChannel {
 
   /** Serializes and sends `message`. Throws synchronously, sending nothing, if v8 cannot serialize it. */
   send(message: unknown): void {
-    const payload = serialize(message);
+    const payload = this.#serialize(message);
     const header = Buffer.allocUnsafe(4);
     header.writeUInt32BE(payload.length, 0);
     if (this.#socket.destroyed || !this.#socket.writable) return;

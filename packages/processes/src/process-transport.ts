@@ -10,6 +10,7 @@ import {
   type WorkerHandle,
   type WorkerSpawnOptions,
 } from '@par/core';
+import { serializeForChild } from './child-serializer.js';
 import { entryPath, processCapabilities } from './entry.js';
 import { FrameChannel } from './frame-channel.js';
 import type { StdioOption } from './process.js';
@@ -128,9 +129,15 @@ export class ProcessTransport implements Transport {
       return { post() {}, terminate() {}, ref() {}, unref() {} };
     }
     const socket = child.stdio[3] as Socket;
-    const channel = new FrameChannel(socket, (message) => {
-      if (!exited) events.onMessage(message);
-    });
+    // shared memory sent to the child throws (it would be copied): see child-serializer.ts
+    const channel = new FrameChannel(
+      socket,
+      (message) => {
+        if (!exited) events.onMessage(message);
+      },
+      true,
+      serializeForChild,
+    );
     this.#merge(child.stdout, this.stdout);
     this.#merge(child.stderr, this.stderr);
     child.on('error', (error: NodeJS.ErrnoException) => {

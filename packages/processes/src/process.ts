@@ -2,7 +2,6 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { serialize } from 'node:v8';
 import { ParError } from '@par/async';
 import {
   deferred,
@@ -19,6 +18,8 @@ import {
   type Task,
   type WireTask,
 } from '@par/core';
+import { findSharedMemory, sharedMemoryError } from '@par/core/internal';
+import { serializeForChild } from './child-serializer.js';
 import { Connection } from './connection.js';
 import { entryPath, processCapabilities } from './entry.js';
 import { toExitCode } from './exit-code.js';
@@ -188,8 +189,13 @@ export class Process<A extends unknown[] = unknown[]> {
       this.#args.forEach((arg, i) => {
         const { value } = encodeValue(arg, context);
         try {
-          serialize(value);
+          serializeForChild(value);
         } catch (error) {
+          const path = findSharedMemory(value);
+          if (path !== undefined) {
+            const at = path === '' ? '' : ` at ${path}`;
+            throw sharedMemoryError(`Argument ${i}${at} of ${this.name}`, 'processes', error);
+          }
           throw new TypeError(
             `Argument ${i} of ${this.name} cannot be sent to a child process: ${(error as Error).message}`,
             { cause: error },

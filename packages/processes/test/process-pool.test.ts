@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { TimeoutError } from '@par/async';
@@ -22,6 +25,18 @@ import { isRunning, untilStarted } from './helpers.js';
 type Tasks = typeof import('./fixtures/pool-tasks.mjs');
 const moduleUrl = new URL('./fixtures/pool-tasks.mjs', import.meta.url);
 const t = tasks<Tasks>(moduleUrl);
+
+/** The pids the `holdStart` initializer recorded in `dir`. */
+function startedPids(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((name) => name.startsWith('started-'))
+    .map((name) => Number(name.slice('started-'.length)));
+}
+
+/** Waits, yielding to the event loop, until `condition()` holds (the test's timeout bounds it). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 const pools: ProcessPool[] = [];
 function pool(options: ProcessPoolOptions = {}): ProcessPool {
@@ -358,11 +373,73 @@ describe('ProcessPool failures', () => {
     await expect(p.run(t.square, 2)).rejects.toBeInstanceOf(BrokenPoolError);
   });
 
+  it('children killed by a signal while they start are replaced (with a backoff): the pool never breaks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'par-start-kill-'));
+    try {
+      const p = pool({ maxWorkers: 1, initializer: t.holdStart, initArgs: [dir] });
+      const calls = Promise.all(Array.from({ length: 100 }, (_, i) => p.run(t.square, i)));
+      // a broken pool rejects them all: stop waiting for children then, and report it
+      let broken: unknown;
+      calls.catch((error: unknown) => {
+        broken = error;
+      });
+      const killed = new Set<number>();
+      for (let kill = 0; kill < 3; kill++) {
+        // the child is held in its initializer: it cannot be ready yet
+        let pid: number | undefined;
+        await until(() => {
+          pid = startedPids(dir).find((n) => !killed.has(n));
+          return pid !== undefined || broken !== undefined;
+        });
+        expect(broken).toBeUndefined();
+        killed.add(pid as number);
+        process.kill(pid as number, 'SIGKILL');
+      }
+      // a fourth child is starting
+      await until(() => startedPids(dir).length === 4 || broken !== undefined);
+      expect(broken).toBeUndefined();
+      writeFileSync(join(dir, 'release'), '');
+      expect(await calls).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
+      expect(p.stats()).toMatchObject({ completed: 100, failed: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a closed pool rejects new calls with PoolClosedError, never throwing', async () => {
     const p = pool();
     await p.close();
     const call = p.run(t.square, 1);
     await expect(call).rejects.toBeInstanceOf(PoolClosedError);
+  });
+
+  it('shared memory passed to a task (a SharedArrayBuffer, or a typed array over one as sharedArray makes) rejects with a TypeError naming the argument', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const totals = new Float64Array(new SharedArrayBuffer(32)); // what sharedArray(Float64Array, 4) is
+    const raw = new SharedArrayBuffer(8);
+    const cases: [unknown[], RegExp][] = [
+      [[totals], /argument 0 is shared memory/],
+      [[1, raw], /argument 1 is shared memory/],
+      [[{ data: [0, new Int32Array(raw)] }], /argument 0 at \.data\[1\] is shared memory/],
+      [[new Map([['k', new DataView(raw)]])], /argument 0 at \.get\("k"\) is shared memory/],
+    ];
+    for (const [args, where] of cases) {
+      const error = await p.run(t.keysOf as never, ...(args as never[])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(String((error as Error).message)).toMatch(where);
+      expect(String((error as Error).message)).toContain('cannot cross a process boundary');
+    }
+    // nothing was written by a child to a copy: the pool still serves plain calls
+    await expect(p.run(t.square, 3)).resolves.toBe(9);
+    expect(p.stats()).toMatchObject({ completed: 1, failed: 4 });
+  });
+
+  it('shared memory among map items rejects the map with a TypeError', async () => {
+    const p = pool({ maxWorkers: 1 });
+    const items = [new Float64Array(2), new Float64Array(new SharedArrayBuffer(16))];
+    const error = await p.map(t.keysOf as never, items as never[]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String((error as Error).message)).toMatch(/a map item is shared memory/);
   });
 
   it('an argument that cannot be copied rejects the call and names the argument', async () => {

@@ -150,6 +150,22 @@ describe('Process', () => {
     expect(p.pid).toBeUndefined();
   });
 
+  it('shared memory (a SharedArrayBuffer or a view on one, as sharedArray makes) throws a TypeError naming the argument', () => {
+    const view = new Float64Array(new SharedArrayBuffer(16));
+    const p = new Process(t.print, { args: [{ totals: view } as unknown as string] });
+    let error: unknown;
+    try {
+      p.start();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String((error as Error).message)).toMatch(
+      /^Argument 0 at \.totals of Process-\d+ is shared memory .*cannot cross a process boundary/,
+    );
+    expect(p.pid).toBeUndefined();
+  });
+
   it('names processes Process-<n> unless named', () => {
     expect(new Process(t.noop).name).toMatch(/^Process-\d+$/);
     expect(new Process(t.noop, { name: 'indexer' }).name).toBe('indexer');

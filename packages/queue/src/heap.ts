@@ -13,6 +13,8 @@ export class Heap<T> implements Store<T> {
   readonly #seqs: number[] = [];
   readonly #compare: (a: T, b: T) => number;
   #nextSeq = 0;
+  /** Sequence numbers of restored items: before every pushed one. */
+  #frontSeq = -1;
 
   constructor(compare: (a: T, b: T) => number) {
     this.#compare = compare;
@@ -31,9 +33,17 @@ export class Heap<T> implements Store<T> {
   }
 
   push(item: T): void {
+    this.#insert(item, this.#nextSeq++);
+  }
+
+  /** Puts an item back ahead of the items of equal priority (a get that was withdrawn). */
+  restore(item: T): void {
+    this.#insert(item, this.#frontSeq--);
+  }
+
+  #insert(item: T, seq: number): void {
     const items = this.#items;
     const seqs = this.#seqs;
-    const seq = this.#nextSeq;
     let slot = items.length;
     // find the slot without touching the arrays
     while (slot > 0) {
@@ -41,7 +51,6 @@ export class Heap<T> implements Store<T> {
       if (!this.#before(item, seq, items[parent] as T, seqs[parent] as number)) break;
       slot = parent;
     }
-    this.#nextSeq = seq + 1;
     // move the ancestors between the new leaf and `slot` down one level
     let hole = items.length;
     items.push(item);

@@ -5,4 +5,5 @@
 // Exported from `@par/queue/internal`; not part of the documented API.
 export { isQueueShutDown } from './errors.js';
 export { QueueIterator } from './queue-iterator.js';
+export { giveBack } from './store.js';
 export { type ParsedWait, parseWaitOptions } from './waiter.js';

@@ -10,7 +10,7 @@ import {
 } from '@par/async/internal';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { QueueIterator } from './queue-iterator.js';
-import { createStore, FifoStore, type Store } from './store.js';
+import { createStore, FifoStore, giveBack, type Store } from './store.js';
 import {
   fail,
   type Parked,
@@ -105,6 +105,8 @@ export class Queue<T = unknown> {
   #unfinished = 0;
   #joined: Deferred<void> | undefined = undefined;
   #shutDown = false;
+  // shut down with `immediate`: items given back are dropped too
+  #dropping = false;
   // A woken getter of a LIFO or priority queue takes its item when it runs
   // (one microtask later), so it gets the best item at that moment.
   readonly #takeReservedItem = (): T => this.#takeReserved();
@@ -380,6 +382,7 @@ export class Queue<T = unknown> {
     }
     this.#shutDown = true;
     if (immediate) {
+      this.#dropping = true;
       const dropped = this.#store.length;
       this.#store.clear();
       this.#reserved = 0;
@@ -424,6 +427,30 @@ export class Queue<T = unknown> {
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return new QueueIterator<T>(this);
+  }
+
+  /**
+   * Puts back an item a `get` took for a caller that is gone, as the next item;
+   * it stays counted as unfinished (it was never marked done). Not bound by
+   * `maxsize` (it was in the queue already). After `shutdown({ immediate: true })`
+   * it is dropped like the items that were left, and marked done.
+   * @internal
+   */
+  [giveBack](item: T): void {
+    if (this.#dropping) {
+      if (this.#unfinished > 0 && --this.#unfinished === 0) this.#finish();
+      return;
+    }
+    const getter = this.#getters.shift();
+    if (getter !== undefined && this.#handOff) {
+      this.#deliver(getter, item);
+      return;
+    }
+    this.#store.restore(item);
+    if (getter !== undefined) {
+      this.#reserved++;
+      wake(getter, undefined);
+    }
   }
 
   // Adds an item that is allowed in: hands it to (or reserves it for) the

@@ -2,6 +2,7 @@ import type { WaitOptions } from '@par/async';
 import { TimeoutError } from '@par/async';
 import { Deque } from '@par/async/internal';
 import { QueueEmpty } from './errors.js';
+import { giveBack } from './store.js';
 import { type Parked, park, parseWaitOptions, type Resolver, wake } from './waiter.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -109,6 +110,16 @@ export class SimpleQueue<T = unknown> {
       return new Promise<T>(this.#parkGetter);
     }
     return park(this.#getters, undefined, signal, timeout, emptyAfter);
+  }
+
+  /**
+   * Puts back an item a `get` took for a caller that is gone, as the next item.
+   * @internal
+   */
+  [giveBack](item: T): void {
+    const getter = this.#getters.shift();
+    if (getter === undefined) this.#items.unshift(item);
+    else wake(getter, item);
   }
 
   /**

@@ -1,14 +1,17 @@
 import { TimeoutError as AsyncTimeoutError } from '@par/async';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ThreadPool, TimeoutError, WorkerCrashedError } from '../dist/index.js';
+import { ThreadPool, TimeoutError, transfer, WorkerCrashedError } from '../dist/index.js';
 import {
+  blockThenExit,
   blockUntilReleased,
+  byteSum,
   countRun,
   freezePoolClock,
   latch,
   reached,
   release,
   t,
+  until,
 } from './pool-helpers.js';
 
 let pool: ThreadPool;
@@ -65,6 +68,40 @@ describe('a worker that dies', () => {
     await expect(crash).rejects.toBeInstanceOf(WorkerCrashedError);
     await expect(Promise.all(after)).resolves.toEqual([4, 9]);
   });
+
+  // Both calls wait in the worker behind a task that blocks, then exits: neither
+  // started, but their buffers moved to the dead worker, so neither may run again.
+  it.each([
+    [
+      'the transfer() wrapper',
+      (bytes: Uint8Array) => pool.run(byteSum, transfer(bytes, [bytes.buffer])),
+    ],
+    [
+      'the descriptor form { transfer }',
+      (bytes: Uint8Array) => pool.run({ task: byteSum, args: [bytes], transfer: [bytes.buffer] }),
+    ],
+  ])(
+    'rejects, never re-runs, a call whose buffers moved to a worker that crashed (%s)',
+    async (_form, send) => {
+      pool = new ThreadPool({ maxWorkers: 1, concurrentTasksPerWorker: 3 });
+      const l = latch();
+      const crash = pool.run(blockThenExit, l);
+      await reached(l, 0);
+      const bytes = new Uint8Array(64).fill(3);
+      const moved = send(bytes);
+      await until(() => bytes.byteLength === 0); // posted: the buffer is the worker's now
+      // copied, not moved: this one waits in the same worker and is safely re-run
+      const plain = pool.run(byteSum, new Uint8Array(4).fill(1));
+      await until(() => pool.stats().queued === 0);
+      release(l);
+      await expect(crash).rejects.toBeInstanceOf(WorkerCrashedError);
+      const error = (await moved.catch((e: unknown) => e)) as WorkerCrashedError;
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect(error.exitCode).toBe(9);
+      await expect(plain).resolves.toBe(4);
+      expect(pool.stats().completed).toBe(1);
+    },
+  );
 });
 
 describe('timeout', () => {

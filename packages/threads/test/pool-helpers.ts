@@ -68,3 +68,18 @@ export function blockUntilReleased(l: Int32Array): string {
 export function freezePoolClock(): void {
   vi.useFakeTimers({ toFake: ['performance'] });
 }
+
+/** A self-contained task that marks started in slot 0, blocks until released, then exits with code 9. */
+export function blockThenExit(l: Int32Array): never {
+  Atomics.add(l, 0, 1);
+  Atomics.notify(l, 0);
+  Atomics.wait(l, 1, 0);
+  process.exit(9);
+}
+
+/** A self-contained task: the sum of the bytes. */
+export function byteSum(bytes: Uint8Array): number {
+  let sum = 0;
+  for (const b of bytes) sum += b;
+  return sum;
+}

@@ -65,6 +65,8 @@ export class Cancellation {
     } catch {
       // the worker is going away; its exit settles the rest
     }
+    // what the task waits for on this side (a queue's get) is withdrawn now
+    this.engine.workers.giveUp(slot, call, reason);
     if (call.state === CallState.Running) this.armGrace(call);
   }
 

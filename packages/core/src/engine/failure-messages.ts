@@ -10,7 +10,10 @@ import {
   PoolClosedError,
   WorkerCrashedError,
 } from '../errors.js';
+import { TaskFlag } from '../protocol.js';
+import { sharedMemoryArgument, sharedMemoryError } from '../shared-memory.js';
 import type { Slot } from '../slot.js';
+import type { TransportCapabilities } from '../transport.js';
 
 /** Start-up failures in a row that break the pool. */
 export const MAX_START_FAILURES = 3;
@@ -26,8 +29,26 @@ export function describeArg(value: unknown): string {
   return typeof value;
 }
 
-/** A call's message did not serialize: names the first argument that does not clone. */
-export function notCloneableError(call: Call, error: unknown): NotCloneableError {
+/**
+ * A call's message did not serialize: names the first argument that does not clone.
+ * For a transport without shared memory, shared memory among the arguments is
+ * the culprit: a TypeError naming where it is.
+ */
+export function notCloneableError(
+  call: Call,
+  error: unknown,
+  capabilities: TransportCapabilities,
+): NotCloneableError | TypeError {
+  if (!capabilities.sharedMemory) {
+    const chunk = (call.flags & TaskFlag.Chunk) !== 0;
+    const where = sharedMemoryArgument(
+      chunk && Array.isArray(call.args[0]) ? (call.args[0] as unknown[]) : call.args,
+      chunk,
+    );
+    if (where !== undefined) {
+      return sharedMemoryError(`Task ${call.def.label}: ${where}`, capabilities.kind, error);
+    }
+  }
   let which = 'an argument';
   for (let i = 0; i < call.args.length; i++) {
     try {

@@ -84,7 +84,11 @@ export class Scheduler {
         this.send(best, 1);
         continue;
       }
-      if (live < engine.options.maxWorkers && engine.state !== PoolState.Closed) {
+      if (
+        live < engine.options.maxWorkers &&
+        engine.state !== PoolState.Closed &&
+        !engine.workers.backingOff
+      ) {
         this.send(engine.workers.spawn(), 1);
         continue;
       }
@@ -122,6 +126,7 @@ export class Scheduler {
     let defs: unknown[] | undefined;
     let newKeys: number[] | undefined;
     const sink = new EncodeSink();
+    const moves = engine.transport.capabilities.transfer;
     const batch: Call[] = [];
     while (batch.length < count && this.queue.length > 0) {
       const call = this.queue.shift() as Call;
@@ -137,18 +142,22 @@ export class Scheduler {
       }
       let args: unknown[];
       sink.encoded = false;
+      const listed = sink.transfer?.length ?? 0;
       this.encodingCall = call;
       try {
         args = encodeArgs(call.args, call.flags, slot.serializeContext, sink);
       } catch (error) {
         // A transfer handler refused the argument (a Lock for a process worker…):
-        // this call fails, the rest of the batch goes on.
+        // this call fails, the rest of the batch goes on (without what it listed).
+        if (sink.transfer !== undefined) sink.transfer.length = listed;
         ledger.move(call, CallState.Done, rejected(error));
         continue;
       } finally {
         this.encodingCall = undefined;
       }
       if (call.transfer !== undefined) sink.addTransfer(call.transfer);
+      // whatever form listed them, moved objects make the call impossible to resend
+      call.transferred = moves && (sink.transfer?.length ?? 0) > listed;
       message.push(call.id, key, sink.encoded ? call.flags | TaskFlag.Encoded : call.flags, args);
       batch.push(call);
     }
@@ -192,12 +201,18 @@ export class Scheduler {
       return;
     }
     const call = batch[0] as Call;
-    this.engine.ledger.move(call, CallState.Done, rejected(notCloneableError(call, error)));
+    const capabilities = this.engine.transport.capabilities;
+    this.engine.ledger.move(
+      call,
+      CallState.Done,
+      rejected(notCloneableError(call, error, capabilities)),
+    );
   }
 
   /** Moves calls from "sent" to "running" while the worker has free capacity. */
   promote(slot: Slot): void {
-    if (slot.state === SlotState.Starting) return;
+    // a worker being killed starts nothing more: its sent calls are requeued when it exits
+    if (slot.state === SlotState.Starting || slot.killReason !== undefined) return;
     const c = this.engine.options.concurrentTasksPerWorker;
     while (slot.running.size < c && slot.sent.length > 0) {
       this.#start(slot, slot.sent.shift() as Call);
@@ -229,6 +244,8 @@ export class Scheduler {
         ledger.move(call, CallState.Running);
       }
       slot.running.delete(call);
+      // the task is over: what it sent before its result has arrived (in order)
+      if (call.aborted) slot.givenUp.delete(call.id);
       const status = message[i + 1] as number;
       const ms = message[i + 3] as number;
       call.runMs = ms;

@@ -21,6 +21,19 @@ import {
 /** A call is requeued at most this often after workers died under it before it started. */
 export const MAX_REQUEUES = 3;
 
+/**
+ * Signals that end a process from outside (a user, a supervisor, the kernel's
+ * out-of-memory killer), not a configuration that cannot start: a worker they
+ * end before it is ready is replaced after a backoff, and never breaks the pool.
+ * (SIGABRT, SIGSEGV… are the process's own failures and count as start-up failures.)
+ */
+const OUTSIDE_SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT']);
+
+/** The first replacement of a worker killed while starting waits this long (ms)… */
+const RESTART_BACKOFF_MS = 10;
+/** …doubling with each kill in a row, up to this (ms). */
+const MAX_RESTART_BACKOFF_MS = 1000;
+
 const now = () => performance.now();
 
 /** @internal */
@@ -28,6 +41,15 @@ export class WorkerLifecycle {
   #nextWorkerId = 1;
   /** Start-up failures in a row (reset by a worker that became ready). */
   #startFailures = 0;
+  /** Workers killed by a signal from outside while starting, in a row (reset by a ready one). */
+  #startKills = 0;
+  /** While set, no worker is spawned: the backoff after a starting worker was killed. */
+  #backoff: ReturnType<typeof setTimeout> | undefined;
+
+  /** Whether new workers wait (a starting worker was just killed from outside). */
+  get backingOff(): boolean {
+    return this.#backoff !== undefined;
+  }
 
   constructor(readonly engine: Engine) {}
 
@@ -47,6 +69,7 @@ export class WorkerLifecycle {
         call.onRelease ??= [];
         call.onRelease.push(callback);
       },
+      onCallGivenUp: (callId, withdraw) => this.#onCallGivenUp(slot, callId, withdraw),
     };
     slot.deserializeContext = {
       capabilities,
@@ -83,6 +106,46 @@ export class WorkerLifecycle {
     return slot;
   }
 
+  #onCallGivenUp(slot: Slot, callId: number, withdraw: (reason: unknown) => void): () => void {
+    if (slot.givenUp.has(callId) || slot.state === SlotState.Dead) {
+      withdraw(slot.givenUp.get(callId));
+      return () => {};
+    }
+    let set = slot.withdrawals.get(callId);
+    if (set === undefined) {
+      set = new Set();
+      slot.withdrawals.set(callId, set);
+    }
+    set.add(withdraw);
+    return () => {
+      const current = slot.withdrawals.get(callId);
+      if (current === undefined) return;
+      current.delete(withdraw);
+      if (current.size === 0) slot.withdrawals.delete(callId);
+    };
+  }
+
+  /**
+   * The pool gave up `call` (timeout, abort) while `slot` had it: what handlers
+   * hold for it on this side (a queue's waiting gets) is withdrawn now, before the
+   * worker even hears of it, so nothing is handed to a task that is gone.
+   */
+  giveUp(slot: Slot, call: Call, reason: unknown): void {
+    slot.givenUp.set(call.id, reason);
+    const withdrawals = slot.withdrawals.get(call.id);
+    if (withdrawals === undefined) return;
+    slot.withdrawals.delete(call.id);
+    for (const withdraw of withdrawals) {
+      try {
+        withdraw(reason);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
   #onMessage(slot: Slot, message: unknown[]): void {
     switch (message[0]) {
       case Msg.Results:
@@ -93,6 +156,7 @@ export class WorkerLifecycle {
         slot.readyOnce = true;
         slot.lastProgress = now();
         this.#startFailures = 0;
+        this.#startKills = 0;
         this.engine.scheduler.promote(slot);
         this.afterActivity(slot);
         break;
@@ -173,6 +237,10 @@ export class WorkerLifecycle {
 
   /** Stops every worker, including replacements spawned meanwhile; resolves when none is left. */
   async stopAll(): Promise<void> {
+    if (this.#backoff !== undefined) {
+      clearTimeout(this.#backoff);
+      this.#backoff = undefined;
+    }
     const slots = [...this.engine.slots];
     for (const slot of slots) this.stop(slot);
     await Promise.all(slots.map((s) => s.exited));
@@ -188,15 +256,29 @@ export class WorkerLifecycle {
     const index = engine.slots.indexOf(slot);
     if (index >= 0) engine.slots.splice(index, 1);
     if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    slot.withdrawals.clear();
+    slot.givenUp.clear();
     slot.hub.closeAll();
     const outstanding: Call[] = [...slot.sent, ...slot.running];
     slot.sent.clear();
     slot.running.clear();
     outstanding.sort((a, b) => a.id - b.id);
     const startFailure = !slot.readyOnce && !slot.expectedExit;
-    if (startFailure) {
+    // Killed from outside before it was ready: not the configuration's fault.
+    const killed =
+      startFailure &&
+      signal !== null &&
+      OUTSIDE_SIGNALS.has(signal) &&
+      slot.startError === undefined &&
+      slot.fatal === undefined;
+    if (killed) {
+      // its calls certainly never started (a worker runs nothing before READY)
+      this.#requeue(outstanding, slot, code, signal, true);
+      this.#startKills++;
+      this.#backOff();
+    } else if (startFailure) {
       this.#startFailures++;
-      this.#requeue(outstanding, slot, code, signal);
+      this.#requeue(outstanding, slot, code, signal, true);
       if (this.#startFailures >= MAX_START_FAILURES && engine.state !== PoolState.Closed) {
         this.#break(startFailureCause(slot, code, signal));
       }
@@ -213,16 +295,45 @@ export class WorkerLifecycle {
       this.#requeue(requeue, slot, code, signal);
     }
     slot.markExited();
+    this.#refill();
+  }
+
+  /** After a worker left: `minWorkers` kept, queued calls dispatched (unless backing off). */
+  #refill(): void {
+    const engine = this.engine;
+    if (this.#backoff !== undefined) return;
     if (engine.state === PoolState.Open || engine.state === PoolState.Closing) {
-      if (engine.state === PoolState.Open && this.#liveCount() < engine.options.minWorkers) {
+      while (engine.state === PoolState.Open && this.#liveCount() < engine.options.minWorkers) {
         this.spawn();
       }
       if (engine.ledger.queued > 0) engine.scheduler.schedulePump();
     }
   }
 
-  /** The calls of a dead worker that had not started go back to the front of the queue. */
-  #requeue(calls: Call[], slot: Slot, code: number | null, signal: string | null): void {
+  /** A starting worker was killed from outside: spawn again only after a backoff. */
+  #backOff(): void {
+    if (this.#backoff !== undefined) clearTimeout(this.#backoff);
+    const delay = Math.min(
+      RESTART_BACKOFF_MS * 2 ** (this.#startKills - 1),
+      MAX_RESTART_BACKOFF_MS,
+    );
+    this.#backoff = setTimeout(() => {
+      this.#backoff = undefined;
+      this.#refill();
+    }, delay);
+  }
+
+  /**
+   * The calls of a dead worker that had not started go back to the front of the
+   * queue. `certain`: the worker never became ready, so none of them can have started.
+   */
+  #requeue(
+    calls: Call[],
+    slot: Slot,
+    code: number | null,
+    signal: string | null,
+    certain = false,
+  ): void {
     const engine = this.engine;
     const ledger = engine.ledger;
     const back: Call[] = [];
@@ -239,8 +350,10 @@ export class WorkerLifecycle {
       // Only an uncertain requeue counts (the worker died without saying which calls
       // had started, e.g. out of memory): a call that keeps landing on dying workers
       // then fails instead of looping.
-      if (slot.fatal === undefined && slot.killReason === undefined) call.requeues++;
-      if (call.requeues > MAX_REQUEUES || call.transfer !== undefined) {
+      if (!certain && slot.fatal === undefined && slot.killReason === undefined) call.requeues++;
+      // A call whose transferred objects moved to the dead worker cannot run
+      // again (it would run on emptied buffers): it fails as a crash.
+      if (call.requeues > MAX_REQUEUES || call.transferred) {
         ledger.move(call, CallState.Done, rejected(crashError(slot, call, code, signal)));
         continue;
       }

@@ -131,6 +131,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   function runOne(id: number, entry: Entry, flags: number, args: unknown[]): void {
     const context = spare ?? createTaskContext();
     spare = undefined;
+    context.callId = id;
     const t0 = performance.now();
     currentId = id;
     let result: unknown;
