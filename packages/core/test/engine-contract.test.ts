@@ -10,6 +10,7 @@ import { CancelledError, TimeoutError } from '@par/async';
 import { QueueFull } from '@par/queue';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  BrokenPoolError,
   Executor,
   NotCloneableError,
   Pool,
