@@ -57,6 +57,7 @@ export { type Transfer, transfer } from './transfer.js';
 export {
   type ChannelPort,
   type DeserializeContext,
+  type ExitedWorker,
   decodeValue,
   encodeValue,
   registerTransferHandler,

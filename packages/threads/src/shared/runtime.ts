@@ -108,11 +108,28 @@ export function currentThreadId(): number {
     else {
       const words = new Uint32Array(1);
       globalThis.crypto.getRandomValues(words);
-      // keep it a positive int32 and never 0
-      ownId = ((words[0] ?? 1) & 0x3fffffff) + 1;
+      // never 0, and small enough that a lock word can hold it shifted left once
+      ownId = ((words[0] ?? 1) & 0x1fffffff) + 1;
     }
   }
   return ownId;
+}
+
+/**
+ * The id {@link currentThreadId} gives in the worker thread whose Node
+ * `threadId` is `threadId` (what a pool knows of its workers).
+ */
+export function sharedIdOfThread(threadId: number): number {
+  return threadId + 1;
+}
+
+/**
+ * This thread's id where it should be remembered as holding a semaphore permit
+ * or waiting at a barrier, or 0 for a thread that cannot die without its whole
+ * program (Node's main thread, a browser window): only worker threads are tracked.
+ */
+export function trackedThreadId(): number {
+  return canBlock() ? currentThreadId() : 0;
 }
 
 /** The current time in milliseconds for deadlines (monotonic). */
