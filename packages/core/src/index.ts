@@ -57,8 +57,8 @@ export { type Transfer, transfer } from './transfer.js';
 export {
   type ChannelPort,
   type DeserializeContext,
-  type ExitedWorker,
   decodeValue,
+  type ExitedWorker,
   encodeValue,
   registerTransferHandler,
   type SerializeContext,

@@ -2,6 +2,7 @@ import { BrokenBarrierError } from '@par/async';
 import { validateInteger, validateOptions, validateTimeout } from '@par/async/internal';
 import { addHeld, clearHeld, HOLDER_WORDS, takeHeld } from './holders.js';
 import { allocate, checkBuffer, type DeadThread, kRecover, kToState } from './internal.js';
+import { type MaybePromise, perform } from './options.js';
 import {
   lockAsSteps,
   lockBrieflyAs,
@@ -9,7 +10,6 @@ import {
   recoverFrom,
   unlockOwned as unlock,
 } from './owner-mutex.js';
-import { type MaybePromise, perform } from './options.js';
 import { registerPrimitive } from './registry.js';
 import {
   canBlock,
