@@ -13,7 +13,7 @@ import {
   Value,
   WorkerCrashedError,
 } from '../dist/index.js';
-import { latch, reached, release } from './pool-helpers.js';
+import { latch, reached, release, until } from './pool-helpers.js';
 
 type Tasks = typeof import('./fixtures/robust-tasks.mjs');
 const t = tasks<Tasks>(new URL('./fixtures/robust-tasks.mjs', import.meta.url));
@@ -232,14 +232,18 @@ describe('a Barrier one of whose parties dies', () => {
   it('is not broken by a worker that passed it and then died', async () => {
     const p = newPool(1);
     const barrier = new Barrier(2);
-    const [mine, theirs] = await Promise.all([
-      barrier.wait(),
-      p.run(t.barrierWaitOutcome, barrier),
-    ]);
-    expect([mine, (theirs as { index: number }).index].sort()).toEqual([0, 1]);
+    // the worker arrives first, so it is recorded as waiting in that round
+    const theirs = p.run(t.barrierWaitOutcome, barrier);
+    await until(() => barrier.nWaiting === 1);
+    await expect(barrier.wait()).resolves.toBe(1);
+    await expect(theirs).resolves.toEqual({ index: 0 });
+    // the next round has begun when the worker that passed the last one dies
+    const next = barrier.wait();
     const { die } = await heldByDoomedWorker(p, new Lock());
     await die();
     expect(barrier.broken).toBe(false);
+    await expect(p.run(t.barrierWaitOutcome, barrier)).resolves.toHaveProperty('index');
+    await expect(next).resolves.toBeTypeOf('number');
   });
 });
 

@@ -1,6 +1,6 @@
 import { kAcquireSteps, kTryAcquire } from './acquirable.js';
 import { type DeadThread, kIsOwned, kRecover, kReleaseSave } from './internal.js';
-import { OwnedLock } from './owned-lock.js';
+import { adoptLock, OwnedLock } from './owned-lock.js';
 import { registerPrimitive } from './registry.js';
 import { notHeld } from './release-handle.js';
 import type { Steps } from './runtime.js';
@@ -38,6 +38,18 @@ export class Lock extends OwnedLock {
   constructor() {
     super('Lock');
     registerLock();
+  }
+
+  /**
+   * The lock whose state is `buffer` (from `lock.buffer` in another thread).
+   *
+   * @example
+   * ```ts
+   * const same = Lock.fromShared(lock.buffer);
+   * ```
+   */
+  static fromShared(buffer: SharedArrayBuffer): Lock {
+    return adoptLock('Lock', buffer, () => new Lock());
   }
 
   /**

@@ -22,6 +22,20 @@ const WORDS = 3;
 const BYTES = WORDS * 4;
 let adopted: SharedArrayBuffer | undefined;
 
+/** Builds a lock (with `make`) over an existing state `buffer`. */
+export function adoptLock<T extends OwnedLock>(
+  name: string,
+  buffer: SharedArrayBuffer,
+  make: () => T,
+): T {
+  adopted = checkBuffer(name, buffer, BYTES);
+  try {
+    return make();
+  } finally {
+    adopted = undefined;
+  }
+}
+
 /**
  * What `Lock` and `RLock` share: a mutex in a SharedArrayBuffer whose word
  * records the thread holding it, so that the pool of a worker thread that dies
@@ -30,7 +44,7 @@ let adopted: SharedArrayBuffer | undefined;
  * `holdAsync`).
  */
 export abstract class OwnedLock extends Acquirable {
-  /** The shared state; `fromShared(buffer)` rebuilds the same lock in another thread. */
+  /** The shared state; `Lock.fromShared(buffer)` (or `RLock.…`) rebuilds the same lock in another thread. */
   readonly buffer: SharedArrayBuffer;
   /** @internal */
   protected readonly i32: Int32Array;
@@ -42,23 +56,6 @@ export abstract class OwnedLock extends Acquirable {
     this.#kind = kind;
     this.buffer = adopted ?? allocate(BYTES);
     this.i32 = new Int32Array(this.buffer, 0, WORDS);
-  }
-
-  /**
-   * The lock whose state is `buffer` (from `lock.buffer` in another thread).
-   *
-   * @example
-   * ```ts
-   * const same = Lock.fromShared(lock.buffer);
-   * ```
-   */
-  static fromShared<T extends OwnedLock>(this: new () => T, buffer: SharedArrayBuffer): T {
-    adopted = checkBuffer(this.name, buffer, BYTES);
-    try {
-      return new this();
-    } finally {
-      adopted = undefined;
-    }
   }
 
   /** @internal The plain-data form a transfer handler sends to another thread. */

@@ -1,6 +1,6 @@
 import { kAcquireSteps, kTryAcquire } from './acquirable.js';
 import { kIsOwned, kReleaseSave } from './internal.js';
-import { OwnedLock } from './owned-lock.js';
+import { adoptLock, OwnedLock } from './owned-lock.js';
 import { registerPrimitive } from './registry.js';
 import { notHeld } from './release-handle.js';
 import type { Steps } from './runtime.js';
@@ -30,6 +30,18 @@ export class RLock extends OwnedLock {
   constructor() {
     super('RLock');
     registerRLock();
+  }
+
+  /**
+   * The lock whose state is `buffer` (from `lock.buffer` in another thread).
+   *
+   * @example
+   * ```ts
+   * const same = RLock.fromShared(lock.buffer);
+   * ```
+   */
+  static fromShared(buffer: SharedArrayBuffer): RLock {
+    return adoptLock('RLock', buffer, () => new RLock());
   }
 
   /**
