@@ -229,6 +229,20 @@ describe('a Barrier one of whose parties dies', () => {
     await p.close();
   });
 
+  it('breaks, and is usable again after reset(), when a worker dies inside its guard', async () => {
+    const p = newPool(1);
+    const barrier = new Barrier(2);
+    await expect(p.run(t.dieInsideBarrierGuard, barrier)).rejects.toBeInstanceOf(
+      WorkerCrashedError,
+    );
+    expect(barrier.broken).toBe(true);
+    await expect(barrier.wait()).rejects.toBeInstanceOf(BrokenBarrierError);
+    barrier.reset();
+    const theirs = p.run(t.barrierWaitOutcome, barrier);
+    const mine = await barrier.wait();
+    expect([mine, ((await theirs) as { index: number }).index].sort()).toEqual([0, 1]);
+  });
+
   it('is not broken by a worker that passed it and then died', async () => {
     const p = newPool(1);
     const barrier = new Barrier(2);

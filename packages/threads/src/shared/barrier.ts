@@ -8,6 +8,7 @@ import {
   lockBrieflyAs,
   ownerOf,
   recoverFrom,
+  trySpinLockAs,
   unlockOwned as unlock,
 } from './owner-mutex.js';
 import { registerPrimitive } from './registry.js';
@@ -41,6 +42,8 @@ const TIMEOUT_OFFSET = WORDS * 4;
 const HOLDERS = (TIMEOUT_OFFSET + 8) / 4;
 const BYTES = (HOLDERS + HOLDER_WORDS) * 4;
 let adopted: SharedArrayBuffer | undefined;
+/** How often recovery tries the guard before it goes on without it. */
+const GUARD_SPINS = 100_000;
 
 /** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {
@@ -202,11 +205,15 @@ export class Barrier {
       Atomics.notify(i32, EPOCH);
       return;
     }
-    this.#change((words) => {
-      if (takeHeld(words, HOLDERS, dead.id) > 0 && Atomics.load(words, COUNT) > 0) {
-        Atomics.store(words, BROKEN, 1);
-      }
-    });
+    // The guard is only ever held for a few instructions, but a thread that died
+    // inside it outside this pool would hold it for ever: never wait for it here.
+    const guarded = trySpinLockAs(i32, GUARD, currentThreadId(), GUARD_SPINS);
+    if (takeHeld(i32, HOLDERS, dead.id) > 0 && Atomics.load(i32, COUNT) > 0) {
+      Atomics.store(i32, BROKEN, 1);
+    }
+    Atomics.add(i32, EPOCH, 1);
+    if (guarded) unlock(i32, GUARD);
+    Atomics.notify(i32, EPOCH);
   }
 
   #change(update: (i32: Int32Array) => void): void {

@@ -85,3 +85,14 @@ export function lockBrieflyAs(i32: Int32Array, index: number, me: number, block:
     if (block) Atomics.wait(i32, index, c | WAITERS);
   }
 }
+
+/**
+ * Tries `spins` times to take the mutex for thread `me`, never blocking; for a
+ * thread that must not wait on a holder that may never let go.
+ */
+export function trySpinLockAs(i32: Int32Array, index: number, me: number, spins: number): boolean {
+  for (let i = 0; i < spins; i++) {
+    if (Atomics.compareExchange(i32, index, 0, (me << 1) | WAITERS) === 0) return true;
+  }
+  return false;
+}
