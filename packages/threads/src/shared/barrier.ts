@@ -73,6 +73,11 @@ export interface BarrierWaitOptions {
  * `BrokenBarrierError` (from @par/async). Blocking in a worker; a promise on
  * the main thread.
  *
+ * Robust: the worker threads waiting in a round are recorded in the shared
+ * memory; when a pool's worker dies while it waits (it crashed, exited, or was
+ * killed), the pool breaks the barrier, so the other parties throw
+ * `BrokenBarrierError` instead of waiting for ever.
+ *
  * @example
  * ```ts
  * // every task runs: compute(part); barrier.wait(); combine(part);
