@@ -176,7 +176,9 @@ export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promis
         // A pending Atomics.waitAsync does not keep Node's event loop alive: without
         // this timer, `await sem.acquire({ timeout: 50 })` in a script with nothing
         // else to do would end the process (exit code 13) instead of resolving false.
-        const keepAlive = Number.isFinite(timeout) ? setTimeout(noop, timeout + 1) : undefined;
+        // An interval, not a timer of `timeout`: on a busy machine the wait's own
+        // timeout may be reported after a timer of the same length has fired.
+        const keepAlive = Number.isFinite(timeout) ? setInterval(noop, KEEP_ALIVE_MS) : undefined;
         try {
           if (!aborted) result = await waited.value;
           else {
@@ -191,7 +193,7 @@ export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promis
             }
           }
         } finally {
-          if (keepAlive !== undefined) clearTimeout(keepAlive);
+          if (keepAlive !== undefined) clearInterval(keepAlive);
         }
       }
       step = steps.next(result);
@@ -206,6 +208,9 @@ export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promis
 }
 
 function noop(): void {}
+
+/** The period of the interval that keeps the event loop alive during a timed wait. */
+const KEEP_ALIVE_MS = 60_000;
 
 /** A deadline from a timeout in ms (`undefined` = none). */
 export function deadline(timeout: number | undefined): number {
