@@ -58,6 +58,7 @@ export {
   type ChannelPort,
   type DeserializeContext,
   decodeValue,
+  type ExitedWorker,
   encodeValue,
   registerTransferHandler,
   type SerializeContext,

@@ -1,7 +1,7 @@
 import { Deque } from '@par/async/internal';
 import type { Call } from './call.js';
 import type { ChannelHub } from './channel-hub.js';
-import type { DeserializeContext, SerializeContext } from './transfer-handlers.js';
+import type { DeserializeContext, ExitedWorker, SerializeContext } from './transfer-handlers.js';
 import type { WorkerHandle } from './transport.js';
 
 /** @internal Life of a worker as the pool sees it. */
@@ -21,6 +21,10 @@ export class Slot {
   /** One per connection, so handlers can key per-worker state on it. */
   serializeContext!: SerializeContext;
   deserializeContext!: DeserializeContext;
+  /** Registered by transfer handlers (`onWorkerExit`); run once, when the worker is gone. */
+  readonly exitCallbacks: ((worker: ExitedWorker) => void)[] = [];
+  /** The worker's threadId while it ran (a Node Worker reports -1 once it exited). */
+  threadId: number | undefined = undefined;
   /** Calls posted and not started, in order (the worker starts them FIFO). */
   readonly sent = new Deque<Call>();
   /** Calls the pool believes are running. */

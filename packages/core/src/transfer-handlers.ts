@@ -44,6 +44,30 @@ export interface SerializeContext {
    * (not only inside `serialize`); optional: contexts built outside the engine may lack it.
    */
   onCallGivenUp?(callId: number, withdraw: (reason: unknown) => void): () => void;
+  /**
+   * Runs `callback` once the worker receiving the value has exited, for whatever
+   * reason (a crash, `terminate()`, recycling, idle reaping, `close()`), after its
+   * thread or process is gone. Use it to release what that worker may have held
+   * (the shared locks of @par/threads use it). Optional: contexts built outside
+   * the engine, and the worker side, lack it.
+   */
+  onWorkerExit?(callback: (worker: ExitedWorker) => void): void;
+}
+
+/** The worker an {@link SerializeContext#onWorkerExit} callback is about. */
+export interface ExitedWorker {
+  /** The pool's number for the worker (as in error messages). */
+  readonly workerId: number;
+  /** Its worker_threads `threadId` while it ran, for a thread. */
+  readonly threadId?: number | undefined;
+  /** Its pid, for a process. */
+  readonly pid?: number | undefined;
+  /**
+   * `false` when the pool retired it idle (idle timeout, recycling, `close()`);
+   * `true` when it crashed, exited by itself, or was stopped while it ran calls
+   * (a timeout, an abort's grace period, `terminate()`).
+   */
+  readonly interrupted: boolean;
 }
 
 /** Given to `deserialize`. */
@@ -58,6 +82,12 @@ export interface DeserializeContext {
    * contexts built outside the engine may lack it.
    */
   onTaskEnd?(callback: () => void): void;
+  /**
+   * On the caller's side (for results): runs `callback` once the worker that sent
+   * the value has exited, as {@link SerializeContext#onWorkerExit}. Absent on the
+   * worker side.
+   */
+  onWorkerExit?(callback: (worker: ExitedWorker) => void): void;
 }
 
 /**

@@ -442,6 +442,60 @@ describe('transfer-handler resources', () => {
   });
 });
 
+describe('onWorkerExit', () => {
+  afterEach(() => {
+    unregisterTransferHandler('test:Token');
+  });
+
+  /** Registers a Token handler that records, per token, the exits it hears of. */
+  function watchExits(): { worker: number; interrupted: boolean; token: number }[] {
+    const exits: { worker: number; interrupted: boolean; token: number }[] = [];
+    registerTransferHandler<Token, number>({
+      name: 'test:Token',
+      canHandle: (v): v is Token => v instanceof Token,
+      serialize: (token, context) => {
+        context.onWorkerExit?.((w) =>
+          exits.push({ worker: w.workerId, interrupted: w.interrupted, token: token.n }),
+        );
+        return [token.n, []];
+      },
+      deserialize: (n) => new Token(n),
+    });
+    return exits;
+  }
+
+  it('runs once the receiving worker crashed, marked interrupted, before the call settles', async () => {
+    const exits = watchExits();
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1 });
+    const take = (_token: Token) => 0;
+    const call = track(pool.run(take, new Token(7)));
+    await settle();
+    const w = transport.last;
+    w.ready();
+    expect(exits).toEqual([]);
+    w.fatal([w.run(0).id]);
+    expect(exits).toEqual([{ worker: 1, interrupted: true, token: 7 }]);
+    await settle();
+    expect(call.state).toBe('rejected');
+  });
+
+  it('says not interrupted when the pool retired the worker idle', async () => {
+    const exits = watchExits();
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1 });
+    const take = (_token: Token) => 0;
+    const call = pool.run(take, new Token(3));
+    await settle();
+    const w = transport.last;
+    w.ready();
+    w.answer([w.run(0).id, 0]);
+    await call;
+    await pool.close();
+    expect(exits).toEqual([{ worker: 1, interrupted: false, token: 3 }]);
+  });
+});
+
 describe('maxQueue', () => {
   /** Answers every call the workers received and have not answered, until `done` settles. */
   async function serve(

@@ -70,12 +70,18 @@ export class WorkerLifecycle {
         call.onRelease.push(callback);
       },
       onCallGivenUp: (callId, withdraw) => this.#onCallGivenUp(slot, callId, withdraw),
+      onWorkerExit: (callback) => {
+        slot.exitCallbacks.push(callback);
+      },
     };
     slot.deserializeContext = {
       capabilities,
       channel: (id) => slot.hub.get(id),
       // a result arrives after its task ended
       onTaskEnd: (callback) => queueMicrotask(callback),
+      onWorkerExit: (callback) => {
+        slot.exitCallbacks.push(callback);
+      },
     };
     const o = engine.options;
     if (capabilities.sharedMemory) slot.aborts = new Int32Array(new SharedArrayBuffer(4));
@@ -102,6 +108,7 @@ export class WorkerLifecycle {
         onExit: (code, signal) => this.#onExit(slot, code, signal),
       },
     );
+    slot.threadId = slot.handle.threadId;
     slot.handle.unref();
     return slot;
   }
@@ -260,6 +267,7 @@ export class WorkerLifecycle {
     slot.givenUp.clear();
     slot.hub.closeAll();
     const outstanding: Call[] = [...slot.sent, ...slot.running];
+    this.#runExitCallbacks(slot, !slot.expectedExit || outstanding.length > 0);
     slot.sent.clear();
     slot.running.clear();
     outstanding.sort((a, b) => a.id - b.id);
@@ -307,6 +315,31 @@ export class WorkerLifecycle {
         this.spawn();
       }
       if (engine.ledger.queued > 0) engine.scheduler.schedulePump();
+    }
+  }
+
+  /**
+   * What transfer handlers asked to run once this worker is gone (the shared locks
+   * of @par/threads free what it held), before its calls are requeued. One that
+   * throws does not stop the others; its error is rethrown afterwards, uncaught.
+   */
+  #runExitCallbacks(slot: Slot, interrupted: boolean): void {
+    if (slot.exitCallbacks.length === 0) return;
+    const worker = {
+      workerId: slot.id,
+      threadId: slot.threadId,
+      pid: slot.handle.pid,
+      interrupted,
+    };
+    const callbacks = slot.exitCallbacks.splice(0);
+    for (const callback of callbacks) {
+      try {
+        callback(worker);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
     }
   }
 

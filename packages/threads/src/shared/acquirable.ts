@@ -2,17 +2,23 @@ import { done, type MaybePromise, parseWait, perform, type SharedWaitOptions } f
 import { type ReleaseHandle, toHandle } from './release-handle.js';
 import type { Steps } from './runtime.js';
 
+/** Takes it if that needs no wait (symbol-keyed, so Condition can reach its lock's). */
+export const kTryAcquire: unique symbol = Symbol('par.tryAcquire');
+/** Waits for it, at most `timeout` ms (Infinity: no limit). */
+export const kAcquireSteps: unique symbol = Symbol('par.acquireSteps');
+
 /**
- * The acquire/hold family shared by `Lock`, `RLock` and `Semaphore` (and so
- * `BoundedSemaphore`): each says how to take it without waiting and how to wait
- * for it; the four ways to acquire are written once, here.
+ * The acquire/hold family shared by `Lock`, `RLock`, `Semaphore` (and so
+ * `BoundedSemaphore`) and `Condition` (through its lock): each says how to take
+ * it without waiting and how to wait for it; the four ways to acquire are
+ * written once, here.
  */
 export abstract class Acquirable {
   /** @internal Takes it if that needs no wait; `false` otherwise. */
-  protected abstract tryAcquireNow(): boolean;
+  abstract [kTryAcquire](): boolean;
 
   /** @internal Waits for it, at most `timeout` ms (Infinity: no limit). */
-  protected abstract acquireSteps(timeout: number): Steps<boolean>;
+  abstract [kAcquireSteps](timeout: number): Steps<boolean>;
 
   /** Releases what one acquire took. */
   abstract release(): void;
@@ -31,10 +37,10 @@ export abstract class Acquirable {
    * ```
    */
   acquire(options?: SharedWaitOptions | number): MaybePromise<boolean> {
-    if (options === undefined && this.tryAcquireNow()) return done();
+    if (options === undefined && this[kTryAcquire]()) return done();
     return perform(() => {
       const { timeout, signal } = parseWait(options);
-      return { steps: this.acquireSteps(timeout), signal };
+      return { steps: this[kAcquireSteps](timeout), signal };
     });
   }
 
@@ -49,10 +55,10 @@ export abstract class Acquirable {
    * ```
    */
   acquireAsync(options?: SharedWaitOptions | number): Promise<boolean> {
-    if (options === undefined && this.tryAcquireNow()) return done(true) as Promise<boolean>;
+    if (options === undefined && this[kTryAcquire]()) return done(true) as Promise<boolean>;
     return perform(() => {
       const { timeout, signal } = parseWait(options);
-      return { steps: this.acquireSteps(timeout), signal };
+      return { steps: this[kAcquireSteps](timeout), signal };
     }, true) as Promise<boolean>;
   }
 

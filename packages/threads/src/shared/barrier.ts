@@ -1,13 +1,29 @@
 import { BrokenBarrierError } from '@par/async';
 import { validateInteger, validateOptions, validateTimeout } from '@par/async/internal';
-import { allocate, checkBuffer, kToState } from './internal.js';
-import { lockBriefly, lockSteps, unlock } from './mutex.js';
+import { addHeld, clearHeld, HOLDER_WORDS, takeHeld } from './holders.js';
+import { allocate, checkBuffer, type DeadThread, kRecover, kToState } from './internal.js';
 import { type MaybePromise, perform } from './options.js';
+import {
+  lockAsSteps,
+  lockBrieflyAs,
+  ownerOf,
+  recoverFrom,
+  trySpinLockAs,
+  unlockOwned as unlock,
+} from './owner-mutex.js';
 import { registerPrimitive } from './registry.js';
-import { canBlock, deadline, remaining, type Steps } from './runtime.js';
+import {
+  canBlock,
+  currentThreadId,
+  deadline,
+  remaining,
+  type Steps,
+  trackedThreadId,
+} from './runtime.js';
 import type { SharedState } from './serialize.js';
 
-// Int32 words. GUARD is a tiny mutex held only while the other words change;
+// Int32 words. GUARD is a tiny mutex (naming its holder, see owner-mutex.ts)
+// held only while the other words change;
 // EPOCH is bumped by every change a waiter must see (release, abort, reset) and
 // is the word waiters sleep on. A waiter of generation g returns when GENERATION
 // moves past g, unless RESET_GENERATION === g (reset() broke that generation).
@@ -21,8 +37,13 @@ const RESET_GENERATION = 6;
 const WORDS = 8;
 // a Float64 after the words: the default timeout (NaN = none)
 const TIMEOUT_OFFSET = WORDS * 4;
-const BYTES = TIMEOUT_OFFSET + 8;
+// then the worker threads waiting in this round (holders.ts): if one dies, its
+// pool breaks the barrier
+const HOLDERS = (TIMEOUT_OFFSET + 8) / 4;
+const BYTES = (HOLDERS + HOLDER_WORDS) * 4;
 let adopted: SharedArrayBuffer | undefined;
+/** How often recovery tries the guard before it goes on without it. */
+const GUARD_SPINS = 100_000;
 
 /** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {
@@ -52,6 +73,11 @@ export interface BarrierWaitOptions {
  * `BrokenBarrierError` (from @par/async). Blocking in a worker; a promise on
  * the main thread.
  *
+ * Robust: the worker threads waiting in a round are recorded in the shared
+ * memory; when a pool's worker dies while it waits (it crashed, exited, or was
+ * killed), the pool breaks the barrier, so the other parties throw
+ * `BrokenBarrierError` instead of waiting for ever.
+ *
  * @example
  * ```ts
  * // every task runs: compute(part); barrier.wait(); combine(part);
@@ -77,7 +103,7 @@ export class Barrier {
     registerBarrier();
     if (adopted) {
       this.buffer = adopted;
-      this.#i32 = new Int32Array(this.buffer, 0, WORDS);
+      this.#i32 = new Int32Array(this.buffer, 0, BYTES / 4);
       this.#timeout = new Float64Array(this.buffer, TIMEOUT_OFFSET, 1);
       return;
     }
@@ -85,7 +111,7 @@ export class Barrier {
     const opts = validateOptions<BarrierOptions>('options', options);
     const timeout = validateTimeout('timeout', opts.timeout);
     this.buffer = allocate(BYTES);
-    this.#i32 = new Int32Array(this.buffer, 0, WORDS);
+    this.#i32 = new Int32Array(this.buffer, 0, BYTES / 4);
     this.#timeout = new Float64Array(this.buffer, TIMEOUT_OFFSET, 1);
     this.#i32[PARTIES] = parties;
     this.#i32[RESET_GENERATION] = -1;
@@ -124,34 +150,25 @@ export class Barrier {
    * A bare number is the timeout.
    */
   wait(options?: BarrierWaitOptions | number): MaybePromise<number> {
-    return perform(() => {
-      const opts = validateOptions<BarrierWaitOptions>(
-        'options',
-        typeof options === 'number' ? { timeout: options } : options,
-      );
-      let timeout = validateTimeout('timeout', opts.timeout);
-      if (timeout === undefined) {
-        const fallback = this.#timeout[0] as number;
-        if (!Number.isNaN(fallback)) timeout = fallback;
-      }
-      return { steps: this.#waitSteps(timeout) };
-    });
+    return perform(() => this.#start(options));
   }
 
   /** The promise form of `wait()` in every thread: the worker's event loop keeps running. */
   waitAsync(options?: BarrierWaitOptions | number): Promise<number> {
-    return perform(() => {
-      const opts = validateOptions<BarrierWaitOptions>(
-        'options',
-        typeof options === 'number' ? { timeout: options } : options,
-      );
-      let timeout = validateTimeout('timeout', opts.timeout);
-      if (timeout === undefined) {
-        const fallback = this.#timeout[0] as number;
-        if (!Number.isNaN(fallback)) timeout = fallback;
-      }
-      return { steps: this.#waitSteps(timeout) };
-    }, true) as Promise<number>;
+    return perform(() => this.#start(options), true) as Promise<number>;
+  }
+
+  #start(options: BarrierWaitOptions | number | undefined): { steps: Steps<number> } {
+    const opts = validateOptions<BarrierWaitOptions>(
+      'options',
+      typeof options === 'number' ? { timeout: options } : options,
+    );
+    let timeout = validateTimeout('timeout', opts.timeout);
+    if (timeout === undefined) {
+      const fallback = this.#timeout[0] as number;
+      if (!Number.isNaN(fallback)) timeout = fallback;
+    }
+    return { steps: this.#waitSteps(timeout) };
   }
 
   /**
@@ -176,12 +193,37 @@ export class Barrier {
       Atomics.store(i32, COUNT, 0);
       Atomics.store(i32, BROKEN, 0);
       Atomics.add(i32, GENERATION, 1);
+      clearHeld(i32, HOLDERS);
     });
+  }
+
+  /**
+   * @internal A worker thread that died while waiting in this round (or inside
+   * the guard) breaks the barrier: the other parties would wait for ever.
+   */
+  [kRecover](dead: DeadThread): void {
+    const i32 = this.#i32;
+    // died between taking the guard and letting it go: free it, broken
+    if (ownerOf(i32, GUARD) === dead.id && recoverFrom(i32, GUARD, BROKEN, dead.id)) {
+      takeHeld(i32, HOLDERS, dead.id);
+      Atomics.add(i32, EPOCH, 1);
+      Atomics.notify(i32, EPOCH);
+      return;
+    }
+    // The guard is only ever held for a few instructions, but a thread that died
+    // inside it outside this pool would hold it for ever: never wait for it here.
+    const guarded = trySpinLockAs(i32, GUARD, currentThreadId(), GUARD_SPINS);
+    if (takeHeld(i32, HOLDERS, dead.id) > 0 && Atomics.load(i32, COUNT) > 0) {
+      Atomics.store(i32, BROKEN, 1);
+    }
+    Atomics.add(i32, EPOCH, 1);
+    if (guarded) unlock(i32, GUARD);
+    Atomics.notify(i32, EPOCH);
   }
 
   #change(update: (i32: Int32Array) => void): void {
     const i32 = this.#i32;
-    lockBriefly(i32, GUARD, canBlock());
+    lockBrieflyAs(i32, GUARD, currentThreadId(), canBlock());
     update(i32);
     Atomics.add(i32, EPOCH, 1);
     unlock(i32, GUARD);
@@ -191,7 +233,7 @@ export class Barrier {
   *#waitSteps(timeout: number | undefined): Steps<number> {
     const i32 = this.#i32;
     const parties = i32[PARTIES] as number;
-    yield* lockSteps(i32, GUARD, Number.POSITIVE_INFINITY);
+    yield* lockAsSteps(i32, GUARD, currentThreadId(), Number.POSITIVE_INFINITY);
     if (Atomics.load(i32, BROKEN) === 1) {
       unlock(i32, GUARD);
       throw new BrokenBarrierError();
@@ -201,12 +243,14 @@ export class Barrier {
     if (index + 1 === parties) {
       Atomics.store(i32, COUNT, 0);
       Atomics.store(i32, GENERATION, generation + 1);
+      clearHeld(i32, HOLDERS);
       Atomics.add(i32, EPOCH, 1);
       unlock(i32, GUARD);
       Atomics.notify(i32, EPOCH);
       return index;
     }
     Atomics.store(i32, COUNT, index + 1);
+    addHeld(i32, HOLDERS, trackedThreadId(), 1);
     let epoch = Atomics.load(i32, EPOCH);
     unlock(i32, GUARD);
     const end = deadline(timeout);
@@ -219,7 +263,7 @@ export class Barrier {
       const left = remaining(end);
       if (left <= 0) {
         // break the barrier for everyone, unless this round completed meanwhile
-        yield* lockSteps(i32, GUARD, Number.POSITIVE_INFINITY);
+        yield* lockAsSteps(i32, GUARD, currentThreadId(), Number.POSITIVE_INFINITY);
         const released = Atomics.load(i32, GENERATION) !== generation;
         if (!released) {
           Atomics.store(i32, BROKEN, 1);

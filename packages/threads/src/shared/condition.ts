@@ -1,17 +1,20 @@
 import { validateFunction, validateOptions, validateTimeout } from '@par/async/internal';
+import { Acquirable, kAcquireSteps, kTryAcquire } from './acquirable.js';
 import {
   allocate,
   type ConditionLock,
   checkBuffer,
+  type DeadThread,
   kAcquireRestore,
   kIsOwned,
+  kRecover,
   kReleaseSave,
   kToState,
 } from './internal.js';
 import { Lock } from './lock.js';
-import { type MaybePromise, perform, type SharedWaitOptions } from './options.js';
+import { type MaybePromise, perform } from './options.js';
 import { fromSharedState, registerPrimitive } from './registry.js';
-import { notHeld, type ReleaseHandle } from './release-handle.js';
+import { notHeld } from './release-handle.js';
 import { RLock } from './rlock.js';
 import { deadline, remaining, type Steps } from './runtime.js';
 import type { LockState, SharedState } from './serialize.js';
@@ -40,6 +43,13 @@ export interface ConditionWaitOptions {
  * new `RLock`. `wait()`, `waitFor()`, `notify()` and `notifyAll()` must be
  * called with the lock held. `wait()` releases the lock while it waits and holds
  * it again when it returns. Blocking in a worker; promises on the main thread.
+ * `acquire()`, `acquireAsync()`, `hold()` and `holdAsync()` take the lock.
+ *
+ * Over a robust lock: when a worker dies holding the lock, its pool frees it
+ * and the next holder (a `wait()` taking the lock back included) sees
+ * `ownerDied`. A worker that dies while waiting on the condition holds
+ * nothing; the wake-up a `notify()` counted for it goes to another waiter, so a
+ * waiter may wake with nothing to do: check the state (`waitFor()` does).
  *
  * @example
  * ```ts
@@ -54,7 +64,7 @@ export interface ConditionWaitOptions {
  * // producer (any thread): cond.acquire(); items[0] += 1; cond.notify(); cond.release();
  * ```
  */
-export class Condition {
+export class Condition extends Acquirable {
   /** The shared state of the condition itself (the lock has its own `buffer`). */
   readonly buffer: SharedArrayBuffer;
   /** The lock the condition waits with. */
@@ -68,6 +78,7 @@ export class Condition {
 
   /** @param lock The lock to use. @default new RLock() */
   constructor(lock?: Lock | RLock) {
+    super();
     registerCondition();
     if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
       throw new TypeError(
@@ -89,19 +100,18 @@ export class Condition {
     }
   }
 
-  /** Acquires the underlying lock (see `Lock#acquire`). */
-  acquire(options?: SharedWaitOptions | number): MaybePromise<boolean> {
-    return this.lock.acquire(options);
-  }
-
-  /** The promise form of `acquire()` in every thread. */
-  acquireAsync(options?: SharedWaitOptions | number): Promise<boolean> {
-    return this.lock.acquireAsync(options);
-  }
-
   /** Whether the underlying lock is held by some thread. */
   locked(): boolean {
     return this.lock.locked();
+  }
+
+  /**
+   * The underlying lock's `ownerDied`: the current hold took the lock over from
+   * a worker thread that died holding it. `wait()` gives the lock up and takes
+   * it again, so after it returns this says how the lock came back.
+   */
+  get ownerDied(): boolean {
+    return this.lock.ownerDied;
   }
 
   /** Releases the underlying lock. */
@@ -109,14 +119,19 @@ export class Condition {
     this.lock.release();
   }
 
-  /** Acquires the underlying lock and returns a handle that releases it (`using`). */
-  hold(options?: SharedWaitOptions | number): MaybePromise<ReleaseHandle> {
-    return this.lock.hold(options);
+  /** @internal `acquire()` and the rest of the family take the underlying lock. */
+  [kTryAcquire](): boolean {
+    return this.lock[kTryAcquire]();
   }
 
-  /** The promise form of `hold()` in every thread. */
-  holdAsync(options?: SharedWaitOptions | number): Promise<ReleaseHandle> {
-    return this.lock.holdAsync(options);
+  /** @internal */
+  [kAcquireSteps](timeout: number): Steps<boolean> {
+    return this.lock[kAcquireSteps](timeout);
+  }
+
+  /** @internal A Condition holds nothing of its own: its lock is what a dead worker held. */
+  [kRecover](dead: DeadThread): void {
+    this.lock[kRecover](dead);
   }
 
   /**

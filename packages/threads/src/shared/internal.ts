@@ -5,6 +5,8 @@ import type { Steps } from './runtime.js';
 export const kIsOwned: unique symbol = Symbol('par.isOwned');
 export const kReleaseSave: unique symbol = Symbol('par.releaseSave');
 export const kAcquireRestore: unique symbol = Symbol('par.acquireRestore');
+/** Frees what a worker thread that died held (see robust.ts). */
+export const kRecover: unique symbol = Symbol('par.recover');
 // Symbol.for, so that two copies of @par/threads in one thread (a bundle and
 // the package) recognise each other's primitives.
 export const kToState: unique symbol = Symbol.for('@par/threads.toSharedState') as never;
@@ -14,6 +16,23 @@ export interface ConditionLock {
   [kIsOwned](): boolean;
   [kReleaseSave](): number;
   [kAcquireRestore](saved: number): Steps<void>;
+}
+
+/** How a worker thread ended, as recovery needs it. */
+export interface DeadThread {
+  /** Its {@link currentThreadId}. */
+  readonly id: number;
+  /**
+   * It crashed, exited by itself or was killed (for a timeout, an abort,
+   * `terminate()`) rather than retired idle by its pool.
+   */
+  readonly interrupted: boolean;
+}
+
+/** A primitive that can give back what a dead worker thread held. */
+export interface Recoverable {
+  readonly buffer: SharedArrayBuffer;
+  [kRecover](dead: DeadThread): void;
 }
 
 /** Checks that `buffer` is a SharedArrayBuffer of at least `bytes` bytes. */

@@ -1,20 +1,9 @@
-import { Acquirable } from './acquirable.js';
-import {
-  allocate,
-  checkBuffer,
-  kAcquireRestore,
-  kIsOwned,
-  kReleaseSave,
-  kToState,
-} from './internal.js';
-import { lockSteps, unlock } from './mutex.js';
+import { kAcquireSteps, kTryAcquire } from './acquirable.js';
+import { type DeadThread, kIsOwned, kRecover, kReleaseSave } from './internal.js';
+import { adoptLock, OwnedLock } from './owned-lock.js';
 import { registerPrimitive } from './registry.js';
 import { notHeld } from './release-handle.js';
 import type { Steps } from './runtime.js';
-import type { SharedState } from './serialize.js';
-
-const BYTES = 4;
-let adopted: SharedArrayBuffer | undefined;
 
 /**
  * `threading.Lock` across worker threads: a mutex in a SharedArrayBuffer.
@@ -23,6 +12,10 @@ let adopted: SharedArrayBuffer | undefined;
  *
  * In a worker thread `acquire()` blocks (Atomics.wait) and returns a boolean;
  * on the main thread, which must never block, it returns a promise of that boolean.
+ *
+ * Robust: when a pool's worker dies holding the lock (it crashed, exited, or
+ * was killed for a timeout, an abort or `terminate()`), the pool frees it; the
+ * next `acquire()` succeeds and `ownerDied` is `true` until that holder releases.
  *
  * @example
  * ```ts
@@ -41,21 +34,10 @@ let adopted: SharedArrayBuffer | undefined;
  * await Promise.all([1, 2, 3].map((n) => pool.run(tasks.deposit, lock, balance, n)));
  * ```
  */
-export class Lock extends Acquirable {
-  /** The shared state; `Lock.fromShared(buffer)` rebuilds the same lock in another thread. */
-  readonly buffer: SharedArrayBuffer;
-  readonly #i32: Int32Array;
-
-  /** @internal The plain-data form a transfer handler sends to another thread. */
-  [kToState](): SharedState {
-    return { kind: 'Lock', buffer: this.buffer };
-  }
-
+export class Lock extends OwnedLock {
   constructor() {
-    super();
+    super('Lock');
     registerLock();
-    this.buffer = adopted ?? allocate(BYTES);
-    this.#i32 = new Int32Array(this.buffer, 0, 1);
   }
 
   /**
@@ -67,12 +49,7 @@ export class Lock extends Acquirable {
    * ```
    */
   static fromShared(buffer: SharedArrayBuffer): Lock {
-    adopted = checkBuffer('Lock', buffer, BYTES);
-    try {
-      return new Lock();
-    } finally {
-      adopted = undefined;
-    }
+    return adoptLock('Lock', buffer, () => new Lock());
   }
 
   /**
@@ -80,22 +57,17 @@ export class Lock extends Acquirable {
    * throws a `ParError` with code `PAR_NOT_HELD` (Python's RuntimeError).
    */
   release(): void {
-    if (!unlock(this.#i32, 0)) throw notHeld('Cannot release an unlocked Lock');
+    if (!this.unlock()) throw notHeld('Cannot release an unlocked Lock');
   }
 
   /** @internal */
-  protected tryAcquireNow(): boolean {
-    return Atomics.compareExchange(this.#i32, 0, 0, 1) === 0;
+  [kTryAcquire](): boolean {
+    return this.tryLock();
   }
 
   /** @internal */
-  protected acquireSteps(timeout: number): Steps<boolean> {
-    return lockSteps(this.#i32, 0, timeout);
-  }
-
-  /** Whether some thread holds the lock. */
-  locked(): boolean {
-    return Atomics.load(this.#i32, 0) !== 0;
+  [kAcquireSteps](timeout: number): Steps<boolean> {
+    return this.lockSteps(timeout);
   }
 
   /** @internal Python's `Lock._is_owned`: a plain lock only knows that it is held. */
@@ -109,9 +81,12 @@ export class Lock extends Acquirable {
     return 0;
   }
 
-  /** @internal */
-  *[kAcquireRestore](_saved: number): Steps<void> {
-    yield* lockSteps(this.#i32, 0, Number.POSITIVE_INFINITY);
+  /**
+   * @internal Only when the worker died: a worker the pool retired idle may
+   * have left its Lock for another thread to release.
+   */
+  override [kRecover](dead: DeadThread): void {
+    if (dead.interrupted) super[kRecover](dead);
   }
 }
 

@@ -3,6 +3,7 @@
 // through registerSharedHandlers() in handlers.ts), so this module imports no
 // primitive: bundling `Event` alone does not pull in the other classes.
 import { registerQueueHandler, registerTransferHandler, type TransferHandler } from '@par/core';
+import { rememberReceived, rememberSent } from './robust.js';
 import {
   isSharedPrimitive,
   type SharedKind,
@@ -40,9 +41,14 @@ const sharedHandler: TransferHandler<SharedPrimitive, SharedState> = {
         `A ${(value as object).constructor.name} lives in shared memory and cannot be sent to a '${context.capabilities.kind}' worker; use @par/threads (worker threads), or a Queue / Pipe to talk to processes`,
       );
     }
+    rememberSent(value, context);
     return [toSharedState(value), []];
   },
-  deserialize: fromSharedState,
+  deserialize(state, context) {
+    const value = fromSharedState(state);
+    rememberReceived(value, context);
+    return value;
+  },
 };
 
 let registered = false;

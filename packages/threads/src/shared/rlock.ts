@@ -1,24 +1,9 @@
-import { Acquirable } from './acquirable.js';
-import {
-  allocate,
-  checkBuffer,
-  kAcquireRestore,
-  kIsOwned,
-  kReleaseSave,
-  kToState,
-} from './internal.js';
-import { lockSteps, unlock } from './mutex.js';
+import { kAcquireSteps, kTryAcquire } from './acquirable.js';
+import { kIsOwned, kReleaseSave } from './internal.js';
+import { adoptLock, OwnedLock } from './owned-lock.js';
 import { registerPrimitive } from './registry.js';
 import { notHeld } from './release-handle.js';
-import { currentThreadId, type Steps } from './runtime.js';
-import type { SharedState } from './serialize.js';
-
-// Int32 words: the mutex, the owner thread's id (0 = none), the recursion count.
-const MUTEX = 0;
-const OWNER = 1;
-const COUNT = 2;
-const BYTES = 12;
-let adopted: SharedArrayBuffer | undefined;
+import type { Steps } from './runtime.js';
 
 /**
  * `threading.RLock`: a reentrant lock shared by worker threads. The thread that
@@ -27,6 +12,10 @@ let adopted: SharedArrayBuffer | undefined;
  *
  * On the main thread `acquire()` returns a promise; all async code on the main
  * thread is one thread, so it counts as one owner (as coroutines do in Python).
+ *
+ * Robust: when a pool's worker thread ends while it holds the lock (however it
+ * ends: no other thread could release it), the pool frees it; the next
+ * `acquire()` succeeds and `ownerDied` is `true` until that holder releases.
  *
  * @example
  * ```ts
@@ -37,31 +26,22 @@ let adopted: SharedArrayBuffer | undefined;
  * rlock.release();
  * ```
  */
-export class RLock extends Acquirable {
-  /** The shared state; `RLock.fromShared(buffer)` rebuilds the same lock in another thread. */
-  readonly buffer: SharedArrayBuffer;
-  readonly #i32: Int32Array;
-
-  /** @internal The plain-data form a transfer handler sends to another thread. */
-  [kToState](): SharedState {
-    return { kind: 'RLock', buffer: this.buffer };
-  }
-
+export class RLock extends OwnedLock {
   constructor() {
-    super();
+    super('RLock');
     registerRLock();
-    this.buffer = adopted ?? allocate(BYTES);
-    this.#i32 = new Int32Array(this.buffer, 0, 3);
   }
 
-  /** The lock whose state is `buffer` (from `rlock.buffer` in another thread). */
+  /**
+   * The lock whose state is `buffer` (from `lock.buffer` in another thread).
+   *
+   * @example
+   * ```ts
+   * const same = RLock.fromShared(lock.buffer);
+   * ```
+   */
   static fromShared(buffer: SharedArrayBuffer): RLock {
-    adopted = checkBuffer('RLock', buffer, BYTES);
-    try {
-      return new RLock();
-    } finally {
-      adopted = undefined;
-    }
+    return adoptLock('RLock', buffer, () => new RLock());
   }
 
   /**
@@ -69,76 +49,51 @@ export class RLock extends Acquirable {
    * when this thread does not hold the lock.
    */
   release(): void {
-    if (!this.#owned()) throw notHeld('Cannot release an RLock this thread does not hold');
-    const count = this.#i32[COUNT] as number;
-    if (count > 1) {
-      this.#i32[COUNT] = count - 1;
-      return;
-    }
-    this.#i32[COUNT] = 0;
-    Atomics.store(this.#i32, OWNER, 0);
-    unlock(this.#i32, MUTEX);
-  }
-
-  /** Whether some thread holds the lock. */
-  locked(): boolean {
-    return Atomics.load(this.#i32, MUTEX) !== 0;
+    if (!this.heldHere()) throw notHeld('Cannot release an RLock this thread does not hold');
+    if (this.count > 1) this.count -= 1;
+    else this.#free();
   }
 
   /** Whether this thread holds the lock. */
   ownedByCurrentThread(): boolean {
-    return this.#owned();
+    return this.heldHere();
   }
 
   /** @internal Again if this thread holds it, or when it is free. */
-  protected tryAcquireNow(): boolean {
-    const me = currentThreadId();
-    if (Atomics.load(this.#i32, OWNER) === me) {
-      this.#i32[COUNT] = (this.#i32[COUNT] as number) + 1;
-      return true;
-    }
-    if (Atomics.compareExchange(this.#i32, MUTEX, 0, 1) !== 0) return false;
-    Atomics.store(this.#i32, OWNER, me);
-    this.#i32[COUNT] = 1;
+  [kTryAcquire](): boolean {
+    if (this.heldHere()) this.count += 1;
+    else if (this.tryLock()) this.count = 1;
+    else return false;
     return true;
   }
 
-  #owned(): boolean {
-    return Atomics.load(this.#i32, OWNER) === currentThreadId();
-  }
-
   /** @internal */
-  protected *acquireSteps(timeout: number): Steps<boolean> {
-    if (this.#owned()) {
-      this.#i32[COUNT] = (this.#i32[COUNT] as number) + 1;
+  *[kAcquireSteps](timeout: number): Steps<boolean> {
+    if (this.heldHere()) {
+      this.count += 1;
       return true;
     }
-    if (!(yield* lockSteps(this.#i32, MUTEX, timeout))) return false;
-    Atomics.store(this.#i32, OWNER, currentThreadId());
-    this.#i32[COUNT] = 1;
+    if (!(yield* this.lockSteps(timeout))) return false;
+    this.count = 1;
     return true;
   }
 
   /** @internal */
   [kIsOwned](): boolean {
-    return this.#owned();
+    return this.heldHere();
   }
 
   /** @internal Releases every level at once; returns the count to restore. */
   [kReleaseSave](): number {
-    if (!this.#owned()) throw notHeld('Cannot release an RLock this thread does not hold');
-    const count = this.#i32[COUNT] as number;
-    this.#i32[COUNT] = 0;
-    Atomics.store(this.#i32, OWNER, 0);
-    unlock(this.#i32, MUTEX);
+    if (!this.heldHere()) throw notHeld('Cannot release an RLock this thread does not hold');
+    const count = this.count;
+    this.#free();
     return count;
   }
 
-  /** @internal */
-  *[kAcquireRestore](saved: number): Steps<void> {
-    yield* lockSteps(this.#i32, MUTEX, Number.POSITIVE_INFINITY);
-    Atomics.store(this.#i32, OWNER, currentThreadId());
-    this.#i32[COUNT] = saved;
+  #free(): void {
+    this.count = 0;
+    this.unlock();
   }
 }
 

@@ -108,11 +108,28 @@ export function currentThreadId(): number {
     else {
       const words = new Uint32Array(1);
       globalThis.crypto.getRandomValues(words);
-      // keep it a positive int32 and never 0
-      ownId = ((words[0] ?? 1) & 0x3fffffff) + 1;
+      // never 0, and small enough that a lock word can hold it shifted left once
+      ownId = ((words[0] ?? 1) & 0x1fffffff) + 1;
     }
   }
   return ownId;
+}
+
+/**
+ * The id {@link currentThreadId} gives in the worker thread whose Node
+ * `threadId` is `threadId` (what a pool knows of its workers).
+ */
+export function sharedIdOfThread(threadId: number): number {
+  return threadId + 1;
+}
+
+/**
+ * This thread's id where it should be remembered as holding a semaphore permit
+ * or waiting at a barrier, or 0 for a thread that cannot die without its whole
+ * program (Node's main thread, a browser window): only worker threads are tracked.
+ */
+export function trackedThreadId(): number {
+  return canBlock() ? currentThreadId() : 0;
 }
 
 /** The current time in milliseconds for deadlines (monotonic). */
@@ -159,7 +176,9 @@ export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promis
         // A pending Atomics.waitAsync does not keep Node's event loop alive: without
         // this timer, `await sem.acquire({ timeout: 50 })` in a script with nothing
         // else to do would end the process (exit code 13) instead of resolving false.
-        const keepAlive = Number.isFinite(timeout) ? setTimeout(noop, timeout + 1) : undefined;
+        // An interval, not a timer of `timeout`: on a busy machine the wait's own
+        // timeout may be reported after a timer of the same length has fired.
+        const keepAlive = Number.isFinite(timeout) ? setInterval(noop, KEEP_ALIVE_MS) : undefined;
         try {
           if (!aborted) result = await waited.value;
           else {
@@ -174,7 +193,7 @@ export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promis
             }
           }
         } finally {
-          if (keepAlive !== undefined) clearTimeout(keepAlive);
+          if (keepAlive !== undefined) clearInterval(keepAlive);
         }
       }
       step = steps.next(result);
@@ -189,6 +208,9 @@ export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promis
 }
 
 function noop(): void {}
+
+/** The period of the interval that keeps the event loop alive during a timed wait. */
+const KEEP_ALIVE_MS = 60_000;
 
 /** A deadline from a timeout in ms (`undefined` = none). */
 export function deadline(timeout: number | undefined): number {

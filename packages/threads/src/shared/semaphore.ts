@@ -1,22 +1,32 @@
 import { overReleaseError, validateInteger } from '@par/async/internal';
-import { Acquirable } from './acquirable.js';
-import { allocate, checkBuffer, kToState } from './internal.js';
+import { Acquirable, kAcquireSteps, kTryAcquire } from './acquirable.js';
+import { addHeld, HOLDER_WORDS, takeHeld } from './holders.js';
+import { allocate, checkBuffer, type DeadThread, kRecover, kToState } from './internal.js';
 import { registerPrimitive } from './registry.js';
-import { deadline, remaining, type Steps } from './runtime.js';
+import { deadline, remaining, type Steps, trackedThreadId } from './runtime.js';
 import type { SharedState } from './serialize.js';
 
 // Int32 words: the counter (the futex word), the number of sleeping acquirers,
-// the bound (-1 = unbounded).
+// the bound (-1 = unbounded), one spare, then the permits each worker thread
+// holds (holders.ts), which its pool gives back if it dies.
 const VALUE = 0;
 const WAITERS = 1;
 const BOUND = 2;
-const BYTES = 12;
+const HOLDERS = 4;
+const WORDS = HOLDERS + HOLDER_WORDS;
+const BYTES = WORDS * 4;
 let adopted: SharedArrayBuffer | undefined;
 
 /**
  * `threading.Semaphore(value)`: a counter shared by worker threads. `acquire()`
  * takes one unit, waiting while the counter is 0; `release(n)` gives `n` back.
  * Blocking in a worker thread; promises on the main thread.
+ *
+ * Robust: each worker thread's permits (those it acquired and has not released)
+ * are recorded in the shared memory; when a pool's worker dies holding some (it
+ * crashed, exited, or was killed for a timeout, an abort or `terminate()`), the
+ * pool releases them. Permits of a worker its pool retires idle stay taken: it
+ * may have left them for another thread to release.
  *
  * @example
  * ```ts
@@ -45,12 +55,12 @@ export class Semaphore extends Acquirable {
     registerSemaphore();
     if (adopted) {
       this.buffer = adopted;
-      this.i32 = new Int32Array(this.buffer, 0, 3);
+      this.i32 = new Int32Array(this.buffer, 0, WORDS);
       return;
     }
     validateInteger('value', value, { min: 0, max: 0x7fffffff });
     this.buffer = allocate(BYTES);
-    this.i32 = new Int32Array(this.buffer, 0, 3);
+    this.i32 = new Int32Array(this.buffer, 0, WORDS);
     this.i32[VALUE] = value;
     this.i32[BOUND] = -1;
   }
@@ -59,7 +69,7 @@ export class Semaphore extends Acquirable {
   static fromShared(buffer: SharedArrayBuffer): Semaphore {
     adopted = checkBuffer('Semaphore', buffer, BYTES);
     try {
-      const bounded = Atomics.load(new Int32Array(buffer, 0, 3), BOUND) >= 0;
+      const bounded = Atomics.load(new Int32Array(buffer, 0, WORDS), BOUND) >= 0;
       return bounded ? new BoundedSemaphore() : new Semaphore();
     } finally {
       adopted = undefined;
@@ -95,25 +105,53 @@ export class Semaphore extends Acquirable {
         if (Atomics.compareExchange(this.i32, VALUE, c, c + n) === c) break;
       }
     }
+    addHeld(this.i32, HOLDERS, trackedThreadId(), -n);
+    this.#wake(n);
+  }
+
+  #wake(n: number): void {
     if (Atomics.load(this.i32, WAITERS) > 0) Atomics.notify(this.i32, VALUE, n);
   }
 
+  /**
+   * @internal Gives back the permits a worker that died held (capped at the
+   * bound of a BoundedSemaphore).
+   */
+  [kRecover](dead: DeadThread): void {
+    if (!dead.interrupted) return;
+    let n = takeHeld(this.i32, HOLDERS, dead.id);
+    if (n === 0) return;
+    const bound = this.i32[BOUND] as number;
+    for (;;) {
+      const c = Atomics.load(this.i32, VALUE);
+      if (bound >= 0) n = Math.min(n, bound - c);
+      if (n <= 0) return;
+      if (Atomics.compareExchange(this.i32, VALUE, c, c + n) === c) break;
+    }
+    this.#wake(n);
+  }
+
+  #took(): true {
+    addHeld(this.i32, HOLDERS, trackedThreadId(), 1);
+    return true;
+  }
+
   /** @internal */
-  protected tryAcquireNow(): boolean {
+  [kTryAcquire](): boolean {
     for (;;) {
       const c = Atomics.load(this.i32, VALUE);
       if (c <= 0) return false;
-      if (Atomics.compareExchange(this.i32, VALUE, c, c - 1) === c) return true;
+      if (Atomics.compareExchange(this.i32, VALUE, c, c - 1) === c) return this.#took();
     }
   }
 
   /** @internal */
-  protected *acquireSteps(timeout: number): Steps<boolean> {
+  *[kAcquireSteps](timeout: number): Steps<boolean> {
     const end = deadline(timeout === Number.POSITIVE_INFINITY ? undefined : timeout);
     for (;;) {
       const c = Atomics.load(this.i32, VALUE);
       if (c > 0) {
-        if (Atomics.compareExchange(this.i32, VALUE, c, c - 1) === c) return true;
+        if (Atomics.compareExchange(this.i32, VALUE, c, c - 1) === c) return this.#took();
         continue;
       }
       const left = remaining(end);

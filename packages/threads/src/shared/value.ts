@@ -1,5 +1,5 @@
 import { validateOneOf, validateOptions } from '@par/async/internal';
-import { allocate, checkBuffer, kToState } from './internal.js';
+import { allocate, checkBuffer, type DeadThread, kRecover, kToState } from './internal.js';
 import { Lock } from './lock.js';
 import { fromSharedState, registerPrimitive } from './registry.js';
 import { RLock } from './rlock.js';
@@ -86,6 +86,11 @@ export class Value<T extends ValueType = 'f64'> {
     | BigUint64Array;
   readonly #atomic: boolean;
   readonly #lock: Lock | RLock | undefined;
+
+  /** @internal Frees its lock if a worker that died held it. */
+  [kRecover](dead: DeadThread): void {
+    this.#lock?.[kRecover](dead);
+  }
 
   /** @internal The plain-data form a transfer handler sends to another thread. */
   [kToState](): SharedState {
