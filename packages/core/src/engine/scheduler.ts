@@ -6,6 +6,7 @@
 import { Deque } from '@par/async/internal';
 import { batchPolicy } from '../batch-policy.js';
 import { type Call, CallState } from '../call.js';
+import { findLostInstanceInArgs } from '../clone-check.js';
 import { deserializeError, type WireError } from '../error-codec.js';
 import { Msg, Status, TaskFlag } from '../protocol.js';
 import { type Slot, SlotState } from '../slot.js';
@@ -13,7 +14,12 @@ import { decodeOne, EncodeSink, encodeArgs } from '../wire-codec.js';
 import { fulfilled, rejected } from './call-ledger.js';
 import type { Engine } from './engine.js';
 import { PoolState } from './engine.js';
-import { droppedError, missingResultHandler, notCloneableError } from './failure-messages.js';
+import {
+  droppedError,
+  lostInstanceError,
+  missingResultHandler,
+  notCloneableError,
+} from './failure-messages.js';
 
 const now = () => performance.now();
 
@@ -147,6 +153,12 @@ export class Scheduler {
         continue;
       } finally {
         this.encodingCall = undefined;
+      }
+      const lost = findLostInstanceInArgs(args, call.flags);
+      if (lost !== undefined) {
+        // it would arrive as {}: fail now rather than lose its data silently
+        ledger.move(call, CallState.Done, rejected(lostInstanceError(call, lost)));
+        continue;
       }
       if (call.transfer !== undefined) sink.addTransfer(call.transfer);
       message.push(call.id, key, sink.encoded ? call.flags | TaskFlag.Encoded : call.flags, args);

@@ -241,7 +241,15 @@ export class WorkerLifecycle {
       // then fails instead of looping.
       if (slot.fatal === undefined && slot.killReason === undefined) call.requeues++;
       if (call.requeues > MAX_REQUEUES || call.transfer !== undefined) {
-        ledger.move(call, CallState.Done, rejected(crashError(slot, call, code, signal)));
+        const why =
+          call.transfer !== undefined
+            ? 'its transferred objects went to that worker, so it cannot run elsewhere'
+            : `workers died under it ${call.requeues} times before it could start`;
+        ledger.move(
+          call,
+          CallState.Done,
+          rejected(crashError(slot, call, code, signal, false, why)),
+        );
         continue;
       }
       back.push(call);

@@ -1,0 +1,168 @@
+// Structured clone (and V8 serialization between processes) copies an object's own
+// enumerable properties, never its prototype or its `#private` fields: an instance
+// of a class that keeps its state in private fields, or behind getters, arrives as
+// an empty `{}` without any error. This check finds such an instance in a call's
+// arguments or a task's result before anything is sent, so the call fails with a
+// NotCloneableError naming where it was instead of losing the data silently.
+//
+// The rule: an object whose prototype is neither `Object.prototype` nor `null`, with
+// no own enumerable property, whose structured clone is an empty plain object. The
+// clone decides for built-ins and host objects (a Map, a Blob, a KeyObject keep
+// their type, a MessagePort to be transferred does not clone here and is left to
+// the transport). An instance with own data arrives as a plain object with that
+// data, as documented, and is left alone.
+
+import { TaskFlag } from './protocol.js';
+
+/** @internal A class instance that would arrive as `{}`: where it is and its class. */
+export interface LostInstance {
+  /** `argument 0.items[2]`, `result.owner`. */
+  readonly path: string;
+  readonly className: string;
+}
+
+const identifier = /^[A-Za-z_$][\w$]*$/;
+
+function property(path: string, key: string): string {
+  return identifier.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+function mapKey(key: unknown, index: number): string {
+  if (typeof key === 'string') return JSON.stringify(key);
+  if (typeof key === 'number' || typeof key === 'boolean') return String(key);
+  if (typeof key === 'bigint') return `${key}n`;
+  return `<key #${index}>`;
+}
+
+/** Objects whose content structured clone copies by its own rules: nothing inside to check. */
+function isOpaque(value: object): boolean {
+  return (
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer) ||
+    value instanceof Date ||
+    value instanceof RegExp ||
+    value instanceof Error
+  );
+}
+
+function isPlainPrototype(proto: unknown): boolean {
+  if (proto === Object.prototype || proto === null) return true;
+  // a plain object from another realm (a vm context)
+  return (
+    Object.getPrototypeOf(proto) === null &&
+    (proto as { constructor?: { name?: unknown } }).constructor?.name === 'Object'
+  );
+}
+
+/** Whether structured clone turns `value` (an object without own enumerable properties) into `{}`. */
+function arrivesEmpty(value: object): boolean {
+  let copy: unknown;
+  try {
+    copy = structuredClone(value);
+  } catch {
+    return false; // does not clone at all: the transport reports it
+  }
+  return (
+    typeof copy === 'object' &&
+    copy !== null &&
+    Object.getPrototypeOf(copy) === Object.prototype &&
+    Object.keys(copy).length === 0
+  );
+}
+
+function classNameOf(proto: object): string {
+  const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' ? name : '(anonymous class)';
+}
+
+/**
+ * @internal The first class instance inside `value` (itself included) that would
+ * arrive on the other side as an empty plain object, or `undefined`.
+ */
+export function findLostInstance(value: unknown, path: string): LostInstance | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const seen = new Set<object>();
+  const stack: [object, string][] = [[value, path]];
+  const visit = (child: unknown, at: string): void => {
+    if (typeof child === 'object' && child !== null && !seen.has(child)) stack.push([child, at]);
+  };
+  for (;;) {
+    const next = stack.pop();
+    if (next === undefined) return undefined;
+    const [object, at] = next;
+    if (seen.has(object)) continue;
+    seen.add(object);
+    if (isOpaque(object)) continue;
+    if (Array.isArray(object)) {
+      for (let i = object.length - 1; i >= 0; i--) visit(object[i], `${at}[${i}]`);
+      continue;
+    }
+    if (object instanceof Map) {
+      let i = 0;
+      for (const [k, v] of object) {
+        visit(k, `${at}.keys()[${i}]`);
+        visit(v, `${at}.get(${mapKey(k, i)})`);
+        i++;
+      }
+      continue;
+    }
+    if (object instanceof Set) {
+      let i = 0;
+      for (const item of object) visit(item, `${at}.values()[${i++}]`);
+      continue;
+    }
+    const keys = Object.keys(object);
+    const proto: unknown = Object.getPrototypeOf(object);
+    if (keys.length === 0 && !isPlainPrototype(proto) && arrivesEmpty(object)) {
+      return { path: at, className: classNameOf(proto as object) };
+    }
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      let child: unknown;
+      try {
+        child = (object as Record<string, unknown>)[key];
+      } catch {
+        continue; // a getter that throws: the transport reports it
+      }
+      visit(child, property(at, key));
+    }
+  }
+}
+
+/**
+ * @internal {@link findLostInstance} over a call's wire arguments: `argument 0…`,
+ * or for a map chunk `map chunk item 3` (`map chunk item 3, argument 1` for
+ * starmap; the index counts within the chunk).
+ */
+export function findLostInstanceInArgs(args: unknown[], flags: number): LostInstance | undefined {
+  if ((flags & TaskFlag.Chunk) === 0) {
+    for (let i = 0; i < args.length; i++) {
+      const lost = findLostInstance(args[i], `argument ${i}`);
+      if (lost !== undefined) return lost;
+    }
+    return undefined;
+  }
+  const items = args[0];
+  if (!Array.isArray(items)) return undefined; // a packed chunk of numbers
+  const star = (flags & TaskFlag.Star) !== 0;
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    if (typeof item !== 'object' || item === null) continue;
+    if (star && Array.isArray(item)) {
+      for (let j = 0; j < item.length; j++) {
+        const lost = findLostInstance(item[j], `map chunk item ${i}, argument ${j}`);
+        if (lost !== undefined) return lost;
+      }
+    } else {
+      const lost = findLostInstance(item, `map chunk item ${i}`);
+      if (lost !== undefined) return lost;
+    }
+  }
+  return undefined;
+}
+
+/** @internal Why a {@link LostInstance} cannot be sent, and what to do instead. */
+export function lostInstanceReason(lost: LostInstance): string {
+  return `it has no own enumerable property, so it would arrive as an empty object {} (#private fields, getters and methods do not travel): send its data as a plain object, or register a transfer handler for ${lost.className}`;
+}
