@@ -132,10 +132,14 @@ export function findLostInstance(value: unknown, path: string): LostInstance | u
 
 /**
  * @internal {@link findLostInstance} over a call's wire arguments: `argument 0…`,
- * or for a map chunk `map chunk item 3` (`map chunk item 3, argument 1` for
- * starmap; the index counts within the chunk).
+ * or for a map chunk whose first item is input item `start`, `map item 3`
+ * (`map item 3, argument 1` for starmap).
  */
-export function findLostInstanceInArgs(args: unknown[], flags: number): LostInstance | undefined {
+export function findLostInstanceInArgs(
+  args: unknown[],
+  flags: number,
+  start = 0,
+): LostInstance | undefined {
   if ((flags & TaskFlag.Chunk) === 0) {
     for (let i = 0; i < args.length; i++) {
       const lost = findLostInstance(args[i], `argument ${i}`);
@@ -151,11 +155,11 @@ export function findLostInstanceInArgs(args: unknown[], flags: number): LostInst
     if (typeof item !== 'object' || item === null) continue;
     if (star && Array.isArray(item)) {
       for (let j = 0; j < item.length; j++) {
-        const lost = findLostInstance(item[j], `map chunk item ${i}, argument ${j}`);
+        const lost = findLostInstance(item[j], `map item ${start + i}, argument ${j}`);
         if (lost !== undefined) return lost;
       }
     } else {
-      const lost = findLostInstance(item, `map chunk item ${i}`);
+      const lost = findLostInstance(item, `map item ${start + i}`);
       if (lost !== undefined) return lost;
     }
   }

@@ -83,10 +83,10 @@ describe('findLostInstance: a class instance that would arrive as {}', () => {
     expect(findLostInstance(a, 'x')?.path).toBe('x.last');
   });
 
-  it('names map chunk items and starmap rows', () => {
+  it('names map items by their index in the input, and starmap arguments', () => {
     const secret = new Secret('s');
     expect(findLostInstanceInArgs([1, { s: secret }], 0)?.path).toBe('argument 1.s');
-    expect(findLostInstanceInArgs([[1, secret]], TaskFlag.Chunk)?.path).toBe('map chunk item 1');
+    expect(findLostInstanceInArgs([[1, secret]], TaskFlag.Chunk, 10)?.path).toBe('map item 11');
     expect(
       findLostInstanceInArgs(
         [
@@ -97,7 +97,7 @@ describe('findLostInstance: a class instance that would arrive as {}', () => {
         ],
         TaskFlag.Chunk | TaskFlag.Star,
       )?.path,
-    ).toBe('map chunk item 1, argument 1');
+    ).toBe('map item 1, argument 1');
     expect(findLostInstanceInArgs([new Float64Array(3)], TaskFlag.Chunk)).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import {
   unregisterTransferHandler,
   WorkerCrashedError,
 } from '../src/index.js';
+import { Msg } from '../src/protocol.js';
 import { MemoryTransport, settle } from './memory-transport.js';
 
 const square = (x: number) => x * x;
@@ -82,6 +83,9 @@ describe('class instances that would arrive as {}', () => {
     );
     const w = transport.last;
     expect(w.runs().map((r) => r.args)).toEqual([[{ owner: 'plain' }]]);
+    // the refused call did not keep the task's definition from reaching the worker
+    const [run] = w.messages.filter((m) => m[0] === Msg.Run);
+    expect(run?.[1]).toEqual([w.run(0).key, undefined, 'keys', String(keys)]);
     w.ready();
     w.answer([w.run(0).id, ['owner']]);
     await expect(fine).resolves.toEqual(['owner']);

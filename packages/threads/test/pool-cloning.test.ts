@@ -44,18 +44,18 @@ describe('a class instance whose state is all #private is refused, not sent as {
       .run(t.keysOf, { config: { owner: new Secret('s3cr3t') } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotCloneableError);
-    expect((error as Error).message).toContain(
-      'Task `keysOf`: argument 0.config.owner (an instance of class Secret) could not be sent to the worker',
+    expect((error as Error).message).toMatch(
+      /^Task `keysOf` \(.*pool-tasks\.mjs\): argument 0\.config\.owner \(an instance of class Secret\) could not be sent to the worker/,
     );
     expect((error as Error).message).toContain('would arrive as an empty object {}');
   });
 
-  it('as a map item: the error names the item', async () => {
-    const error = await pool
-      .map(t.keysOf, [{ a: 1 }, [new Secret('x')]] as object[])
-      .catch((e: unknown) => e);
+  it('as a map item: the error names the item by its index in the input', async () => {
+    const items: object[] = Array.from({ length: 40 }, (_, i) => ({ i }));
+    items[37] = [new Secret('x')];
+    const error = await pool.map(t.keysOf, items, { chunkSize: 8 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotCloneableError);
-    expect((error as Error).message).toContain('map chunk item 1[0] (an instance of class Secret)');
+    expect((error as Error).message).toContain('map item 37[0] (an instance of class Secret)');
   });
 
   it('as a result: NotCloneableError names the path in the result and the class', async () => {

@@ -132,6 +132,30 @@ export class Scheduler {
     while (batch.length < count && this.queue.length > 0) {
       const call = this.queue.shift() as Call;
       if (call.state !== CallState.Queued) continue;
+      let args: unknown[];
+      sink.encoded = false;
+      // what this call adds to the transfer list goes if the call fails here
+      const transferMark = sink.transfer?.length ?? 0;
+      this.encodingCall = call;
+      try {
+        args = encodeArgs(call.args, call.flags, slot.serializeContext, sink);
+      } catch (error) {
+        // A transfer handler refused the argument (a Lock for a process worker…):
+        // this call fails, the rest of the batch goes on.
+        if (sink.transfer !== undefined) sink.transfer.length = transferMark;
+        ledger.move(call, CallState.Done, rejected(error));
+        continue;
+      } finally {
+        this.encodingCall = undefined;
+      }
+      const lost = findLostInstanceInArgs(args, call.flags, call.chunkStart);
+      if (lost !== undefined) {
+        // it would arrive as {}: fail now rather than lose its data silently
+        if (sink.transfer !== undefined) sink.transfer.length = transferMark;
+        ledger.move(call, CallState.Done, rejected(lostInstanceError(call, lost)));
+        continue;
+      }
+      // the task's definition travels with the first call of it that is sent
       const key = call.def.key;
       if (!slot.defined.has(key)) {
         defs ??= [];
@@ -140,25 +164,6 @@ export class Scheduler {
         defs.push(key, w.module, w.name, w.source);
         slot.defined.add(key);
         newKeys.push(key);
-      }
-      let args: unknown[];
-      sink.encoded = false;
-      this.encodingCall = call;
-      try {
-        args = encodeArgs(call.args, call.flags, slot.serializeContext, sink);
-      } catch (error) {
-        // A transfer handler refused the argument (a Lock for a process worker…):
-        // this call fails, the rest of the batch goes on.
-        ledger.move(call, CallState.Done, rejected(error));
-        continue;
-      } finally {
-        this.encodingCall = undefined;
-      }
-      const lost = findLostInstanceInArgs(args, call.flags);
-      if (lost !== undefined) {
-        // it would arrive as {}: fail now rather than lose its data silently
-        ledger.move(call, CallState.Done, rejected(lostInstanceError(call, lost)));
-        continue;
       }
       if (call.transfer !== undefined) sink.addTransfer(call.transfer);
       message.push(call.id, key, sink.encoded ? call.flags | TaskFlag.Encoded : call.flags, args);
