@@ -4,16 +4,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { findLostInstance, findLostInstanceInArgs } from '../src/clone-check.js';
 import { TaskFlag } from '../src/protocol.js';
-
-class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  get value(): string {
-    return this.#value;
-  }
-}
+import { Secret } from './secret.js';
 
 class Point {
   constructor(

@@ -11,6 +11,7 @@ import {
 } from '../src/index.js';
 import { Msg } from '../src/protocol.js';
 import { MemoryTransport, settle } from './memory-transport.js';
+import { Secret } from './secret.js';
 
 const square = (x: number) => x * x;
 const keys = (o: object) => Object.keys(o);
@@ -25,17 +26,6 @@ afterEach(async () => {
   vi.useRealTimers();
   await Promise.all(pools.splice(0).map((p) => p.terminate()));
 });
-
-/** A class whose whole state is a #private field: structured clone sends `{}`. */
-class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  get value(): string {
-    return this.#value;
-  }
-}
 
 describe('a call that never started says so', () => {
   it('a transfer call whose worker died before it started rejects "before task … started", not "while running"', async () => {
