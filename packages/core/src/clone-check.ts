@@ -23,8 +23,8 @@ export interface LostInstance {
 
 const identifier = /^[A-Za-z_$][\w$]*$/;
 
-function property(path: string, key: string): string {
-  return identifier.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+function property(key: string): string {
+  return identifier.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
 function mapKey(key: unknown, index: number): string {
@@ -76,58 +76,128 @@ function classNameOf(proto: object): string {
   return typeof name === 'string' && name !== '' ? name : '(anonymous class)';
 }
 
+/** Nesting deeper than this is not looked into (the walk recurses). */
+const MAX_DEPTH = 1000;
+
+/** What the walk found: the class, and the path to it from the inside out. */
+interface Found {
+  readonly className: string;
+  readonly parts: string[];
+}
+
+interface Walk {
+  readonly root: object;
+  /**
+   * The objects walked, so that shared and cyclic parts are walked once; made when
+   * the walk first goes below the root (a flat argument allocates nothing).
+   */
+  seen: Set<object> | undefined;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Walks into `object[key]`; on a find, adds the key to its path. */
+function visitProperty(
+  object: Record<string, unknown>,
+  key: string,
+  depth: number,
+  walk: Walk,
+): Found | undefined {
+  let child: unknown;
+  try {
+    child = object[key];
+  } catch {
+    return undefined; // a getter that throws: the transport reports it
+  }
+  if (!isObject(child)) return undefined;
+  const found = scan(child, depth + 1, walk);
+  found?.parts.push(property(key));
+  return found;
+}
+
+function scan(object: object, depth: number, walk: Walk): Found | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  if (depth > 0) {
+    walk.seen ??= new Set([walk.root]);
+    if (walk.seen.has(object)) return undefined;
+    walk.seen.add(object);
+  }
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i++) {
+      const item: unknown = object[i];
+      if (!isObject(item)) continue;
+      const found = scan(item, depth + 1, walk);
+      if (found !== undefined) {
+        found.parts.push(`[${i}]`);
+        return found;
+      }
+    }
+    return undefined;
+  }
+  const proto: unknown = Object.getPrototypeOf(object);
+  if (isPlainPrototype(proto)) {
+    for (const key in object) {
+      const found = visitProperty(object as Record<string, unknown>, key, depth, walk);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (object instanceof Map) {
+    let i = 0;
+    for (const [k, v] of object) {
+      const inKey = isObject(k) ? scan(k, depth + 1, walk) : undefined;
+      if (inKey !== undefined) {
+        inKey.parts.push(`.keys()[${i}]`);
+        return inKey;
+      }
+      const inValue = isObject(v) ? scan(v, depth + 1, walk) : undefined;
+      if (inValue !== undefined) {
+        inValue.parts.push(`.get(${mapKey(k, i)})`);
+        return inValue;
+      }
+      i++;
+    }
+    return undefined;
+  }
+  if (object instanceof Set) {
+    let i = 0;
+    for (const item of object) {
+      const found = isObject(item) ? scan(item, depth + 1, walk) : undefined;
+      if (found !== undefined) {
+        found.parts.push(`.values()[${i}]`);
+        return found;
+      }
+      i++;
+    }
+    return undefined;
+  }
+  if (isOpaque(object)) return undefined;
+  // a class instance (or a host object): structured clone copies its own data
+  const keys = Object.keys(object);
+  if (keys.length === 0) {
+    return arrivesEmpty(object)
+      ? { className: classNameOf(proto as object), parts: [] }
+      : undefined;
+  }
+  for (const key of keys) {
+    const found = visitProperty(object as Record<string, unknown>, key, depth, walk);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * @internal The first class instance inside `value` (itself included) that would
- * arrive on the other side as an empty plain object, or `undefined`.
+ * arrive on the other side as an empty plain object, or `undefined`. `path` names
+ * `value` in the result (`argument 0`).
  */
 export function findLostInstance(value: unknown, path: string): LostInstance | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const seen = new Set<object>();
-  const stack: [object, string][] = [[value, path]];
-  const visit = (child: unknown, at: string): void => {
-    if (typeof child === 'object' && child !== null && !seen.has(child)) stack.push([child, at]);
-  };
-  for (;;) {
-    const next = stack.pop();
-    if (next === undefined) return undefined;
-    const [object, at] = next;
-    if (seen.has(object)) continue;
-    seen.add(object);
-    if (isOpaque(object)) continue;
-    if (Array.isArray(object)) {
-      for (let i = object.length - 1; i >= 0; i--) visit(object[i], `${at}[${i}]`);
-      continue;
-    }
-    if (object instanceof Map) {
-      let i = 0;
-      for (const [k, v] of object) {
-        visit(k, `${at}.keys()[${i}]`);
-        visit(v, `${at}.get(${mapKey(k, i)})`);
-        i++;
-      }
-      continue;
-    }
-    if (object instanceof Set) {
-      let i = 0;
-      for (const item of object) visit(item, `${at}.values()[${i++}]`);
-      continue;
-    }
-    const keys = Object.keys(object);
-    const proto: unknown = Object.getPrototypeOf(object);
-    if (keys.length === 0 && !isPlainPrototype(proto) && arrivesEmpty(object)) {
-      return { path: at, className: classNameOf(proto as object) };
-    }
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i] as string;
-      let child: unknown;
-      try {
-        child = (object as Record<string, unknown>)[key];
-      } catch {
-        continue; // a getter that throws: the transport reports it
-      }
-      visit(child, property(at, key));
-    }
-  }
+  if (!isObject(value)) return undefined;
+  const found = scan(value, 0, { root: value, seen: undefined });
+  if (found === undefined) return undefined;
+  return { path: path + found.parts.reverse().join(''), className: found.className };
 }
 
 /**
