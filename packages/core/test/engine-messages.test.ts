@@ -81,6 +81,16 @@ describe('class instances that would arrive as {}', () => {
     await expect(fine).resolves.toEqual(['owner']);
   });
 
+  it('initArgs holding one are refused when the pool is made, naming the option, path and class', () => {
+    expect(
+      () => new Pool(new MemoryTransport(), { initArgs: [1, { owner: new Secret('s') }] }),
+    ).toThrow(
+      new NotCloneableError(
+        '`initArgs`: argument 1.owner (an instance of class Secret) could not be sent to the workers: it has no own enumerable property, so it would arrive as an empty object {} (#private fields, getters and methods do not travel): send its data as a plain object, or register a transfer handler for Secret',
+      ),
+    );
+  });
+
   it('an instance a transfer handler takes is sent through the handler', async () => {
     registerTransferHandler({
       name: 'test:Secret',
