@@ -19,6 +19,7 @@ export {
   validateSignal,
   validateTimeout,
 } from './validate.js';
+export { validateReturnWhen } from './wait.js';
 export {
   type ParsedWait,
   parseWaitOptions,

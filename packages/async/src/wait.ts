@@ -11,6 +11,15 @@ import {
 /** When {@link wait} returns. */
 export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
 
+/** @internal Validates `returnWhen` of `wait` (here and for futures): `'ALL_COMPLETED'` when absent. */
+export function validateReturnWhen(value: unknown): ReturnWhen {
+  return validateOneOf('returnWhen', value ?? 'ALL_COMPLETED', [
+    'FIRST_COMPLETED',
+    'FIRST_EXCEPTION',
+    'ALL_COMPLETED',
+  ]);
+}
+
 /** Options of {@link wait}. */
 export interface WaitForOptions {
   /**
@@ -68,11 +77,7 @@ export function wait<T>(
   let signal: AbortSignal | undefined;
   try {
     const opts = validateOptions<WaitForOptions>('options', options);
-    returnWhen = validateOneOf('returnWhen', opts.returnWhen ?? 'ALL_COMPLETED', [
-      'FIRST_COMPLETED',
-      'FIRST_EXCEPTION',
-      'ALL_COMPLETED',
-    ]);
+    returnWhen = validateReturnWhen(opts.returnWhen);
     timeout = validateTimeout('timeout', opts.timeout);
     signal = validateSignal('signal', opts.signal);
     if (promises == null || typeof (promises as Iterable<T>)[Symbol.iterator] !== 'function') {

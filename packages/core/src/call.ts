@@ -47,6 +47,8 @@ export class Call {
   onDispatch: (() => void) | undefined = undefined;
   /** Registered by transfer handlers (SerializeContext#onCallSettled). */
   onRelease: (() => void)[] | undefined = undefined;
+  /** A map chunk: the index of its first item in the input (error messages name items by it). */
+  chunkStart = 0;
   /** Worker-reported run time in ms, set when the result arrives. */
   runMs = 0;
   promise!: Promise<unknown>;

@@ -4,6 +4,7 @@
 
 import { BrokenBarrierError, CancelledError, ParError, TimeoutError } from '@par/async';
 import { QueueEmpty, QueueFull, QueueShutDown } from '@par/queue';
+import { notCloneablePlaceholder } from './describe-value.js';
 import {
   BrokenPoolError,
   NotCloneableError,
@@ -111,18 +112,74 @@ function isErrorLike(value: unknown): value is Error {
   );
 }
 
-/** @internal Turns anything thrown into cloneable data. */
+/** How deep {@link keepCloneable} copies before it replaces what is left by a placeholder. */
+const MAX_COPY_DEPTH = 8;
+
+/**
+ * A copy of `value` that structured clone takes. What clones is kept as it is; a
+ * plain object or array holding something that does not clone is copied with that
+ * something replaced by a placeholder (`[not cloneable: a function (retry)]`);
+ * anything else that does not clone becomes its placeholder. With `ownProperties`,
+ * a class instance is copied like a plain object (the thrown value itself: it
+ * arrives as a plain object anyway).
+ */
+function keepCloneable(
+  value: unknown,
+  depth: number,
+  ownProperties: boolean,
+  seen: Map<object, unknown>,
+): unknown {
+  if (cloneable(value)) return value;
+  if (typeof value !== 'object' || value === null || depth >= MAX_COPY_DEPTH) {
+    return notCloneablePlaceholder(value);
+  }
+  const copied = seen.get(value);
+  if (copied !== undefined) return copied;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    seen.set(value, out);
+    for (const item of value) out.push(keepCloneable(item, depth + 1, false, seen));
+    return out;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!ownProperties && proto !== Object.prototype && proto !== null) {
+    return notCloneablePlaceholder(value);
+  }
+  const out: Record<string, unknown> = {};
+  seen.set(value, out);
+  for (const key of Object.keys(value)) {
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch {
+      continue; // a getter that throws: nothing to keep
+    }
+    out[key] = keepCloneable(item, depth + 1, false, seen);
+  }
+  return out;
+}
+
+/**
+ * @internal Turns anything thrown into cloneable data. What does not clone is kept
+ * as far as it can be: the cloneable own properties of a thrown object or error,
+ * with the others replaced by a placeholder naming what they were.
+ */
 export function serializeError(error: unknown, depth = 0): WireError {
   if (!isErrorLike(error)) {
-    return cloneable(error) ? { e: 0, value: error } : { e: 0, value: String(error) };
+    return { e: 0, value: keepCloneable(error, 0, true, new Map()) };
   }
   let props: Record<string, unknown> | undefined;
+  const seen = new Map<object, unknown>();
   for (const key of Object.keys(error)) {
     if (key === 'cause' || key === 'errors' || key === 'stack' || key === 'message') continue;
-    const value = (error as unknown as Record<string, unknown>)[key];
-    if (!cloneable(value)) continue;
+    let value: unknown;
+    try {
+      value = (error as unknown as Record<string, unknown>)[key];
+    } catch {
+      continue; // a getter that throws: nothing to keep
+    }
     props ??= {};
-    props[key] = value;
+    props[key] = keepCloneable(value, 1, false, seen);
   }
   const wire: WireError = {
     e: 1,

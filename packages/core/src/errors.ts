@@ -150,8 +150,10 @@ export class TaskClosureError extends ParError {
 
 /**
  * An argument or result could not be copied to the other side (a function, a
- * class instance with private state, a closed port, …). The message names the
- * task and the argument.
+ * closed port, …, or a class instance with no own enumerable property, whose state
+ * is in `#private` fields or getters: structured clone would deliver it as `{}`).
+ * The message names the task and the argument (for a nested value, its path and
+ * class).
  *
  * @example
  * ```ts

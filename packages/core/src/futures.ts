@@ -1,8 +1,8 @@
 import { TimeoutError } from '@par/async';
 import {
   optionMessage,
-  validateOneOf,
   validateOptions,
+  validateReturnWhen,
   validateSignal,
   validateTimeout,
 } from '@par/async/internal';
@@ -236,11 +236,7 @@ export function wait<F extends Future<unknown>>(
   let timeout: number | undefined;
   try {
     const opts = validateOptions<WaitFuturesOptions>('options', options);
-    returnWhen = validateOneOf('returnWhen', opts.returnWhen ?? 'ALL_COMPLETED', [
-      'FIRST_COMPLETED',
-      'FIRST_EXCEPTION',
-      'ALL_COMPLETED',
-    ]);
+    returnWhen = validateReturnWhen(opts.returnWhen);
     timeout = validateTimeout('timeout', opts.timeout);
     list = futureList(futures);
   } catch (error) {

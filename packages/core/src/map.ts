@@ -105,7 +105,9 @@ function submitChunk(
     start === 0 && end === items.length && Array.isArray(items)
       ? items
       : Array.prototype.slice.call(items, start, end);
-  return engine.submit(task, [slice], chunkFlags(star), options);
+  const call = engine.submit(task, [slice], chunkFlags(star), options);
+  call.chunkStart = start;
+  return call;
 }
 
 /** @internal `map` / `starmap`: all results, in input order. */

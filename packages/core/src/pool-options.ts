@@ -76,6 +76,7 @@ export interface PoolOptions {
   /**
    * Milliseconds a task whose call timed out or was aborted may take to stop on its
    * own (its `taskSignal()` aborted) before its worker is terminated and replaced.
+   * Meanwhile `stats().aborting` counts the call (it is no longer `running`).
    * @default 1000
    * @example new ThreadPool({ gracePeriod: 200 })
    */
@@ -155,8 +156,23 @@ export interface PoolStats {
   workers: number;
   /** Workers with nothing to do. */
   idle: number;
-  /** Calls running in workers. */
+  /**
+   * Calls running in workers, not counting the aborted ones (see {@link aborting}).
+   */
   running: number;
+  /**
+   * Calls that were aborted (their `signal`, their `timeout`, a cancelled map) and
+   * have already rejected, but whose task still runs in its worker: it has
+   * `gracePeriod` ms to stop before its worker is replaced. Such a call still
+   * occupies its worker; it is not counted in `running`.
+   *
+   * @example
+   * ```ts
+   * controller.abort();
+   * pool.stats(); // { running: 0, aborting: 1, … } until the task returns or its worker is replaced
+   * ```
+   */
+  aborting: number;
   /** Calls waiting for a worker. */
   queued: number;
   /** Calls that resolved. */

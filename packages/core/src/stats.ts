@@ -25,14 +25,16 @@ export class SampleRing {
 }
 
 /**
- * @internal The pool's counters. `completed`, `failed`, `running` and the wait
- * times are kept by `CallLedger#move`; run times by the scheduler as results
+ * @internal The pool's counters. `completed`, `failed`, `running`, `aborting` and
+ * the wait times are kept by `CallLedger`; run times by the scheduler as results
  * arrive; worker lifetimes by the worker lifecycle.
  */
 export class StatsRecorder {
   completed = 0;
   failed = 0;
   running = 0;
+  /** Calls aborted or timed out whose task has not stopped yet (grace period). */
+  aborting = 0;
   /** Sum of the run times workers reported (ms). */
   runTimeTotal = 0;
   /** Lifetimes of the workers that exited (ms). */
@@ -52,6 +54,7 @@ export class StatsRecorder {
       workers: slots.length,
       idle,
       running: this.running,
+      aborting: this.aborting,
       queued,
       completed: this.completed,
       failed: this.failed,

@@ -72,7 +72,9 @@ export interface WorkerEvents {
   onMessage(message: unknown): void;
   /**
    * An error the transport observed: a spawn failure, a thread's uncaught error,
-   * ERR_WORKER_OUT_OF_MEMORY. Informational; `onExit` always follows.
+   * ERR_WORKER_OUT_OF_MEMORY. A transport whose worker ran out of memory reports an
+   * error with that `code` (a process transport too), so that the pool says so.
+   * Informational; `onExit` always follows.
    */
   onError(error: Error): void;
   /**

@@ -5,7 +5,9 @@ import {
   validateOptions,
   validateTimeout,
 } from '@par/async/internal';
+import { findLostInstanceInArgs, lostInstanceReason } from './clone-check.js';
 import { cpuCount } from './cpu-count.js';
+import { NotCloneableError } from './errors.js';
 import { toWireTask } from './function-registry.js';
 import type { PoolOptions } from './pool-options.js';
 import type { ResourceLimits, WireTask } from './transport.js';
@@ -91,6 +93,12 @@ export function resolvePoolOptions(
     o.initializer === undefined ? undefined : toWireTask(o.initializer, 'initializer');
   if (o.initArgs !== undefined && !Array.isArray(o.initArgs)) {
     throw new TypeError(optionMessage('initArgs', 'an array', o.initArgs));
+  }
+  const lost = o.initArgs === undefined ? undefined : findLostInstanceInArgs(o.initArgs, 0);
+  if (lost !== undefined) {
+    throw new NotCloneableError(
+      `\`initArgs\`: ${lost.path} (an instance of class ${lost.className}) could not be sent to the workers: ${lostInstanceReason(lost)}`,
+    );
   }
   const timeout = validateTimeout('timeout', o.timeout);
   const gracePeriod =

@@ -48,15 +48,48 @@ describe('error codec', () => {
     expect(agg.errors[0]).toMatchObject({ message: 'a' });
   });
 
-  it('drops properties that cannot be cloned', () => {
-    const error = Object.assign(new Error('f'), { fn: () => 1, ok: 2 });
-    expect(roundTrip(error)).toMatchObject({ ok: 2 });
-    expect((roundTrip(error) as { fn?: unknown }).fn).toBeUndefined();
+  it('replaces properties that cannot be cloned by a placeholder naming what they were', () => {
+    const error = Object.assign(new Error('f'), {
+      fn: function retry() {},
+      ok: 2,
+      nested: { keep: [1, 2], drop: Symbol('s'), when: new Date(0) },
+      handle: new WeakMap(),
+    });
+    expect(roundTrip(error)).toMatchObject({
+      message: 'f',
+      ok: 2,
+      fn: '[not cloneable: a function (retry)]',
+      nested: { keep: [1, 2], drop: '[not cloneable: a symbol (s)]', when: new Date(0) },
+      handle: '[not cloneable: a WeakMap]',
+    });
   });
 
   it('passes thrown non-errors through', () => {
     expect(roundTrip('text')).toBe('text');
     expect(roundTrip({ a: 1 })).toEqual({ a: 1 });
+  });
+
+  it('a thrown object holding a function keeps its cloneable properties, not "[object Object]"', () => {
+    const thrown = { code: 'E_RETRY', attempts: 3, list: [1, () => 2], retry() {} };
+    expect(roundTrip(thrown)).toEqual({
+      code: 'E_RETRY',
+      attempts: 3,
+      list: [1, '[not cloneable: a function]'],
+      retry: '[not cloneable: a function (retry)]',
+    });
+  });
+
+  it('a thrown value that cannot be copied at all becomes a placeholder naming it', () => {
+    expect(roundTrip(function task() {})).toBe('[not cloneable: a function (task)]');
+    expect(roundTrip(Symbol('why'))).toBe('[not cloneable: a symbol (why)]');
+  });
+
+  it('a cycle through a value that does not clone is copied once', () => {
+    const thrown: Record<string, unknown> = { fn: () => 1 };
+    thrown.self = thrown;
+    const back = roundTrip(thrown) as Record<string, unknown>;
+    expect(back.self).toBe(back);
+    expect(back.fn).toBe('[not cloneable: a function (fn)]');
   });
 
   it('rebuilds AbortError as a DOMException', () => {

@@ -40,6 +40,41 @@ function withHeapLimit(execArgv: string[], mb: number | undefined): string[] {
   return out;
 }
 
+/** What V8 prints to stderr before it aborts a process whose heap is full. */
+const outOfMemoryText = 'JavaScript heap out of memory';
+const heapFlagInText = /--max-old-space-size[= ]\d+/;
+
+/** The heap limit a child runs with, as its flag (`--max-old-space-size=64`), if one is set. */
+function heapLimitOf(execArgv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    if (!heapFlag.test(arg)) continue;
+    return arg.includes('=') ? arg : `${arg}=${execArgv[i + 1] ?? ''}`;
+  }
+  return env.NODE_OPTIONS?.match(heapFlagInText)?.[0];
+}
+
+/**
+ * Whether a child that V8 aborted (SIGABRT) ran out of memory: its stderr says so
+ * when the pool reads it (`stdio: 'pipe'`); otherwise a SIGABRT under a configured
+ * heap limit is taken for one (the commonest SIGABRT of a Node process by far).
+ */
+function outOfMemoryError(
+  stderrTail: string | undefined,
+  heapLimit: string | undefined,
+): Error | undefined {
+  const seen = stderrTail?.includes(outOfMemoryText);
+  if (seen === false || (seen === undefined && heapLimit === undefined)) return undefined;
+  const error = new Error(
+    `The child process ran out of memory (${
+      seen ? `its stderr: ${outOfMemoryText}` : 'V8 aborted it'
+    }${heapLimit === undefined ? '' : `; heap limit ${heapLimit}`})`,
+  );
+  // the code worker_threads gives a worker that ran out of memory: the pool words both alike
+  (error as NodeJS.ErrnoException).code = 'ERR_WORKER_OUT_OF_MEMORY';
+  return error;
+}
+
 function unrefStream(stream: Readable | null): void {
   (stream as { unref?: () => void } | null)?.unref?.();
 }
@@ -101,19 +136,33 @@ export class ProcessTransport implements Transport {
       this.#options.maxOldSpaceSize ?? options.resourceLimits?.maxOldGenerationSizeMb,
     );
     const stdio = this.#options.stdio ?? 'inherit';
+    const env = (options.env as NodeJS.ProcessEnv | undefined) ?? process.env;
     let child: ChildProcess;
     let exited = false;
     let exit: [number | null, string | null] | undefined;
     let drained = false;
-    const reportExit = (): void => {
+    /** The end of the child's stderr, when the pool reads it (`stdio: 'pipe'`). */
+    let stderrTail: string | undefined;
+    let stderrOpen = false;
+    let fallback: NodeJS.Timeout | undefined;
+    const reportExit = (force = false): void => {
       if (exited || !exit) return;
+      const aborted = exit[1] === 'SIGABRT';
+      // wait for the child's last messages, and for V8's last words about memory
+      if (!force && (!drained || (aborted && stderrOpen))) return;
       exited = true;
+      // reported in time: the fallback must not keep the program alive
+      if (fallback !== undefined) clearTimeout(fallback);
+      if (aborted) {
+        const oom = outOfMemoryError(stderrTail, heapLimitOf(execArgv, env));
+        if (oom !== undefined) events.onError(oom);
+      }
       events.onExit(exit[0], exit[1]);
     };
     try {
       child = fork(entryPath(), ['pool'], {
         cwd,
-        env: (options.env as NodeJS.ProcessEnv | undefined) ?? process.env,
+        env,
         execArgv,
         serialization: 'advanced',
         // fd 3: the message socket (see frame-channel.ts); fd 4: Node's IPC channel,
@@ -124,7 +173,7 @@ export class ProcessTransport implements Transport {
       queueMicrotask(() => {
         events.onError(error as Error);
         exit = [null, null];
-        reportExit();
+        reportExit(true);
       });
       return { post() {}, terminate() {}, ref() {}, unref() {} };
     }
@@ -140,6 +189,17 @@ export class ProcessTransport implements Transport {
     );
     this.#merge(child.stdout, this.stdout);
     this.#merge(child.stderr, this.stderr);
+    if (child.stderr) {
+      stderrTail = '';
+      stderrOpen = true;
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderrTail = (stderrTail + String(chunk)).slice(-4096);
+      });
+      child.stderr.once('close', () => {
+        stderrOpen = false;
+        reportExit();
+      });
+    }
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (exited) return;
       // spawn reports a missing working directory as the executable's ENOENT
@@ -153,23 +213,20 @@ export class ProcessTransport implements Transport {
       if (child.pid === undefined) {
         // never spawned: no 'exit' will come
         exit = [null, null];
-        reportExit();
+        reportExit(true);
       }
     });
     // 'exit' can come before the last messages were read; onExit must follow them,
-    // so wait for the socket to close as well.
-    let fallback: NodeJS.Timeout | undefined;
+    // so wait for the socket to close as well (and for stderr after a SIGABRT).
     socket.once('close', () => {
       drained = true;
-      // the socket closed in time: the fallback must not keep the program alive
-      if (fallback !== undefined) clearTimeout(fallback);
       reportExit();
     });
     child.on('exit', (code, signal) => {
       exit = [code, signal];
-      if (drained) reportExit();
-      // a grandchild holding the socket must not stall the pool
-      else fallback = setTimeout(reportExit, 1000);
+      reportExit();
+      // a grandchild holding the socket (or stderr) must not stall the pool
+      if (!exited) fallback = setTimeout(() => reportExit(true), 1000);
     });
     // the first frame the child reads is its boot record
     channel.send({ t: 'par:boot', boot: options.boot });

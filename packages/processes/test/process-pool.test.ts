@@ -267,6 +267,7 @@ describe('ProcessPool calls', () => {
     const stats = p.stats();
     expect(Object.keys(stats).sort()).toEqual(
       [
+        'aborting',
         'completed',
         'failed',
         'idle',

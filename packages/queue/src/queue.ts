@@ -15,9 +15,9 @@ import {
   fail,
   type Parked,
   park,
-  parseWaitOptions,
   type Resolver,
   type Waiter,
+  waitOptionsOrRejection,
   wake,
 } from './waiter.js';
 
@@ -227,16 +227,9 @@ export class Queue<T = unknown> {
    * ```
    */
   put(item: T, options?: WaitOptions): Promise<void> {
-    let signal: AbortSignal | undefined;
-    let timeout: number | undefined;
-    if (options !== undefined) {
-      try {
-        ({ signal, timeout } = parseWaitOptions(options));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (signal?.aborted) return Promise.reject(signal.reason);
-    }
+    const parsed = waitOptionsOrRejection(options);
+    if (parsed instanceof Promise) return parsed;
+    const { signal, timeout } = parsed;
     if (this.#shutDown) return Promise.reject(new QueueShutDown());
     if (this.#store.length - this.#reserved < this.#limit || this.#getters.length > 0) {
       try {
@@ -281,16 +274,9 @@ export class Queue<T = unknown> {
    * ```
    */
   get(options?: WaitOptions): Promise<T> {
-    let signal: AbortSignal | undefined;
-    let timeout: number | undefined;
-    if (options !== undefined) {
-      try {
-        ({ signal, timeout } = parseWaitOptions(options));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (signal?.aborted) return Promise.reject(signal.reason);
-    }
+    const parsed = waitOptionsOrRejection(options);
+    if (parsed instanceof Promise) return parsed;
+    const { signal, timeout } = parsed;
     if (this.#store.length - this.#reserved > 0) {
       let item: T;
       try {

@@ -3,7 +3,7 @@ import { TimeoutError } from '@par/async';
 import { Deque } from '@par/async/internal';
 import { QueueEmpty } from './errors.js';
 import { giveBack } from './store.js';
-import { type Parked, park, parseWaitOptions, type Resolver, wake } from './waiter.js';
+import { type Parked, park, type Resolver, waitOptionsOrRejection, wake } from './waiter.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -94,16 +94,9 @@ export class SimpleQueue<T = unknown> {
    * ```
    */
   get(options?: WaitOptions): Promise<T> {
-    let signal: AbortSignal | undefined;
-    let timeout: number | undefined;
-    if (options !== undefined) {
-      try {
-        ({ signal, timeout } = parseWaitOptions(options));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (signal?.aborted) return Promise.reject(signal.reason);
-    }
+    const parsed = waitOptionsOrRejection(options);
+    if (parsed instanceof Promise) return parsed;
+    const { signal, timeout } = parsed;
     if (this.#items.length > 0) return Promise.resolve(this.#items.shift() as T);
     if (timeout === 0) return Promise.reject(emptyAfter(0));
     if (signal === undefined && (timeout === undefined || timeout === Number.POSITIVE_INFINITY)) {

@@ -1,11 +1,34 @@
 // The waiters of a queue's blocked `put`/`get` calls: @par/async's Waiter (one
 // waiter for every @par primitive), plus the bare-resolver fast path of a `get`
 // that nothing can cancel.
-import { Waiter as AsyncWaiter, type Deque } from '@par/async/internal';
+import {
+  Waiter as AsyncWaiter,
+  type Deque,
+  type ParsedWait,
+  parseWaitOptions,
+} from '@par/async/internal';
 
 /** Options for a call that may wait (`put`, `get`): the `WaitOptions` of @par/async. */
 export type { ParsedWait } from '@par/async/internal';
 export { parseWaitOptions } from '@par/async/internal';
+
+const NO_WAIT_OPTIONS: ParsedWait = Object.freeze({ signal: undefined, timeout: undefined });
+
+/**
+ * The options of a `put` or `get`, or the rejected promise the call returns at once:
+ * options that do not validate, or a signal that has already aborted.
+ */
+export function waitOptionsOrRejection(options: unknown): ParsedWait | Promise<never> {
+  if (options === undefined) return NO_WAIT_OPTIONS;
+  let parsed: ParsedWait;
+  try {
+    parsed = parseWaitOptions(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (parsed.signal?.aborted) return Promise.reject(parsed.signal.reason);
+  return parsed;
+}
 
 /**
  * A caller parked in a queue: a blocked `put` (with the item it wants to add)

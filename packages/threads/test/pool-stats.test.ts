@@ -14,6 +14,7 @@ describe('stats()', () => {
       workers: 0,
       idle: 0,
       running: 0,
+      aborting: 0,
       queued: 0,
       completed: 0,
       failed: 0,
@@ -39,6 +40,37 @@ describe('stats()', () => {
     await pool.run(t.fail, 'x').catch(() => {});
     const after = pool.stats();
     expect(after).toMatchObject({ running: 0, queued: 0, completed: 2, failed: 1, idle: 1 });
+  });
+
+  it('an aborted call whose task keeps running counts as aborting, not running, until the task returns', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 600_000 });
+    const l = latch();
+    const controller = new AbortController();
+    const call = pool.run({ task: t.spinUntilReleased, args: [l], signal: controller.signal });
+    await reached(l, 0);
+    expect(pool.stats()).toMatchObject({ running: 1, aborting: 0 });
+    controller.abort(new Error('stop'));
+    await expect(call).rejects.toThrow('stop');
+    // the task spins on, deaf to its signal: its worker is still busy with it
+    expect(pool.stats()).toMatchObject({ running: 0, aborting: 1, failed: 1, idle: 0 });
+    release(l);
+    // the worker answers in order: once the next call is done, the aborted one has ended
+    expect(await pool.run(t.square, 3)).toBe(9);
+    expect(pool.stats()).toMatchObject({ running: 0, aborting: 0, completed: 1, failed: 1 });
+  });
+
+  it('an aborted call stops counting as aborting when its worker is replaced after the grace period', async () => {
+    pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 20 });
+    const l = latch();
+    const controller = new AbortController();
+    const call = pool.run({ task: t.spinUntilReleased, args: [l], signal: controller.signal });
+    await reached(l, 0);
+    controller.abort(new Error('stop'));
+    await expect(call).rejects.toThrow('stop');
+    expect(pool.stats()).toMatchObject({ running: 0, aborting: 1 });
+    // never released: the grace period ends it, and the next call runs on a new worker
+    expect(await pool.run(t.square, 4)).toBe(16);
+    expect(pool.stats()).toMatchObject({ running: 0, aborting: 0 });
   });
 
   it('reports run-time and wait-time percentiles and utilization', async () => {

@@ -41,7 +41,8 @@ export class CallLedger {
    * settles, except for Queued (a call put back in the queue releases what its
    * encoding held). A final call (Done, Removed) does not move again.
    *
-   * - entering Running: counted as running, its wait time sampled;
+   * - entering Running: counted as running (as aborting if it was aborted while
+   *   it was sent), its wait time sampled;
    * - entering Sent: in flight (its result is looked up by id);
    * - entering Queued, Done or Removed: its timer is cleared and the release
    *   callbacks of its transfer handlers run (it holds nothing in a worker);
@@ -58,11 +59,15 @@ export class CallLedger {
         queueMicrotask(this.#wakeRoomWaiters);
       }
       if (from === CallState.Queued) this.queued--;
-      else if (from === CallState.Running) this.stats.running--;
+      else if (from === CallState.Running) {
+        if (call.aborted) this.stats.aborting--;
+        else this.stats.running--;
+      }
       if (isWithWorker(from) && !isWithWorker(to)) this.inFlight.delete(call.id);
       if (to === CallState.Queued) this.queued++;
       else if (to === CallState.Running) {
-        this.stats.running++;
+        if (call.aborted) this.stats.aborting++;
+        else this.stats.running++;
         this.stats.waitTimes.add(now() - call.submittedAt);
       } else if (to === CallState.Sent) this.inFlight.set(call.id, call);
       call.state = to;
@@ -70,6 +75,19 @@ export class CallLedger {
     if (outcome !== undefined) this.#settle(call, outcome);
     if (to === CallState.Queued || isFinal(to)) this.#release(call);
     if (isFinal(to)) this.#wakeDrainWaiters();
+  }
+
+  /**
+   * The call was aborted (caller's signal, timeout) and its worker told: while it
+   * still runs (its grace period) it counts as aborting, no longer as running.
+   */
+  markAborted(call: Call): void {
+    if (call.aborted) return;
+    call.aborted = true;
+    if (call.state === CallState.Running) {
+      this.stats.running--;
+      this.stats.aborting++;
+    }
   }
 
   #settle(call: Call, outcome: Outcome): void {

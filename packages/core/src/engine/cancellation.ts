@@ -57,7 +57,7 @@ export class Cancellation {
     ledger.move(call, call.state, rejected(reason));
     const slot = call.worker;
     if (slot === undefined || call.state === CallState.Done) return;
-    call.aborted = true;
+    ledger.markAborted(call);
     try {
       slot.handle.post([Msg.Abort, call.id, serializeError(reason)]);
       // after the post: a worker that sees the count change finds the message

@@ -4,6 +4,8 @@
 import { TimeoutError } from '@par/async';
 import { QueueFull } from '@par/queue';
 import type { Call } from '../call.js';
+import { type LostInstance, lostInstanceReason } from '../clone-check.js';
+import { describeValue } from '../describe-value.js';
 import {
   BrokenPoolError,
   NotCloneableError,
@@ -17,17 +19,6 @@ import type { TransportCapabilities } from '../transport.js';
 
 /** Start-up failures in a row that break the pool. */
 export const MAX_START_FAILURES = 3;
-
-/** `a function (name)`, `a Map`, `an object`, `string`: what an argument is. */
-export function describeArg(value: unknown): string {
-  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
-  if (typeof value === 'symbol') return 'a symbol';
-  if (typeof value === 'object' && value !== null) {
-    const name = (value as object).constructor?.name;
-    return name && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return typeof value;
-}
 
 /**
  * A call's message did not serialize: names the first argument that does not clone.
@@ -54,7 +45,7 @@ export function notCloneableError(
     try {
       structuredClone(call.args[i]);
     } catch {
-      which = `argument ${i} (${describeArg(call.args[i])})`;
+      which = `argument ${i} (${describeValue(call.args[i])})`;
       break;
     }
   }
@@ -63,6 +54,13 @@ export function notCloneableError(
       (error as Error)?.message ?? String(error)
     }`,
     { cause: error },
+  );
+}
+
+/** A call's arguments hold a class instance that would arrive as `{}`. */
+export function lostInstanceError(call: Call, lost: LostInstance): NotCloneableError {
+  return new NotCloneableError(
+    `Task ${call.def.label}: ${lost.path} (an instance of class ${lost.className}) could not be sent to the worker: ${lostInstanceReason(lost)}`,
   );
 }
 
@@ -111,35 +109,43 @@ export function brokenPoolError(cause: unknown): BrokenPoolError {
   return new BrokenPoolError(message, { cause });
 }
 
-/** The error of a call that was running when its worker died, naming the likeliest reason. */
+/**
+ * The error of a call whose worker died, naming the likeliest reason. `started`
+ * says whether the call had started there: a call that never started says so
+ * (`before task \`double\` started`), with `why` it is not run again.
+ */
 export function crashError(
   slot: Slot,
   call: Call,
   code: number | null,
   signal: string | null,
+  started = true,
+  why?: string,
 ): WorkerCrashedError {
   const task = call.def.info;
   const label = call.def.label;
   const fatal = slot.fatal;
   const cause = fatal?.error ?? slot.lastError ?? slot.startError;
+  const when = started ? `while running task ${label}` : `before task ${label} started`;
   let message: string;
   if (slot.killReason !== undefined) {
-    message = `Worker #${slot.id} was terminated while running task ${label}: ${slot.killReason}`;
+    message = `Worker #${slot.id} was terminated ${when}: ${slot.killReason}`;
   } else if (
     (slot.lastError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY'
   ) {
-    message = `Worker #${slot.id} ran out of memory while running task ${label}`;
+    message = `Worker #${slot.id} ran out of memory ${when}`;
   } else if (fatal !== undefined && fatal.error !== undefined) {
     const m = (fatal.error as Error | undefined)?.message ?? String(fatal.error);
-    message = `Worker #${slot.id} crashed with an uncaught error while running task ${label}: ${m}`;
+    message = `Worker #${slot.id} crashed with an uncaught error ${when}: ${m}`;
   } else if (signal) {
-    message = `Worker #${slot.id} was killed by ${signal} while running task ${label}`;
+    message = `Worker #${slot.id} was killed by ${signal} ${when}`;
   } else if (cause !== undefined && fatal === undefined) {
     const m = (cause as Error | undefined)?.message ?? String(cause);
-    message = `Worker #${slot.id} crashed while running task ${label}: ${m}`;
+    message = `Worker #${slot.id} crashed ${when}: ${m}`;
   } else {
-    message = `Worker #${slot.id} exited with code ${fatal?.code ?? code} while running task ${label}`;
+    message = `Worker #${slot.id} exited with code ${fatal?.code ?? code} ${when}`;
   }
+  if (why !== undefined) message += ` (${why})`;
   return new WorkerCrashedError(
     message,
     { exitCode: fatal?.code ?? code, signal, workerId: slot.id, task },

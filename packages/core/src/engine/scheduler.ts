@@ -6,6 +6,7 @@
 import { Deque } from '@par/async/internal';
 import { batchPolicy } from '../batch-policy.js';
 import { type Call, CallState } from '../call.js';
+import { findLostInstanceInArgs } from '../clone-check.js';
 import { deserializeError, type WireError } from '../error-codec.js';
 import { Msg, Status, TaskFlag } from '../protocol.js';
 import { type Slot, SlotState } from '../slot.js';
@@ -13,7 +14,12 @@ import { decodeOne, EncodeSink, encodeArgs } from '../wire-codec.js';
 import { fulfilled, rejected } from './call-ledger.js';
 import type { Engine } from './engine.js';
 import { PoolState } from './engine.js';
-import { droppedError, missingResultHandler, notCloneableError } from './failure-messages.js';
+import {
+  droppedError,
+  lostInstanceError,
+  missingResultHandler,
+  notCloneableError,
+} from './failure-messages.js';
 
 const now = () => performance.now();
 
@@ -131,6 +137,30 @@ export class Scheduler {
     while (batch.length < count && this.queue.length > 0) {
       const call = this.queue.shift() as Call;
       if (call.state !== CallState.Queued) continue;
+      let args: unknown[];
+      sink.encoded = false;
+      // what this call adds to the transfer list goes if the call fails here
+      const transferMark = sink.transfer?.length ?? 0;
+      this.encodingCall = call;
+      try {
+        args = encodeArgs(call.args, call.flags, slot.serializeContext, sink);
+      } catch (error) {
+        // A transfer handler refused the argument (a Lock for a process worker…):
+        // this call fails, the rest of the batch goes on.
+        if (sink.transfer !== undefined) sink.transfer.length = transferMark;
+        ledger.move(call, CallState.Done, rejected(error));
+        continue;
+      } finally {
+        this.encodingCall = undefined;
+      }
+      const lost = findLostInstanceInArgs(args, call.flags, call.chunkStart);
+      if (lost !== undefined) {
+        // it would arrive as {}: fail now rather than lose its data silently
+        if (sink.transfer !== undefined) sink.transfer.length = transferMark;
+        ledger.move(call, CallState.Done, rejected(lostInstanceError(call, lost)));
+        continue;
+      }
+      // the task's definition travels with the first call of it that is sent
       const key = call.def.key;
       if (!slot.defined.has(key)) {
         defs ??= [];
@@ -140,24 +170,9 @@ export class Scheduler {
         slot.defined.add(key);
         newKeys.push(key);
       }
-      let args: unknown[];
-      sink.encoded = false;
-      const listed = sink.transfer?.length ?? 0;
-      this.encodingCall = call;
-      try {
-        args = encodeArgs(call.args, call.flags, slot.serializeContext, sink);
-      } catch (error) {
-        // A transfer handler refused the argument (a Lock for a process worker…):
-        // this call fails, the rest of the batch goes on (without what it listed).
-        if (sink.transfer !== undefined) sink.transfer.length = listed;
-        ledger.move(call, CallState.Done, rejected(error));
-        continue;
-      } finally {
-        this.encodingCall = undefined;
-      }
       if (call.transfer !== undefined) sink.addTransfer(call.transfer);
       // whatever form listed them, moved objects make the call impossible to resend
-      call.transferred = moves && (sink.transfer?.length ?? 0) > listed;
+      call.transferred = moves && (sink.transfer?.length ?? 0) > transferMark;
       message.push(call.id, key, sink.encoded ? call.flags | TaskFlag.Encoded : call.flags, args);
       batch.push(call);
     }

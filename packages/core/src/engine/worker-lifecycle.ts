@@ -387,7 +387,14 @@ export class WorkerLifecycle {
       // A call whose transferred objects moved to the dead worker cannot run
       // again (it would run on emptied buffers): it fails as a crash.
       if (call.requeues > MAX_REQUEUES || call.transferred) {
-        ledger.move(call, CallState.Done, rejected(crashError(slot, call, code, signal)));
+        const why = call.transferred
+          ? 'its transferred objects went to that worker, so it cannot run elsewhere'
+          : `workers died under it ${call.requeues} times before it could start`;
+        ledger.move(
+          call,
+          CallState.Done,
+          rejected(crashError(slot, call, code, signal, false, why)),
+        );
         continue;
       }
       back.push(call);

@@ -4,6 +4,7 @@
 // onTaskEnd / onCallSettled) run right after the flush that carried it.
 
 import type { ChannelHub } from '../channel-hub.js';
+import { findLostInstance, lostInstanceReason } from '../clone-check.js';
 import { serializeError } from '../error-codec.js';
 import { NotCloneableError } from '../errors.js';
 import { Msg, Status } from '../protocol.js';
@@ -11,6 +12,10 @@ import type { SerializeContext } from '../transfer-handlers.js';
 import type { WorkerPort } from '../transport.js';
 import { EncodeSink, encodeOne } from '../wire-codec.js';
 import type { Entry } from './task-loader.js';
+
+function taskName(entry: Entry | undefined): string {
+  return entry === undefined ? 'the task' : `task \`${entry.name || '<anonymous>'}\``;
+}
 
 /** @internal */
 export class Outbox {
@@ -58,6 +63,19 @@ export class Outbox {
       this.pushError(id, error, ms, entry);
       return;
     }
+    const lost = findLostInstance(v, 'result');
+    if (lost !== undefined) {
+      // it would arrive as {}: fail now rather than lose its data silently
+      this.pushError(
+        id,
+        new NotCloneableError(
+          `The result of ${taskName(entry)} (${lost.path}, an instance of class ${lost.className}) could not be sent back to the caller: ${lostInstanceReason(lost)}`,
+        ),
+        ms,
+        entry,
+      );
+      return;
+    }
     this.push(id, sink.encoded ? Status.OkEncoded : Status.Ok, v, ms, entry);
   }
 
@@ -91,12 +109,10 @@ export class Outbox {
         try {
           this.port.post(one, transfer);
         } catch (error) {
-          const entry = entries[(i - 1) / 4];
-          const name = entry === undefined ? 'the task' : `task \`${entry.name || '<anonymous>'}\``;
           one[2] = Status.Error;
           one[3] = serializeError(
             new NotCloneableError(
-              `The result of ${name} could not be sent back to the caller: ${(error as Error)?.message ?? String(error)}`,
+              `The result of ${taskName(entries[(i - 1) / 4])} could not be sent back to the caller: ${(error as Error)?.message ?? String(error)}`,
             ),
           );
           this.port.post(one);

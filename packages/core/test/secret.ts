@@ -1,0 +1,10 @@
+/** A class whose whole state is a #private field: structured clone sends it as `{}`. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  get value(): string {
+    return this.#value;
+  }
+}
