@@ -12,6 +12,8 @@
 // deadline), then the file fails with the list.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import { afterAll } from 'vitest';
 
@@ -88,11 +90,13 @@ function leftovers(): string[] {
 /** How long leftovers may take to finish closing before the file fails (a safety net). */
 const SETTLE_MS = 5_000;
 
+// node:timers/promises and perf_hooks: a test file that left fake timers installed
+// must not stop this wait
 afterAll(async () => {
-  const deadline = Date.now() + SETTLE_MS;
+  const deadline = performance.now() + SETTLE_MS;
   let found = leftovers();
-  while (found.length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  while (found.length > 0 && performance.now() < deadline) {
+    await delay(25);
     found = leftovers();
   }
   if (found.length > 0) {
