@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, mergeConfig } from 'vitest/config';
 
 /** Shared vitest settings: runtime tests in test/*.test.ts, type tests in test/*.test-d.ts. */
 export const sharedTestConfig = defineConfig({
@@ -19,3 +20,15 @@ export const sharedTestConfig = defineConfig({
     },
   },
 });
+
+/**
+ * The shared settings plus the leak check (vitest.leaks.ts): after each test file no
+ * worker thread, child process, timer or open handle it started may remain. For the
+ * packages whose tests start pools.
+ */
+export const poolTestConfig = mergeConfig(
+  sharedTestConfig,
+  defineConfig({
+    test: { setupFiles: [fileURLToPath(new URL('./vitest.leaks.ts', import.meta.url))] },
+  }),
+);

@@ -1,20 +1,26 @@
 // Checks the published shape of every public package, the way a user receives it:
 // pack with pnpm (workspace ranges become real versions), lint the tarballs with
 // publint and arethetypeswrong, then install them with plain npm into a scratch
-// project outside the workspace, run a smoke script against each package, and compile
-// a TypeScript consumer against their published types in a Node-only setup.
+// project outside the workspace and use them from every kind of consumer:
+// an ESM smoke script per package (scripts/smoke), a CommonJS script loading them
+// with require(), a TypeScript project in a Node-only setup (node16 and bundler
+// resolution) and a Vite browser bundle that must build and serve without warnings
+// (scripts/consumers).
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const packDir = join(root, '.pack');
@@ -56,44 +62,30 @@ for (const { dir, manifest } of packages) {
     '--format',
     'table-flipped',
   ]);
-  tarballs.push({ name: manifest.name, file, untypedDependency: untypedDependencyOf(manifest) });
+  tarballs.push({ name: manifest.name, file });
 }
 
-/**
- * A dependency whose own declarations do not compile in a Node-only project with
- * skipLibCheck false, and why; such a package is left out of that check (it is still
- * type-checked, through the smoke scripts and the package's own build).
- */
-function untypedDependencyOf(manifest) {
-  const deps = manifest.dependencies ?? {};
-  if (deps.comlink) return `comlink's types need lib "dom"`;
-  if (deps.bullmq || deps.ioredis) return `ioredis's types import the untyped 'redis-errors'`;
-  return undefined;
-}
-
-/**
- * Compiles a consumer of every package's published types as a Node-only project
- * would: lib ES2023 without DOM, types ["node"], skipLibCheck false (so the
- * packages' and their dependencies' declarations are checked too), once with
- * moduleResolution node16 and once with bundler.
- *
- * Not yet for packages whose declarations pull in a dependency's that fail there
- * (see untypedDependencyOf): comlink's .d.ts files use DOM-only names (Transferable,
- * MessagePort, EventListenerOrEventListenerObject), needed until @par/threads'
- * RemoteQueue no longer refers to comlink's `Remote` type; ioredis's (under
- * @par/cluster) import 'redis-errors', which ships no types.
- */
-function checkNodeOnlyTypes(scratch, all) {
-  const tarballs = all.filter((t) => t.untypedDependency === undefined);
-  for (const t of all) {
-    if (t.untypedDependency !== undefined)
-      console.log(`Node-only type check: ${t.name} skipped (${t.untypedDependency})`);
+/** Fails unless the consumer file `file` (in scripts/consumers) names every package. */
+function assertCoversEveryPackage(file, all) {
+  const text = readFileSync(join(root, 'scripts/consumers', file), 'utf8');
+  const missing = all.filter((t) => !text.includes(`'${t.name}'`)).map((t) => t.name);
+  if (missing.length > 0) {
+    throw new Error(`scripts/consumers/${file} does not use ${missing.join(', ')}`);
   }
-  const imports = tarballs.map((t, i) => `import * as p${i} from '${t.name}';`);
-  writeFileSync(
-    join(scratch, 'consumer.ts'),
-    `${imports.join('\n')}\n\nexport const packages: object[] = [${tarballs.map((_, i) => `p${i}`).join(', ')}];\n`,
-  );
+}
+
+/**
+ * Compiles scripts/consumers/typescript.ts against every package's published types
+ * as a Node-only project would: lib ES2023 without DOM, types ["node"], skipLibCheck
+ * false (so the packages' and their dependencies' declarations are checked too),
+ * once with moduleResolution node16 and once with bundler.
+ *
+ * redis-errors.d.ts (one `declare module` line) is the only help the project gets:
+ * ioredis' own declarations, which @par/cluster's `RedisOptions` brings in, import
+ * the untyped 'redis-errors' (TS7016 "Could not find a declaration file for module
+ * 'redis-errors'"), which every strict ioredis user without skipLibCheck meets.
+ */
+function checkNodeOnlyTypes(scratch) {
   const base = {
     target: 'ES2022',
     lib: ['ES2023'],
@@ -110,12 +102,29 @@ function checkNodeOnlyTypes(scratch, all) {
   };
   for (const [name, resolution] of Object.entries(setups)) {
     const config = `tsconfig.${name}.json`;
-    writeFileSync(
-      join(scratch, config),
-      `${JSON.stringify({ compilerOptions: { ...base, ...resolution }, files: ['consumer.ts'] }, null, 2)}\n`,
-    );
+    const project = {
+      compilerOptions: { ...base, ...resolution },
+      files: ['typescript.ts', 'redis-errors.d.ts'],
+    };
+    writeFileSync(join(scratch, config), `${JSON.stringify(project, null, 2)}\n`);
     run(join(root, 'node_modules/.bin/tsc'), ['-p', config], scratch);
   }
+}
+
+/**
+ * Bundles scripts/consumers/vite (a page using @par/threads' browser build and
+ * @par/joblib-style) with Vite, built and served, failing on any warning. Vite is the
+ * workspace's (a devDependency of @par/threads); the page resolves the tarballs.
+ */
+function checkViteBundle(scratch) {
+  const vite = realpathSync(join(root, 'packages/threads/node_modules/vite'));
+  const { exports } = JSON.parse(readFileSync(join(vite, 'package.json'), 'utf8'));
+  const entry = typeof exports['.'] === 'string' ? exports['.'] : exports['.'].import;
+  run(
+    process.execPath,
+    ['vite/check.mjs', pathToFileURL(join(vite, entry)).href, join(scratch, 'vite-dist')],
+    scratch,
+  );
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'par-smoke-'));
@@ -141,7 +150,13 @@ try {
     }
     run(process.execPath, [`${short}.mjs`], scratch);
   }
-  checkNodeOnlyTypes(scratch, tarballs);
+  // the consumers: CommonJS, TypeScript (node16, bundler) and a Vite browser bundle
+  cpSync(join(root, 'scripts/consumers'), scratch, { recursive: true });
+  assertCoversEveryPackage('require.cjs', tarballs);
+  assertCoversEveryPackage('typescript.ts', tarballs);
+  run(process.execPath, ['require.cjs'], scratch);
+  checkNodeOnlyTypes(scratch);
+  checkViteBundle(scratch);
   console.log(`published shape OK: ${tarballs.map((t) => t.name).join(', ')}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -161,6 +161,34 @@ describe('unhandled errors fail the test run', () => {
     expect(outcome.output).toMatch(/left unhandled on purpose/);
     expect(outcome.code).toBe(1);
   }, 150_000);
+
+  it('a pool test file that leaves a worker thread, a child process or a timer running fails, naming it', async () => {
+    const root = fileURLToPath(new URL('./fixtures/leaks/', import.meta.url));
+    const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+    const outcome = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [vitest, 'run', '--root', root],
+        { timeout: 120_000, env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
+        (error, stdout, stderr) => {
+          resolve({
+            code: error ? ((error as { code?: number }).code ?? null) : 0,
+            output: `${stdout}\n${stderr}`,
+          });
+        },
+      );
+    });
+    // the report vitest prints for a failed file, up to the next one
+    const report = (file: string) =>
+      outcome.output.split(/FAIL\s+/).find((block) => block.startsWith(`test/${file}`)) ?? '';
+    expect(report('leaves-a-worker.test.ts')).toMatch(
+      /left \d+ thing\(s\) running after its tests:\s+worker thread running setInterval/,
+    );
+    expect(report('leaves-a-child.test.ts')).toMatch(/child process \d+: \S*node -e/);
+    expect(report('leaves-a-timer.test.ts')).toMatch(/1 × Timeout/);
+    expect(outcome.output).toMatch(/Test Files\s+3 failed \| 1 passed/);
+    expect(outcome.code).toBe(1);
+  }, 150_000);
 });
 
 describe('release', () => {

@@ -1,9 +1,9 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { sharedTestConfig } from '../../vitest.shared.js';
+import { poolTestConfig } from '../../vitest.shared.js';
 
 // Tests run against the built package (par-worker is dist/bin.js) and a real
 // redis-server each test file starts on a free port.
 export default mergeConfig(
-  sharedTestConfig,
+  poolTestConfig,
   defineConfig({ test: { testTimeout: 120_000, hookTimeout: 120_000 } }),
 );

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { sharedTestConfig } from '../../vitest.shared.js';
+import { poolTestConfig } from '../../vitest.shared.js';
 
 // Tests run against the built package (like tinypool's): children are started from
 // dist/process-entry.js, which only exists after `npx tsup`.
 export default mergeConfig(
-  sharedTestConfig,
+  poolTestConfig,
   defineConfig({
     resolve: {
       alias: { '@par/processes': fileURLToPath(new URL('./dist/index.js', import.meta.url)) },

@@ -1,4 +1,4 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { sharedTestConfig } from '../../vitest.shared.js';
+import { poolTestConfig } from '../../vitest.shared.js';
 
-export default mergeConfig(sharedTestConfig, defineConfig({}));
+export default mergeConfig(poolTestConfig, defineConfig({}));

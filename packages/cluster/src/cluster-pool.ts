@@ -724,9 +724,12 @@ export class ClusterPool {
       await Promise.all([events?.close(), queue?.close()]);
       await control?.quit();
     } else {
-      // Redis is unreachable (or refused us): a graceful QUIT would wait for it
+      // Redis is unreachable (or refused us): a graceful QUIT would wait for it.
+      // QueueEvents#close(), not only #disconnect(): it disconnects first, and it also
+      // ends the event reader, which otherwise retries every 5 s for ever (a ref'd
+      // timer that keeps the program alive after close()).
       control?.disconnect();
-      await events?.disconnect();
+      await events?.close();
     }
   }
 

@@ -86,7 +86,14 @@ describe("Parallel({ backend: 'cluster' })", () => {
       queue: 'joblib',
       root,
     })(calls());
-    const onThreads = await Parallel({ backend: 'threads', nJobs: 2 })(calls());
+    // an instance, not the one-shot form: its threads end with it, not with the process
+    const threads = new Parallel({ backend: 'threads', nJobs: 2 });
+    let onThreads: unknown;
+    try {
+      onThreads = await threads(calls());
+    } finally {
+      await threads[Symbol.asyncDispose]();
+    }
     expect(onCluster).toEqual([1, 4, 9, 16, 25, 36, 49]);
     expect(onCluster).toEqual(onThreads);
   });

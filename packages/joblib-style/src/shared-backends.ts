@@ -79,3 +79,13 @@ export function acquireBackend(options: ResolvedOptions): {
 export function sharedBackendCount(): number {
   return shared.size;
 }
+
+/**
+ * @internal Closes every process-wide backend; the next one-shot `Parallel` starts
+ * new ones (tests: a test file leaves no worker behind).
+ */
+export async function closeSharedBackends(): Promise<void> {
+  const backends = [...shared.values()];
+  shared.clear();
+  await Promise.all(backends.map((backend) => backend.close()));
+}

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cgroupCpuLimit } from '../src/cpu-count.js';
 import {
   type BackendOptions,
   cpuCount,
@@ -9,9 +10,12 @@ import {
   type ParallelBackend,
   parallelConfig,
   registerBackend,
-} from '../dist/index.js';
-import { cgroupCpuLimit } from '../src/cpu-count.js';
+} from '../src/index.js';
+import { closeSharedBackends } from '../src/shared-backends.js';
 import { t } from './helpers.js';
+
+// one-shot Parallel runs reuse process-wide pools; this file's must not outlive it
+afterAll(closeSharedBackends);
 
 /** A backend that records what it was built with and runs calls inline. */
 function recordingBackend(name: string, seen: BackendOptions[]) {

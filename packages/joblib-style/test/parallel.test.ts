@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   delayed,
   type FailedCallInfo,
@@ -6,8 +6,12 @@ import {
   Parallel,
   PoolClosedError,
   TimeoutError,
-} from '../dist/index.js';
+} from '../src/index.js';
+import { closeSharedBackends } from '../src/shared-backends.js';
 import { countingInput, deferred, t, waitForFlag } from './helpers.js';
+
+// one-shot Parallel runs reuse process-wide pools; this file's must not outlive it
+afterAll(closeSharedBackends);
 
 const heavyTask = (x: number) => {
   let s = 0;

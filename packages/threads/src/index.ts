@@ -42,6 +42,7 @@ export { Barrier, type BarrierOptions, type BarrierWaitOptions } from './shared/
 export {
   COMLINK_HANDLERS,
   type RemoteQueue,
+  type RemoteQueueWaitOptions,
   registerComlinkTransferHandlers,
 } from './shared/comlink.js';
 export { Condition, type ConditionWaitOptions } from './shared/condition.js';

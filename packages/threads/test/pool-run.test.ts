@@ -8,7 +8,6 @@ import {
   ThreadPool,
   taskRef,
   tasks,
-  toThread,
   UnknownTaskError,
 } from '../dist/index.js';
 import { fixtureUrl, t } from './pool-helpers.js';
@@ -272,13 +271,6 @@ describe('bad tasks and arguments', () => {
     const closed = pool.run(t.square, 1);
     await expect(closed).rejects.toBeInstanceOf(PoolClosedError);
     await expect(closed).rejects.toMatchObject({ code: 'PAR_POOL_CLOSED' });
-  });
-});
-
-describe('toThread', () => {
-  it('runs a call on the default pool', async () => {
-    await expect(toThread(t.square, 9)).resolves.toBe(81);
-    await expect(toThread((s: string) => s.length, 'four')).resolves.toBe(4);
   });
 });
 

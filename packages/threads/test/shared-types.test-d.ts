@@ -3,6 +3,7 @@ import type {
   WaitOptions as AsyncWaitOptions,
 } from '@par/async';
 import type { Queue } from '@par/queue';
+import type { Remote } from 'comlink';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { TaskRef, ThreadPool } from '../src/index.js';
 import {
@@ -12,6 +13,7 @@ import {
   Lock,
   type QueueHandle,
   type ReleaseHandle,
+  type RemoteQueue,
   RLock,
   Semaphore,
   type SharedWaitOptions,
@@ -86,5 +88,15 @@ describe('shared primitive types', () => {
     expectTypeOf(pool.run(consume, queue)).toEqualTypeOf<Promise<number[]>>();
     // @ts-expect-error a queue of strings is not a queue of numbers
     pool.run(consume, {} as Queue<string>);
+  });
+
+  it('a RemoteQueue is what comlink makes of a Queue, async member by member', () => {
+    expectTypeOf<Remote<Queue<number>>>().toMatchTypeOf<RemoteQueue<number>>();
+    type R = RemoteQueue<number>;
+    expectTypeOf<R['size']>().toEqualTypeOf<Promise<number>>();
+    expectTypeOf<R['getNowait']>().returns.toEqualTypeOf<Promise<number>>();
+    expectTypeOf<R['put']>().parameter(0).toEqualTypeOf<number>();
+    // @ts-expect-error an AbortSignal cannot cross to the owner
+    (({}) as R).get({ signal: new AbortController().signal });
   });
 });
