@@ -1,6 +1,6 @@
 import { done, type MaybePromise, parseWait, perform, type SharedWaitOptions } from './options.js';
 import { type ReleaseHandle, toHandle } from './release-handle.js';
-import type { Steps } from './runtime.js';
+import { canBlock, runSync, type Steps } from './runtime.js';
 
 /**
  * The acquire/hold family shared by `Lock`, `RLock` and `Semaphore` (and so
@@ -13,6 +13,11 @@ export abstract class Acquirable {
 
   /** @internal Waits for it, at most `timeout` ms (Infinity: no limit). */
   protected abstract acquireSteps(timeout: number): Steps<boolean>;
+
+  /** @internal Waits for it with no timeout, blocking this (worker) thread. */
+  protected acquireBlocking(): boolean {
+    return runSync(this.acquireSteps(Number.POSITIVE_INFINITY));
+  }
 
   /** Releases what one acquire took. */
   abstract release(): void;
@@ -31,7 +36,11 @@ export abstract class Acquirable {
    * ```
    */
   acquire(options?: SharedWaitOptions | number): MaybePromise<boolean> {
-    if (options === undefined && this.tryAcquireNow()) return done();
+    if (options === undefined) {
+      if (this.tryAcquireNow()) return done();
+      // a worker's plain acquire() waits without parsing options (the contended hot path)
+      if (canBlock()) return this.acquireBlocking();
+    }
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this.acquireSteps(timeout), signal };

@@ -75,11 +75,30 @@ export class Lock extends Acquirable {
     }
   }
 
+  /** @internal A worker's plain `acquire()` once the lock was found taken. */
+  protected override acquireBlocking(): boolean {
+    // the futex loop inline: no option parsing, generator or closure per wait
+    const i32 = this.#i32;
+    let c = Atomics.compareExchange(i32, 0, 0, 1);
+    if (c === 0) return true;
+    if (c !== 2) c = Atomics.exchange(i32, 0, 2);
+    while (c !== 0) {
+      Atomics.wait(i32, 0, 2);
+      c = Atomics.exchange(i32, 0, 2);
+    }
+    return true;
+  }
+
   /**
    * Releases the lock. Any thread may release it; releasing an unlocked lock
    * throws a `ParError` with code `PAR_NOT_HELD` (Python's RuntimeError).
    */
   release(): void {
+    // uncontended: one compare-exchange, inlined into the caller
+    if (Atomics.compareExchange(this.#i32, 0, 1, 0) !== 1) this.#releaseSlow();
+  }
+
+  #releaseSlow(): void {
     if (!unlock(this.#i32, 0)) throw notHeld('Cannot release an unlocked Lock');
   }
 
