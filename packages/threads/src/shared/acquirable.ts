@@ -36,11 +36,14 @@ export abstract class Acquirable {
    * ```
    */
   acquire(options?: SharedWaitOptions | number): MaybePromise<boolean> {
-    if (options === undefined) {
-      if (this.tryAcquireNow()) return done();
-      // a worker's plain acquire() waits without parsing options (the contended hot path)
-      if (canBlock()) return this.acquireBlocking();
-    }
+    // small enough for V8 to inline into a caller's loop; waiting is out of line
+    if (options === undefined && this.tryAcquireNow()) return done();
+    return this.#acquireWaiting(options);
+  }
+
+  #acquireWaiting(options: SharedWaitOptions | number | undefined): MaybePromise<boolean> {
+    // a worker's plain acquire() waits without parsing options (the contended hot path)
+    if (options === undefined && canBlock()) return this.acquireBlocking();
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this.acquireSteps(timeout), signal };
