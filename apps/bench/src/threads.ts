@@ -58,10 +58,35 @@ type Runner = {
   stop(): Promise<void>;
 };
 
+/** What piscina and tinypool have in common: a pool of the module's default export. */
+interface PeerPool {
+  run(x: number): Promise<unknown>;
+  destroy(): Promise<unknown>;
+}
+const peerOptions = {
+  filename: pathToFileURL(piscinaModule).href,
+  minThreads: WORKERS,
+  maxThreads: WORKERS,
+};
+
+/** A runner for piscina or tinypool, which are started, called and stopped alike. */
+function peerRunner(name: string, create: () => PeerPool): Runner {
+  let pool: PeerPool | undefined;
+  return {
+    name,
+    async start() {
+      pool = create();
+      await Promise.all([pool.run(1), pool.run(2)]);
+    },
+    one: (x) => (pool as PeerPool).run(x) as Promise<number>,
+    stop: async () => {
+      await pool?.destroy();
+    },
+  };
+}
+
 function runners(): Runner[] {
   let par: ThreadPool | undefined;
-  let pis: Piscina | undefined;
-  let tiny: Tinypool | undefined;
   let wp: ReturnType<typeof workerpool.pool> | undefined;
   return [
     {
@@ -74,32 +99,8 @@ function runners(): Runner[] {
       one: (x) => (par as ThreadPool).run(t.square, x),
       stop: async () => par?.close(),
     },
-    {
-      name: 'piscina',
-      async start() {
-        pis = new Piscina({
-          filename: pathToFileURL(piscinaModule).href,
-          minThreads: WORKERS,
-          maxThreads: WORKERS,
-        });
-        await Promise.all([pis.run(1), pis.run(2)]);
-      },
-      one: (x) => (pis as Piscina).run(x) as Promise<number>,
-      stop: async () => pis?.destroy(),
-    },
-    {
-      name: 'tinypool',
-      async start() {
-        tiny = new Tinypool({
-          filename: pathToFileURL(piscinaModule).href,
-          minThreads: WORKERS,
-          maxThreads: WORKERS,
-        });
-        await Promise.all([tiny.run(1), tiny.run(2)]);
-      },
-      one: (x) => (tiny as Tinypool).run(x) as Promise<number>,
-      stop: async () => tiny?.destroy(),
-    },
+    peerRunner('piscina', () => new Piscina({ ...peerOptions })),
+    peerRunner('tinypool', () => new Tinypool({ ...peerOptions })),
     {
       name: 'workerpool',
       async start() {
