@@ -5,6 +5,7 @@ import { CancelledError } from '@par/async';
 import { validateInteger, validateOptions } from '@par/async/internal';
 import { batchPolicy } from '@par/core/internal';
 import type { ClusterPool } from './cluster-pool.js';
+import { checkIterable } from './iterable.js';
 import { JobKind } from './wire.js';
 
 /** Options of `map` / `starmap` on a cluster pool. */
@@ -67,22 +68,7 @@ async function* stream(
       ? undefined
       : validateInteger('bufferSize', o.bufferSize, { min: 1 });
   const call = pool._callOptions({ signal: o.signal, timeout: o.timeout });
-  const isAsync =
-    iterable !== null &&
-    iterable !== undefined &&
-    typeof (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
-  if (
-    !isAsync &&
-    (iterable === null ||
-      iterable === undefined ||
-      typeof (iterable as Iterable<unknown>)[Symbol.iterator] !== 'function')
-  ) {
-    throw new TypeError(
-      `Expected \`iterable\` to be an iterable or async iterable, got ${
-        iterable === null ? 'null' : typeof iterable
-      }`,
-    );
-  }
+  const isAsync = checkIterable(iterable);
   pool._validateTask(task);
   const signal = call.signal;
   signal?.throwIfAborted();
@@ -102,7 +88,7 @@ async function* stream(
     controller.abort(signal?.reason);
     wake?.();
   };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const unwatch = signal === undefined ? undefined : pool._onAbort(signal, onAbort);
   const pending: Pending[] = [];
   const completed: Pending[] = [];
   let wake: (() => void) | undefined;
@@ -190,7 +176,7 @@ async function* stream(
       }
     }
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    unwatch?.();
     if (pending.length > 0) {
       controller.abort(
         aborted() ? signal?.reason : new CancelledError('The consumer left the loop'),
