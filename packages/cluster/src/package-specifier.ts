@@ -85,9 +85,11 @@ function fromExports(exportsField: unknown, subpath: string): string | undefined
 
 /**
  * @internal Resolves a package specifier from the directory `root` (a `file:` URL
- * ending in `/`) to the module's `file:` URL, or throws an Error saying why.
+ * ending in `/`) to the module's `file:` URL; undefined when no package of that
+ * name is installed there; throws an Error saying why when the package is there
+ * but does not provide the module.
  */
-export function resolvePackageSpecifier(specifier: string, root: string): string {
+export function resolvePackageSpecifier(specifier: string, root: string): string | undefined {
   const parts = specifier.split('/');
   const name = specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] as string);
   const subpath = `.${specifier.slice(name.length)}`;
@@ -108,9 +110,7 @@ export function resolvePackageSpecifier(specifier: string, root: string): string
     if (parent === dir) break;
     dir = parent;
   }
-  if (packageDir === undefined) {
-    throw new Error(`no package "${name}" in a node_modules folder above ${fileURLToPath(root)}`);
-  }
+  if (packageDir === undefined) return undefined;
   const manifest = readJson(join(packageDir, 'package.json')) ?? {};
   let target: string | undefined;
   if (manifest.exports !== undefined && manifest.exports !== null) {

@@ -184,25 +184,28 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     }
     const normal = normalizeModulePath(entry);
     const file = normal === undefined ? undefined : fileURLToPath(new URL(normal, root));
-    let packageError: unknown;
     if (
       (file === undefined || !existsSync(file)) &&
       !entry.startsWith('./') &&
       isPackageSpecifier(entry)
     ) {
+      let url: string | undefined;
       try {
-        const url = resolvePackageSpecifier(entry, root);
+        url = resolvePackageSpecifier(entry, root);
+      } catch (error) {
+        throw new TypeError(
+          `${optionMessage('allow', 'module paths inside root or package specifiers', entry)}: ${(error as Error).message}`,
+        );
+      }
+      if (url !== undefined) {
         if (!allowedPackages.has(entry)) allow.push(entry);
         allowedPackages.set(entry, url);
         continue;
-      } catch (error) {
-        packageError = error;
       }
     }
     if (normal === undefined) {
       throw new TypeError(
-        optionMessage('allow', 'module paths inside root or package specifiers', entry) +
-          (packageError === undefined ? '' : ` (as a package: ${(packageError as Error).message})`),
+        optionMessage('allow', 'module paths inside root or package specifiers', entry),
       );
     }
     if (!allowedPaths.has(normal)) allow.push(normal);

@@ -37,14 +37,26 @@ function makeCertificates(dir: string): { ca: string; cert: string; key: string 
   const file = (name: string) => join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  openssl(['req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.crt')]
-    .concat(['-days', '1', '-subj', '/CN=par test CA']));
-  openssl(['req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr')]
-    .concat(['-subj', '/CN=127.0.0.1']));
+  openssl(
+    ['req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.crt')].concat([
+      '-days',
+      '1',
+      '-subj',
+      '/CN=par test CA',
+    ]),
+  );
+  openssl(
+    ['req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr')].concat([
+      '-subj',
+      '/CN=127.0.0.1',
+    ]),
+  );
   writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl(['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt')]
-    .concat(['-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt')])
-    .concat(['-days', '1', '-extfile', file('san.ext')]));
+  openssl(
+    ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt')]
+      .concat(['-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt')])
+      .concat(['-days', '1', '-extfile', file('san.ext')]),
+  );
   return { ca: file('ca.crt'), cert: file('server.crt'), key: file('server.key') };
 }
 
