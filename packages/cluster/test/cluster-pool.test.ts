@@ -167,4 +167,23 @@ describe('ClusterPool', () => {
     expect(stats.failed).toBeGreaterThan(0);
     expect(stats.pending).toBe(0);
   });
+
+  it('stats() is synchronous: its own counts at once; awaiting it reads the queue and workers from Redis', async () => {
+    const before = pool.stats();
+    const call = pool.run(t.square, 5);
+    expect(pool.stats().pending).toBe(before.pending + 1);
+    expect(await call).toBe(25);
+    const after = pool.stats();
+    expect(after.completed).toBe(before.completed + 1);
+    expect(after.pending).toBe(0);
+    // the snapshot read when the pool connected already knows the worker
+    expect(after.workers).toBe(1);
+    const fresh = await pool.stats();
+    expect(fresh).toMatchObject({ workers: 1, capacity: 2, queued: 0, active: 0, running: 0 });
+    expect(fresh.idle).toBe(2);
+    expect(fresh.utilization).toBe(0);
+    expect(fresh.updatedAt).toBeGreaterThan(0);
+    expect(Object.keys(pool.stats())).not.toContain('then');
+    expect(await pool.fetchStats()).toMatchObject({ workers: 1, completed: after.completed });
+  });
 });
