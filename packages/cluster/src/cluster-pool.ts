@@ -726,7 +726,10 @@ export class ClusterPool {
     let value: unknown;
     try {
       value = decodeResult(returnvalue);
-      if (call.chunk && value instanceof Float64Array) value = Array.from(value);
+      // a chunk of numbers stays a Float64Array: map and imap copy it out once
+      if (call.chunk && !(value instanceof Float64Array) && !Array.isArray(value)) {
+        throw new TypeError('a chunk result is not a list');
+      }
     } catch (error) {
       this.#settle(
         call,
@@ -867,8 +870,9 @@ export class ClusterPool {
     this._validateTask(task);
     const signal = callOptions.signal;
     signal?.throwIfAborted();
-    const items: unknown[] = [];
-    if (!isAsync) {
+    let items: unknown[] = [];
+    if (Array.isArray(iterable)) items = iterable;
+    else if (!isAsync) {
       for (const item of iterable as Iterable<unknown>) items.push(item);
     } else {
       for await (const item of iterable as AsyncIterable<unknown>) {
@@ -925,7 +929,7 @@ export class ClusterPool {
           p.then(
             (value) => {
               if (failed) return;
-              const out = value as unknown[];
+              const out = value as ArrayLike<unknown>;
               for (let i = 0; i < out.length; i++) results[offset + i] = out[i];
               if (--left === 0) resolve(results);
             },

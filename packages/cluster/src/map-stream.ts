@@ -35,7 +35,7 @@ export interface ClusterIMapOptions extends ClusterMapOptions {
 interface Pending {
   promise: Promise<unknown>;
   count: number;
-  values: unknown[] | undefined;
+  values: ArrayLike<unknown> | undefined;
   error: unknown;
   done: boolean;
 }
@@ -109,7 +109,7 @@ async function* stream(
     };
     entry.promise.then(
       (values) => {
-        entry.values = values as unknown[];
+        entry.values = values as ArrayLike<unknown>;
         entry.done = true;
         if (!ordered) completed.push(entry);
         wake?.();
@@ -169,7 +169,9 @@ async function* stream(
         pending.splice(pending.indexOf(entry), 1);
       }
       if (entry.values === undefined) throw entry.error;
-      for (const value of entry.values) {
+      const values = entry.values;
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
         inFlight--;
         yield value;
         if (aborted()) throw signal?.reason;
