@@ -232,6 +232,7 @@ export class ClusterPool {
     updatedAt: 0,
   };
   #refreshing: Promise<void> | undefined;
+  #disconnecting: Promise<void> | undefined;
   readonly #watched = new WeakMap<AbortSignal, { fns: Set<() => void>; onAbort: () => void }>();
 
   constructor(options: ClusterPoolOptions) {
@@ -834,7 +835,12 @@ export class ClusterPool {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
-  async #disconnect(): Promise<void> {
+  #disconnect(): Promise<void> {
+    this.#disconnecting ??= this.#disconnectOnce();
+    return this.#disconnecting;
+  }
+
+  async #disconnectOnce(): Promise<void> {
     this.#stopped = true;
     if (this.#downTimer !== undefined) {
       clearTimeout(this.#downTimer);
