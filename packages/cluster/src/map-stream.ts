@@ -32,6 +32,9 @@ export interface ClusterIMapOptions extends ClusterMapOptions {
   bufferSize?: number;
 }
 
+/** The largest adaptive chunk of a stream without `bufferSize`. */
+const MAX_STREAM_CHUNK = 1024;
+
 interface Pending {
   promise: Promise<unknown>;
   count: number;
@@ -77,8 +80,12 @@ async function* stream(
   let chunk =
     fixedChunk ?? (knownLength === undefined ? 1 : batchPolicy.autoChunkSize(knownLength, workers));
   const adaptive = fixedChunk === undefined && knownLength === undefined;
+  // the engine's bound when a bufferSize is given (two chunks per worker fit in it);
+  // without one, smaller than the engine's: every chunk is a Redis round trip away
   const maxChunk =
-    bufferOption === undefined ? 1024 : Math.max(1, Math.floor(bufferOption / (2 * workers)));
+    bufferOption === undefined
+      ? MAX_STREAM_CHUNK
+      : batchPolicy.maxAdaptiveChunk(bufferOption, workers);
   const buffer = () => bufferOption ?? Math.max(64, 4 * workers * chunk);
   const iterator: Iterator<unknown> | AsyncIterator<unknown> = isAsync
     ? (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]()
