@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ClusterPool, type ClusterWorker, startWorker, tasks } from '@par/cluster';
+import { ClusterPool, startWorker, tasks } from '@par/cluster';
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { sequence, squares } from './checks.js';
 import { type Contender, get, type Scenario } from './harness.js';
@@ -90,11 +90,33 @@ let queues = 0;
 /** A fresh queue name per contender, so that they never share jobs. */
 const fresh = (name: string) => `${name}-${++queues}`;
 
-function parRun(): Contender {
-  let worker: ClusterWorker | undefined;
+/** Starts the consumers of `queue`; resolves to the function that stops them. */
+type Consumers = (url: string, queue: string) => Promise<() => Promise<void>>;
+
+/** One worker in this process: startWorker on a ThreadPool. */
+const inProcess =
+  (options: { threads: number; concurrency?: number }): Consumers =>
+  async (url, queue) => {
+    const worker = await startWorker({
+      connection: url,
+      queue,
+      root,
+      allow: ['tasks.mjs'],
+      ...options,
+    });
+    return () => worker.close();
+  };
+
+/** A contender that runs `body` on a ClusterPool of a fresh queue served by `consumers`. */
+function clusterContender(
+  name: string,
+  consumers: Consumers,
+  body: (pool: ClusterPool) => Promise<unknown>,
+): Contender {
+  let stop: (() => Promise<void>) | undefined;
   let pool: ClusterPool | undefined;
   const contender: Contender = {
-    name: '@par/cluster ClusterPool.run',
+    name,
     ours: true,
     async setup() {
       const r = await startRedis();
@@ -102,30 +124,32 @@ function parRun(): Contender {
         contender.unavailable = 'no redis-server';
         return;
       }
-      const queue = fresh('run');
-      worker = await startWorker({
-        connection: r.url,
-        queue,
-        root,
-        allow: ['tasks.mjs'],
-        threads: 1,
-        concurrency: 64,
-      });
+      const queue = fresh('par');
+      stop = await consumers(r.url, queue);
       pool = new ClusterPool({ connection: r.url, queue, root });
     },
     async run() {
       if (pool === undefined) return null;
-      const calls: Promise<number>[] = [];
-      for (let i = 0; i < CALLS; i++) calls.push(pool.run(t.square, i));
-      return { output: await Promise.all(calls) };
+      return { output: await body(pool) };
     },
     async teardown() {
       await pool?.close();
-      await worker?.close();
+      await stop?.();
     },
   };
   return contender;
 }
+
+const parRun = () =>
+  clusterContender(
+    '@par/cluster ClusterPool.run',
+    inProcess({ threads: 1, concurrency: 64 }),
+    (pool) => {
+      const calls: Promise<number>[] = [];
+      for (let i = 0; i < CALLS; i++) calls.push(pool.run(t.square, i));
+      return Promise.all(calls);
+    },
+  );
 
 function rawBullmq(): Contender {
   let queue: Queue | undefined;
@@ -190,102 +214,56 @@ function rawBullmq(): Contender {
   return contender;
 }
 
-function parMap(): Contender {
-  let worker: ClusterWorker | undefined;
-  let pool: ClusterPool | undefined;
-  const items = Array.from({ length: ITEMS }, (_, i) => i);
-  const contender: Contender = {
-    name: '@par/cluster ClusterPool.map',
-    ours: true,
-    async setup() {
-      const r = await startRedis();
-      if (r === null) {
-        contender.unavailable = 'no redis-server';
-        return;
-      }
-      const queue = fresh('map');
-      worker = await startWorker({
-        connection: r.url,
-        queue,
-        root,
-        allow: ['tasks.mjs'],
-        threads: 2,
-      });
-      pool = new ClusterPool({ connection: r.url, queue, root });
-    },
-    async run() {
-      if (pool === undefined) return null;
-      return { output: await pool.map(t.square, items) };
-    },
-    async teardown() {
-      await pool?.close();
-      await worker?.close();
-    },
-  };
-  return contender;
-}
+const items = Array.from({ length: ITEMS }, (_, i) => i);
+const parMap = () =>
+  clusterContender('@par/cluster ClusterPool.map', inProcess({ threads: 2 }), (pool) =>
+    pool.map(t.square, items),
+  );
 
 const bin = require.resolve('@par/cluster/package.json').replace(/package\.json$/, 'dist/bin.js');
 
-function cpuOn(workers: number): Contender {
-  const children: ChildProcess[] = [];
-  let pool: ClusterPool | undefined;
-  const contender: Contender = {
-    name: `@par/cluster, ${workers} par-worker${workers > 1 ? 's' : ''} × 1 thread`,
-    ours: true,
-    async setup() {
-      const r = await startRedis();
-      if (r === null) {
-        contender.unavailable = 'no redis-server';
-        return;
-      }
-      const queue = fresh('cpu');
-      for (let i = 0; i < workers; i++) {
-        const child = spawn(
-          process.execPath,
-          [
-            bin,
-            '--redis',
-            r.url,
-            '--queue',
-            queue,
-            '--root',
-            dir,
-            '--allow',
-            'tasks.mjs',
-            '--threads',
-            '1',
-          ],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
-        );
-        children.push(child);
-        await new Promise<void>((resolve) => {
-          let out = '';
-          child.stdout?.on('data', (c: Buffer) => {
-            out += c.toString();
-            if (out.includes('par-worker ready')) resolve();
-          });
+/** `n` par-worker processes of one thread each. */
+const processes =
+  (n: number): Consumers =>
+  async (url, queue) => {
+    const children: ChildProcess[] = [];
+    for (let i = 0; i < n; i++) {
+      const child = spawn(
+        process.execPath,
+        [bin, '--redis', url, '--queue', queue, '--root', dir, '--allow', 'tasks.mjs'].concat([
+          '--threads',
+          '1',
+        ]),
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      children.push(child);
+      await new Promise<void>((resolve) => {
+        let out = '';
+        child.stdout?.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('par-worker ready')) resolve();
         });
-      }
-      pool = new ClusterPool({ connection: r.url, queue, root });
-    },
-    async run() {
-      if (pool === undefined) return null;
-      const calls: Promise<number>[] = [];
-      for (let i = 0; i < CPU_CALLS; i++) calls.push(pool.run(t.spin, SPIN));
-      return { output: await Promise.all(calls) };
-    },
-    async teardown() {
-      await pool?.close();
+      });
+    }
+    return async () => {
       for (const child of children) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
-    },
+    };
   };
-  return contender;
-}
+
+const cpuOn = (workers: number) =>
+  clusterContender(
+    `@par/cluster, ${workers} par-worker${workers > 1 ? 's' : ''} × 1 thread`,
+    processes(workers),
+    (pool) => {
+      const calls: Promise<number>[] = [];
+      for (let i = 0; i < CPU_CALLS; i++) calls.push(pool.run(t.spin, SPIN));
+      return Promise.all(calls);
+    },
+  );
 
 export const scenarios: Scenario[] = [
   {

@@ -88,7 +88,12 @@ async function main(): Promise<void> {
   process.stdout.write(
     `par-worker ${worker.id}: queue "${queue}" (prefix "${options.prefix ?? 'par'}") on ${
       resolveConnection('--redis', redis).label
-    }, root ${options.root}, allow ${worker.allow.join(', ')}, ${pool}, concurrency ${worker.concurrency}\n`,
+    }, root ${options.root}, allow ${worker.allow
+      .map((m) => {
+        const url = worker.packages.get(m);
+        return url === undefined ? m : `${m} (package: ${url})`;
+      })
+      .join(', ')}, ${pool}, concurrency ${worker.concurrency}\n`,
   );
   process.stdout.write('par-worker ready\n');
   let stopping = false;

@@ -21,15 +21,18 @@ import type { Redis } from 'ioredis';
 import { type RedisConnection, type ResolvedConnection, resolveConnection } from './connection.js';
 import { ConnectionLostError } from './errors.js';
 import { liveWorkers, type WorkerInfo } from './heartbeat.js';
+import { checkIterable } from './iterable.js';
 import { type ClusterIMapOptions, type ClusterMapOptions, streamMap } from './map-stream.js';
 import { remoteTask, resolveRoot } from './task-path.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   decodeFailure,
-  decodePayload,
+  decodeResult,
   encodePayload,
+  isPrimitiveJsonArgs,
   type JobData,
   JobKind,
+  JSON_LIMIT_BYTES,
   packNumbers,
   parKeys,
 } from './wire.js';
@@ -115,24 +118,35 @@ export interface ClusterCallDescriptor<Args extends unknown[] = unknown[], R = u
   args?: Args;
 }
 
-/** A snapshot from {@link ClusterPool.stats}. */
+/**
+ * A snapshot from {@link ClusterPool.stats} (synchronous) or
+ * {@link ClusterPool.fetchStats} (read from Redis now).
+ */
 export interface ClusterStats {
-  /** Jobs of the queue waiting for a worker (all producers). */
+  /** Jobs of the queue waiting for a worker (all producers), as last read from Redis. */
   queued: number;
-  /** Jobs of the queue running in workers (all producers). */
+  /** Jobs of the queue running in workers (all producers), as last read from Redis. */
   active: number;
+  /** The same as `active`, under the local pools' name. */
+  running: number;
+  /** Free job slots of the live workers: `capacity − active`, at least 0. */
+  idle: number;
+  /** `active / capacity`, 0…1 (0 without live workers). */
+  utilization: number;
   /** Calls of this pool that resolved. */
   completed: number;
   /** Calls of this pool that rejected. */
   failed: number;
   /** Calls of this pool not settled yet. */
   pending: number;
-  /** Workers alive by heartbeat. */
+  /** Workers alive by heartbeat, as last read from Redis. */
   workers: number;
   /** Sum of the live workers' concurrency. */
   capacity: number;
   /** The live workers. */
   workerList: WorkerInfo[];
+  /** When the Redis part was read (`Date.now()`), 0 before the first read. */
+  updatedAt: number;
 }
 
 interface RemoteCall {
@@ -189,6 +203,8 @@ export class ClusterPool {
   readonly #timeout: number | undefined;
   readonly #workers: number | undefined;
   readonly #keys: ReturnType<typeof parKeys>;
+  /** Small plain-JSON arguments are surely below maxPayloadBytes. */
+  readonly #jsonLimitOk: boolean;
   readonly #calls = new Map<string, RemoteCall>();
   #batch: PendingAdd[] = [];
   #flushScheduled = false;
@@ -209,6 +225,15 @@ export class ClusterPool {
   #completed = 0;
   #failed = 0;
   #drainWaiters: (() => void)[] = [];
+  #remote: { queued: number; active: number; workerList: WorkerInfo[]; updatedAt: number } = {
+    queued: 0,
+    active: 0,
+    workerList: [],
+    updatedAt: 0,
+  };
+  #refreshing: Promise<void> | undefined;
+  #disconnecting: Promise<void> | undefined;
+  readonly #watched = new WeakMap<AbortSignal, { fns: Set<() => void>; onAbort: () => void }>();
 
   constructor(options: ClusterPoolOptions) {
     const o = validateOptions<ClusterPoolOptions>('options', options);
@@ -238,6 +263,7 @@ export class ClusterPool {
     this.#workers =
       o.workers === undefined ? undefined : validateInteger('workers', o.workers, { min: 1 });
     this.#keys = parKeys(this.#prefix, this.#queueName);
+    this.#jsonLimitOk = JSON_LIMIT_BYTES <= this.#maxPayloadBytes;
   }
 
   /** The queue name. */
@@ -408,28 +434,95 @@ export class ClusterPool {
   }
 
   /**
-   * Counts of the queue (waiting and active jobs, all producers), this pool's
-   * settled calls, and the live workers by heartbeat. Asynchronous: it asks Redis.
+   * A snapshot, synchronous like the local pools' `stats()`: this pool's own
+   * counts (`completed`, `failed`, `pending`) are exact; the queue's counts and the
+   * live workers (`queued`, `active`, `workers`, `capacity`, …) are the last ones read
+   * from Redis (`updatedAt`): when the pool connected, and in the background after
+   * each `stats()` call. Awaiting it (`await pool.stats()`) reads Redis first and
+   * resolves to a fresh snapshot, as {@link ClusterPool.fetchStats} does.
    *
    * @example
    * ```ts
-   * const { queued, active, workers } = await pool.stats();
+   * const { completed, pending } = pool.stats();      // now, no I/O
+   * const { queued, workers } = await pool.stats();   // read from Redis
    * ```
    */
-  async stats(): Promise<ClusterStats> {
+  stats(): ClusterStats & PromiseLike<ClusterStats> {
+    if (!this.#stopped && this.#refreshing === undefined) void this.#refresh();
+    const snapshot = this.#snapshot();
+    // awaiting the snapshot reads Redis first; not enumerable, so the snapshot
+    // compares and prints as the plain object it is
+    Object.defineProperty(snapshot, 'then', {
+      value: <A = ClusterStats, B = never>(
+        onFulfilled?: ((value: ClusterStats) => A | PromiseLike<A>) | null,
+        onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+      ) => this.fetchStats().then(onFulfilled, onRejected),
+    });
+    return snapshot as ClusterStats & PromiseLike<ClusterStats>;
+  }
+
+  /**
+   * Reads the queue's counts and the live workers from Redis now, then returns
+   * the same snapshot as {@link ClusterPool.stats} (after `close()`, the last one).
+   *
+   * @example
+   * ```ts
+   * const { queued, active, workers } = await pool.fetchStats();
+   * ```
+   */
+  async fetchStats(): Promise<ClusterStats> {
+    if (!this.#stopped) await this.#readRemote();
+    return this.#snapshot();
+  }
+
+  /** A background read for the synchronous snapshot; a failed one keeps the last. */
+  #refresh(): Promise<void> {
+    const refreshing = (this.#connected ? this.#readRemoteNow() : this.#readRemote())
+      .catch((error: unknown) => {
+        this.#lastError = error;
+      })
+      .finally(() => {
+        if (this.#refreshing === refreshing) this.#refreshing = undefined;
+      });
+    this.#refreshing = refreshing;
+    return refreshing;
+  }
+
+  async #readRemote(): Promise<void> {
     await this.#init();
+    await this.#readRemoteNow();
+  }
+
+  async #readRemoteNow(): Promise<void> {
     const queue = this.#queue as Queue;
-    const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-    const workerList = await liveWorkers(this.#control as Redis, this.#keys);
-    return {
+    const [counts, workerList] = await Promise.all([
+      queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
+      liveWorkers(this.#control as Redis, this.#keys),
+    ]);
+    this.#remote = {
       queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
       active: counts.active ?? 0,
+      workerList,
+      updatedAt: Date.now(),
+    };
+  }
+
+  #snapshot(): ClusterStats {
+    const { queued, active, workerList, updatedAt } = this.#remote;
+    const capacity = workerList.reduce((sum, w) => sum + Math.max(0, w.concurrency), 0);
+    return {
+      queued,
+      active,
+      running: active,
+      idle: Math.max(0, capacity - active),
+      utilization: capacity > 0 ? Math.min(1, active / capacity) : 0,
       completed: this.#completed,
       failed: this.#failed,
       pending: this.#calls.size,
       workers: workerList.length,
-      capacity: workerList.reduce((sum, w) => sum + Math.max(0, w.concurrency), 0),
-      workerList,
+      capacity,
+      workerList: [...workerList],
+      updatedAt,
     };
   }
 
@@ -463,17 +556,16 @@ export class ClusterPool {
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
     const what =
       kind === JobKind.Run ? `arguments of ${wire.name}` : `items of a ${wire.name} chunk`;
-    const data: JobData = {
-      v: 1,
-      m: wire.module,
-      n: wire.name,
-      a: encodePayload(
+    const data: JobData = { v: 1, m: wire.module, n: wire.name, k: kind };
+    if (kind === JobKind.Run && this.#jsonLimitOk && isPrimitiveJsonArgs(args)) data.j = args;
+    else {
+      data.a = encodePayload(
         kind === JobKind.Chunk ? [packNumbers(args[0])] : args,
         this.#maxPayloadBytes,
         what,
-      ),
-      k: kind,
-    };
+      );
+    }
+    if (wire.package) data.p = 1;
     if (options.timeout !== undefined && Number.isFinite(options.timeout)) data.t = options.timeout;
     const id = randomUUID();
     let resolve!: (value: unknown) => void;
@@ -494,11 +586,8 @@ export class ClusterPool {
       promise,
       detach: undefined,
     };
-    if (signal !== undefined) {
-      const onAbort = () => this.#abort(call, signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      call.detach = () => signal.removeEventListener('abort', onAbort);
-    }
+    if (signal !== undefined)
+      call.detach = this._onAbort(signal, () => this.#abort(call, signal.reason));
     this.#calls.set(id, call);
     this.#batch.push({
       call,
@@ -539,6 +628,37 @@ export class ClusterPool {
         if (b.call.aborted && !b.call.settled) void this.#cancelRemote(b.call);
       }
     })();
+  }
+
+  /**
+   * @internal Runs `fn` when `signal` aborts, with one 'abort' listener per signal
+   * however many calls and maps of this pool share it (a map's chunks, or a
+   * caller's signal given to many calls): the signal never collects a pile of
+   * listeners. Returns the function that stops watching.
+   */
+  _onAbort(signal: AbortSignal, fn: () => void): () => void {
+    let entry = this.#watched.get(signal);
+    if (entry === undefined) {
+      const fns = new Set<() => void>();
+      const onAbort = () => {
+        this.#watched.delete(signal);
+        for (const f of [...fns]) f();
+      };
+      entry = { fns, onAbort };
+      this.#watched.set(signal, entry);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    const { fns, onAbort } = entry;
+    // a wrapper, so the same function watched twice is two watches
+    const watch = () => fn();
+    fns.add(watch);
+    return () => {
+      fns.delete(watch);
+      if (fns.size === 0 && this.#watched.get(signal) === entry) {
+        this.#watched.delete(signal);
+        signal.removeEventListener('abort', onAbort);
+      }
+    };
   }
 
   #abort(call: RemoteCall, reason: unknown): void {
@@ -606,8 +726,11 @@ export class ClusterPool {
     }
     let value: unknown;
     try {
-      value = decodePayload(String(returnvalue));
-      if (call.chunk && value instanceof Float64Array) value = Array.from(value);
+      value = decodeResult(returnvalue);
+      // a chunk of numbers stays a Float64Array: map and imap copy it out once
+      if (call.chunk && !(value instanceof Float64Array) && !Array.isArray(value)) {
+        throw new TypeError('a chunk result is not a list');
+      }
     } catch (error) {
       this.#settle(
         call,
@@ -677,6 +800,8 @@ export class ClusterPool {
     this.#events = events;
     await events.waitUntilReady();
     this.#connected = true;
+    // the first snapshot for the synchronous stats(): the workers that serve the queue
+    if (this.#refreshing === undefined) void this.#refresh();
   }
 
   #onUp(): void {
@@ -710,7 +835,12 @@ export class ClusterPool {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
-  async #disconnect(): Promise<void> {
+  #disconnect(): Promise<void> {
+    this.#disconnecting ??= this.#disconnectOnce();
+    return this.#disconnecting;
+  }
+
+  async #disconnectOnce(): Promise<void> {
     this.#stopped = true;
     if (this.#downTimer !== undefined) {
       clearTimeout(this.#downTimer);
@@ -745,23 +875,13 @@ export class ClusterPool {
       chunkSize = validateInteger('chunkSize', o.chunkSize, { min: 1 });
     }
     const callOptions = this._callOptions({ signal: o.signal, timeout: o.timeout });
-    if (
-      iterable === null ||
-      iterable === undefined ||
-      (typeof (iterable as Iterable<unknown>)[Symbol.iterator] !== 'function' &&
-        typeof (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function')
-    ) {
-      throw new TypeError(
-        `Expected \`iterable\` to be an iterable or async iterable, got ${
-          iterable === null ? 'null' : typeof iterable
-        }`,
-      );
-    }
+    const isAsync = checkIterable(iterable);
     this._validateTask(task);
     const signal = callOptions.signal;
     signal?.throwIfAborted();
-    const items: unknown[] = [];
-    if (typeof (iterable as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    let items: unknown[] = [];
+    if (Array.isArray(iterable)) items = iterable;
+    else if (!isAsync) {
       for (const item of iterable as Iterable<unknown>) items.push(item);
     } else {
       for await (const item of iterable as AsyncIterable<unknown>) {
@@ -782,8 +902,10 @@ export class ClusterPool {
       chunkSize === 'auto' ? batchPolicy.autoChunkSize(n, await this._capacity()) : chunkSize;
     signal?.throwIfAborted();
     const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const unwatch =
+      signal === undefined
+        ? undefined
+        : this._onAbort(signal, () => controller.abort(signal.reason));
     const kind = star ? JobKind.StarChunk : JobKind.Chunk;
     const results = new Array<unknown>(n);
     try {
@@ -816,7 +938,7 @@ export class ClusterPool {
           p.then(
             (value) => {
               if (failed) return;
-              const out = value as unknown[];
+              const out = value as ArrayLike<unknown>;
               for (let i = 0; i < out.length; i++) results[offset + i] = out[i];
               if (--left === 0) resolve(results);
             },
@@ -825,7 +947,7 @@ export class ClusterPool {
         }
       });
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      unwatch?.();
     }
   }
 }

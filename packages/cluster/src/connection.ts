@@ -7,8 +7,12 @@ import { optionMessage } from '@par/async/internal';
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** A Redis URL string or ioredis options (host, port, password, tls, …). */
-export type RedisConnection = string | URL | RedisOptions;
+/**
+ * A Redis URL string (`redis://:password@host:6379/0`, `rediss://…` for TLS), ioredis
+ * options (host, port, password, tls, …), or both: `{ url, ...options }`, e.g.
+ * `{ url: 'rediss://:pw@redis.internal:6380', tls: { ca } }` for a private CA.
+ */
+export type RedisConnection = string | URL | RedisOptions | (RedisOptions & { url: string | URL });
 
 /** @internal The validated connection. */
 export interface ResolvedConnection {
@@ -23,23 +27,19 @@ export interface ResolvedConnection {
 /** @internal */
 export function resolveConnection(name: string, value: unknown): ResolvedConnection {
   if (value instanceof URL) value = value.href;
-  if (typeof value === 'string') {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new TypeError(optionMessage(name, 'a redis:// or rediss:// URL', value));
+  if (typeof value === 'string') return fromUrl(name, value, {});
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (value as { url?: unknown }).url !== undefined
+  ) {
+    const { url, ...rest } = value as RedisOptions & { url: unknown };
+    const href = url instanceof URL ? url.href : url;
+    if (typeof href !== 'string') {
+      throw new TypeError(optionMessage(`${name}.url`, 'a redis:// or rediss:// URL', url));
     }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-      throw new TypeError(optionMessage(name, 'a redis:// or rediss:// URL', value));
-    }
-    const href = value;
-    if (url.password) url.password = '***';
-    return {
-      bull: { url: href, maxRetriesPerRequest: null },
-      create: () => new Redis(href, { maxRetriesPerRequest: null }),
-      label: url.href,
-    };
+    return fromUrl(`${name}.url`, href, rest);
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const options = { ...(value as RedisOptions), maxRetriesPerRequest: null };
@@ -52,4 +52,24 @@ export function resolveConnection(name: string, value: unknown): ResolvedConnect
     };
   }
   throw new TypeError(optionMessage(name, 'a Redis URL string or ioredis options', value));
+}
+
+function fromUrl(name: string, href: string, options: RedisOptions): ResolvedConnection {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    throw new TypeError(optionMessage(name, 'a redis:// or rediss:// URL', href));
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new TypeError(optionMessage(name, 'a redis:// or rediss:// URL', href));
+  }
+  if (url.password) url.password = '***';
+  const merged = { ...options, maxRetriesPerRequest: null };
+  return {
+    // BullMQ opens `new Redis(url, rest)` from `{ url, ...rest }`
+    bull: { url: href, ...merged } as ConnectionOptions,
+    create: () => new Redis(href, merged),
+    label: url.href,
+  };
 }

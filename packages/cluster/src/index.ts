@@ -4,9 +4,7 @@ export {
   type Task,
   type TaskRef,
   type TasksOf,
-  taskRef,
   taskSignal,
-  tasks,
 } from '@par/core';
 export {
   type ClusterCallDescriptor,
@@ -32,4 +30,5 @@ export {
   type ClusterParallelBackend,
   clusterBackend,
 } from './parallel-backend.js';
+export { taskRef, tasks } from './tasks.js';
 export { type ClusterWorker, startWorker, type WorkerOptions } from './worker.js';

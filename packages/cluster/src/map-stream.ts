@@ -5,6 +5,7 @@ import { CancelledError } from '@par/async';
 import { validateInteger, validateOptions } from '@par/async/internal';
 import { batchPolicy } from '@par/core/internal';
 import type { ClusterPool } from './cluster-pool.js';
+import { checkIterable } from './iterable.js';
 import { JobKind } from './wire.js';
 
 /** Options of `map` / `starmap` on a cluster pool. */
@@ -31,10 +32,13 @@ export interface ClusterIMapOptions extends ClusterMapOptions {
   bufferSize?: number;
 }
 
+/** The largest adaptive chunk of a stream without `bufferSize`. */
+const MAX_STREAM_CHUNK = 1024;
+
 interface Pending {
   promise: Promise<unknown>;
   count: number;
-  values: unknown[] | undefined;
+  values: ArrayLike<unknown> | undefined;
   error: unknown;
   done: boolean;
 }
@@ -67,22 +71,7 @@ async function* stream(
       ? undefined
       : validateInteger('bufferSize', o.bufferSize, { min: 1 });
   const call = pool._callOptions({ signal: o.signal, timeout: o.timeout });
-  const isAsync =
-    iterable !== null &&
-    iterable !== undefined &&
-    typeof (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
-  if (
-    !isAsync &&
-    (iterable === null ||
-      iterable === undefined ||
-      typeof (iterable as Iterable<unknown>)[Symbol.iterator] !== 'function')
-  ) {
-    throw new TypeError(
-      `Expected \`iterable\` to be an iterable or async iterable, got ${
-        iterable === null ? 'null' : typeof iterable
-      }`,
-    );
-  }
+  const isAsync = checkIterable(iterable);
   pool._validateTask(task);
   const signal = call.signal;
   signal?.throwIfAborted();
@@ -91,8 +80,12 @@ async function* stream(
   let chunk =
     fixedChunk ?? (knownLength === undefined ? 1 : batchPolicy.autoChunkSize(knownLength, workers));
   const adaptive = fixedChunk === undefined && knownLength === undefined;
+  // the engine's bound when a bufferSize is given (two chunks per worker fit in it);
+  // without one, smaller than the engine's: every chunk is a Redis round trip away
   const maxChunk =
-    bufferOption === undefined ? 1024 : Math.max(1, Math.floor(bufferOption / (2 * workers)));
+    bufferOption === undefined
+      ? MAX_STREAM_CHUNK
+      : batchPolicy.maxAdaptiveChunk(bufferOption, workers);
   const buffer = () => bufferOption ?? Math.max(64, 4 * workers * chunk);
   const iterator: Iterator<unknown> | AsyncIterator<unknown> = isAsync
     ? (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]()
@@ -102,7 +95,7 @@ async function* stream(
     controller.abort(signal?.reason);
     wake?.();
   };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const unwatch = signal === undefined ? undefined : pool._onAbort(signal, onAbort);
   const pending: Pending[] = [];
   const completed: Pending[] = [];
   let wake: (() => void) | undefined;
@@ -123,7 +116,7 @@ async function* stream(
     };
     entry.promise.then(
       (values) => {
-        entry.values = values as unknown[];
+        entry.values = values as ArrayLike<unknown>;
         entry.done = true;
         if (!ordered) completed.push(entry);
         wake?.();
@@ -183,14 +176,16 @@ async function* stream(
         pending.splice(pending.indexOf(entry), 1);
       }
       if (entry.values === undefined) throw entry.error;
-      for (const value of entry.values) {
+      const values = entry.values;
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
         inFlight--;
         yield value;
         if (aborted()) throw signal?.reason;
       }
     }
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    unwatch?.();
     if (pending.length > 0) {
       controller.abort(
         aborted() ? signal?.reason : new CancelledError('The consumer left the loop'),

@@ -52,8 +52,9 @@ export function clusterBackend(options: ClusterBackendOptions): ClusterParallelB
     async runBatch(batch, { signal, timeout }) {
       const controller = new AbortController();
       const onAbort = () => controller.abort(signal.reason);
+      let unwatch: (() => void) | undefined;
       if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
+      else unwatch = pool._onAbort(signal, onAbort);
       const chunks: Promise<unknown[]>[] = [];
       try {
         for (let i = 0; i < batch.length; ) {
@@ -80,7 +81,7 @@ export function clusterBackend(options: ClusterBackendOptions): ClusterParallelB
         );
         return parts.flat();
       } finally {
-        signal.removeEventListener('abort', onAbort);
+        unwatch?.();
         // chunks cancelled after the first failure reject too; the batch reported the first
         for (const c of chunks) c.catch(() => undefined);
       }

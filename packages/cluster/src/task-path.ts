@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { optionMessage } from '@par/async/internal';
 import { isTaskRef, type TaskRef } from '@par/core';
 import { InlineRemoteError } from './errors.js';
+import { isPackageSpecifier } from './package-specifier.js';
 
 /** @internal A root directory as a `file:` URL string ending in `/`. */
 export function resolveRoot(name: string, value: unknown): string {
@@ -36,7 +37,10 @@ export function normalizeModulePath(path: string): string | undefined {
 }
 
 /** @internal The wire form `{ module, name }` of a task, or a typed error. */
-export function remoteTask(task: unknown, root: string): { module: string; name: string } {
+export function remoteTask(
+  task: unknown,
+  root: string,
+): { module: string; name: string; package: boolean } {
   if (typeof task === 'function') {
     const name = task.name || 'task';
     throw new InlineRemoteError(
@@ -51,6 +55,7 @@ export function remoteTask(task: unknown, root: string): { module: string; name:
     );
   }
   const ref = task as TaskRef;
+  if (isPackageSpecifier(ref.module)) return { module: ref.module, name: ref.name, package: true };
   if (!ref.module.startsWith(root)) {
     throw new TypeError(
       `The task module ${ref.module} is outside the pool's root ${root}: tasks travel as paths relative to the root, so the module must be under it`,
@@ -66,5 +71,5 @@ export function remoteTask(task: unknown, root: string): { module: string; name:
   if (module === undefined) {
     throw new TypeError(`The task module ${ref.module} does not resolve under the root ${root}`);
   }
-  return { module, name: ref.name };
+  return { module, name: ref.name, package: false };
 }

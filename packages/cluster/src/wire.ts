@@ -21,12 +21,16 @@ export enum JobKind {
 export interface JobData {
   /** Format version. */
   v: 1;
-  /** Module path relative to the root (POSIX separators). */
+  /** Module path relative to the root (POSIX separators), or a package specifier when `p` is 1. */
   m: string;
+  /** 1: `m` is a package specifier, resolved by each worker from its root. */
+  p?: 1;
   /** Export name. */
   n: string;
-  /** base64 of v8.serialize(args). */
-  a: string;
+  /** base64 of v8.serialize(args) (absent when `j` carries them). */
+  a?: string;
+  /** The arguments themselves, when plain JSON keeps them exactly (small values). */
+  j?: unknown[];
   k: JobKind;
   /** Running-time limit in ms. */
   t?: number;
@@ -46,6 +50,84 @@ export function encodePayload(value: unknown, limit: number, what: string): stri
     );
   }
   return bytes.toString('base64');
+}
+
+/** Nodes and string characters a value may have to travel as plain JSON. */
+const JSON_NODES = 256;
+const JSON_CHARS = 16_384;
+
+/**
+ * @internal Whether plain JSON keeps `value` exactly (and it is small): finite
+ * numbers other than -0, strings, booleans, null, dense arrays and plain objects of
+ * those. Such values travel inside the job's JSON, saving the v8 + base64 round.
+ */
+export function isPlainJson(value: unknown): boolean {
+  let nodes = 0;
+  let chars = 0;
+  const walk = (v: unknown): boolean => {
+    if (++nodes > JSON_NODES) return false;
+    switch (typeof v) {
+      case 'number':
+        return Number.isFinite(v) && !Object.is(v, -0);
+      case 'string':
+        chars += v.length;
+        return chars <= JSON_CHARS;
+      case 'boolean':
+        return true;
+      case 'object': {
+        if (v === null) return true;
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) if (!(i in v) || !walk(v[i])) return false;
+          return true;
+        }
+        if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+        for (const key of Object.keys(v)) {
+          chars += key.length;
+          if (key === '__proto__' || !walk((v as Record<string, unknown>)[key])) return false;
+        }
+        // symbol keys, getters' side effects and non-enumerables would not survive either
+        return Object.getOwnPropertySymbols(v).length === 0;
+      }
+      default:
+        return false;
+    }
+  };
+  return walk(value);
+}
+
+/**
+ * @internal Whether arguments can travel as plain JSON inside the job: only
+ * primitives (kept exactly), so that nothing the caller mutates after `run()`
+ * returns can change what is sent.
+ */
+export function isPrimitiveJsonArgs(args: readonly unknown[]): boolean {
+  if (args.length > JSON_NODES) return false;
+  let chars = 0;
+  for (const v of args) {
+    if (typeof v === 'string') {
+      chars += v.length;
+      if (chars > JSON_CHARS) return false;
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v) || Object.is(v, -0)) return false;
+    } else if (typeof v !== 'boolean' && v !== null) return false;
+  }
+  return true;
+}
+
+/** @internal The most bytes a value that passes {@link isPlainJson} takes as JSON. */
+export const JSON_LIMIT_BYTES = JSON_CHARS * 6 + JSON_NODES * 32;
+
+/** @internal A result as it travels: `[value]` when plain JSON keeps it, else v8 + base64. */
+export function encodeResult(value: unknown, limit: number, what: string): string | [unknown] {
+  // 6 bytes per character bounds its JSON form (escapes): below the limit for sure
+  if (JSON_LIMIT_BYTES <= limit && isPlainJson(value)) return [value];
+  return encodePayload(value, limit, what);
+}
+
+/** @internal The caller's value for a job's return value. */
+export function decodeResult(value: unknown): unknown {
+  if (Array.isArray(value) && value.length === 1) return value[0];
+  return decodePayload(String(value));
 }
 
 const PACK_MIN = 16;
@@ -107,10 +189,13 @@ export function parseJobData(data: unknown, jobId: string | undefined): JobData 
   if (d.v !== 1) throw bad(`unknown format version ${JSON.stringify(d.v)}`);
   if (typeof d.m !== 'string' || d.m.length === 0) throw bad('`m` (module) is not a string');
   if (typeof d.n !== 'string' || d.n.length === 0) throw bad('`n` (export name) is not a string');
-  if (typeof d.a !== 'string') throw bad('`a` (arguments) is not a string');
+  if (d.j !== undefined) {
+    if (!Array.isArray(d.j) || d.a !== undefined) throw bad('`j` (arguments) is not an array');
+  } else if (typeof d.a !== 'string') throw bad('`a` (arguments) is not a string');
   if (d.k !== JobKind.Run && d.k !== JobKind.Chunk && d.k !== JobKind.StarChunk) {
     throw bad(`unknown kind ${JSON.stringify(d.k)}`);
   }
+  if (d.p !== undefined && d.p !== 1) throw bad('`p` (package flag) is not 1');
   if (d.t !== undefined && (typeof d.t !== 'number' || !(d.t >= 0))) {
     throw bad('`t` (timeout) is not a number >= 0');
   }
@@ -121,7 +206,7 @@ export function parseJobData(data: unknown, jobId: string | undefined): JobData 
 export function decodeArgs(data: JobData, jobId: string | undefined): unknown[] {
   let args: unknown;
   try {
-    args = decodePayload(data.a);
+    args = data.j ?? decodePayload(data.a as string);
   } catch (error) {
     throw new BadJobError(
       `Malformed job data in job ${jobId}: the arguments do not decode (${(error as Error).message})`,

@@ -5,14 +5,23 @@
 // heartbeat key for `stats()`.
 
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import {
   optionMessage,
   validateInteger,
   validateNumber,
   validateOptions,
 } from '@par/async/internal';
-import { BrokenPoolError, cpuCount, type Pool, PoolClosedError, taskRef } from '@par/core';
+import {
+  BrokenPoolError,
+  cpuCount,
+  type Pool,
+  PoolClosedError,
+  type TaskRef,
+  taskRef,
+} from '@par/core';
 import { ProcessPool } from '@par/processes';
 import { ThreadPool } from '@par/threads';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -20,12 +29,15 @@ import type { Redis } from 'ioredis';
 import { type RedisConnection, resolveConnection } from './connection.js';
 import { TaskNotAllowedError } from './errors.js';
 import type { WorkerInfo } from './heartbeat.js';
+import { isPackageSpecifier, resolvePackageSpecifier } from './package-specifier.js';
 import { normalizeModulePath, resolveRoot } from './task-path.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   decodeArgs,
   encodeFailure,
   encodePayload,
+  encodeResult,
+  type JobData,
   JobKind,
   packNumbers,
   parKeys,
@@ -50,9 +62,12 @@ export interface WorkerOptions {
    */
   root: string | URL;
   /**
-   * The modules this worker runs, relative to `root`. Any other module is refused
-   * with `TaskNotAllowedError` (code `PAR_TASK_NOT_ALLOWED`).
-   * @example startWorker({ connection, queue: 'par', root, allow: ['tasks.js', 'lib/images.js'] })
+   * The modules this worker runs: paths relative to `root` (`'tasks.js'`,
+   * `'lib/images.js'`), or package specifiers (`'my-pkg/tasks'`) that this worker
+   * resolves from `root` with its own node_modules (an entry naming a file under
+   * `root` is a path). Any other module is refused with `TaskNotAllowedError`
+   * (code `PAR_TASK_NOT_ALLOWED`), naming it and this list.
+   * @example startWorker({ connection, queue: 'par', root, allow: ['tasks.js', 'my-pkg/tasks'] })
    */
   allow: readonly string[];
   /**
@@ -116,8 +131,10 @@ export interface WorkerOptions {
 export interface ClusterWorker {
   /** The worker's id in heartbeats. */
   readonly id: string;
-  /** The modules it serves. */
+  /** The modules it serves: paths relative to its root, and package specifiers. */
   readonly allow: readonly string[];
+  /** The allow-list entries served as package specifiers, with the module URL each resolved to. */
+  readonly packages: ReadonlyMap<string, string>;
   /** Jobs it runs at once. */
   readonly concurrency: number;
   /** Stops taking jobs, lets the active ones finish, then closes the pool and every connection. */
@@ -156,14 +173,43 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     );
   }
   const allow: string[] = [];
+  // relative paths (normalized) and package specifiers (resolved from root)
+  const allowedPaths = new Set<string>();
+  const allowedPackages = new Map<string, string>();
   for (const entry of o.allow) {
-    const normal = typeof entry === 'string' ? normalizeModulePath(entry) : undefined;
-    if (normal === undefined) {
+    if (typeof entry !== 'string' || entry.length === 0) {
       throw new TypeError(
-        optionMessage('allow', 'module paths inside root (like "tasks.js")', entry),
+        optionMessage('allow', 'module paths inside root or package specifiers', entry),
       );
     }
-    if (!allow.includes(normal)) allow.push(normal);
+    const normal = normalizeModulePath(entry);
+    const file = normal === undefined ? undefined : fileURLToPath(new URL(normal, root));
+    if (
+      (file === undefined || !existsSync(file)) &&
+      !entry.startsWith('./') &&
+      isPackageSpecifier(entry)
+    ) {
+      let url: string | undefined;
+      try {
+        url = resolvePackageSpecifier(entry, root);
+      } catch (error) {
+        throw new TypeError(
+          `${optionMessage('allow', 'module paths inside root or package specifiers', entry)}: ${(error as Error).message}`,
+        );
+      }
+      if (url !== undefined) {
+        if (!allowedPackages.has(entry)) allow.push(entry);
+        allowedPackages.set(entry, url);
+        continue;
+      }
+    }
+    if (normal === undefined) {
+      throw new TypeError(
+        optionMessage('allow', 'module paths inside root or package specifiers', entry),
+      );
+    }
+    if (!allowedPaths.has(normal)) allow.push(normal);
+    allowedPaths.add(normal);
   }
   if (o.threads !== undefined && o.processes !== undefined) {
     throw new TypeError('Pass either `threads` or `processes`, not both');
@@ -199,53 +245,110 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
 
   const keys = parKeys(prefix, queueName);
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const refs = new Map<string, TaskRef>();
+  /** The task a job names, when this worker serves its module. */
+  const resolveTask = (data: JobData): TaskRef => {
+    const key = `${data.p === 1 ? 'p' : 'f'}:${data.m}\0${data.n}`;
+    const cached = refs.get(key);
+    if (cached !== undefined) return cached;
+    let url: string | undefined;
+    if (data.p === 1) url = allowedPackages.get(data.m);
+    else {
+      const normal = normalizeModulePath(data.m);
+      if (normal !== undefined && allowedPaths.has(normal)) url = new URL(normal, root).href;
+    }
+    if (url === undefined) {
+      throw new TaskNotAllowedError(
+        `${data.p === 1 ? 'Package module' : 'Module'} "${data.m}" (task ${data.n}) is not allowed on worker ${id}: it serves ${allow
+          .map((m) => `"${m}"`)
+          .join(', ')}. Start par-worker with --allow ${data.m} to serve it.`,
+        data.m,
+        allow,
+      );
+    }
+    const ref = taskRef(url, data.n);
+    // export names come from job data: the cache stays bounded whatever arrives
+    if (refs.size >= 1024) refs.clear();
+    refs.set(key, ref);
+    return ref;
+  };
   const pool: Pool =
     o.processes !== undefined
       ? new ProcessPool({ maxWorkers: size, minWorkers: size })
       : new ThreadPool({ maxWorkers: size, minWorkers: size });
-  const running = new Map<string, AbortController>();
   const control: Redis = connection.create();
   const subscriber: Redis = connection.create();
   control.on('error', () => undefined);
   subscriber.on('error', () => undefined);
+  // Aborts requested by callers. A request reaches this worker once its job is
+  // active (a waiting job is removed by the caller instead); it can arrive before
+  // the job's processor runs, so it is remembered for a while.
+  const early = new Map<string, number>();
+  const rememberEarly = (jobId: string) => {
+    const now = Date.now();
+    early.set(jobId, now);
+    for (const [key, at] of early) {
+      if (now - at < EARLY_CANCEL_MS) break;
+      early.delete(key);
+    }
+  };
+  let worker: Worker | undefined;
   subscriber.on('message', (_channel: string, jobId: string) => {
-    running.get(jobId)?.abort(cancelReason(jobId));
+    if (!abortJob(jobId)) rememberEarly(jobId);
   });
+  // after a lost subscription, the requests published meanwhile are read from
+  // their keys for the jobs running here
+  let subscribed = false;
+  subscriber.on('ready', () => {
+    if (!subscribed || worker === undefined) return;
+    const active = [...running];
+    if (active.length === 0) return;
+    control
+      .mget(active.map((jobId) => keys.cancel(jobId)))
+      .then((values) => {
+        values.forEach((value, i) => {
+          const jobId = active[i] as string;
+          if (value !== null) abortJob(jobId);
+        });
+      })
+      .catch(() => undefined);
+  });
+  const running = new Set<string>();
+  /** Aborts the signal BullMQ gave the job's processor (false: not running here). */
+  const abortJob = (jobId: string): boolean =>
+    // BullMQ types the reason as a string; it becomes the signal's reason as it is
+    worker?.cancelJob(jobId, cancelReason(jobId) as unknown as string) === true;
 
-  const processor = async (job: Job, _token?: string, signal?: AbortSignal): Promise<string> => {
+  const processor = async (
+    job: Job,
+    _token?: string,
+    signal?: AbortSignal,
+  ): Promise<string | [unknown]> => {
     const jobId = String(job.id);
     let data: ReturnType<typeof parseJobData>;
     let args: unknown[];
+    let ref: TaskRef;
     try {
       data = parseJobData(job.data, jobId);
-      if (!allow.includes(normalizeModulePath(data.m) ?? '')) {
-        throw new TaskNotAllowedError(
-          `Module "${data.m}" (task ${data.n}) is not allowed on worker ${id}: it serves ${allow
-            .map((m) => `"${m}"`)
-            .join(', ')}. Start par-worker with --allow ${data.m} to serve it.`,
-          data.m,
-          allow,
-        );
-      }
+      ref = resolveTask(data);
       args = decodeArgs(data, jobId);
     } catch (error) {
       throw new UnrecoverableError(encodeFailure(error));
     }
-    const controller = new AbortController();
-    running.set(jobId, controller);
-    const onStop = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onStop, { once: true });
+    running.add(jobId);
     try {
-      // aborted before this worker took it (the caller could not remove it in time)?
-      if ((await control.exists(keys.cancel(jobId))) === 1) controller.abort(cancelReason(jobId));
-      const ref = taskRef(new URL(normalizeModulePath(data.m) as string, root), data.n);
-      const callOptions = {
-        signal: controller.signal,
-        ...(data.t === undefined ? {} : { timeout: data.t }),
-      };
+      if (early.delete(jobId)) abortJob(jobId);
+      else if (job.attemptsStarted > 1 || job.stalledCounter > 0) {
+        // a job run again (retried, or its worker died): it may have been aborted
+        // while another worker held it
+        if ((await control.exists(keys.cancel(jobId))) === 1) {
+          abortJob(jobId);
+        }
+      }
+      const callOptions = data.t === undefined ? { signal } : { signal, timeout: data.t };
       let result: unknown;
       try {
-        controller.signal.throwIfAborted();
+        signal?.throwIfAborted();
         if (data.k === JobKind.Run) {
           result = await pool.run({ task: ref, args, ...callOptions });
         } else {
@@ -264,21 +367,18 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         throw new UnrecoverableError(encodeFailure(error));
       }
       try {
-        return encodePayload(
-          data.k === JobKind.Run ? result : packNumbers(result),
-          maxPayloadBytes,
-          `result of ${data.n}`,
-        );
+        if (data.k === JobKind.Run)
+          return encodeResult(result, maxPayloadBytes, `result of ${data.n}`);
+        return encodePayload(packNumbers(result), maxPayloadBytes, `result of ${data.n}`);
       } catch (error) {
         throw new UnrecoverableError(encodeFailure(error));
       }
     } finally {
       running.delete(jobId);
-      signal?.removeEventListener('abort', onStop);
     }
   };
 
-  const worker = new Worker(queueName, processor, {
+  worker = new Worker(queueName, processor, {
     connection: connection.bull,
     prefix,
     concurrency,
@@ -298,19 +398,21 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       .exec();
   };
   await subscriber.subscribe(keys.cancelChannel);
+  subscribed = true;
   await beat();
   const timer = setInterval(() => {
     beat().catch(() => undefined);
   }, heartbeatInterval);
-  const runLoop = worker.run();
+  const consumer = worker;
+  const runLoop = consumer.run();
   runLoop.catch(() => undefined);
-  await worker.waitUntilReady();
+  await consumer.waitUntilReady();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       clearInterval(timer);
-      await worker.close();
+      await consumer.close();
       await runLoop.catch(() => undefined);
       await pool.close();
       await control
@@ -323,8 +425,18 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     })();
     return closing;
   };
-  return { id, allow, concurrency, close, [Symbol.asyncDispose]: close };
+  return {
+    id,
+    allow,
+    packages: allowedPackages,
+    concurrency,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
+
+/** How long an abort request for a job not started here yet is kept (ms). */
+const EARLY_CANCEL_MS = 60_000;
 
 function cancelReason(jobId: string): Error {
   const error = new Error(`The call of job ${jobId} was aborted by its caller`);

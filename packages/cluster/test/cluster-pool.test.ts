@@ -6,9 +6,9 @@ import {
   startWorker,
   TaskNotAllowedError,
 } from '@par/cluster';
-import { QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { other, root, t } from './helpers.js';
+import { other, root, t, until } from './helpers.js';
 import { type RedisServer, startRedis } from './redis-server.js';
 
 let redis: RedisServer;
@@ -166,5 +166,58 @@ describe('ClusterPool', () => {
     expect(stats.completed).toBeGreaterThan(0);
     expect(stats.failed).toBeGreaterThan(0);
     expect(stats.pending).toBe(0);
+  });
+
+  it('stats() is synchronous: its own counts at once; awaiting it reads the queue and workers from Redis', async () => {
+    const before = pool.stats();
+    const call = pool.run(t.square, 5);
+    expect(pool.stats().pending).toBe(before.pending + 1);
+    expect(await call).toBe(25);
+    const after = pool.stats();
+    expect(after.completed).toBe(before.completed + 1);
+    expect(after.pending).toBe(0);
+    // the snapshot read when the pool connected already knows the worker
+    expect(after.workers).toBe(1);
+    const fresh = await pool.stats();
+    expect(fresh).toMatchObject({ workers: 1, capacity: 2, queued: 0, active: 0, running: 0 });
+    expect(fresh.idle).toBe(2);
+    expect(fresh.utilization).toBe(0);
+    expect(fresh.updatedAt).toBeGreaterThan(0);
+    expect(Object.keys(pool.stats())).not.toContain('then');
+    expect(await pool.fetchStats()).toMatchObject({ workers: 1, completed: after.completed });
+  });
+
+  it('sends small primitive arguments as JSON inside the job, and keeps every value exact either way', async () => {
+    const idle = new ClusterPool({ connection: redis.url, queue: 'unserved', root });
+    const queue = new Queue('unserved', { connection: { url: redis.url }, prefix: 'par' });
+    try {
+      const waiting = idle.run(t.add, 3, 4.5);
+      const waitingObject = idle.run(t.echo, { x: 1 });
+      await until(async () => (await queue.getWaitingCount()) === 2, 'both jobs to wait');
+      const jobs = await queue.getJobs(['waiting']);
+      const byName = new Map(jobs.map((job) => [job.name, job.data]));
+      expect(byName.get('add')).toMatchObject({ j: [3, 4.5] });
+      expect(byName.get('add')).not.toHaveProperty('a');
+      expect(typeof byName.get('echo')?.a).toBe('string');
+      const rejected = Promise.allSettled([waiting, waitingObject]);
+      await idle.terminate();
+      for (const outcome of await rejected) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'PAR_POOL_CLOSED' } });
+      }
+    } finally {
+      await idle.terminate();
+      await queue.close();
+    }
+    expect(Object.is(await pool.run(t.echo, -0), -0)).toBe(true);
+    expect(await pool.run(t.echo, Number.NaN)).toBeNaN();
+    expect(await pool.run(t.echo, 'a\u0000b')).toBe('a\u0000b');
+    const plain = { a: [1, 'x', null, true], b: { c: 2.5 } };
+    expect(await pool.run(t.echo, plain)).toEqual(plain);
+    expect(await pool.run(t.echo, [undefined, -0])).toEqual([undefined, -0]);
+    // arguments are taken when run() is called: a later change is not sent
+    const argument = { x: 1 };
+    const call = pool.run(t.echo, argument);
+    argument.x = 2;
+    expect(await call).toEqual({ x: 1 });
   });
 });

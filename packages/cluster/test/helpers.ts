@@ -60,8 +60,14 @@ export interface WorkerProcess {
 }
 
 /** Starts `par-worker` (dist/bin.js) and resolves once it printed `par-worker ready`. */
-export function startWorkerProcess(args: string[]): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startWorkerProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   const worker: WorkerProcess = {
     child,
     pid: child.pid as number,
