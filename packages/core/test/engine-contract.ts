@@ -83,12 +83,18 @@ export function recorded(transport: Transport, recording: Recording): Transport 
   };
 }
 
-/** `transport`, whose workers are all stopped the moment they are started. */
+/** `transport`, whose workers all fail to start: each exits with code 1 before it is ready. */
 export function dyingAtStart(transport: Transport): Transport {
   return {
     capabilities: transport.capabilities,
     spawn(options, events): WorkerHandle {
-      const handle = transport.spawn(options, events);
+      // as a worker whose start fails by itself (a throwing initializer, a bad flag):
+      // it says nothing and exits with code 1 (a kill from outside would not count)
+      const handle = transport.spawn(options, {
+        onMessage: () => {},
+        onError: () => {},
+        onExit: () => events.onExit(1, null),
+      });
       handle.terminate();
       return handle;
     },
