@@ -37,7 +37,11 @@ export {
   WorkerCrashedError,
   wait,
 } from '@par/core';
-export { WebWorkerTransport } from './browser/web-transport.js';
+export {
+  type WebWorkerErrorEvent,
+  type WebWorkerLike,
+  WebWorkerTransport,
+} from './browser/web-transport.js';
 export { Barrier, type BarrierOptions, type BarrierWaitOptions } from './shared/barrier.js';
 export {
   COMLINK_HANDLERS,

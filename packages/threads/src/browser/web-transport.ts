@@ -22,6 +22,25 @@ export function webCapabilities(): TransportCapabilities {
   };
 }
 
+/** The error event a Web Worker fires: what {@link WebWorkerTransport} reads of it. */
+export interface WebWorkerErrorEvent {
+  readonly error?: unknown;
+  readonly message?: string;
+  preventDefault(): void;
+}
+
+/**
+ * What {@link WebWorkerTransport} needs of a Web Worker; a DOM `Worker` fits. Declared
+ * here so that the package's types compile in a project without the DOM library.
+ */
+export interface WebWorkerLike {
+  postMessage(message: unknown, transfer: unknown[]): void;
+  terminate(): void;
+  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  addEventListener(type: 'error', listener: (event: WebWorkerErrorEvent) => void): void;
+  addEventListener(type: 'messageerror', listener: () => void): void;
+}
+
 /**
  * Starts pool workers as module Web Workers made by `createWorker` (a function
  * so that bundlers see the literal `new Worker(new URL(...), { type: 'module' })`
@@ -36,14 +55,14 @@ export function webCapabilities(): TransportCapabilities {
  */
 export class WebWorkerTransport implements Transport {
   readonly capabilities: TransportCapabilities = webCapabilities();
-  readonly #createWorker: () => Worker;
+  readonly #createWorker: () => WebWorkerLike;
 
-  constructor(createWorker: () => Worker) {
+  constructor(createWorker: () => WebWorkerLike) {
     this.#createWorker = createWorker;
   }
 
   spawn(options: WorkerSpawnOptions, events: WorkerEvents): WorkerHandle {
-    let worker: Worker | undefined;
+    let worker: WebWorkerLike | undefined;
     let exited = false;
     const exit = (code: number | null): void => {
       if (exited) return;
@@ -62,10 +81,10 @@ export class WebWorkerTransport implements Transport {
       return { post() {}, terminate() {}, ref() {}, unref() {} };
     }
     const w = worker;
-    w.addEventListener('message', (event: MessageEvent) => {
+    w.addEventListener('message', (event) => {
       if (!exited) events.onMessage(event.data);
     });
-    w.addEventListener('error', (event: ErrorEvent) => {
+    w.addEventListener('error', (event) => {
       event.preventDefault();
       if (exited) return;
       const error =
@@ -82,7 +101,7 @@ export class WebWorkerTransport implements Transport {
       if (!exited) events.onError(new Error('A message from the worker could not be deserialized'));
     });
     // the entry waits for the boot message before it starts the runtime
-    w.postMessage({ parBoot: options.boot });
+    w.postMessage({ parBoot: options.boot }, []);
     return {
       post(message, transfer) {
         if (exited) return;
