@@ -1,11 +1,13 @@
 import { done, type MaybePromise, parseWait, perform, type SharedWaitOptions } from './options.js';
 import { type ReleaseHandle, toHandle } from './release-handle.js';
-import type { Steps } from './runtime.js';
+import { canBlock, runSync, type Steps } from './runtime.js';
 
 /** Takes it if that needs no wait (symbol-keyed, so Condition can reach its lock's). */
 export const kTryAcquire: unique symbol = Symbol('par.tryAcquire');
 /** Waits for it, at most `timeout` ms (Infinity: no limit). */
 export const kAcquireSteps: unique symbol = Symbol('par.acquireSteps');
+/** Waits for it without a limit, blocking this thread. */
+export const kAcquireBlocking: unique symbol = Symbol('par.acquireBlocking');
 
 /**
  * The acquire/hold family shared by `Lock`, `RLock`, `Semaphore` (and so
@@ -19,6 +21,16 @@ export abstract class Acquirable {
 
   /** @internal Waits for it, at most `timeout` ms (Infinity: no limit). */
   abstract [kAcquireSteps](timeout: number): Steps<boolean>;
+
+  /**
+   * @internal Waits for it without a limit, blocking this thread: the plain
+   * `acquire()` of a worker thread whose first try failed, which is frequent
+   * when threads contend, so a primitive may override it with a loop that
+   * allocates nothing.
+   */
+  [kAcquireBlocking](): boolean {
+    return runSync(this[kAcquireSteps](Number.POSITIVE_INFINITY));
+  }
 
   /** Releases what one acquire took. */
   abstract release(): void;
@@ -37,7 +49,11 @@ export abstract class Acquirable {
    * ```
    */
   acquire(options?: SharedWaitOptions | number): MaybePromise<boolean> {
-    if (options === undefined && this[kTryAcquire]()) return done();
+    if (options === undefined) {
+      // the plain acquire of a worker thread, short enough to be inlined into a hot loop
+      if (canBlock()) return this[kTryAcquire]() || this[kAcquireBlocking]();
+      if (this[kTryAcquire]()) return done();
+    }
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this[kAcquireSteps](timeout), signal };

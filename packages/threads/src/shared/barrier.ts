@@ -5,7 +5,7 @@ import { allocate, checkBuffer, type DeadThread, kRecover, kToState } from './in
 import { type MaybePromise, perform } from './options.js';
 import {
   lockAsSteps,
-  lockBrieflyAs,
+  lockSyncAs,
   ownerOf,
   recoverFrom,
   trySpinLockAs,
@@ -223,7 +223,7 @@ export class Barrier {
 
   #change(update: (i32: Int32Array) => void): void {
     const i32 = this.#i32;
-    lockBrieflyAs(i32, GUARD, currentThreadId(), canBlock());
+    lockSyncAs(i32, GUARD, currentThreadId(), canBlock());
     update(i32);
     Atomics.add(i32, EPOCH, 1);
     unlock(i32, GUARD);

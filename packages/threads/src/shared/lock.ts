@@ -1,4 +1,4 @@
-import { kAcquireSteps, kTryAcquire } from './acquirable.js';
+import { kAcquireBlocking, kAcquireSteps, kTryAcquire } from './acquirable.js';
 import { type DeadThread, kIsOwned, kRecover, kReleaseSave } from './internal.js';
 import { adoptLock, OwnedLock } from './owned-lock.js';
 import { registerPrimitive } from './registry.js';
@@ -68,6 +68,12 @@ export class Lock extends OwnedLock {
   /** @internal */
   [kAcquireSteps](timeout: number): Steps<boolean> {
     return this.lockSteps(timeout);
+  }
+
+  /** @internal */
+  override [kAcquireBlocking](): boolean {
+    this.lockBlocking();
+    return true;
   }
 
   /** @internal Python's `Lock._is_owned`: a plain lock only knows that it is held. */

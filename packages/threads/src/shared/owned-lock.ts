@@ -9,7 +9,14 @@ import {
   kReleaseSave,
   kToState,
 } from './internal.js';
-import { lockAsSteps, ownerOf, recoverFrom, tryLockAs, unlockOwned } from './owner-mutex.js';
+import {
+  lockAsSteps,
+  lockSyncAs,
+  ownerOf,
+  recoverFrom,
+  tryLockAs,
+  unlockOwned,
+} from './owner-mutex.js';
 import { currentThreadId, type Steps } from './runtime.js';
 import type { LockState } from './serialize.js';
 
@@ -100,11 +107,14 @@ export abstract class OwnedLock extends Acquirable {
     return lockAsSteps(this.i32, MUTEX, currentThreadId(), timeout);
   }
 
+  /** @internal Waits for the mutex for this thread, blocking it (worker threads only). */
+  protected lockBlocking(): void {
+    lockSyncAs(this.i32, MUTEX, currentThreadId(), true);
+  }
+
   /** @internal Ends the hold: clears the owner-died flag, frees the mutex; false if it was free. */
   protected unlock(): boolean {
-    if (!this.locked()) return false;
-    Atomics.store(this.i32, DIED, 0);
-    return unlockOwned(this.i32, MUTEX);
+    return unlockOwned(this.i32, MUTEX, DIED);
   }
 
   /** @internal Whether this thread holds the mutex. */

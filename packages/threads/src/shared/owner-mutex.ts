@@ -41,16 +41,21 @@ export function* lockAsSteps(
   }
 }
 
-/** Frees the mutex, whoever holds it; returns false (and changes nothing) if it was free. */
-export function unlockOwned(i32: Int32Array, index: number): boolean {
-  for (;;) {
-    const c = Atomics.load(i32, index);
-    if (c === 0) return false;
-    if (Atomics.compareExchange(i32, index, c, 0) === c) {
-      if ((c & WAITERS) !== 0) Atomics.notify(i32, index, 1);
-      return true;
-    }
+/**
+ * Frees the mutex, whoever holds it; returns false (and changes nothing) if it
+ * was free. With `died`, also clears the owner-died flag `i32[died]` of the hold
+ * that ends. One exchange, as a futex's unlock is one atomic operation: a load
+ * first would cost the holder another cache-line transfer when threads contend.
+ */
+export function unlockOwned(i32: Int32Array, index: number, died?: number): boolean {
+  // the flag is read first (a store is a full fence, and the flag is rarely set);
+  // clearing it on a free lock would hide a recovery from the next holder
+  if (died !== undefined && Atomics.load(i32, died) !== 0 && Atomics.load(i32, index) !== 0) {
+    Atomics.store(i32, died, 0);
   }
+  const c = Atomics.exchange(i32, index, 0);
+  if ((c & WAITERS) !== 0) Atomics.notify(i32, index, 1);
+  return c !== 0;
 }
 
 /**
@@ -71,10 +76,11 @@ export function recoverFrom(i32: Int32Array, index: number, died: number, dead: 
 }
 
 /**
- * Takes the mutex for thread `me` when it is only ever held for a few
- * instructions, without the event loop: blocking where allowed, else spinning.
+ * Takes the mutex for thread `me` without the event loop and without
+ * allocating: blocking in Atomics.wait where `block` allows, else spinning
+ * (for a mutex only ever held for a few instructions).
  */
-export function lockBrieflyAs(i32: Int32Array, index: number, me: number, block: boolean): void {
+export function lockSyncAs(i32: Int32Array, index: number, me: number, block: boolean): void {
   for (;;) {
     const c = Atomics.load(i32, index);
     if (c === 0) {
