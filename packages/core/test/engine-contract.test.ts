@@ -67,6 +67,33 @@ describe('dispatch', () => {
     expect(pool.stats()).toMatchObject({ completed: 1, failed: 0, running: 0, queued: 0 });
   });
 
+  it('a call an idle worker can take is posted before run() returns; the rest of a burst waits for the pump', async () => {
+    // a task of its own: run times are measured per task, across pools
+    const sq = (x: number) => x * x + 0;
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1 });
+    const first = pool.run(sq, 1);
+    await settle();
+    const w = transport.last;
+    w.ready();
+    w.answer([w.run(0).id, 1, 0.01]);
+    await first;
+    const calls = [2, 3, 4].map((n) => pool.run(sq, n));
+    // no microtask ran yet: the idle worker already has the first call of the burst
+    expect(w.runMessages().map((m) => m.length)).toEqual([1, 1]);
+    expect(w.run(1).args).toEqual([2]);
+    await settle();
+    // the worker is busy now, the task short: the other two follow in one batch
+    expect(w.runMessages().map((m) => m.length)).toEqual([1, 1, 2]);
+    w.answer(
+      ...w
+        .runs()
+        .slice(1)
+        .map((r): [number, unknown] => [r.id, (r.args[0] as number) ** 2]),
+    );
+    await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16]);
+  });
+
   it('a result that arrives after the call settled is ignored (every call settles once)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const transport = new MemoryTransport();
@@ -85,7 +112,8 @@ describe('dispatch', () => {
 });
 
 describe('batching decisions', () => {
-  it('a task with no measured run time is sent one call at a time', async () => {
+  it('a task with no measured run time is sent one call at a time; a long one is held one call ahead while the queue outnumbers the workers', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
     const transport = new MemoryTransport();
     const pool = open(transport, { maxWorkers: 1 });
     const calls = [1, 2, 3, 4].map((n) => pool.run(square, n));
@@ -96,9 +124,12 @@ describe('batching decisions', () => {
     expect(w.runMessages().map((m) => m.length)).toEqual([1]);
     w.answer([w.run(0).id, 1, 5]); // 5 ms: too long to batch
     await settle();
-    expect(w.runMessages().map((m) => m.length)).toEqual([1, 1]);
+    // the next call, and one ahead of it (two still queued, one worker), each alone
+    expect(w.runMessages().map((m) => m.length)).toEqual([1, 1, 1]);
     w.answer([w.run(1).id, 4, 5]);
     await settle();
+    // one call queued for one worker: it waits for whichever worker frees first
+    expect(w.runMessages().map((m) => m.length)).toEqual([1, 1, 1]);
     w.answer([w.run(2).id, 9, 5]);
     await settle();
     w.answer([w.run(3).id, 16, 5]);

@@ -38,7 +38,27 @@ export class Scheduler {
   enqueue(call: Call): void {
     this.queue.push(call);
     this.engine.ledger.move(call, CallState.Queued);
+    // A call that an idle worker can take goes at once rather than after the
+    // caller's loop: a burst of a thousand \`run\`s would otherwise keep every worker
+    // waiting until the last one was queued. Batches only ever form behind busy
+    // workers, and the first call to an idle worker always travels alone.
+    if (this.engine.ledger.queued === 1 && !this.#pumpScheduled) {
+      const idle = this.#idleWorker();
+      if (idle !== undefined) {
+        this.send(idle, 1);
+        return;
+      }
+    }
     this.schedulePump();
+  }
+
+  /** A live worker with nothing outstanding, if the pool may dispatch. */
+  #idleWorker(): Slot | undefined {
+    if (this.engine.state === PoolState.Broken) return undefined;
+    for (const slot of this.engine.slots) {
+      if (slot.live && slot.outstanding === 0) return slot;
+    }
+    return undefined;
   }
 
   /** Puts calls back at the front, in their order (they never started). */
@@ -103,10 +123,12 @@ export class Scheduler {
         continue;
       }
       // Batch sizes follow the measured run time of the task at the head of the
-      // queue (unknown tasks are not batched until a first result came back).
+      // queue (unknown tasks are not batched until a first result came back); a
+      // task too long to batch is held one call ahead while the queue is long.
       const mean = batchPolicy.meanOf(this.queue.peek());
       const batch = batchPolicy.callBatch(mean);
-      if (best === undefined || batch === 0) break;
+      const ahead = batch === 0 ? batchPolicy.callsAhead(mean, ledger.queued, live) : 0;
+      if (best === undefined || (batch === 0 && ahead === 0)) break;
       // Every worker is busy: hand a batch to the least-loaded worker that is making
       // progress (never pile work behind a long-running call).
       const t = now();
@@ -117,7 +139,12 @@ export class Scheduler {
         if (best === undefined || slot.outstanding < best.outstanding) best = slot;
       }
       if (best === undefined) break;
-      const count = batchPolicy.batchFor(batch, best.outstanding, c, ledger.queued, live);
+      const count =
+        batch === 0
+          ? best.outstanding < c + ahead
+            ? 1
+            : 0
+          : batchPolicy.batchFor(batch, best.outstanding, c, ledger.queued, live);
       if (count === 0) break;
       this.send(best, count);
     }
