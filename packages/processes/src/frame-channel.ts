@@ -8,6 +8,9 @@ import { Deque } from '@par/async/internal';
 // pair (an extra stdio pipe) with 4-byte length framing and v8 serialization,
 // joining the pieces of a frame once.
 
+/** Frames up to this size travel as one buffer (header and payload joined); larger ones as two. */
+const JOIN_BYTES = 64 * 1024;
+
 /** Length-prefixed v8-serialized messages over a duplex socket, in order. */
 export class FrameChannel {
   readonly #socket: Socket;
@@ -17,7 +20,6 @@ export class FrameChannel {
   /** The size of the frame being read (header included), or -1 before its header. */
   #need = -1;
   #corked = false;
-  #lastWrite: Promise<void> = Promise.resolve();
   readonly #uncork = (): void => {
     this.#corked = false;
     this.#socket.uncork();
@@ -59,11 +61,29 @@ export class FrameChannel {
       this.#socket.cork();
       process.nextTick(this.#uncork);
     }
-    this.#socket.write(header);
-    this.#lastWrite = new Promise((resolve) => {
-      this.#socket.write(payload, () => resolve());
-    });
+    this.#writing++;
+    if (payload.length <= JOIN_BYTES) {
+      // one buffer, one write: a small frame costs one system call, not two
+      const frame = Buffer.allocUnsafe(4 + payload.length);
+      header.copy(frame, 0);
+      payload.copy(frame, 4);
+      this.#socket.write(frame, this.#written);
+    } else {
+      this.#socket.write(header);
+      this.#socket.write(payload, this.#written);
+    }
   }
+
+  /** Writes handed to the socket and not yet reported written. */
+  #writing = 0;
+  /** Callers of flush() waiting for #writing to reach 0. */
+  #drained: (() => void)[] = [];
+  readonly #written = (): void => {
+    if (--this.#writing > 0) return;
+    const waiting = this.#drained;
+    this.#drained = [];
+    for (const resolve of waiting) resolve();
+  };
 
   /**
    * Hands what is corked to the socket now. On exit this is the last chance: a pipe
@@ -76,7 +96,16 @@ export class FrameChannel {
   /** Resolves once everything sent so far was handed to the operating system. */
   flush(): Promise<void> {
     if (this.#corked) this.#uncork();
-    return this.#lastWrite;
+    if (this.#writing === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  /**
+   * Takes bytes read from the socket's file descriptor outside the stream (a
+   * synchronous poll): they join what the stream delivered, in order.
+   */
+  feed(chunk: Buffer): void {
+    this.#read(chunk);
   }
 
   #read(chunk: Buffer): void {

@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { Deque } from '@par/async/internal';
 import type { WorkerPort } from '@par/core';
@@ -14,8 +15,16 @@ export function createProcessPort(
 ): WorkerPort & { flush(): Promise<void> } {
   let handler: ((message: unknown) => void) | undefined;
   let first = true;
+  /** Messages waiting for the handler: before it was set, or read by a poll and not taken yet. */
   const early = new Deque<unknown>();
-  const socket = new Socket({ fd: 3, readable: true, writable: true });
+  /** A poll is reading: complete messages wait in `early` for poll() to return them. */
+  let polling = false;
+  let deliverScheduled = false;
+  const deliverEarly = (): void => {
+    deliverScheduled = false;
+    while (handler !== undefined && !polling && early.length > 0) handler(early.shift());
+  };
+  const socket = new Socket({ fd: FD, readable: true, writable: true });
   // the parent closed its end: it is gone (or finished with this child)
   socket.on('end', () => process.exit(process.exitCode ?? 0));
   const channel = new FrameChannel(
@@ -24,11 +33,19 @@ export function createProcessPort(
       if (first) {
         first = false;
         onFirst(message);
-      } else if (handler) handler(message);
-      else early.push(message);
+        return;
+      }
+      if (handler === undefined || polling) {
+        early.push(message);
+        return;
+      }
+      // what a poll read and nobody took goes first: messages keep their order
+      if (early.length > 0) deliverEarly();
+      handler(message);
     },
     false,
   );
+  let pollBuffer: Buffer | undefined;
   return {
     capabilities: processCapabilities,
     post(message) {
@@ -36,10 +53,50 @@ export function createProcessPort(
     },
     onMessage(next) {
       handler = next;
-      while (early.length > 0) next(early.shift());
+      deliverEarly();
     },
     flush() {
       return channel.flush();
     },
+    // Reads the socket's descriptor directly, without waiting for the event loop
+    // (the stream is non-blocking, and it hands over what it read as soon as it
+    // read it, so nothing is skipped): after a long call, the worker learns of an
+    // ABORT for a call queued here without an event-loop turn before each call.
+    poll() {
+      if (handler === undefined) return undefined;
+      if (early.length === 0) {
+        pollBuffer ??= Buffer.allocUnsafe(POLL_BYTES);
+        let n: number;
+        // EAGAIN (nothing waiting) is thrown: without a stack trace it costs little
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+          n = readSync(FD, pollBuffer, 0, POLL_BYTES, null);
+        } catch {
+          return undefined; // nothing waiting (any other error: the stream reports it)
+        } finally {
+          Error.stackTraceLimit = limit;
+        }
+        if (n <= 0) return undefined; // the parent closed: the stream's 'end' handles it
+        polling = true;
+        try {
+          channel.feed(Buffer.from(pollBuffer.subarray(0, n)));
+        } finally {
+          polling = false;
+        }
+      }
+      const message = early.length > 0 ? early.shift() : undefined;
+      // a poller that stops early leaves the rest to the handler, in order
+      if (early.length > 0 && !deliverScheduled) {
+        deliverScheduled = true;
+        queueMicrotask(deliverEarly);
+      }
+      return message;
+    },
   };
 }
+
+/** The child's end of the pool's message socket. */
+const FD = 3;
+/** The most bytes one poll reads. */
+const POLL_BYTES = 64 * 1024;

@@ -19,7 +19,7 @@ import {
   UnknownTaskError,
   WorkerCrashedError,
 } from '@par/processes';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isRunning, untilStarted } from './helpers.js';
 
 type Tasks = typeof import('./fixtures/pool-tasks.mjs');
@@ -45,6 +45,7 @@ function pool(options: ProcessPoolOptions = {}): ProcessPool {
   return p;
 }
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(pools.splice(0).map((p) => p.terminate()));
 });
 
@@ -281,6 +282,26 @@ describe('ProcessPool calls', () => {
     );
     expect(Object.keys(stats.runTime).sort()).toEqual(['p50', 'p90', 'p99']);
     expect(Object.keys(stats.waitTime).sort()).toEqual(['p50', 'p90', 'p99']);
+  });
+});
+
+describe('ProcessPool scheduling', () => {
+  it('after a long call a child reads its socket itself and starts the call queued behind it without turning its event loop', async () => {
+    // The pool hands a busy child a batch only while the child made progress within the
+    // last few ms; with the pool's clock frozen that holds however busy the machine is.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const p = pool({ maxWorkers: 1 });
+    // measured short: calls for a busy child then travel in one batch
+    for (let i = 0; i < 3; i++) await p.run(t.loopTurnedSinceLastCall, 0);
+    const first = p.run(t.loopTurnedSinceLastCall, 0); // the idle child takes it at once
+    // the child is busy: these two travel together and wait in the child
+    const long = p.run(t.loopTurnedSinceLastCall, 20);
+    const next = p.run(t.loopTurnedSinceLastCall, 0);
+    await first;
+    await long;
+    // the long call took longer than the child's look interval, so the child checked for an
+    // ABORT before starting the next call, by reading its socket rather than its event loop
+    await expect(next).resolves.toBe(false);
   });
 });
 

@@ -101,7 +101,15 @@ export class Inbox {
    */
   ran(t0: number, t1: number): void {
     this.#clock = t1;
-    if (t1 - t0 <= LOOK_MS || this.aborts !== undefined || this.#backlog) return;
+    // a port that can be polled is read before the next call starts (look())
+    if (
+      t1 - t0 <= LOOK_MS ||
+      this.aborts !== undefined ||
+      this.#poll !== undefined ||
+      this.#backlog
+    ) {
+      return;
+    }
     this.#backlog = true;
     // two hops: the second runs after the loop's next poll phase read what arrived
     yieldToLoop(() => yieldToLoop(this.#clearBacklog));
