@@ -127,7 +127,7 @@ describe('unhandled errors fail the test run', () => {
   const configs = [
     'vitest.shared.ts',
     'vitest.repo.config.ts',
-    ...['packages', 'apps'].flatMap((top) =>
+    ...['packages', 'apps', 'tools'].flatMap((top) =>
       readdirSync(new URL(`../${top}/`, import.meta.url)).map(
         (dir) => `${top}/${dir}/vitest.config.ts`,
       ),

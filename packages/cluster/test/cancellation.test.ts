@@ -1,8 +1,8 @@
 import { TimeoutError } from '@par/async';
 import { ClusterPool, type ClusterWorker, startWorker } from '@par/cluster';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { latchDir, root, t, until } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 let redis: RedisServer;
 let worker: ClusterWorker;

@@ -6,10 +6,10 @@ import {
   startWorker,
   TaskNotAllowedError,
 } from '@par/cluster';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { other, root, t, until } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 let redis: RedisServer;
 let worker: ClusterWorker;

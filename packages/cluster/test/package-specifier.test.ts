@@ -10,8 +10,8 @@ import {
   taskRef,
   tasks,
 } from '@par/cluster';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 // A code root with a package in its node_modules: `my-tasks` exports "./tasks" with
 // an "import" and a "require" file, so the worker's resolution shows which it took.

@@ -6,9 +6,9 @@ import {
   startWorker,
 } from '@par/cluster';
 import { delayed, Parallel } from '@par/joblib-style';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, t } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 let redis: RedisServer;
 let worker: ClusterWorker;

@@ -1,7 +1,7 @@
 import { ClusterPool, type ClusterWorker, startWorker } from '@par/cluster';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, t } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 let redis: RedisServer;
 let worker: ClusterWorker;
