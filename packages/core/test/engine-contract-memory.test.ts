@@ -2,9 +2,8 @@
 // by themselves; @par/threads and @par/processes run the same cases on real workers.
 import * as core from '../src/index.js';
 import { engineContract, type HeldCall } from './engine-contract.js';
-import { AutoTransport, CRASH, settle } from './memory-transport.js';
+import { AutoTransport, CRASH, settle, square } from './memory-transport.js';
 
-const square = (x: number) => x * x;
 let transport = new AutoTransport();
 
 engineContract({

@@ -1,7 +1,7 @@
 // What the engine says when a call fails, and what stats() reports meanwhile,
 // checked against the in-memory transport (see memory-transport.ts).
 
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   NotCloneableError,
   Pool,
@@ -10,22 +10,11 @@ import {
   WorkerCrashedError,
 } from '../src/index.js';
 import { Msg } from '../src/protocol.js';
-import { MemoryTransport, settle } from './memory-transport.js';
+import { MemoryTransport, openPools, settle, square } from './memory-transport.js';
 import { Secret } from './secret.js';
 
-const square = (x: number) => x * x;
 const keys = (o: object) => Object.keys(o);
-
-const pools: Pool[] = [];
-function open(transport: MemoryTransport, options: object): Pool {
-  const pool = new Pool(transport, options);
-  pools.push(pool);
-  return pool;
-}
-afterEach(async () => {
-  vi.useRealTimers();
-  await Promise.all(pools.splice(0).map((p) => p.terminate()));
-});
+const open = openPools();
 
 describe('a call that never started says so', () => {
   it('a transfer call whose worker died before it started rejects "before task … started", not "while running"', async () => {
