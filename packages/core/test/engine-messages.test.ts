@@ -1,6 +1,7 @@
 // What the engine says when a call fails, and what stats() reports meanwhile,
 // checked against the in-memory transport (see memory-transport.ts).
 
+import { Secret } from '@par/test-support/secret';
 import { describe, expect, it, vi } from 'vitest';
 import {
   NotCloneableError,
@@ -11,7 +12,6 @@ import {
 } from '../src/index.js';
 import { Msg } from '../src/protocol.js';
 import { MemoryTransport, openPools, settle, square } from './memory-transport.js';
-import { Secret } from './secret.js';
 
 const keys = (o: object) => Object.keys(o);
 const open = openPools();
