@@ -2,21 +2,14 @@
 // as such. What it says when a value does not travel (thrown values keep what can be
 // kept, class instances that would arrive as {} are refused) is in
 // @par/test-support/pool-cases, run on both transports by pool-cases.test.ts.
-import { ProcessPool, type ProcessPoolOptions, tasks, WorkerCrashedError } from '@par/processes';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tasks, WorkerCrashedError } from '@par/processes';
+import { describe, expect, it } from 'vitest';
+import { poolsForEachTest } from './helpers.js';
 
 type Tasks = typeof import('./fixtures/pool-tasks.mjs');
 const t = tasks<Tasks>(new URL('./fixtures/pool-tasks.mjs', import.meta.url));
 
-const pools: ProcessPool[] = [];
-function pool(options: ProcessPoolOptions = {}): ProcessPool {
-  const p = new ProcessPool({ maxWorkers: 1, ...options });
-  pools.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.terminate()));
-});
+const pool = poolsForEachTest(1);
 
 describe('ProcessPool: a child that runs out of memory', () => {
   it('under maxOldSpaceSize, with its stderr not read by the pool, is reported as out of memory', async () => {

@@ -12,15 +12,14 @@ import {
   Pipe,
   PoolClosedError,
   ProcessPool,
-  type ProcessPoolOptions,
   TaskClosureError,
   TaskModuleError,
   tasks,
   UnknownTaskError,
   WorkerCrashedError,
 } from '@par/processes';
-import { afterEach, describe, expect, it } from 'vitest';
-import { isRunning, untilStarted } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { isRunning, poolsForEachTest, untilStarted } from './helpers.js';
 
 type Tasks = typeof import('./fixtures/pool-tasks.mjs');
 const moduleUrl = new URL('./fixtures/pool-tasks.mjs', import.meta.url);
@@ -38,15 +37,7 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-const pools: ProcessPool[] = [];
-function pool(options: ProcessPoolOptions = {}): ProcessPool {
-  const p = new ProcessPool({ maxWorkers: 2, ...options });
-  pools.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.terminate()));
-});
+const pool = poolsForEachTest(2);
 
 describe('ProcessPool: the seed example', () => {
   it('Pool(4).map(square, range(10)) gives the squares in order', async () => {

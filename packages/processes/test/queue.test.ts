@@ -1,7 +1,8 @@
-import { Process, ProcessPool, tasks } from '@par/processes';
+import { Process, tasks } from '@par/processes';
 import { Queue } from '@par/queue';
 import { WatchedQueue } from '@par/test-support/pool-cases';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { poolsForEachTest } from './helpers.js';
 
 const t = tasks<typeof import('./fixtures/pool-tasks.mjs')>(
   new URL('./fixtures/pool-tasks.mjs', import.meta.url),
@@ -10,23 +11,18 @@ const p = tasks<typeof import('./fixtures/process-tasks.mjs')>(
   new URL('./fixtures/process-tasks.mjs', import.meta.url),
 );
 
-const pools: ProcessPool[] = [];
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.terminate()));
-});
+const open = poolsForEachTest(1);
 
 describe('a Queue passed to a process task', () => {
   it('arrives in a pool task as a handle whose puts reach the owner in order', async () => {
-    const pool = new ProcessPool({ maxWorkers: 1 });
-    pools.push(pool);
+    const pool = open();
     const queue = new Queue<number>();
     expect(await pool.run(t.useQueue, queue, [1, 2, 3])).toBe(3);
     expect([await queue.get(), await queue.get(), await queue.get()]).toEqual([1, 2, 3]);
   });
 
   it("a child's get() waits for the owner's put(); taskDone() lets the owner's join() finish", async () => {
-    const pool = new ProcessPool({ maxWorkers: 1 });
-    pools.push(pool);
+    const pool = open();
     const queue = new Queue<number>();
     const sum = pool.run(t.sumFromQueue, queue, 3);
     for (const n of [10, 20, 30]) await queue.put(n);
@@ -36,8 +32,7 @@ describe('a Queue passed to a process task', () => {
   });
 
   it('puts the task did not await are not lost when it returns', async () => {
-    const pool = new ProcessPool({ maxWorkers: 1 });
-    pools.push(pool);
+    const pool = open();
     const queue = new Queue<string>();
     expect(await pool.run(t.putWithoutWaiting, queue, ['a', 'b', 'c'])).toBe(3);
     expect([await queue.get(), await queue.get(), await queue.get()]).toEqual(['a', 'b', 'c']);
@@ -56,8 +51,7 @@ describe('a Queue passed to a process task', () => {
 // the other cases of a withdrawn get run on both transports: @par/test-support/pool-cases
 describe('a queue get of a process task the pool gave up (timeout, abort)', () => {
   it('is withdrawn on the owner at once for a task that cannot hear of it: an item put during the grace period stays in the queue', async () => {
-    const pool = new ProcessPool({ maxWorkers: 1, gracePeriod: 60_000 });
-    pools.push(pool);
+    const pool = open({ gracePeriod: 60_000 });
     const jobs = new WatchedQueue<number>();
     const controller = new AbortController();
     const call = pool.run({ task: t.getThenSpin, args: [jobs], signal: controller.signal });
