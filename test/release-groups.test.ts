@@ -32,7 +32,7 @@ const changesetsConfig = createRequire(
 
 function workspacePackages(): WorkspacePackage[] {
   const found: WorkspacePackage[] = [];
-  for (const base of ['packages', 'apps']) {
+  for (const base of ['packages', 'apps', 'tools']) {
     for (const dir of readdirSync(new URL(`${base}/`, root))) {
       const relativeDir = `${base}/${dir}`;
       found.push({

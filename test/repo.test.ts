@@ -123,11 +123,30 @@ describe('changesets', () => {
   });
 });
 
+/** Runs vitest on the project in test/fixtures/<name>: its exit code and output. */
+function runFixture(name: string): Promise<{ code: number | null; output: string }> {
+  const root = fileURLToPath(new URL(`./fixtures/${name}/`, import.meta.url));
+  const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [vitest, 'run', '--root', root],
+      { timeout: 120_000, env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error ? ((error as { code?: number }).code ?? null) : 0,
+          output: `${stdout}\n${stderr}`,
+        });
+      },
+    );
+  });
+}
+
 describe('unhandled errors fail the test run', () => {
   const configs = [
     'vitest.shared.ts',
     'vitest.repo.config.ts',
-    ...['packages', 'apps'].flatMap((top) =>
+    ...['packages', 'apps', 'tools'].flatMap((top) =>
       readdirSync(new URL(`../${top}/`, import.meta.url)).map(
         (dir) => `${top}/${dir}/vitest.config.ts`,
       ),
@@ -141,21 +160,7 @@ describe('unhandled errors fail the test run', () => {
   });
 
   it('a test file that leaves a rejection unhandled fails the run although its assertions pass', async () => {
-    const root = fileURLToPath(new URL('./fixtures/unhandled-rejection/', import.meta.url));
-    const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
-    const outcome = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [vitest, 'run', '--root', root],
-        { timeout: 120_000, env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
-        (error, stdout, stderr) => {
-          resolve({
-            code: error ? ((error as { code?: number }).code ?? null) : 0,
-            output: `${stdout}\n${stderr}`,
-          });
-        },
-      );
-    });
+    const outcome = await runFixture('unhandled-rejection');
     expect(outcome.output).toMatch(/1 passed/);
     expect(outcome.output).toMatch(/Unhandled Rejection/);
     expect(outcome.output).toMatch(/left unhandled on purpose/);
@@ -163,21 +168,7 @@ describe('unhandled errors fail the test run', () => {
   }, 150_000);
 
   it('a pool test file that leaves a worker thread, a child process or a timer running fails, naming it', async () => {
-    const root = fileURLToPath(new URL('./fixtures/leaks/', import.meta.url));
-    const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
-    const outcome = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [vitest, 'run', '--root', root],
-        { timeout: 120_000, env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
-        (error, stdout, stderr) => {
-          resolve({
-            code: error ? ((error as { code?: number }).code ?? null) : 0,
-            output: `${stdout}\n${stderr}`,
-          });
-        },
-      );
-    });
+    const outcome = await runFixture('leaks');
     // the report vitest prints for a failed file, up to the next one
     const report = (file: string) =>
       outcome.output.split(/FAIL\s+/).find((block) => block.startsWith(`test/${file}`)) ?? '';

@@ -1,14 +1,12 @@
 // The demo's browser page, built with Vite and opened in Debian's headless Chromium
 // (playwright-core; no browser download), served with and without the cross-origin
 // isolation headers.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@par/test-support/chromium';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const configFile = fileURLToPath(new URL('../web/vite.config.mjs', import.meta.url));
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const servers: PreviewServer[] = [];
 
 interface Notes {
@@ -30,18 +28,8 @@ async function openDemo(
   servers.push(server);
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview reported no URL');
-  const browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  // without Chromium this fails with a message that says how to install it
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(url);
@@ -68,10 +56,6 @@ async function openDemo(
 }
 
 beforeAll(async () => {
-  if (!existsSync(executablePath))
-    throw new Error(
-      `No Chromium at ${executablePath}. The demo page is tested in real headless Chromium and no browser is downloaded: install Debian's package with \`sudo apt-get install -y chromium\` (\`bash .ci/run\` installs it when it runs as root), or point CHROMIUM_PATH at a Chromium binary.`,
-    );
   await build({ configFile, logLevel: 'error' });
 }, 120_000);
 

@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { launchChromium } from '@par/test-support/chromium';
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGES } from '../scripts/api-reference.js';
-import { launchChromium } from './chromium.js';
 
 const run = promisify(execFile);
 const docs = fileURLToPath(new URL('..', import.meta.url));

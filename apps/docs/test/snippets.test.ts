@@ -5,8 +5,8 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 const run = promisify(execFile);
 const dir = fileURLToPath(new URL('../snippets/', import.meta.url));

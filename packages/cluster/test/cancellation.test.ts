@@ -1,75 +1,61 @@
 import { TimeoutError } from '@par/async';
-import { ClusterPool, type ClusterWorker, startWorker } from '@par/cluster';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { latchDir, root, t, until } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clusterForFile, latchDir, t, until } from './helpers.js';
 
-let redis: RedisServer;
-let worker: ClusterWorker;
-let pool: ClusterPool;
 let latch: ReturnType<typeof latchDir>;
 
-beforeAll(async () => {
-  redis = await startRedis();
-  // one thread, one job at a time: a second call waits in Redis
-  worker = await startWorker({
-    connection: redis.url,
-    queue: 'cancel',
-    root,
-    allow: ['tasks.mjs'],
-    threads: 1,
-  });
-  pool = new ClusterPool({ connection: redis.url, queue: 'cancel', root });
-});
-
-afterAll(async () => {
-  await pool?.close();
-  await worker?.close();
-  await redis?.dispose();
-});
+// one thread, one job at a time: a second call waits in Redis
+const cluster = clusterForFile('cancel', () => ({ threads: 1 }));
 
 afterEach(() => latch?.dispose());
 
 describe('abort and timeout', () => {
   it('removes a waiting call when its signal aborts: it rejects with the reason and never runs', async () => {
     latch = latchDir();
-    const busy = pool.run(t.gate, latch.dir, 'busy');
+    const busy = cluster.pool.run(t.gate, latch.dir, 'busy');
     await until(() => latch.started('busy').length === 1, 'the first call to start');
     const controller = new AbortController();
-    const waiting = pool.run({
+    const waiting = cluster.pool.run({
       task: t.gate,
       args: [latch.dir, 'waiting'],
       signal: controller.signal,
     });
-    await until(async () => (await pool.stats()).queued === 1, 'the second call to wait in Redis');
+    await until(
+      async () => (await cluster.pool.stats()).queued === 1,
+      'the second call to wait in Redis',
+    );
     const reason = new Error('not needed any more');
     controller.abort(reason);
     await expect(waiting).rejects.toBe(reason);
-    expect((await pool.stats()).queued).toBe(0);
+    expect((await cluster.pool.stats()).queued).toBe(0);
     latch.go('busy');
     latch.go('waiting');
     expect(await busy).toBeTypeOf('number');
     // the worker is free again and the removed job never reached it
-    expect(await pool.run(t.square, 3)).toBe(9);
+    expect(await cluster.pool.run(t.square, 3)).toBe(9);
     expect(latch.started('waiting')).toEqual([]);
   });
 
   it("aborts an active call's task signal in the worker, then rejects with the reason", async () => {
     latch = latchDir();
     const controller = new AbortController();
-    const call = pool.run({ task: t.gate, args: [latch.dir, 'active'], signal: controller.signal });
+    const call = cluster.pool.run({
+      task: t.gate,
+      args: [latch.dir, 'active'],
+      signal: controller.signal,
+    });
     await until(() => latch.started('active').length === 1, 'the call to start');
     const reason = new Error('stop');
     controller.abort(reason);
     await expect(call).rejects.toBe(reason);
     // the task's own signal aborted in the worker (it writes a marker when it sees it)
     await until(() => latch.aborted('active'), 'the task to see its signal abort');
-    expect(await pool.run(t.square, 4)).toBe(16);
+    expect(await cluster.pool.run(t.square, 4)).toBe(16);
   });
 
   it('rejects with TimeoutError after `timeout` ms of running, aborting the task signal', async () => {
     latch = latchDir();
-    const error = await pool
+    const error = await cluster.pool
       .run({ task: t.gate, args: [latch.dir, 'slow'], timeout: 100 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
@@ -80,15 +66,15 @@ describe('abort and timeout', () => {
     const controller = new AbortController();
     const reason = new Error('early');
     controller.abort(reason);
-    await expect(pool.run({ task: t.square, args: [2], signal: controller.signal })).rejects.toBe(
-      reason,
-    );
+    await expect(
+      cluster.pool.run({ task: t.square, args: [2], signal: controller.signal }),
+    ).rejects.toBe(reason);
   });
 
   it('aborting a map rejects with the reason and cancels its chunks', async () => {
     latch = latchDir();
     const controller = new AbortController();
-    const mapping = pool.starmap(
+    const mapping = cluster.pool.starmap(
       t.gate,
       [
         [latch.dir, 'm0'],
@@ -100,7 +86,7 @@ describe('abort and timeout', () => {
     const reason = new Error('map aborted');
     controller.abort(reason);
     await expect(mapping).rejects.toBe(reason);
-    await until(async () => (await pool.stats()).pending === 0, 'the chunks to settle');
+    await until(async () => (await cluster.pool.stats()).pending === 0, 'the chunks to settle');
     await until(() => latch.aborted('m0'), 'the running chunk to see its signal abort');
     expect(latch.started('m1')).toEqual([]);
   });
@@ -114,15 +100,18 @@ describe('abort and timeout', () => {
     ];
     latch.go('i0');
     const seen: number[] = [];
-    for await (const pid of pool.imap(t.gateRow, rows, { chunkSize: 1 })) {
+    for await (const pid of cluster.pool.imap(t.gateRow, rows, { chunkSize: 1 })) {
       seen.push(pid);
       break;
     }
     expect(seen).toHaveLength(1);
-    await until(async () => (await pool.stats()).pending === 0, 'the other chunks to settle');
+    await until(
+      async () => (await cluster.pool.stats()).pending === 0,
+      'the other chunks to settle',
+    );
     latch.go('i1');
     latch.go('i2');
-    expect(await pool.run(t.square, 5)).toBe(25);
+    expect(await cluster.pool.run(t.square, 5)).toBe(25);
     expect(latch.started('i2')).toEqual([]);
   });
 });

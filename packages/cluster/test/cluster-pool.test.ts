@@ -1,46 +1,23 @@
 import {
   ClusterPool,
-  type ClusterWorker,
   InlineRemoteError,
   PayloadTooLargeError,
-  startWorker,
   TaskNotAllowedError,
 } from '@par/cluster';
 import { Queue, QueueEvents } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { other, root, t, until } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { clusterForFile, other, root, t, until } from './helpers.js';
 
-let redis: RedisServer;
-let worker: ClusterWorker;
-let pool: ClusterPool;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  worker = await startWorker({
-    connection: redis.url,
-    queue: 'basics',
-    root,
-    allow: ['tasks.mjs'],
-    threads: 2,
-  });
-  pool = new ClusterPool({ connection: redis.url, queue: 'basics', root });
-});
-
-afterAll(async () => {
-  await pool?.close();
-  await worker?.close();
-  await redis?.dispose();
-});
+const cluster = clusterForFile('basics');
 
 describe('ClusterPool', () => {
   it('runs a task reference on a worker and resolves to its result', async () => {
-    expect(await pool.run(t.square, 7)).toBe(49);
-    expect(await pool.run(t.add, 2, 3)).toBe(5);
+    expect(await cluster.pool.run(t.square, 7)).toBe(49);
+    expect(await cluster.pool.run(t.add, 2, 3)).toBe(5);
   });
 
   it('takes the call-descriptor form', async () => {
-    expect(await pool.run({ task: t.add, args: [4, 5], timeout: 60_000 })).toBe(9);
+    expect(await cluster.pool.run({ task: t.add, args: [4, 5], timeout: 60_000 })).toBe(9);
   });
 
   it('keeps typed arrays, Maps, Dates, BigInt and undefined across the wire', async () => {
@@ -50,20 +27,20 @@ describe('ClusterPool', () => {
       date: new Date(0),
       missing: undefined,
     };
-    expect(await pool.run(t.echo, value)).toEqual(value);
+    expect(await cluster.pool.run(t.echo, value)).toEqual(value);
   });
 
   it('maps, starmaps and streams in input order', async () => {
     const items = Array.from({ length: 100 }, (_, i) => i);
-    expect(await pool.map(t.square, items)).toEqual(items.map((i) => i * i));
+    expect(await cluster.pool.map(t.square, items)).toEqual(items.map((i) => i * i));
     expect(
-      await pool.starmap(t.add, [
+      await cluster.pool.starmap(t.add, [
         [1, 2],
         [3, 4],
       ]),
     ).toEqual([3, 7]);
     const streamed: number[] = [];
-    for await (const r of pool.imap(
+    for await (const r of cluster.pool.imap(
       t.square,
       (function* () {
         yield* items;
@@ -72,21 +49,25 @@ describe('ClusterPool', () => {
       streamed.push(r);
     expect(streamed).toEqual(items.map((i) => i * i));
     const unordered: number[] = [];
-    for await (const r of pool.imapUnordered(t.square, items, { chunkSize: 7 })) unordered.push(r);
+    for await (const r of cluster.pool.imapUnordered(t.square, items, { chunkSize: 7 }))
+      unordered.push(r);
     expect(unordered.sort((a, b) => a - b)).toEqual(items.map((i) => i * i));
   });
 
   it("sends a map as chunks of the local pools' size ceil(n / (4 × workers))", async () => {
     {
       const monitorPool = new ClusterPool({
-        connection: redis.url,
+        connection: cluster.redis.url,
         queue: 'basics',
         root,
         workers: 2,
       });
       const items = Array.from({ length: 80 }, (_, i) => i);
       const seen: number[] = [];
-      const events = new QueueEvents('basics', { connection: { url: redis.url }, prefix: 'par' });
+      const events = new QueueEvents('basics', {
+        connection: { url: cluster.redis.url },
+        prefix: 'par',
+      });
       await events.waitUntilReady();
       events.on('added', () => seen.push(1));
       expect(await monitorPool.map(t.square, items)).toEqual(items.map((i) => i * i));
@@ -100,14 +81,14 @@ describe('ClusterPool', () => {
   it('sends chunks of numbers packed, losslessly, and gives back plain arrays', async () => {
     const items = [-0, Number.NaN, Number.POSITIVE_INFINITY, 1.5, 2 ** 53, -1e-300];
     while (items.length < 40) items.push(items.length);
-    const out = await pool.map(t.echo, items);
+    const out = await cluster.pool.map(t.echo, items);
     expect(Array.isArray(out)).toBe(true);
     expect(out.every((v, i) => Object.is(v, items[i]))).toBe(true);
     const packed = new Float64Array([1, 2, 3]);
     // a single call's typed array result stays what it is
-    expect(await pool.run(t.echo, packed)).toEqual(packed);
+    expect(await cluster.pool.run(t.echo, packed)).toEqual(packed);
     expect(
-      await pool.starmap(
+      await cluster.pool.starmap(
         t.add,
         Array.from({ length: 20 }, (_, i) => [i, i]),
       ),
@@ -115,21 +96,21 @@ describe('ClusterPool', () => {
   });
 
   it('rejects a task error with its class, message, code and stack', async () => {
-    const error = await pool.run(t.fail, 'boom').catch((e: unknown) => e);
+    const error = await cluster.pool.run(t.fail, 'boom').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect(error).toMatchObject({ name: 'TypeError', message: 'boom', code: 'E_FIXTURE' });
     expect((error as Error).stack).toContain('tasks.mjs');
   });
 
   it('refuses an inline function at the caller and shows the module form', async () => {
-    const error = await pool.run((n: number) => n * 2, 1).catch((e: unknown) => e);
+    const error = await cluster.pool.run((n: number) => n * 2, 1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InlineRemoteError);
     expect(error).toMatchObject({ code: 'PAR_INLINE_REMOTE' });
     expect((error as Error).message).toContain("tasks(new URL('./tasks.js', import.meta.url))");
   });
 
   it('rejects a module the worker does not allow, naming it and the allowed ones', async () => {
-    const error = await pool.run(other.hello).catch((e: unknown) => e);
+    const error = await cluster.pool.run(other.hello).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskNotAllowedError);
     expect(error).toMatchObject({
       code: 'PAR_TASK_NOT_ALLOWED',
@@ -142,7 +123,7 @@ describe('ClusterPool', () => {
 
   it('rejects arguments above maxPayloadBytes before sending anything', async () => {
     const small = new ClusterPool({
-      connection: redis.url,
+      connection: cluster.redis.url,
       queue: 'basics',
       root,
       maxPayloadBytes: 1000,
@@ -160,7 +141,7 @@ describe('ClusterPool', () => {
   });
 
   it('reports queue counts, its own calls and the live workers', async () => {
-    const stats = await pool.stats();
+    const stats = await cluster.pool.stats();
     expect(stats.workers).toBe(1);
     expect(stats.capacity).toBe(2);
     expect(stats.completed).toBeGreaterThan(0);
@@ -169,27 +150,30 @@ describe('ClusterPool', () => {
   });
 
   it('stats() is synchronous: its own counts at once; awaiting it reads the queue and workers from Redis', async () => {
-    const before = pool.stats();
-    const call = pool.run(t.square, 5);
-    expect(pool.stats().pending).toBe(before.pending + 1);
+    const before = cluster.pool.stats();
+    const call = cluster.pool.run(t.square, 5);
+    expect(cluster.pool.stats().pending).toBe(before.pending + 1);
     expect(await call).toBe(25);
-    const after = pool.stats();
+    const after = cluster.pool.stats();
     expect(after.completed).toBe(before.completed + 1);
     expect(after.pending).toBe(0);
     // the snapshot read when the pool connected already knows the worker
     expect(after.workers).toBe(1);
-    const fresh = await pool.stats();
+    const fresh = await cluster.pool.stats();
     expect(fresh).toMatchObject({ workers: 1, capacity: 2, queued: 0, active: 0, running: 0 });
     expect(fresh.idle).toBe(2);
     expect(fresh.utilization).toBe(0);
     expect(fresh.updatedAt).toBeGreaterThan(0);
-    expect(Object.keys(pool.stats())).not.toContain('then');
-    expect(await pool.fetchStats()).toMatchObject({ workers: 1, completed: after.completed });
+    expect(Object.keys(cluster.pool.stats())).not.toContain('then');
+    expect(await cluster.pool.fetchStats()).toMatchObject({
+      workers: 1,
+      completed: after.completed,
+    });
   });
 
   it('sends small primitive arguments as JSON inside the job, and keeps every value exact either way', async () => {
-    const idle = new ClusterPool({ connection: redis.url, queue: 'unserved', root });
-    const queue = new Queue('unserved', { connection: { url: redis.url }, prefix: 'par' });
+    const idle = new ClusterPool({ connection: cluster.redis.url, queue: 'unserved', root });
+    const queue = new Queue('unserved', { connection: { url: cluster.redis.url }, prefix: 'par' });
     try {
       const waiting = idle.run(t.add, 3, 4.5);
       const waitingObject = idle.run(t.echo, { x: 1 });
@@ -208,15 +192,15 @@ describe('ClusterPool', () => {
       await idle.terminate();
       await queue.close();
     }
-    expect(Object.is(await pool.run(t.echo, -0), -0)).toBe(true);
-    expect(await pool.run(t.echo, Number.NaN)).toBeNaN();
-    expect(await pool.run(t.echo, 'a\u0000b')).toBe('a\u0000b');
+    expect(Object.is(await cluster.pool.run(t.echo, -0), -0)).toBe(true);
+    expect(await cluster.pool.run(t.echo, Number.NaN)).toBeNaN();
+    expect(await cluster.pool.run(t.echo, 'a\u0000b')).toBe('a\u0000b');
     const plain = { a: [1, 'x', null, true], b: { c: 2.5 } };
-    expect(await pool.run(t.echo, plain)).toEqual(plain);
-    expect(await pool.run(t.echo, [undefined, -0])).toEqual([undefined, -0]);
+    expect(await cluster.pool.run(t.echo, plain)).toEqual(plain);
+    expect(await cluster.pool.run(t.echo, [undefined, -0])).toEqual([undefined, -0]);
     // arguments are taken when run() is called: a later change is not sent
     const argument = { x: 1 };
-    const call = pool.run(t.echo, argument);
+    const call = cluster.pool.run(t.echo, argument);
     argument.x = 2;
     expect(await call).toEqual({ x: 1 });
   });

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { ClusterPool, ConnectionLostError, startWorker } from '@par/cluster';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, startWorkerProcess, t, type WorkerProcess } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 // A redis-server that speaks TLS only (a certificate from a throwaway CA made with
 // openssl) and asks for a password.

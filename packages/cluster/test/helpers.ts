@@ -3,7 +3,15 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tasks } from '@par/cluster';
+import {
+  ClusterPool,
+  type ClusterWorker,
+  startWorker,
+  tasks,
+  type WorkerOptions,
+} from '@par/cluster';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
+import { afterAll, beforeAll } from 'vitest';
 
 export const root = new URL('./fixtures/', import.meta.url);
 export const t = tasks<typeof import('./fixtures/tasks.mjs')>(
@@ -89,4 +97,54 @@ export function startWorkerProcess(
       reject(new Error(`par-worker exited with ${code} before it was ready: ${worker.stderr}`)),
     );
   });
+}
+
+/** What {@link clusterForFile} starts for a test file. */
+export interface ClusterFixture {
+  readonly redis: RedisServer;
+  readonly worker: ClusterWorker;
+  /** A ClusterPool on the worker's queue and root. */
+  readonly pool: ClusterPool;
+}
+
+/**
+ * For a test file: before its tests, a redis-server, an in-process worker on `queue`
+ * (fixtures/tasks.mjs allowed, two threads, unless `options` says otherwise) and a
+ * ClusterPool on that queue and root; after them, the pool, the worker and Redis are
+ * closed. `options` is read in the file's `beforeAll`, after the hooks registered
+ * before this call (a root that one of them makes).
+ */
+export function clusterForFile(
+  queue: string,
+  options: () => Partial<Omit<WorkerOptions, 'connection' | 'queue'>> = () => ({}),
+): ClusterFixture {
+  let redis: RedisServer | undefined;
+  let worker: ClusterWorker | undefined;
+  let pool: ClusterPool | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    const settings = { root, allow: ['tasks.mjs'], threads: 2, ...options() };
+    worker = await startWorker({ connection: redis.url, queue, ...settings });
+    pool = new ClusterPool({ connection: redis.url, queue, root: settings.root });
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await worker?.close();
+    await redis?.dispose();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`The ${what} of this test file has not started`);
+    return value;
+  };
+  return {
+    get redis() {
+      return started(redis, 'redis-server');
+    },
+    get worker() {
+      return started(worker, 'worker');
+    },
+    get pool() {
+      return started(pool, 'pool');
+    },
+  };
 }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ClusterPool } from '@par/cluster';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latchDir, root, startWorkerProcess, t, until, type WorkerProcess } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 const rootPath = new URL('./fixtures/', import.meta.url).pathname;
 let redis: RedisServer;

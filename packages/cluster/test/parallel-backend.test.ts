@@ -1,38 +1,19 @@
-import {
-  ClusterPool,
-  type ClusterWorker,
-  clusterBackend,
-  InlineRemoteError,
-  startWorker,
-} from '@par/cluster';
+import { ClusterPool, clusterBackend, InlineRemoteError } from '@par/cluster';
 import { delayed, Parallel } from '@par/joblib-style';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root, t } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { clusterForFile, root, t } from './helpers.js';
 
-let redis: RedisServer;
-let worker: ClusterWorker;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  worker = await startWorker({
-    connection: redis.url,
-    queue: 'joblib',
-    root,
-    allow: ['tasks.mjs'],
-    threads: 2,
-  });
-});
-
-afterAll(async () => {
-  await worker?.close();
-  await redis?.dispose();
-});
+const cluster = clusterForFile('joblib');
 
 describe("the 'cluster' Parallel backend", () => {
   it('runs a batch of delayed calls in order, the same results as running them one by one', async () => {
-    const backend = clusterBackend({ nJobs: 2, connection: redis.url, queue: 'joblib', root });
-    const pool = new ClusterPool({ connection: redis.url, queue: 'joblib', root });
+    const backend = clusterBackend({
+      nJobs: 2,
+      connection: cluster.redis.url,
+      queue: 'joblib',
+      root,
+    });
+    const pool = new ClusterPool({ connection: cluster.redis.url, queue: 'joblib', root });
     try {
       expect(backend).toMatchObject({ name: 'cluster', nJobs: 2 });
       const batch = [
@@ -53,7 +34,12 @@ describe("the 'cluster' Parallel backend", () => {
   });
 
   it('rejects the batch with the first failure (original class and message)', async () => {
-    const backend = clusterBackend({ nJobs: 2, connection: redis.url, queue: 'joblib', root });
+    const backend = clusterBackend({
+      nJobs: 2,
+      connection: cluster.redis.url,
+      queue: 'joblib',
+      root,
+    });
     try {
       const error = await backend
         .runBatch(
@@ -82,7 +68,7 @@ describe("Parallel({ backend: 'cluster' })", () => {
     const onCluster = await Parallel({
       backend: 'cluster',
       nJobs: 2,
-      connection: redis.url,
+      connection: cluster.redis.url,
       queue: 'joblib',
       root,
     })(calls());

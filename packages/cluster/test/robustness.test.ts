@@ -5,12 +5,12 @@ import {
   PayloadTooLargeError,
   startWorker,
 } from '@par/cluster';
+import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeFailureForTest } from './decode.js';
 import { latchDir, root, t, until } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 let redis: RedisServer;
 

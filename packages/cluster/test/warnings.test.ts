@@ -1,30 +1,7 @@
-import { ClusterPool, type ClusterWorker, startWorker } from '@par/cluster';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root, t } from './helpers.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { clusterForFile, t } from './helpers.js';
 
-let redis: RedisServer;
-let worker: ClusterWorker;
-let pool: ClusterPool;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  worker = await startWorker({
-    connection: redis.url,
-    queue: 'warnings',
-    root,
-    allow: ['tasks.mjs'],
-    threads: 2,
-    concurrency: 8,
-  });
-  pool = new ClusterPool({ connection: redis.url, queue: 'warnings', root });
-});
-
-afterAll(async () => {
-  await pool?.close();
-  await worker?.close();
-  await redis?.dispose();
-});
+const cluster = clusterForFile('warnings', () => ({ concurrency: 8 }));
 
 /** Runs `body` and returns the process warnings emitted meanwhile. */
 async function warningsDuring(body: () => Promise<void>): Promise<Error[]> {
@@ -47,16 +24,20 @@ describe('listeners', () => {
     const { signal } = controller;
     const warnings = await warningsDuring(async () => {
       const calls = Array.from({ length: 100 }, (_, i) =>
-        pool.run({ task: t.square, args: [i], signal }),
+        cluster.pool.run({ task: t.square, args: [i], signal }),
       );
       const maps = Array.from({ length: 20 }, () =>
-        pool.map(t.square, [1, 2, 3, 4], { chunkSize: 1, signal }),
+        cluster.pool.map(t.square, [1, 2, 3, 4], { chunkSize: 1, signal }),
       );
       const streamed: number[] = [];
-      for await (const v of pool.imap(t.square, [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], {
-        chunkSize: 1,
-        signal,
-      })) {
+      for await (const v of cluster.pool.imap(
+        t.square,
+        [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        {
+          chunkSize: 1,
+          signal,
+        },
+      )) {
         streamed.push(v);
       }
       expect(await Promise.all(calls)).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
@@ -71,7 +52,7 @@ describe('listeners', () => {
     const { signal } = controller;
     const warnings = await warningsDuring(async () => {
       const calls = Array.from({ length: 30 }, () =>
-        pool.run({ task: t.gate, args: ['/nonexistent-latch-dir', 'never'], signal }),
+        cluster.pool.run({ task: t.gate, args: ['/nonexistent-latch-dir', 'never'], signal }),
       );
       const reason = new Error('stop them all');
       controller.abort(reason);
@@ -79,6 +60,6 @@ describe('listeners', () => {
       expect(outcomes.every((o) => o.status === 'rejected' && o.reason === reason)).toBe(true);
     });
     expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([]);
-    expect(pool.stats().pending).toBe(0);
+    expect(cluster.pool.stats().pending).toBe(0);
   });
 });

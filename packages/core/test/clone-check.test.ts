@@ -1,10 +1,10 @@
 import { BlockList } from 'node:net';
 import { runInNewContext } from 'node:vm';
 import { MessageChannel } from 'node:worker_threads';
+import { Secret } from '@par/test-support/secret';
 import { describe, expect, it } from 'vitest';
 import { findLostInstance, findLostInstanceInArgs } from '../src/clone-check.js';
 import { TaskFlag } from '../src/protocol.js';
-import { Secret } from './secret.js';
 
 class Point {
   constructor(

@@ -1,15 +1,27 @@
-// The shared engine contract (engine-contract.ts) on in-memory workers that answer
-// by themselves; @par/threads and @par/processes run the same cases on real workers.
+// The shared engine contract (@par/test-support/engine-contract) on in-memory workers
+// that answer by themselves; @par/threads and @par/processes run the same cases on
+// real workers.
+import {
+  type ContractCore,
+  engineContract,
+  type HeldCall,
+  RUN_MESSAGE,
+} from '@par/test-support/engine-contract';
+import { expect, it } from 'vitest';
 import * as core from '../src/index.js';
-import { engineContract, type HeldCall } from './engine-contract.js';
-import { AutoTransport, CRASH, settle } from './memory-transport.js';
+import { Msg } from '../src/protocol.js';
+import { AutoTransport, CRASH, settle, square } from './memory-transport.js';
 
-const square = (x: number) => x * x;
+it("the contract knows the engine's RUN message by the tag the protocol gives it", () => {
+  expect(RUN_MESSAGE).toBe(Msg.Run);
+});
+
 let transport = new AutoTransport();
 
 engineContract({
   name: 'in-memory workers',
-  core,
+  // the contract is typed against the built @par/core; these are the same classes
+  core: core as unknown as ContractCore,
   transport: () => {
     transport = new AutoTransport();
     return transport;

@@ -13,7 +13,7 @@ import {
   BrokenPoolError,
   Executor,
   NotCloneableError,
-  Pool,
+  type Pool,
   PoolClosedError,
   registerTransferHandler,
   type SerializeContext,
@@ -21,9 +21,7 @@ import {
   unregisterTransferHandler,
   WorkerCrashedError,
 } from '../src/index.js';
-import { type FakeWorker, MemoryTransport, settle } from './memory-transport.js';
-
-const square = (x: number) => x * x;
+import { type FakeWorker, MemoryTransport, openPools, settle, square } from './memory-transport.js';
 
 function track(promise: Promise<unknown>): { state: string; value: unknown } {
   const t = { state: 'pending', value: undefined as unknown };
@@ -40,17 +38,8 @@ function track(promise: Promise<unknown>): { state: string; value: unknown } {
   return t;
 }
 
-const pools: Pool[] = [];
 /** A pool over `transport`, terminated after the test. */
-function open(transport: MemoryTransport, options: object): Pool {
-  const pool = new Pool(transport, options);
-  pools.push(pool);
-  return pool;
-}
-afterEach(async () => {
-  vi.useRealTimers();
-  await Promise.all(pools.splice(0).map((p) => p.terminate()));
-});
+const open = openPools();
 
 describe('dispatch', () => {
   it('a call goes to a new worker and settles with the result the worker reports', async () => {

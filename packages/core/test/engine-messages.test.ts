@@ -1,7 +1,8 @@
 // What the engine says when a call fails, and what stats() reports meanwhile,
 // checked against the in-memory transport (see memory-transport.ts).
 
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Secret } from '@par/test-support/secret';
+import { describe, expect, it, vi } from 'vitest';
 import {
   NotCloneableError,
   Pool,
@@ -10,22 +11,10 @@ import {
   WorkerCrashedError,
 } from '../src/index.js';
 import { Msg } from '../src/protocol.js';
-import { MemoryTransport, settle } from './memory-transport.js';
-import { Secret } from './secret.js';
+import { MemoryTransport, openPools, settle, square } from './memory-transport.js';
 
-const square = (x: number) => x * x;
 const keys = (o: object) => Object.keys(o);
-
-const pools: Pool[] = [];
-function open(transport: MemoryTransport, options: object): Pool {
-  const pool = new Pool(transport, options);
-  pools.push(pool);
-  return pool;
-}
-afterEach(async () => {
-  vi.useRealTimers();
-  await Promise.all(pools.splice(0).map((p) => p.terminate()));
-});
+const open = openPools();
 
 describe('a call that never started says so', () => {
   it('a transfer call whose worker died before it started rejects "before task … started", not "while running"', async () => {

@@ -3,8 +3,36 @@
 // the test says so. Messages are structured-cloned on post, as a real transport
 // would, so a message that cannot be sent throws synchronously.
 
-import type { Transport, WorkerEvents, WorkerHandle, WorkerSpawnOptions } from '../src/index.js';
+import { afterEach, vi } from 'vitest';
+import {
+  Pool,
+  type Transport,
+  type WorkerEvents,
+  type WorkerHandle,
+  type WorkerSpawnOptions,
+} from '../src/index.js';
 import { Msg, Status } from '../src/protocol.js';
+
+/** The task of most calls in the tests on this transport. */
+export const square = (x: number) => x * x;
+
+/**
+ * For a test file: returns `open(transport, options)`, which makes a Pool over
+ * `transport`. After each test, timers are real again and every pool opened is
+ * terminated.
+ */
+export function openPools(): (transport: MemoryTransport, options: object) => Pool {
+  const pools: Pool[] = [];
+  afterEach(async () => {
+    vi.useRealTimers();
+    await Promise.all(pools.splice(0).map((p) => p.terminate()));
+  });
+  return (transport, options) => {
+    const pool = new Pool(transport, options);
+    pools.push(pool);
+    return pool;
+  };
+}
 
 export interface RunEntry {
   id: number;

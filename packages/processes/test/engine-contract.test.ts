@@ -1,14 +1,14 @@
-// @par/core's engine contract (packages/core/test/engine-contract.ts) on real
+// @par/core's engine contract (@par/test-support/engine-contract) on real
 // child processes: the transport ProcessPool uses.
 import * as core from '@par/core';
 import { engineOf } from '@par/core/internal';
 import { ProcessPool } from '@par/processes';
-import { afterAll } from 'vitest';
 import {
   type ContractCore,
   engineContract,
   realWorkerCalls,
-} from '../../core/test/engine-contract.js';
+} from '@par/test-support/engine-contract';
+import { afterAll } from 'vitest';
 
 // ProcessPool's transport, taken from pools that never start a worker themselves
 const lenders: ProcessPool[] = [];
@@ -16,8 +16,8 @@ afterAll(async () => {
   await Promise.all(lenders.map((pool) => pool.terminate()));
 });
 
-// the built @par/core: the classes the contract describes from @par/core's source
-const contractCore = core as unknown as ContractCore;
+// the built @par/core, whose classes the contract is typed against
+const contractCore: ContractCore = core;
 
 engineContract({
   name: 'child processes',

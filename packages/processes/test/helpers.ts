@@ -1,4 +1,25 @@
 import { readFileSync } from 'node:fs';
+import { ProcessPool, type ProcessPoolOptions } from '@par/processes';
+import { afterEach } from 'vitest';
+
+/**
+ * For a test file: returns `pool(options)`, which makes a ProcessPool of `maxWorkers`
+ * children (unless `options` says otherwise). Every pool made is terminated after
+ * each test.
+ */
+export function poolsForEachTest(
+  maxWorkers: number,
+): (options?: ProcessPoolOptions) => ProcessPool {
+  const pools: ProcessPool[] = [];
+  afterEach(async () => {
+    await Promise.all(pools.splice(0).map((p) => p.terminate()));
+  });
+  return (options = {}) => {
+    const p = new ProcessPool({ maxWorkers, ...options });
+    pools.push(p);
+    return p;
+  };
+}
 
 /** Whether `pid` is a live process (a zombie waiting to be reaped counts as gone). */
 export function isRunning(pid: number): boolean {

@@ -1,86 +1,15 @@
-// What a ProcessPool says when a value does not travel or a child dies: thrown values
-// keep what can be kept, class instances that would arrive as {} are refused, and a
-// child that ran out of memory is reported as such.
-import {
-  NotCloneableError,
-  ProcessPool,
-  type ProcessPoolOptions,
-  tasks,
-  WorkerCrashedError,
-} from '@par/processes';
-import { afterEach, describe, expect, it } from 'vitest';
+// What a ProcessPool says when a child dies: a child that ran out of memory is reported
+// as such. What it says when a value does not travel (thrown values keep what can be
+// kept, class instances that would arrive as {} are refused) is in
+// @par/test-support/pool-cases, run on both transports by pool-cases.test.ts.
+import { tasks, WorkerCrashedError } from '@par/processes';
+import { describe, expect, it } from 'vitest';
+import { poolsForEachTest } from './helpers.js';
 
 type Tasks = typeof import('./fixtures/pool-tasks.mjs');
 const t = tasks<Tasks>(new URL('./fixtures/pool-tasks.mjs', import.meta.url));
 
-const pools: ProcessPool[] = [];
-function pool(options: ProcessPoolOptions = {}): ProcessPool {
-  const p = new ProcessPool({ maxWorkers: 1, ...options });
-  pools.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.terminate()));
-});
-
-/** A class whose whole state is a #private field: V8 serialization sends `{}`. */
-class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  get value(): string {
-    return this.#value;
-  }
-}
-
-describe('ProcessPool: thrown values that do not serialize keep what can be kept', () => {
-  it('a thrown object holding a function arrives with its other properties and a placeholder', async () => {
-    const thrown = await pool()
-      .run(t.throwObjectWithFunction)
-      .catch((e: unknown) => e);
-    expect(thrown).toEqual({
-      code: 'E_RETRY',
-      attempts: 3,
-      detail: { step: 2 },
-      retry: '[not cloneable: a function (retry)]',
-    });
-  });
-
-  it('an error property holding a function arrives as a placeholder naming it', async () => {
-    const error = await pool()
-      .run(t.failWithCallback)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({
-      message: 'with a callback',
-      code: 'E_CB',
-      onDone: '[not cloneable: a function (onDone)]',
-    });
-  });
-});
-
-describe('ProcessPool: a class instance whose state is all #private is refused, not sent as {}', () => {
-  it('as an argument', async () => {
-    const error = await pool()
-      .run(t.keysOf, [new Secret('s3cr3t')])
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NotCloneableError);
-    expect((error as Error).message).toMatch(
-      /^Task `keysOf` \(.*pool-tasks\.mjs\): argument 0\[0\] \(an instance of class Secret\) could not be sent to the worker/,
-    );
-  });
-
-  it('as a result', async () => {
-    const error = await pool()
-      .run(t.secretResult, 'x')
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NotCloneableError);
-    expect((error as Error).message).toContain(
-      'The result of task `secretResult` (result.owner, an instance of class Secret) could not be sent back to the caller',
-    );
-  });
-});
+const pool = poolsForEachTest(1);
 
 describe('ProcessPool: a child that runs out of memory', () => {
   it('under maxOldSpaceSize, with its stderr not read by the pool, is reported as out of memory', async () => {

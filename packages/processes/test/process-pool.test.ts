@@ -12,7 +12,6 @@ import {
   Pipe,
   PoolClosedError,
   ProcessPool,
-  type ProcessPoolOptions,
   TaskClosureError,
   TaskModuleError,
   tasks,
@@ -20,7 +19,7 @@ import {
   WorkerCrashedError,
 } from '@par/processes';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isRunning, untilStarted } from './helpers.js';
+import { isRunning, poolsForEachTest, untilStarted } from './helpers.js';
 
 type Tasks = typeof import('./fixtures/pool-tasks.mjs');
 const moduleUrl = new URL('./fixtures/pool-tasks.mjs', import.meta.url);
@@ -38,15 +37,9 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-const pools: ProcessPool[] = [];
-function pool(options: ProcessPoolOptions = {}): ProcessPool {
-  const p = new ProcessPool({ maxWorkers: 2, ...options });
-  pools.push(p);
-  return p;
-}
-afterEach(async () => {
+const pool = poolsForEachTest(2);
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(pools.splice(0).map((p) => p.terminate()));
 });
 
 describe('ProcessPool: the seed example', () => {

@@ -1,15 +1,15 @@
-// @par/core's engine contract (packages/core/test/engine-contract.ts) on real
+// @par/core's engine contract (@par/test-support/engine-contract) on real
 // worker threads: the transport ThreadPool uses in Node.
 import * as core from '@par/core';
-import { createTransport } from '#transport';
 import {
   type ContractCore,
   engineContract,
   realWorkerCalls,
-} from '../../core/test/engine-contract.js';
+} from '@par/test-support/engine-contract';
+import { createTransport } from '#transport';
 
-// the built @par/core: the classes the contract describes from @par/core's source
-const contractCore = core as unknown as ContractCore;
+// the built @par/core, whose classes the contract is typed against
+const contractCore: ContractCore = core;
 
 engineContract({
   name: 'worker_threads',

@@ -1,10 +1,13 @@
 import { Queue } from '@par/queue';
-import { ThreadPool, TimeoutError, tasks } from '@par/threads';
+import { type TransportTasks, transportTasksUrl, WatchedQueue } from '@par/test-support/pool-cases';
+import { ThreadPool, tasks } from '@par/threads';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { latch, release } from './pool-helpers.js';
 
 type Tasks = typeof import('./fixtures/shared-queue-tasks.mjs');
 const t = tasks<Tasks>(new URL('./fixtures/shared-queue-tasks.mjs', import.meta.url));
+// consumeN: the task the cases every transport passes use too
+const shared = tasks<TransportTasks>(transportTasksUrl);
 const pool = new ThreadPool({ maxWorkers: 2, concurrentTasksPerWorker: 4 });
 
 afterAll(() => pool.terminate());
@@ -27,7 +30,7 @@ describe('a Queue passed to ThreadPool tasks', () => {
   it('feeds tasks queued by the main thread to several worker consumers; join() resolves when all are done', async () => {
     const jobs = new Queue<number>();
     for (const n of range(0, 40)) jobs.putNowait(n);
-    const consumers = [10, 10, 10, 10].map((n) => pool.run(t.consumeN, jobs, n));
+    const consumers = [10, 10, 10, 10].map((n) => pool.run(shared.consumeN, jobs, n));
     await jobs.join();
     const seen = (await Promise.all(consumers)).flat().sort((a, b) => a - b);
     expect(seen).toEqual(range(0, 40));
@@ -113,23 +116,7 @@ describe('a queue handle in a task that is aborted', () => {
   });
 });
 
-/** A Queue that lets a test wait until a worker's get() has reached it. */
-class WatchedQueue<T> extends Queue<T> {
-  gets = 0;
-  #waiters: (() => void)[] = [];
-
-  override get(options?: { timeout?: number; signal?: AbortSignal }): Promise<T> {
-    this.gets++;
-    for (const wake of this.#waiters.splice(0)) wake();
-    return super.get(options);
-  }
-
-  /** Resolves once `n` gets have reached the queue. */
-  async untilGets(n: number): Promise<void> {
-    while (this.gets < n) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-  }
-}
-
+// the other cases of a withdrawn get run on both transports: @par/test-support/pool-cases
 describe('a queue get of a task the pool gave up (timeout, abort)', () => {
   let given: ThreadPool | undefined;
   afterEach(() => given?.terminate());
@@ -148,58 +135,7 @@ describe('a queue get of a task the pool gave up (timeout, abort)', () => {
     expect(jobs.size).toBe(1);
     release(l);
     // the item goes to the next task, and join() resolves
-    await expect(given.run(t.consumeN, jobs, 1)).resolves.toEqual([7]);
-    await jobs.join();
-  });
-
-  it('is withdrawn on the owner when the call is aborted: items put in the same tick stay in the queue', async () => {
-    given = new ThreadPool({ maxWorkers: 1 });
-    const jobs = new WatchedQueue<number>();
-    const controller = new AbortController();
-    const call = given.run({ task: t.getOne, args: [jobs], signal: controller.signal });
-    await jobs.untilGets(1);
-    controller.abort(new Error('stop'));
-    for (let i = 0; i < 100; i++) jobs.putNowait(i);
-    await expect(call).rejects.toThrow('stop');
-    expect(jobs.size).toBe(100);
-    await expect(given.run(t.consumeN, jobs, 100)).resolves.toEqual(range(0, 100));
-    await jobs.join();
-  });
-
-  it('is withdrawn when a timeout rejects: items put by the rejection handler stay in the queue', async () => {
-    given = new ThreadPool({ maxWorkers: 1 });
-    const jobs = new WatchedQueue<number>();
-    await given.run(t.inspect, jobs); // the worker is up and has loaded the task module
-    const call = given.run({ task: t.getOne, args: [jobs], timeout: 200 });
-    const putOnTimeout = call.then(
-      () => 'resolved',
-      (error: unknown) => {
-        for (let i = 0; i < 100; i++) jobs.putNowait(i);
-        return error;
-      },
-    );
-    await expect(putOnTimeout).resolves.toBeInstanceOf(TimeoutError);
-    // a later call on the same worker: everything the first one sent has arrived
-    await given.run(t.inspect, jobs);
-    expect(jobs.size).toBe(100);
-    await expect(given.run(t.consumeN, jobs, 100)).resolves.toEqual(range(0, 100));
-    await jobs.join();
-  });
-
-  it('gives back an item handed to it in the same tick as the abort: the item returns to the front', async () => {
-    given = new ThreadPool({ maxWorkers: 1 });
-    const jobs = new WatchedQueue<number>();
-    const controller = new AbortController();
-    const call = given.run({ task: t.getOne, args: [jobs], signal: controller.signal });
-    await jobs.untilGets(1);
-    jobs.putNowait(7); // handed to the waiting get at once
-    jobs.putNowait(8);
-    controller.abort(new Error('stop'));
-    await expect(call).rejects.toThrow('stop');
-    await given.run(t.inspect, jobs); // a round trip: the owner has handled the withdrawal
-    expect([jobs.getNowait(), jobs.getNowait()]).toEqual([7, 8]);
-    jobs.taskDone();
-    jobs.taskDone();
+    await expect(given.run(shared.consumeN, jobs, 1)).resolves.toEqual([7]);
     await jobs.join();
   });
 });

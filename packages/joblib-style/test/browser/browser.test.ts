@@ -1,29 +1,25 @@
 // Runs @par/joblib-style in real headless Chromium (Debian's /usr/bin/chromium
 // driven by playwright-core; no browser is downloaded). Vite builds the page
 // under page/ with @par/threads' browser build, and `vite preview` serves it.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { launchChromium } from '@par/test-support/chromium';
+import type { Browser } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolationHeaders } from './vite.config.js';
 
 const configFile = fileURLToPath(new URL('./vite.config.ts', import.meta.url));
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let outDir: string;
 let browser: Browser;
 let server: PreviewServer;
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `No Chromium at ${executablePath}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`,
-    );
-  }
+  // without Chromium this fails first, with a message that says how to install it
+  browser = await launchChromium();
   outDir = await mkdtemp(join(tmpdir(), 'par-joblib-browser-'));
   await build({ configFile, build: { outDir }, logLevel: 'error' });
   server = await preview({
@@ -31,10 +27,6 @@ beforeAll(async () => {
     build: { outDir },
     preview: { port: 0, host: '127.0.0.1', headers: isolationHeaders, strictPort: false },
     logLevel: 'error',
-  });
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
   });
 }, 120_000);
 

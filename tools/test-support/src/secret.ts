@@ -1,4 +1,4 @@
-/** A class whose whole state is a #private field: structured clone sends it as `{}`. */
+/** A class whose whole state is a #private field: a transport would send it as `{}`. */
 export class Secret {
   readonly #value: string;
   constructor(value: string) {

@@ -1,21 +1,27 @@
-// The engine's contract as a function of the transport under test: the same cases
-// run here against the in-memory transport (engine-contract-memory.test.ts) and,
-// in @par/threads and @par/processes, against worker_threads and child processes.
+// @par/core's engine contract as a function of the transport under test: the same
+// cases run in @par/core against its in-memory transport and, in @par/threads and
+// @par/processes, against worker_threads and child processes.
 // Real timers only: every wait is on an event (a call that started, a call that
 // settled, a worker that exited), never on a guess of how long something takes.
 // Cases that need a stopped clock (exact timeout instants, run times that decide a
-// batch) stay in engine-contract.test.ts, on the in-memory transport alone.
+// batch) stay in @par/core's engine-contract.test.ts, on the in-memory transport alone.
 
 import { CancelledError, TimeoutError } from '@par/async';
+import type * as Core from '@par/core';
+import type { Transport, WorkerHandle } from '@par/core';
 import { Queue } from '@par/queue';
 import { afterEach, describe, expect, it } from 'vitest';
-import type * as Core from '../src/index.js';
-import type { Transport, WorkerHandle } from '../src/index.js';
-import { Msg } from '../src/protocol.js';
 
 /**
- * The classes the contract uses, from the @par/core under test (its source here,
- * the built package in the other packages' test folders).
+ * The first element of a RUN message, the engine's call to a worker (`Msg.Run` in
+ * @par/core's protocol, which the package does not export). @par/core's tests check
+ * that the two agree.
+ */
+export const RUN_MESSAGE = 1;
+
+/**
+ * The classes the contract uses, from the @par/core under test (its source in its
+ * own tests, the built package in the other packages' tests).
  */
 export type ContractCore = Pick<
   typeof Core,
@@ -72,8 +78,8 @@ export function recorded(transport: Transport, recording: Recording): Transport 
       const handle = transport.spawn(options, events);
       const post = handle.post.bind(handle);
       handle.post = (message, transfer) => {
-        if (Array.isArray(message) && message[0] === Msg.Run) {
-          // [Msg.Run, reserved, then (id, key, flags, args) per call]
+        if (Array.isArray(message) && message[0] === RUN_MESSAGE) {
+          // [RUN, reserved, then (id, key, flags, args) per call]
           recording.runMessages.push((message.length - 2) / 4);
         }
         post(message, transfer);

@@ -1,12 +1,28 @@
-// Starts a real redis-server on a free loopback port with its own temporary
-// directory (append-only file on, so a restart keeps the jobs) and stops it.
+// Starts a real redis-server for the tests that need one, on a free loopback port in
+// its own temporary directory (append-only file on, so a restart keeps the jobs), and
+// stops it. A machine without redis-server fails those tests with a message that says
+// how to install it: they never pass (or skip) silently.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The redis-server the tests start: `REDIS_SERVER`, else the one on the PATH. */
+export const redisServerCommand = process.env.REDIS_SERVER ?? 'redis-server';
+
+/** What a test that needs Redis says when `command` cannot be started. */
+export function missingRedisMessage(command: string): string {
+  return [
+    `No redis-server found (tried \`${command}\`). These tests run against a real Redis.`,
+    "Install Debian's package: `sudo apt-get install -y redis-server` (any Redis 7 works;",
+    '`bash .ci/run` installs it when it runs as root), or point REDIS_SERVER at a',
+    'redis-server binary.',
+  ].join(' ');
+}
+
 export interface RedisServer {
+  /** `redis://127.0.0.1:<port>` (`rediss://` with `tls`, with the password when there is one) */
   readonly url: string;
   /** With `tls`: the PEM of the throwaway CA that signed the server's certificate. */
   readonly ca?: string;
@@ -18,6 +34,15 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Stops it and removes its directory. */
   dispose(): Promise<void>;
+}
+
+export interface RedisOptions {
+  /** Turns on AUTH; the URL then carries the password. */
+  password?: string;
+  /** Serves only TLS (`rediss://` URL), with a certificate from a throwaway CA. */
+  tls?: boolean;
+  /** The redis-server binary. Default: {@link redisServerCommand}. */
+  command?: string;
 }
 
 function freePort(): Promise<number> {
@@ -60,9 +85,14 @@ function makeCertificates(dir: string): { ca: string; cert: string; key: string 
   return { ca: file('ca.crt'), cert: file('server.crt'), key: file('server.key') };
 }
 
-function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
+function launch(
+  command: string,
+  port: number,
+  dir: string,
+  extra: readonly string[],
+): Promise<ChildProcess> {
   const child = spawn(
-    process.env.REDIS_SERVER ?? 'redis-server',
+    command,
     [
       ...(extra.includes('--tls-port') ? [] : ['--port', String(port)]),
       '--bind',
@@ -91,35 +121,39 @@ function launch(port: number, dir: string, extra: readonly string[]): Promise<Ch
     };
     child.stdout?.on('data', onData);
     child.stderr?.resume();
-    child.once('error', reject);
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new Error(missingRedisMessage(command)) : error),
+    );
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
   });
 }
 
-/**
- * Starts redis-server; `password` turns on AUTH (the URL then carries it); `tls`
- * serves only TLS (`rediss://` URL), with a certificate from a throwaway CA.
- */
-export async function startRedis(
-  options: { password?: string; tls?: boolean } = {},
-): Promise<RedisServer> {
+/** Starts redis-server on a free loopback port; rejects with {@link missingRedisMessage} without one. */
+export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
+  const command = options.command ?? redisServerCommand;
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'par-cluster-redis-'));
+  const dir = mkdtempSync(join(tmpdir(), 'par-redis-'));
   const extra = options.password === undefined ? [] : ['--requirepass', options.password];
   let ca: string | undefined;
-  if (options.tls === true) {
-    const files = makeCertificates(dir);
-    ca = readFileSync(files.ca, 'utf8');
-    extra.push('--port', '0', '--tls-port', String(port));
-    extra.push('--tls-cert-file', files.cert, '--tls-key-file', files.key);
-    extra.push('--tls-ca-cert-file', files.ca, '--tls-auth-clients', 'no');
+  let child: ChildProcess | undefined;
+  try {
+    if (options.tls === true) {
+      const files = makeCertificates(dir);
+      ca = readFileSync(files.ca, 'utf8');
+      extra.push('--port', '0', '--tls-port', String(port));
+      extra.push('--tls-cert-file', files.cert, '--tls-key-file', files.key);
+      extra.push('--tls-ca-cert-file', files.ca, '--tls-auth-clients', 'no');
+    }
+    child = await launch(command, port, dir, extra);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
   const scheme = options.tls === true ? 'rediss' : 'redis';
-  let child: ChildProcess | undefined = await launch(port, dir, extra);
   const stop = async () => {
     const c = child;
     child = undefined;
-    if (c === undefined || c.exitCode !== null) return;
+    if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise((resolve) => c.once('exit', resolve));
     c.kill('SIGTERM');
     await exited;
@@ -134,7 +168,7 @@ export async function startRedis(
     dir,
     stop,
     async start() {
-      child = await launch(port, dir, extra);
+      child = await launch(command, port, dir, extra);
     },
     async dispose() {
       await stop();
