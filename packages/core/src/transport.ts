@@ -130,4 +130,12 @@ export interface WorkerPort {
    * saves a thread wake-up per call in request/response traffic.
    */
   poll?(): unknown;
+  /**
+   * Optional: called once, right before the runtime first runs the user's code
+   * (imports a task module or compiles a task function for the first RUN, or runs
+   * the initializer). What must be in place before user code can block the
+   * worker's event loop starts here rather than at start-up, off the path of the
+   * worker's first answer: @par/processes starts its parent-death watchdog thread.
+   */
+  beforeUserCode?(): void;
 }

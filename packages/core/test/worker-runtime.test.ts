@@ -71,4 +71,55 @@ describe('the worker runtime', () => {
     const second = await next();
     expect(second.slice(0, 4)).toEqual([Msg.Results, 102, Status.Ok, 'released']);
   });
+
+  it("calls the port's beforeUserCode once, before the first task function runs", async () => {
+    const w = new Worker(new URL('./fixtures/user-code-hook-worker.mjs', import.meta.url), {
+      workerData: { workerId: 1, concurrency: 1 },
+    });
+    worker = w;
+    const messages: unknown[][] = [];
+    const results = new Promise<void>((resolve) => {
+      w.on('message', (message: unknown[]) => {
+        messages.push(message);
+        if (message[0] === Msg.Results && message[1] === 202) resolve();
+      });
+    });
+    const defs = [
+      1,
+      undefined,
+      'mark',
+      'function mark() { globalThis.userCodeRan = true; return 1 }',
+    ];
+    w.postMessage([Msg.Run, defs, 201, 1, 0, []]);
+    w.postMessage([Msg.Run, 0, 202, 1, 0, []]);
+    await results;
+    expect(messages.map((m) => m[0])).toEqual([Msg.Ready, 'hook', Msg.Results, Msg.Results]);
+    expect(messages[1]).toEqual(['hook', false]);
+  });
+
+  it("calls the port's beforeUserCode before the initializer, and not again for the first call", async () => {
+    const initializer = {
+      module: undefined,
+      name: 'init',
+      source: 'function init() { globalThis.userCodeRan = true }',
+    };
+    const w = new Worker(new URL('./fixtures/user-code-hook-worker.mjs', import.meta.url), {
+      workerData: { workerId: 1, concurrency: 1, initializer, initArgs: [] },
+    });
+    worker = w;
+    const messages: unknown[][] = [];
+    const results = new Promise<void>((resolve) => {
+      w.on('message', (message: unknown[]) => {
+        messages.push(message);
+        if (message[0] === Msg.Results) resolve();
+      });
+    });
+    w.postMessage([Msg.Run, [1, undefined, 'one', 'function one() { return 1 }'], 301, 1, 0, []]);
+    await results;
+    expect(messages).toEqual([
+      ['hook', false],
+      [Msg.Ready],
+      [Msg.Results, 301, Status.Ok, 1, expect.any(Number)],
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import { ParError } from '@par/async';
-import { registerErrorClass } from '@par/core';
+import { registerErrorClass } from '@par/core/remote';
 
 /**
  * `Connection#recv()` found nothing left to read and no end can ever send again:

@@ -1,5 +1,5 @@
-import { decodeValue, TaskClosureError, type WireTask } from '@par/core';
-import { resolveWireTask } from '@par/core/worker';
+import type { WireTask } from '@par/core';
+import { decodeValue, resolveWireTask, TaskClosureError } from '@par/core/worker';
 import { processCapabilities } from './entry.js';
 import { IpcChannels } from './ipc-channels.js';
 import { installProcessTransferHandlers } from './transfer-handlers.js';
@@ -37,8 +37,13 @@ function closureError(error: unknown, task: WireTask): unknown {
   );
 }
 
-async function run(channels: IpcChannels, message: RunMessage): Promise<void> {
+async function run(
+  channels: IpcChannels,
+  message: RunMessage,
+  beforeUserCode: () => void,
+): Promise<void> {
   try {
+    beforeUserCode();
     const fn = await resolveWireTask(message.task);
     const context = {
       capabilities: processCapabilities,
@@ -56,15 +61,18 @@ async function run(channels: IpcChannels, message: RunMessage): Promise<void> {
   finish(typeof process.exitCode === 'number' ? process.exitCode : 0);
 }
 
-/** The child side of a `Process`: say ready, run the one task, exit. */
-export function startProcessChild(): void {
+/**
+ * The child side of a `Process`: say ready, run the one task, exit.
+ * `beforeUserCode` (the watchdog thread) runs before the task's module is imported.
+ */
+export function startProcessChild(beforeUserCode: () => void): void {
   installProcessTransferHandlers();
   const channels = new IpcChannels((message) => send(message));
   process.on('disconnect', () => channels.closeAll());
   process.on('message', (message: unknown) => {
     if (channels.handle(message)) return;
     const m = message as RunMessage;
-    if (m?.t === 'par:run') void run(channels, m);
+    if (m?.t === 'par:run') void run(channels, m, beforeUserCode);
   });
   send({ t: 'par:ready' });
 }

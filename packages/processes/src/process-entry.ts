@@ -4,6 +4,6 @@ import { startPoolChild } from './pool-child.js';
 import { startProcessChild } from './process-child.js';
 import { watchParent } from './watchdog.js';
 
-watchParent();
-if (process.argv[2] === 'pool') startPoolChild();
-else startProcessChild();
+const startWatchdog = watchParent();
+if (process.argv[2] === 'pool') startPoolChild(startWatchdog);
+else startProcessChild(startWatchdog);

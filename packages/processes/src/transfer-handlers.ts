@@ -1,10 +1,8 @@
-import {
-  type DeserializeContext,
-  registerQueueHandler,
-  registerTransferHandler,
-  type SerializeContext,
-} from '@par/core';
+import type { DeserializeContext, SerializeContext } from '@par/core';
 import { RemoteClient, registerErrorClass, serveRemote } from '@par/core/remote';
+// from the worker entry, not the root: the child process registers these too, and
+// must not load the engine to do so
+import { registerQueueHandler, registerTransferHandler } from '@par/core/worker';
 import { Connection, remoteConnection } from './connection.js';
 import { EOFError } from './errors.js';
 import { heldBy, releaseToken } from './pipe-holders.js';

@@ -16,13 +16,28 @@ setInterval(() => {
 }, interval);
 `;
 
+let started = false;
+
 /**
- * Starts the parent-death watchdog in the current (child) process. Also exits at
- * once when the IPC channel to the parent closes, which covers an idle child.
+ * Exits at once when the IPC channel to the parent closes, which covers a child
+ * whose event loop turns (idle, or running our own start-up code). Returns the
+ * function that starts the watchdog thread, for a child whose event loop may be
+ * blocked: call it before the child first runs the user's code (a task module's
+ * top level, a task, an initializer). The thread's own start-up costs tens of
+ * ms of CPU, so it is created then rather than with the process, where it would
+ * compete with the child's start-up. The returned function is idempotent.
  */
-export function watchParent(interval = 250): void {
+export function watchParent(interval = 250): () => void {
   const parent = process.ppid;
   process.once('disconnect', () => process.exit(process.exitCode ?? 0));
+  return () => {
+    if (started) return;
+    started = true;
+    startWatchdogThread(parent, interval);
+  };
+}
+
+function startWatchdogThread(parent: number, interval: number): void {
   try {
     const worker = new Worker(source, {
       eval: true,

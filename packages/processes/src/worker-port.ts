@@ -9,8 +9,10 @@ import { FrameChannel } from './frame-channel.js';
  * The child's end of the message socket (fd 3) as a WorkerPort for @par/core's
  * runtime. `onFirst` receives the boot record; later messages go to the runtime's
  * handler, and those that arrive before it is set wait here, in order.
+ * `beforeUserCode` is the port's WorkerPort#beforeUserCode.
  */
 export function createProcessPort(
+  beforeUserCode: () => void,
   onFirst: (message: unknown) => void,
 ): WorkerPort & { flush(): Promise<void> } {
   let handler: ((message: unknown) => void) | undefined;
@@ -48,6 +50,7 @@ export function createProcessPort(
   let pollBuffer: Buffer | undefined;
   return {
     capabilities: processCapabilities,
+    beforeUserCode,
     post(message) {
       channel.send(message);
     },

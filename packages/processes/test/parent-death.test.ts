@@ -13,13 +13,13 @@ async function waitUntilGone(pids: number[], deadline: number): Promise<number[]
 }
 
 describe('children never outlive their parent', () => {
-  it('Process and pool children, idle or busy in a loop, exit after the parent is SIGKILLed', async () => {
+  it('Process and pool children, idle or busy in a loop (from their first call on, too), exit after the parent is SIGKILLed', async () => {
     const script = fileURLToPath(new URL('./fixtures/orphan-parent.mjs', import.meta.url));
     const parent = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const lines = createInterface({ input: parent.stdout });
     const first = await new Promise<string>((resolve) => lines.once('line', resolve));
     const pids = Object.values(JSON.parse(first) as Record<string, number>);
-    expect(pids).toHaveLength(4);
+    expect(pids).toHaveLength(5);
     for (const pid of pids) expect(isRunning(pid)).toBe(true);
 
     const exited = new Promise((resolve) => parent.once('exit', resolve));

@@ -1,1 +1,6 @@
+// What a transport's worker entry registers besides: importing them from here
+// keeps the engine (the root entry) out of a worker's start-up.
+export { TaskClosureError } from '../errors.js';
+export { registerQueueHandler } from '../queue-handle-handler.js';
+export { decodeValue, registerTransferHandler } from '../transfer-handlers.js';
 export { resolveWireTask, startWorkerRuntime } from './runtime.js';

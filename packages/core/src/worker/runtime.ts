@@ -41,6 +41,8 @@ const FLUSH_EVERY_MS = 5;
  */
 export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   const concurrency = Math.max(1, boot.concurrency | 0);
+  /** WorkerPort#beforeUserCode, until it was called (once; the port may deliver a RUN at once). */
+  let beforeUserCode = port.beforeUserCode?.bind(port);
   const tasks = new TaskTable();
   // flat: id, key, flags, args
   const queue = new Deque<unknown>(64);
@@ -213,8 +215,16 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     if (queue.length === 0 && dropped.size > 0 && running === 0) dropped.clear();
   }
 
+  function userCodeAhead(): void {
+    if (beforeUserCode === undefined) return;
+    const hook = beforeUserCode;
+    beforeUserCode = undefined;
+    hook();
+  }
+
   /** `[RUN, defs | 0, id, key, flags, args, …]` */
   function onRun(message: unknown[]): void {
+    userCodeAhead();
     const defs = message[1] as unknown[] | 0;
     if (defs !== 0) {
       for (let i = 0; i < defs.length; i += 4) {
@@ -266,6 +276,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
 
   const start = async () => {
     if (boot.initializer !== undefined) {
+      userCodeAhead();
       const fn = await resolveWireTask(boot.initializer);
       await runInTaskContext(createTaskContext(), invoke, fn, [...(boot.initArgs ?? [])]);
     }
