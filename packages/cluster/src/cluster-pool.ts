@@ -26,6 +26,7 @@ import { type ClusterIMapOptions, type ClusterMapOptions, streamMap } from './ma
 import { remoteTask, resolveRoot } from './task-path.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
+  decodeChunkResult,
   decodeFailure,
   decodeResult,
   encodePayload,
@@ -158,6 +159,8 @@ interface RemoteCall {
   readonly chunk: boolean;
   aborted: boolean;
   abortReason: unknown;
+  /** Told how long the worker took to run a chunk (ms). */
+  readonly onRunMs: ((ms: number) => void) | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   readonly promise: Promise<unknown>;
@@ -175,6 +178,8 @@ const DESCRIPTOR_KEYS = new Set(['task', 'args', 'signal', 'timeout', 'transfer'
 export interface SubmitOptions {
   signal?: AbortSignal | undefined;
   timeout?: number | undefined;
+  /** A chunk's run time in its worker (ms), when the worker reports it. */
+  onRunMs?: ((ms: number) => void) | undefined;
 }
 
 /**
@@ -206,6 +211,7 @@ export class ClusterPool {
   /** Small plain-JSON arguments are surely below maxPayloadBytes. */
   readonly #jsonLimitOk: boolean;
   readonly #calls = new Map<string, RemoteCall>();
+  readonly #wires = new WeakMap<object, ReturnType<typeof remoteTask>>();
   #batch: PendingAdd[] = [];
   #flushScheduled = false;
   #control: Redis | undefined;
@@ -550,7 +556,7 @@ export class ClusterPool {
   /** @internal Sends one job; the promise settles exactly once. */
   _submit(task: unknown, args: unknown[], kind: JobKind, options: SubmitOptions): Promise<unknown> {
     if (this.#closed) return Promise.reject(new PoolClosedError());
-    const wire = remoteTask(task, this.#root);
+    const wire = this.#wireOf(task);
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
@@ -581,6 +587,7 @@ export class ClusterPool {
       chunk: kind !== JobKind.Run,
       aborted: false,
       abortReason: undefined,
+      onRunMs: options.onRunMs,
       resolve,
       reject,
       promise,
@@ -608,6 +615,17 @@ export class ClusterPool {
       queueMicrotask(() => this.#flush());
     }
     return promise;
+  }
+
+  /** The wire form of a task; a frozen reference (what `tasks()` gives) is worked out once. */
+  #wireOf(task: unknown): ReturnType<typeof remoteTask> {
+    if (typeof task !== 'object' || task === null) return remoteTask(task, this.#root);
+    let wire = this.#wires.get(task);
+    if (wire === undefined) {
+      wire = remoteTask(task, this.#root);
+      if (Object.isFrozen(task)) this.#wires.set(task, wire);
+    }
+    return wire;
   }
 
   #flush(): void {
@@ -725,12 +743,15 @@ export class ClusterPool {
       return;
     }
     let value: unknown;
+    let runMs: number | undefined;
     try {
-      value = decodeResult(returnvalue);
-      // a chunk of numbers stays a Float64Array: map and imap copy it out once
-      if (call.chunk && !(value instanceof Float64Array) && !Array.isArray(value)) {
-        throw new TypeError('a chunk result is not a list');
-      }
+      if (call.chunk) {
+        ({ values: value, runMs } = decodeChunkResult(returnvalue));
+        // a chunk of numbers stays a Float64Array: map and imap copy it out once
+        if (!(value instanceof Float64Array) && !Array.isArray(value)) {
+          throw new TypeError('a chunk result is not a list');
+        }
+      } else value = decodeResult(returnvalue);
     } catch (error) {
       this.#settle(
         call,
@@ -739,6 +760,7 @@ export class ClusterPool {
       );
       return;
     }
+    if (runMs !== undefined) call.onRunMs?.(runMs);
     this.#settle(call, true, value);
   }
 

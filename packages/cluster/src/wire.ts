@@ -62,6 +62,10 @@ const JSON_CHARS = 16_384;
  * those. Such values travel inside the job's JSON, saving the v8 + base64 round.
  */
 export function isPlainJson(value: unknown): boolean {
+  // a primitive (the common result) without building the walk
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value === 'boolean' || value === null) return true;
+  if (typeof value === 'string') return value.length <= JSON_CHARS;
   let nodes = 0;
   let chars = 0;
   const walk = (v: unknown): boolean => {
@@ -128,6 +132,31 @@ export function encodeResult(value: unknown, limit: number, what: string): strin
 export function decodeResult(value: unknown): unknown {
   if (Array.isArray(value) && value.length === 1) return value[0];
   return decodePayload(String(value));
+}
+
+/**
+ * @internal A chunk's result as it travels: its values (v8 + base64, numbers packed)
+ * and how long the worker took to run the chunk (ms), for the adaptive chunk size.
+ */
+export function encodeChunkResult(
+  values: unknown,
+  runMs: number,
+  limit: number,
+  what: string,
+): [string, number] {
+  return [encodePayload(packNumbers(values), limit, what), runMs];
+}
+
+/** @internal A chunk's values and run time (undefined from a worker that sent none). */
+export function decodeChunkResult(value: unknown): { values: unknown; runMs: number | undefined } {
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string') {
+    const runMs = value[1];
+    return {
+      values: decodePayload(value[0]),
+      runMs: typeof runMs === 'number' && runMs >= 0 ? runMs : undefined,
+    };
+  }
+  return { values: decodeResult(value), runMs: undefined };
 }
 
 const PACK_MIN = 16;

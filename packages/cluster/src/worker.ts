@@ -22,6 +22,7 @@ import {
   type TaskRef,
   taskRef,
 } from '@par/core';
+import { engineOf } from '@par/core/internal';
 import { ProcessPool } from '@par/processes';
 import { ThreadPool } from '@par/threads';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -31,15 +32,15 @@ import { TaskNotAllowedError } from './errors.js';
 import type { WorkerInfo } from './heartbeat.js';
 import { isPackageSpecifier, resolvePackageSpecifier } from './package-specifier.js';
 import { normalizeModulePath, resolveRoot } from './task-path.js';
+import { TurnBatch } from './turn-batch.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   decodeArgs,
+  encodeChunkResult,
   encodeFailure,
-  encodePayload,
   encodeResult,
   type JobData,
   JobKind,
-  packNumbers,
   parKeys,
   parseJobData,
 } from './wire.js';
@@ -276,6 +277,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     o.processes !== undefined
       ? new ProcessPool({ maxWorkers: size, minWorkers: size })
       : new ThreadPool({ maxWorkers: size, minWorkers: size });
+  const engine = engineOf(pool);
   const control: Redis = connection.create();
   const subscriber: Redis = connection.create();
   control.on('error', () => undefined);
@@ -314,6 +316,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       .catch(() => undefined);
   });
   const running = new Set<string>();
+  const turn = new TurnBatch();
   /** Aborts the signal BullMQ gave the job's processor (false: not running here). */
   const abortJob = (jobId: string): boolean =>
     // BullMQ types the reason as a string; it becomes the signal's reason as it is
@@ -323,7 +326,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     job: Job,
     _token?: string,
     signal?: AbortSignal,
-  ): Promise<string | [unknown]> => {
+  ): Promise<string | [unknown] | [string, number]> => {
     const jobId = String(job.id);
     let data: ReturnType<typeof parseJobData>;
     let args: unknown[];
@@ -347,10 +350,12 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       }
       const callOptions = data.t === undefined ? { signal } : { signal, timeout: data.t };
       let result: unknown;
+      const started = performance.now();
       try {
         signal?.throwIfAborted();
         if (data.k === JobKind.Run) {
-          result = await pool.run({ task: ref, args, ...callOptions });
+          // the engine directly: the job's data is already checked, as run() would
+          result = await turn.run(() => engine.submit(ref, args, 0, callOptions).promise);
         } else {
           const items = args[0] as unknown[];
           result =
@@ -369,7 +374,12 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       try {
         if (data.k === JobKind.Run)
           return encodeResult(result, maxPayloadBytes, `result of ${data.n}`);
-        return encodePayload(packNumbers(result), maxPayloadBytes, `result of ${data.n}`);
+        return encodeChunkResult(
+          result,
+          performance.now() - started,
+          maxPayloadBytes,
+          `result of ${data.n}`,
+        );
       } catch (error) {
         throw new UnrecoverableError(encodeFailure(error));
       }
