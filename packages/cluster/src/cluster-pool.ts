@@ -4,7 +4,7 @@
 // twice after a worker died still completes once, and the pending entry is removed
 // on the first outcome).
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { CancelledError } from '@par/async';
 import {
   optionMessage,
@@ -212,6 +212,13 @@ export class ClusterPool {
   readonly #jsonLimitOk: boolean;
   readonly #calls = new Map<string, RemoteCall>();
   readonly #wires = new WeakMap<object, ReturnType<typeof remoteTask>>();
+  /**
+   * Job ids: 96 random bits per pool, then a counter. Unique across pools and
+   * restarts like a UUID, and shorter (an id travels in every command and event of
+   * its job). Never integer-like (BullMQ refuses those) and without ':'.
+   */
+  readonly #idPrefix = `p${randomBytes(12).toString('base64url')}.`;
+  #nextId = 0;
   #batch: PendingAdd[] = [];
   #flushScheduled = false;
   #control: Redis | undefined;
@@ -573,7 +580,7 @@ export class ClusterPool {
     }
     if (wire.package) data.p = 1;
     if (options.timeout !== undefined && Number.isFinite(options.timeout)) data.t = options.timeout;
-    const id = randomUUID();
+    const id = this.#idPrefix + (this.#nextId++).toString(36);
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<unknown>((res, rej) => {

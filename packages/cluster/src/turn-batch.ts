@@ -28,7 +28,12 @@ export class TurnBatch {
   run<T>(start: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.add(() => {
-        start().then(resolve, reject);
+        // a start that throws rejects its own call; the others of the turn still start
+        try {
+          start().then(resolve, reject);
+        } catch (error) {
+          reject(error);
+        }
       });
     });
   }

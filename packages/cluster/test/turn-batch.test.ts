@@ -24,4 +24,14 @@ describe('TurnBatch', () => {
     await expect(ok).resolves.toBe(7);
     await expect(failed).rejects.toThrow(TypeError);
   });
+
+  it('a start that throws rejects its own call only', async () => {
+    const batch = new TurnBatch();
+    const thrown = batch.run((): Promise<number> => {
+      throw new RangeError('bad');
+    });
+    const next = batch.run(async () => 8);
+    await expect(thrown).rejects.toThrow(RangeError);
+    await expect(next).resolves.toBe(8);
+  });
 });
