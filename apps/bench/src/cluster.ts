@@ -4,7 +4,8 @@
 //   this process (@par's on a ThreadPool of 1, BullMQ's on its event loop);
 // - map over 1M tiny items (chunked jobs) end to end;
 // - CPU-bound calls on one par-worker against two (par-worker processes, 1 thread
-//   each): the speed-up, against its ideal on this machine's cores.
+//   each): the speed-up, against its ideal on this machine's cores, beside what two
+//   plain worker_threads get at the same time (the machine is shared).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,8 +13,9 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { ClusterPool, startWorker, tasks } from '@par/cluster';
-import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { Worker as BullWorker, type Job, Queue, QueueEvents } from 'bullmq';
 import { sequence, squares } from './checks.js';
 import { type Contender, get, type Scenario } from './harness.js';
 import { sized } from './scale.js';
@@ -155,7 +157,7 @@ const parRun = () =>
 function rawBullmq(): Contender {
   let queue: Queue | undefined;
   let events: QueueEvents | undefined;
-  let worker: Worker | undefined;
+  let worker: BullWorker | undefined;
   // results through QueueEvents, as ClusterPool gets them (job.waitUntilFinished
   // races with removeOnComplete)
   // job id -> the index of its result in `results`
@@ -182,7 +184,7 @@ function rawBullmq(): Contender {
         if (waiting.size === 0) done?.();
       });
       await events.waitUntilReady();
-      worker = new Worker(name, async (job: Job) => (job.data.x as number) ** 2, {
+      worker = new BullWorker(name, async (job: Job) => (job.data.x as number) ** 2, {
         connection,
         concurrency: 64,
       });
@@ -316,6 +318,66 @@ function cpuSpeedUp(): Contender {
   return contender;
 }
 
+const SPIN_WORKER = `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (n) => {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + i * i) % 1000003;
+  parentPort.postMessage(s);
+});`;
+
+/** Runs spin(SPIN) `calls` times on `threads`, each taking the next call when done. */
+async function spinOnThreads(threads: Worker[], calls: number): Promise<number[]> {
+  const out: number[] = [];
+  let next = 0;
+  await Promise.all(
+    threads.map(async (thread) => {
+      while (next < calls) {
+        next++;
+        out.push(
+          await new Promise<number>((resolve) => {
+            thread.once('message', resolve);
+            thread.postMessage(SPIN);
+          }),
+        );
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * The same speed-up with plain worker_threads in this process and no Redis: what
+ * the machine gives two spinning threads at the moment (its other load included).
+ */
+function threadsSpeedUp(): Contender {
+  let threads: Worker[] = [];
+  return {
+    name: 'node:worker_threads, 2 over 1 (what the machine gives now, no Redis)',
+    setup() {
+      threads = [0, 1].map(() => new Worker(SPIN_WORKER, { eval: true }));
+    },
+    async run() {
+      const one = threads.slice(0, 1);
+      const times = { one: 0, two: 0 };
+      const output: number[] = [];
+      for (const [name, set] of [
+        ['one', one],
+        ['two', threads],
+        ['two', threads],
+        ['one', one],
+      ] as const) {
+        const start = performance.now();
+        output.push(...(await spinOnThreads(set, CPU_CALLS)));
+        times[name] += performance.now() - start;
+      }
+      return { output, figure: times.one / times.two };
+    },
+    async teardown() {
+      await Promise.all(threads.map((thread) => thread.terminate()));
+    },
+  };
+}
+
 /** Cores two single-thread workers can use at once here. */
 const CPU_IDEAL = Math.min(2, availableParallelism());
 
@@ -355,6 +417,6 @@ export const scenarios: Scenario[] = [
     better: 'higher',
     ideal: CPU_IDEAL,
     check: sequence(4 * CPU_CALLS, spinHere, `spin(${SPIN}) ${4 * CPU_CALLS} times`),
-    contenders: [cpuSpeedUp()],
+    contenders: [cpuSpeedUp(), threadsSpeedUp()],
   },
 ];
