@@ -389,6 +389,8 @@ export const scenarios: Scenario[] = [
     ops: CALLS,
     better: 'higher',
     check: squares(CALLS),
+    // more rounds than the default: on a shared machine a round's figure swings by 2x
+    rounds: 9,
     contenders: [parRun(), rawBullmq()],
     bar: {
       description: 'overhead <= 10% against raw BullMQ',
