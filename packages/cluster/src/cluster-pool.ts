@@ -172,6 +172,9 @@ interface PendingAdd {
   job: { name: string; data: JobData; opts: JobsOptions };
 }
 
+/** Failed jobs kept for inspection (BullMQ reads it, never changes it). */
+const KEEP_FAILED = Object.freeze({ count: 1000 });
+
 const DESCRIPTOR_KEYS = new Set(['task', 'args', 'signal', 'timeout', 'transfer']);
 
 /** @internal Options every submit takes after validation. */
@@ -205,6 +208,8 @@ export class ClusterPool {
   readonly #connectionTimeout: number;
   readonly #attempts: number;
   readonly #backoff: number;
+  /** Every job's backoff (BullMQ reads it, never changes it): one object per pool. */
+  readonly #backoffOption: { type: 'exponential'; delay: number };
   readonly #timeout: number | undefined;
   readonly #workers: number | undefined;
   readonly #keys: ReturnType<typeof parKeys>;
@@ -272,6 +277,7 @@ export class ClusterPool {
       o.attempts === undefined ? 3 : validateInteger('attempts', o.attempts, { min: 1 });
     this.#backoff =
       o.backoff === undefined ? 1000 : validateNumber('backoff', o.backoff, { min: 0 });
+    this.#backoffOption = { type: 'exponential', delay: this.#backoff };
     this.#timeout = validateTimeout('timeout', o.timeout);
     this.#workers =
       o.workers === undefined ? undefined : validateInteger('workers', o.workers, { min: 1 });
@@ -611,9 +617,9 @@ export class ClusterPool {
         opts: {
           jobId: id,
           attempts: this.#attempts,
-          backoff: { type: 'exponential', delay: this.#backoff },
+          backoff: this.#backoffOption,
           removeOnComplete: true,
-          removeOnFail: { count: 1000 },
+          removeOnFail: KEEP_FAILED,
         },
       },
     });
