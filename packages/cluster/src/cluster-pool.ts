@@ -4,7 +4,7 @@
 // twice after a worker died still completes once, and the pending entry is removed
 // on the first outcome).
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { CancelledError } from '@par/async';
 import {
   optionMessage,
@@ -26,6 +26,7 @@ import { type ClusterIMapOptions, type ClusterMapOptions, streamMap } from './ma
 import { remoteTask, resolveRoot } from './task-path.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
+  decodeChunkResult,
   decodeFailure,
   decodeResult,
   encodePayload,
@@ -158,6 +159,8 @@ interface RemoteCall {
   readonly chunk: boolean;
   aborted: boolean;
   abortReason: unknown;
+  /** Told how long the worker took to run a chunk (ms). */
+  readonly onRunMs: ((ms: number) => void) | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   readonly promise: Promise<unknown>;
@@ -169,12 +172,17 @@ interface PendingAdd {
   job: { name: string; data: JobData; opts: JobsOptions };
 }
 
+/** Failed jobs kept for inspection (BullMQ reads it, never changes it). */
+const KEEP_FAILED = Object.freeze({ count: 1000 });
+
 const DESCRIPTOR_KEYS = new Set(['task', 'args', 'signal', 'timeout', 'transfer']);
 
 /** @internal Options every submit takes after validation. */
 export interface SubmitOptions {
   signal?: AbortSignal | undefined;
   timeout?: number | undefined;
+  /** A chunk's run time in its worker (ms), when the worker reports it. */
+  onRunMs?: ((ms: number) => void) | undefined;
 }
 
 /**
@@ -200,12 +208,22 @@ export class ClusterPool {
   readonly #connectionTimeout: number;
   readonly #attempts: number;
   readonly #backoff: number;
+  /** Every job's backoff (BullMQ reads it, never changes it): one object per pool. */
+  readonly #backoffOption: { type: 'exponential'; delay: number };
   readonly #timeout: number | undefined;
   readonly #workers: number | undefined;
   readonly #keys: ReturnType<typeof parKeys>;
   /** Small plain-JSON arguments are surely below maxPayloadBytes. */
   readonly #jsonLimitOk: boolean;
   readonly #calls = new Map<string, RemoteCall>();
+  readonly #wires = new WeakMap<object, ReturnType<typeof remoteTask>>();
+  /**
+   * Job ids: 96 random bits per pool, then a counter. Unique across pools and
+   * restarts like a UUID, and shorter (an id travels in every command and event of
+   * its job). Never integer-like (BullMQ refuses those) and without ':'.
+   */
+  readonly #idPrefix = `p${randomBytes(12).toString('base64url')}.`;
+  #nextId = 0;
   #batch: PendingAdd[] = [];
   #flushScheduled = false;
   #control: Redis | undefined;
@@ -259,6 +277,7 @@ export class ClusterPool {
       o.attempts === undefined ? 3 : validateInteger('attempts', o.attempts, { min: 1 });
     this.#backoff =
       o.backoff === undefined ? 1000 : validateNumber('backoff', o.backoff, { min: 0 });
+    this.#backoffOption = { type: 'exponential', delay: this.#backoff };
     this.#timeout = validateTimeout('timeout', o.timeout);
     this.#workers =
       o.workers === undefined ? undefined : validateInteger('workers', o.workers, { min: 1 });
@@ -550,7 +569,7 @@ export class ClusterPool {
   /** @internal Sends one job; the promise settles exactly once. */
   _submit(task: unknown, args: unknown[], kind: JobKind, options: SubmitOptions): Promise<unknown> {
     if (this.#closed) return Promise.reject(new PoolClosedError());
-    const wire = remoteTask(task, this.#root);
+    const wire = this.#wireOf(task);
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
@@ -567,7 +586,7 @@ export class ClusterPool {
     }
     if (wire.package) data.p = 1;
     if (options.timeout !== undefined && Number.isFinite(options.timeout)) data.t = options.timeout;
-    const id = randomUUID();
+    const id = this.#idPrefix + (this.#nextId++).toString(36);
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<unknown>((res, rej) => {
@@ -581,6 +600,7 @@ export class ClusterPool {
       chunk: kind !== JobKind.Run,
       aborted: false,
       abortReason: undefined,
+      onRunMs: options.onRunMs,
       resolve,
       reject,
       promise,
@@ -597,9 +617,9 @@ export class ClusterPool {
         opts: {
           jobId: id,
           attempts: this.#attempts,
-          backoff: { type: 'exponential', delay: this.#backoff },
+          backoff: this.#backoffOption,
           removeOnComplete: true,
-          removeOnFail: { count: 1000 },
+          removeOnFail: KEEP_FAILED,
         },
       },
     });
@@ -608,6 +628,17 @@ export class ClusterPool {
       queueMicrotask(() => this.#flush());
     }
     return promise;
+  }
+
+  /** The wire form of a task; a frozen reference (what `tasks()` gives) is worked out once. */
+  #wireOf(task: unknown): ReturnType<typeof remoteTask> {
+    if (typeof task !== 'object' || task === null) return remoteTask(task, this.#root);
+    let wire = this.#wires.get(task);
+    if (wire === undefined) {
+      wire = remoteTask(task, this.#root);
+      if (Object.isFrozen(task)) this.#wires.set(task, wire);
+    }
+    return wire;
   }
 
   #flush(): void {
@@ -725,12 +756,15 @@ export class ClusterPool {
       return;
     }
     let value: unknown;
+    let runMs: number | undefined;
     try {
-      value = decodeResult(returnvalue);
-      // a chunk of numbers stays a Float64Array: map and imap copy it out once
-      if (call.chunk && !(value instanceof Float64Array) && !Array.isArray(value)) {
-        throw new TypeError('a chunk result is not a list');
-      }
+      if (call.chunk) {
+        ({ values: value, runMs } = decodeChunkResult(returnvalue));
+        // a chunk of numbers stays a Float64Array: map and imap copy it out once
+        if (!(value instanceof Float64Array) && !Array.isArray(value)) {
+          throw new TypeError('a chunk result is not a list');
+        }
+      } else value = decodeResult(returnvalue);
     } catch (error) {
       this.#settle(
         call,
@@ -739,6 +773,7 @@ export class ClusterPool {
       );
       return;
     }
+    if (runMs !== undefined) call.onRunMs?.(runMs);
     this.#settle(call, true, value);
   }
 

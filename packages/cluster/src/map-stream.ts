@@ -13,7 +13,9 @@ export interface ClusterMapOptions {
   /**
    * Items per job. `'auto'`: Python's `ceil(n / (4 × workers))` when the length is
    * known (workers: the live capacity, or the pool's `workers` option); for streams,
-   * chunks start at 1 item and double up to 1024 (or `bufferSize / (2 × workers)`).
+   * chunks start at 1 item and follow the run times the workers report, as the
+   * local pools' do (toward 10 ms of work per chunk, at most doubling per chunk, up
+   * to 4096 items or `bufferSize / (2 × workers)`).
    * @default 'auto'
    */
   chunkSize?: number | 'auto';
@@ -31,9 +33,6 @@ export interface ClusterIMapOptions extends ClusterMapOptions {
    */
   bufferSize?: number;
 }
-
-/** The largest adaptive chunk of a stream without `bufferSize`. */
-const MAX_STREAM_CHUNK = 1024;
 
 interface Pending {
   promise: Promise<unknown>;
@@ -80,12 +79,9 @@ async function* stream(
   let chunk =
     fixedChunk ?? (knownLength === undefined ? 1 : batchPolicy.autoChunkSize(knownLength, workers));
   const adaptive = fixedChunk === undefined && knownLength === undefined;
-  // the engine's bound when a bufferSize is given (two chunks per worker fit in it);
-  // without one, smaller than the engine's: every chunk is a Redis round trip away
-  const maxChunk =
-    bufferOption === undefined
-      ? MAX_STREAM_CHUNK
-      : batchPolicy.maxAdaptiveChunk(bufferOption, workers);
+  // the engine's policy: chunks follow the run times the workers report, toward the
+  // engine's target per chunk, up to its bound (two chunks per worker in a bufferSize)
+  const maxChunk = batchPolicy.maxAdaptiveChunk(bufferOption, workers);
   const buffer = () => bufferOption ?? Math.max(64, 4 * workers * chunk);
   const iterator: Iterator<unknown> | AsyncIterator<unknown> = isAsync
     ? (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]()
@@ -104,10 +100,16 @@ async function* stream(
   const aborted = () => signal?.aborted === true;
 
   const submit = (items: unknown[]) => {
+    const count = items.length;
     const entry: Pending = {
       promise: pool._submit(task, [items], JobKind.Chunk, {
         signal: controller.signal,
         timeout: call.timeout,
+        onRunMs: adaptive
+          ? (ms) => {
+              chunk = batchPolicy.nextChunk(chunk, ms, count, maxChunk);
+            }
+          : undefined,
       }),
       count: items.length,
       values: undefined,
@@ -130,7 +132,6 @@ async function* stream(
     );
     pending.push(entry);
     inFlight += items.length;
-    if (adaptive) chunk = Math.min(chunk * 2, maxChunk);
   };
   const sleep = () =>
     new Promise<void>((resolve) => {

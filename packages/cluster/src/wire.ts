@@ -62,6 +62,10 @@ const JSON_CHARS = 16_384;
  * those. Such values travel inside the job's JSON, saving the v8 + base64 round.
  */
 export function isPlainJson(value: unknown): boolean {
+  // a primitive (the common result) without building the walk
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value === 'boolean' || value === null) return true;
+  if (typeof value === 'string') return value.length <= JSON_CHARS;
   let nodes = 0;
   let chars = 0;
   const walk = (v: unknown): boolean => {
@@ -130,6 +134,31 @@ export function decodeResult(value: unknown): unknown {
   return decodePayload(String(value));
 }
 
+/**
+ * @internal A chunk's result as it travels: its values (v8 + base64, numbers packed)
+ * and how long the worker took to run the chunk (ms), for the adaptive chunk size.
+ */
+export function encodeChunkResult(
+  values: unknown,
+  runMs: number,
+  limit: number,
+  what: string,
+): [string, number] {
+  return [encodePayload(packNumbers(values), limit, what), runMs];
+}
+
+/** @internal A chunk's values and run time (undefined from a worker that sent none). */
+export function decodeChunkResult(value: unknown): { values: unknown; runMs: number | undefined } {
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string') {
+    const runMs = value[1];
+    return {
+      values: decodePayload(value[0]),
+      runMs: typeof runMs === 'number' && runMs >= 0 ? runMs : undefined,
+    };
+  }
+  return { values: decodeResult(value), runMs: undefined };
+}
+
 const PACK_MIN = 16;
 
 /**
@@ -176,28 +205,33 @@ export function decodeFailure(reason: string, jobId: string): unknown {
   return new JobFailedError(`Job ${jobId} failed in the cluster: ${reason}`, String(reason));
 }
 
+function badJob(jobId: string | undefined, what: string): BadJobError {
+  return new BadJobError(
+    `Malformed job data in job ${jobId}: ${what}. Jobs on a par queue are written by ClusterPool ({ v: 1, m: module path, n: export name, a: encoded arguments, k: kind }).`,
+  );
+}
+
 /** @internal Validates job data read from Redis (never trusted). */
 export function parseJobData(data: unknown, jobId: string | undefined): JobData {
-  const bad = (what: string) =>
-    new BadJobError(
-      `Malformed job data in job ${jobId}: ${what}. Jobs on a par queue are written by ClusterPool ({ v: 1, m: module path, n: export name, a: encoded arguments, k: kind }).`,
-    );
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw bad(`expected an object, got ${data === null ? 'null' : typeof data}`);
+    throw badJob(jobId, `expected an object, got ${data === null ? 'null' : typeof data}`);
   }
   const d = data as Record<string, unknown>;
-  if (d.v !== 1) throw bad(`unknown format version ${JSON.stringify(d.v)}`);
-  if (typeof d.m !== 'string' || d.m.length === 0) throw bad('`m` (module) is not a string');
-  if (typeof d.n !== 'string' || d.n.length === 0) throw bad('`n` (export name) is not a string');
+  if (d.v !== 1) throw badJob(jobId, `unknown format version ${JSON.stringify(d.v)}`);
+  if (typeof d.m !== 'string' || d.m.length === 0)
+    throw badJob(jobId, '`m` (module) is not a string');
+  if (typeof d.n !== 'string' || d.n.length === 0)
+    throw badJob(jobId, '`n` (export name) is not a string');
   if (d.j !== undefined) {
-    if (!Array.isArray(d.j) || d.a !== undefined) throw bad('`j` (arguments) is not an array');
-  } else if (typeof d.a !== 'string') throw bad('`a` (arguments) is not a string');
+    if (!Array.isArray(d.j) || d.a !== undefined)
+      throw badJob(jobId, '`j` (arguments) is not an array');
+  } else if (typeof d.a !== 'string') throw badJob(jobId, '`a` (arguments) is not a string');
   if (d.k !== JobKind.Run && d.k !== JobKind.Chunk && d.k !== JobKind.StarChunk) {
-    throw bad(`unknown kind ${JSON.stringify(d.k)}`);
+    throw badJob(jobId, `unknown kind ${JSON.stringify(d.k)}`);
   }
-  if (d.p !== undefined && d.p !== 1) throw bad('`p` (package flag) is not 1');
+  if (d.p !== undefined && d.p !== 1) throw badJob(jobId, '`p` (package flag) is not 1');
   if (d.t !== undefined && (typeof d.t !== 'number' || !(d.t >= 0))) {
-    throw bad('`t` (timeout) is not a number >= 0');
+    throw badJob(jobId, '`t` (timeout) is not a number >= 0');
   }
   return d as unknown as JobData;
 }

@@ -22,6 +22,7 @@ import {
   type TaskRef,
   taskRef,
 } from '@par/core';
+import { type Engine, engineOf } from '@par/core/internal';
 import { ProcessPool } from '@par/processes';
 import { ThreadPool } from '@par/threads';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -31,15 +32,15 @@ import { TaskNotAllowedError } from './errors.js';
 import type { WorkerInfo } from './heartbeat.js';
 import { isPackageSpecifier, resolvePackageSpecifier } from './package-specifier.js';
 import { normalizeModulePath, resolveRoot } from './task-path.js';
+import { TurnBatch } from './turn-batch.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   decodeArgs,
+  encodeChunkResult,
   encodeFailure,
-  encodePayload,
   encodeResult,
   type JobData,
   JobKind,
-  packNumbers,
   parKeys,
   parseJobData,
 } from './wire.js';
@@ -276,6 +277,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     o.processes !== undefined
       ? new ProcessPool({ maxWorkers: size, minWorkers: size })
       : new ThreadPool({ maxWorkers: size, minWorkers: size });
+  const engine = engineOf(pool);
   const control: Redis = connection.create();
   const subscriber: Redis = connection.create();
   control.on('error', () => undefined);
@@ -301,7 +303,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   let subscribed = false;
   subscriber.on('ready', () => {
     if (!subscribed || worker === undefined) return;
-    const active = [...running];
+    const active = [...running.keys()];
     if (active.length === 0) return;
     control
       .mget(active.map((jobId) => keys.cancel(jobId)))
@@ -313,17 +315,24 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       })
       .catch(() => undefined);
   });
-  const running = new Set<string>();
-  /** Aborts the signal BullMQ gave the job's processor (false: not running here). */
-  const abortJob = (jobId: string): boolean =>
-    // BullMQ types the reason as a string; it becomes the signal's reason as it is
-    worker?.cancelJob(jobId, cancelReason(jobId) as unknown as string) === true;
+  const running = new Map<string, RunningJob>();
+  const turn = new TurnBatch();
+  /** Aborts a job running here: its call in the pool (false: not running here). */
+  const abortJob = (jobId: string): boolean => {
+    const entry = running.get(jobId);
+    if (entry === undefined) return false;
+    if (entry.reason !== undefined) return true;
+    const reason = cancelReason(jobId);
+    entry.reason = reason;
+    if (entry.call !== undefined) engine.cancellation.abort(entry.call, reason);
+    entry.controller?.abort(reason);
+    return true;
+  };
 
-  const processor = async (
-    job: Job,
-    _token?: string,
-    signal?: AbortSignal,
-  ): Promise<string | [unknown]> => {
+  // The processor takes no signal from BullMQ (it would make an AbortController for
+  // every job): a run job is aborted through its call in the engine, a chunk through
+  // a controller of its own.
+  const processor = async (job: Job): Promise<string | [unknown] | [string, number]> => {
     const jobId = String(job.id);
     let data: ReturnType<typeof parseJobData>;
     let args: unknown[];
@@ -335,7 +344,8 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     } catch (error) {
       throw new UnrecoverableError(encodeFailure(error));
     }
-    running.add(jobId);
+    const entry: RunningJob = { call: undefined, controller: undefined, reason: undefined };
+    running.set(jobId, entry);
     try {
       if (early.delete(jobId)) abortJob(jobId);
       else if (job.attemptsStarted > 1 || job.stalledCounter > 0) {
@@ -345,13 +355,23 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
           abortJob(jobId);
         }
       }
-      const callOptions = data.t === undefined ? { signal } : { signal, timeout: data.t };
+      const timeout = data.t;
       let result: unknown;
+      const started = performance.now();
       try {
-        signal?.throwIfAborted();
+        if (entry.reason !== undefined) throw entry.reason;
         if (data.k === JobKind.Run) {
-          result = await pool.run({ task: ref, args, ...callOptions });
+          // the engine directly: the job's data is already checked, as run() would
+          result = await turn.run(() => {
+            if (entry.reason !== undefined) return Promise.reject(entry.reason);
+            const call = engine.submit(ref, args, 0, { timeout });
+            entry.call = call;
+            return call.promise;
+          });
         } else {
+          const controller = new AbortController();
+          entry.controller = controller;
+          const callOptions = { signal: controller.signal, timeout };
           const items = args[0] as unknown[];
           result =
             data.k === JobKind.Chunk
@@ -369,7 +389,12 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       try {
         if (data.k === JobKind.Run)
           return encodeResult(result, maxPayloadBytes, `result of ${data.n}`);
-        return encodePayload(packNumbers(result), maxPayloadBytes, `result of ${data.n}`);
+        return encodeChunkResult(
+          result,
+          performance.now() - started,
+          maxPayloadBytes,
+          `result of ${data.n}`,
+        );
       } catch (error) {
         throw new UnrecoverableError(encodeFailure(error));
       }
@@ -433,6 +458,16 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** A job this worker runs, and what aborts it. */
+interface RunningJob {
+  /** A run job's call in the local pool, once submitted. */
+  call: ReturnType<Engine['submit']> | undefined;
+  /** A chunk job's controller (its map's signal). */
+  controller: AbortController | undefined;
+  /** Set once the caller aborted the job. */
+  reason: Error | undefined;
 }
 
 /** How long an abort request for a job not started here yet is kept (ms). */

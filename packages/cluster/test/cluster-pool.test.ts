@@ -54,6 +54,30 @@ describe('ClusterPool', () => {
     expect(unordered.sort((a, b) => a - b)).toEqual(items.map((i) => i * i));
   });
 
+  it("sizes a stream's chunks by the run times its workers report, as the local pools do", async () => {
+    const stream = function* <T>(items: T[]) {
+      yield* items;
+    };
+    // tiny items: the chunks grow (a chunk is a call of the pool, counted in stats())
+    {
+      await using fast = new ClusterPool({ connection: redis.url, queue: 'basics', root });
+      const items = Array.from({ length: 2000 }, (_, i) => i);
+      const out: number[] = [];
+      for await (const r of fast.imap(t.square, stream(items))) out.push(r);
+      expect(out).toEqual(items.map((i) => i * i));
+      expect(fast.stats().completed).toBeLessThan(items.length / 4);
+    }
+    // items of 25 ms each (more than the 10 ms a chunk aims at): one item per chunk
+    {
+      await using slow = new ClusterPool({ connection: redis.url, queue: 'basics', root });
+      const items = Array.from({ length: 40 }, () => 25);
+      const out: number[] = [];
+      for await (const r of slow.imapUnordered(t.pause, stream(items))) out.push(r);
+      expect(out).toEqual(items);
+      expect(slow.stats().completed).toBe(items.length);
+    }
+  });
+
   it("sends a map as chunks of the local pools' size ceil(n / (4 × workers))", async () => {
     {
       const monitorPool = new ClusterPool({

@@ -41,7 +41,10 @@ export class Slot {
   dispatched = 0;
   readyOnce = false;
   refd = false;
-  /** When the worker last answered (results or ready): batching skips stalled workers. */
+  /**
+   * When the worker last answered (results or ready) or, idle, was handed a call:
+   * batching skips stalled workers.
+   */
   lastProgress = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   bornAt: number;

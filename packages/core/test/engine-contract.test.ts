@@ -149,6 +149,30 @@ describe('batching decisions', () => {
     );
     await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16, 25]);
   });
+
+  it('a burst reaching a worker idle for long goes in two messages: one call, then the rest as a batch', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1 });
+    const first = pool.run(square, 1);
+    await settle();
+    const w = transport.last;
+    w.ready();
+    w.answer([w.run(0).id, 1, 0.01]);
+    await first;
+    // the worker's last answer is long past: handed a call, it is making progress again
+    vi.advanceTimersByTime(1000);
+    const calls = [2, 3, 4, 5].map((n) => pool.run(square, n));
+    await settle();
+    expect(w.runMessages().map((m) => m.length)).toEqual([1, 1, 3]);
+    w.answer(
+      ...w
+        .runs()
+        .slice(1)
+        .map((r): [number, unknown] => [r.id, (r.args[0] as number) ** 2]),
+    );
+    await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16, 25]);
+  });
 });
 
 describe('timeouts', () => {

@@ -155,6 +155,9 @@ export class Scheduler {
     const engine = this.engine;
     const ledger = engine.ledger;
     const count = Math.min(wanted, engine.options.maxTasksPerWorker - slot.dispatched);
+    // an idle worker handed work counts as making progress from now on: its last
+    // answer may be long ago, and a burst's batch must not wait for this call's result
+    const wasIdle = slot.outstanding === 0;
     const message: unknown[] = [Msg.Run, 0];
     let defs: unknown[] | undefined;
     let newKeys: number[] | undefined;
@@ -212,6 +215,7 @@ export class Scheduler {
       this.#sendFailed(slot, batch, error);
       return;
     }
+    if (wasIdle) slot.lastProgress = now();
     for (const call of batch) {
       call.worker = slot;
       slot.sent.push(call);
