@@ -60,7 +60,7 @@ describe('ClusterPool', () => {
     };
     // tiny items: the chunks grow (a chunk is a call of the pool, counted in stats())
     {
-      await using fast = new ClusterPool({ connection: redis.url, queue: 'basics', root });
+      await using fast = new ClusterPool({ connection: cluster.redis.url, queue: 'basics', root });
       const items = Array.from({ length: 2000 }, (_, i) => i);
       const out: number[] = [];
       for await (const r of fast.imap(t.square, stream(items))) out.push(r);
@@ -69,7 +69,7 @@ describe('ClusterPool', () => {
     }
     // items of 25 ms each (more than the 10 ms a chunk aims at): one item per chunk
     {
-      await using slow = new ClusterPool({ connection: redis.url, queue: 'basics', root });
+      await using slow = new ClusterPool({ connection: cluster.redis.url, queue: 'basics', root });
       const items = Array.from({ length: 40 }, () => 25);
       const out: number[] = [];
       for await (const r of slow.imapUnordered(t.pause, stream(items))) out.push(r);
