@@ -76,15 +76,30 @@ export function recoverFrom(i32: Int32Array, index: number, died: number, dead: 
 }
 
 /**
+ * How many times a thread that may block first re-reads a held mutex before it
+ * sleeps: a hold is usually a few instructions long, and a sleep costs two system
+ * calls (the wait and the holder's wake-up), so a holder running on another core
+ * is often gone sooner than a sleep would take.
+ */
+const SPINS = 50;
+
+/**
  * Takes the mutex for thread `me` without the event loop and without
- * allocating: blocking in Atomics.wait where `block` allows, else spinning
- * (for a mutex only ever held for a few instructions).
+ * allocating: blocking in Atomics.wait where `block` allows (after a short spin),
+ * else spinning (for a mutex only ever held for a few instructions).
  */
 export function lockSyncAs(i32: Int32Array, index: number, me: number, block: boolean): void {
+  let spins = block ? SPINS : 0;
   for (;;) {
     const c = Atomics.load(i32, index);
     if (c === 0) {
-      if (Atomics.compareExchange(i32, index, 0, (me << 1) | WAITERS) === 0) return;
+      // taken after a sleep: others may still sleep, so keep the waiters bit
+      const word = spins > 0 ? me << 1 : (me << 1) | WAITERS;
+      if (Atomics.compareExchange(i32, index, 0, word) === 0) return;
+      continue;
+    }
+    if (spins > 0) {
+      spins--;
       continue;
     }
     if ((c & WAITERS) === 0 && Atomics.compareExchange(i32, index, c, c | WAITERS) !== c) continue;
