@@ -10,7 +10,7 @@ import { equals } from './checks.js';
 import { type Contender, get, type Scenario } from './harness.js';
 import { sized } from './scale.js';
 
-const INCREMENTS = sized(50_000);
+const INCREMENTS = sized(1_000_000);
 const WORKERS = 2;
 
 function lockContender(
