@@ -280,21 +280,24 @@ describe('ProcessPool calls', () => {
 
 describe('ProcessPool scheduling', () => {
   it('after a long call a child reads its socket itself and starts the call queued behind it without turning its event loop', async () => {
-    // The pool hands a busy child a batch only while the child made progress within the
+    // The pool hands a busy child more only while the child made progress within the
     // last few ms; with the pool's clock frozen that holds however busy the machine is.
     vi.useFakeTimers({ toFake: ['performance'] });
     const p = pool({ maxWorkers: 1 });
-    // measured short: calls for a busy child then travel in one batch
     for (let i = 0; i < 3; i++) await p.run(t.loopTurnedSinceLastCall, 0);
     const first = p.run(t.loopTurnedSinceLastCall, 0); // the idle child takes it at once
-    // the child is busy: these two travel together and wait in the child
-    const long = p.run(t.loopTurnedSinceLastCall, 20);
+    // Queued while the child is busy. Whether the pool measured the task as short (a
+    // batch) or as long (one call held ahead, more calls queued than children), the
+    // child has `next` in hand or in its socket well before the long call ends.
+    const long = p.run(t.loopTurnedSinceLastCall, 300);
     const next = p.run(t.loopTurnedSinceLastCall, 0);
+    const last = p.run(t.loopTurnedSinceLastCall, 0);
     await first;
     await long;
     // the long call took longer than the child's look interval, so the child checked for an
     // ABORT before starting the next call, by reading its socket rather than its event loop
     await expect(next).resolves.toBe(false);
+    await last;
   });
 });
 
