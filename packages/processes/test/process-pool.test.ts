@@ -286,10 +286,11 @@ describe('ProcessPool scheduling', () => {
     const p = pool({ maxWorkers: 1 });
     for (let i = 0; i < 3; i++) await p.run(t.loopTurnedSinceLastCall, 0);
     const first = p.run(t.loopTurnedSinceLastCall, 0); // the idle child takes it at once
-    // Queued while the child is busy. Whether the pool measured the task as short (a
-    // batch) or as long (one call held ahead, more calls queued than children), the
-    // child has `next` in hand or in its socket well before the long call ends.
-    const long = p.run(t.loopTurnedSinceLastCall, 300);
+    // A task the pool has not measured waits for an idle child, and the child sends the
+    // results it holds before starting it; the two calls after it, of a task measured
+    // short, follow it at once (as a batch, or one held ahead). So they are in the child's
+    // hands or its socket while the long call runs, however busy the machine is.
+    const long = p.run(t.loopTurnedSinceLastCallOnce, 300);
     const next = p.run(t.loopTurnedSinceLastCall, 0);
     const last = p.run(t.loopTurnedSinceLastCall, 0);
     await first;
