@@ -41,6 +41,34 @@ function track(promise: Promise<unknown>): { state: string; value: unknown } {
 /** A pool over `transport`, terminated after the test. */
 const open = openPools();
 
+/**
+ * A pool of one worker that has answered one call of `task` in 0.01 ms, so the
+ * pool knows the task as short (run times are measured per task, across pools).
+ */
+async function poolWithShortTask(
+  task: (x: number) => number,
+): Promise<{ pool: Pool; w: FakeWorker }> {
+  const transport = new MemoryTransport();
+  const pool = open(transport, { maxWorkers: 1 });
+  const first = pool.run(task, 1);
+  await settle();
+  const w = transport.last;
+  w.ready();
+  w.answer([w.run(0).id, 1, 0.01]);
+  await first;
+  return { pool, w };
+}
+
+/** Answers every call `w` was sent after its first with the square of its argument. */
+function answerSquaresAfterFirst(w: FakeWorker): void {
+  w.answer(
+    ...w
+      .runs()
+      .slice(1)
+      .map((r): [number, unknown] => [r.id, (r.args[0] as number) ** 2]),
+  );
+}
+
 describe('dispatch', () => {
   it('a call goes to a new worker and settles with the result the worker reports', async () => {
     const transport = new MemoryTransport();
@@ -61,14 +89,7 @@ describe('dispatch', () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     // a task of its own: run times are measured per task, across pools
     const sq = (x: number) => x * x + 0;
-    const transport = new MemoryTransport();
-    const pool = open(transport, { maxWorkers: 1 });
-    const first = pool.run(sq, 1);
-    await settle();
-    const w = transport.last;
-    w.ready();
-    w.answer([w.run(0).id, 1, 0.01]);
-    await first;
+    const { pool, w } = await poolWithShortTask(sq);
     const calls = [2, 3, 4].map((n) => pool.run(sq, n));
     // no microtask ran yet: the idle worker already has the first call of the burst
     expect(w.runMessages().map((m) => m.length)).toEqual([1, 1]);
@@ -76,12 +97,7 @@ describe('dispatch', () => {
     await settle();
     // the worker is busy now, the task short: the other two follow in one batch
     expect(w.runMessages().map((m) => m.length)).toEqual([1, 1, 2]);
-    w.answer(
-      ...w
-        .runs()
-        .slice(1)
-        .map((r): [number, unknown] => [r.id, (r.args[0] as number) ** 2]),
-    );
+    answerSquaresAfterFirst(w);
     await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16]);
   });
 
@@ -131,48 +147,24 @@ describe('batching decisions', () => {
   it('once a task is known to be short, a busy worker takes its share of the queue in one message', async () => {
     // the clock stands still: the worker answered "just now", so it is making progress
     vi.useFakeTimers({ toFake: ['performance'] });
-    const transport = new MemoryTransport();
-    const pool = open(transport, { maxWorkers: 1 });
-    const first = pool.run(square, 1);
-    await settle();
-    const w = transport.last;
-    w.ready();
-    w.answer([w.run(0).id, 1, 0.01]);
-    await first;
+    const { pool, w } = await poolWithShortTask(square);
     const calls = [2, 3, 4, 5].map((n) => pool.run(square, n));
     await settle();
     // the idle worker takes one call, then (busy, task short) the rest in one batch
     expect(w.runMessages().map((m) => m.length)).toEqual([1, 1, 3]);
-    w.answer(
-      ...w
-        .runs()
-        .slice(1)
-        .map((r): [number, unknown] => [r.id, (r.args[0] as number) ** 2]),
-    );
+    answerSquaresAfterFirst(w);
     await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16, 25]);
   });
 
   it('a burst reaching a worker idle for long goes in two messages: one call, then the rest as a batch', async () => {
     vi.useFakeTimers({ toFake: ['performance'] });
-    const transport = new MemoryTransport();
-    const pool = open(transport, { maxWorkers: 1 });
-    const first = pool.run(square, 1);
-    await settle();
-    const w = transport.last;
-    w.ready();
-    w.answer([w.run(0).id, 1, 0.01]);
-    await first;
+    const { pool, w } = await poolWithShortTask(square);
     // the worker's last answer is long past: handed a call, it is making progress again
     vi.advanceTimersByTime(1000);
     const calls = [2, 3, 4, 5].map((n) => pool.run(square, n));
     await settle();
     expect(w.runMessages().map((m) => m.length)).toEqual([1, 1, 3]);
-    w.answer(
-      ...w
-        .runs()
-        .slice(1)
-        .map((r): [number, unknown] => [r.id, (r.args[0] as number) ** 2]),
-    );
+    answerSquaresAfterFirst(w);
     await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16, 25]);
   });
 });

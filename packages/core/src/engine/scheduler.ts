@@ -39,7 +39,7 @@ export class Scheduler {
     this.queue.push(call);
     this.engine.ledger.move(call, CallState.Queued);
     // A call that an idle worker can take goes at once rather than after the
-    // caller's loop: a burst of a thousand \`run\`s would otherwise keep every worker
+    // caller's loop: a burst of a thousand `run`s would otherwise keep every worker
     // waiting until the last one was queued. Batches only ever form behind busy
     // workers, and the first call to an idle worker always travels alone.
     if (this.engine.ledger.queued === 1 && !this.#pumpScheduled) {
