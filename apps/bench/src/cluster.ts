@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { ClusterPool, startWorker, tasks } from '@par/cluster';
 import { Worker as BullWorker, type Job, Queue, QueueEvents } from 'bullmq';
 import { sequence, squares } from './checks.js';
-import { type Contender, get, type Scenario } from './harness.js';
+import { type Contender, get, type Outcome, type Scenario } from './harness.js';
 import { sized } from './scale.js';
 
 const require = createRequire(import.meta.url);
@@ -293,20 +293,7 @@ function cpuSpeedUp(): Contender {
     },
     async run() {
       if (one === null || two === null) return null;
-      // one, two, two, one: a drift of the machine's load during the run weighs on both
-      const times = { one: 0, two: 0 };
-      const output: number[] = [];
-      for (const [name, served] of [
-        ['one', one],
-        ['two', two],
-        ['two', two],
-        ['one', one],
-      ] as const) {
-        const start = performance.now();
-        output.push(...(await spinCalls(served.pool)));
-        times[name] += performance.now() - start;
-      }
-      return { output, figure: times.one / times.two };
+      return speedUpOfTwo(one, two, (served) => spinCalls(served.pool));
     },
     async teardown() {
       for (const served of [one, two]) {
@@ -316,6 +303,31 @@ function cpuSpeedUp(): Contender {
     },
   };
   return contender;
+}
+
+/**
+ * Times `spin` on one worker set, then two, two, one (a drift of the machine's load
+ * during the run weighs on both) and gives the speed-up of two over one; the output
+ * is every call's result, in that order.
+ */
+async function speedUpOfTwo<T>(
+  one: T,
+  two: T,
+  spin: (workers: T) => Promise<number[]>,
+): Promise<Outcome> {
+  const times = { one: 0, two: 0 };
+  const output: number[] = [];
+  for (const [name, workers] of [
+    ['one', one],
+    ['two', two],
+    ['two', two],
+    ['one', one],
+  ] as const) {
+    const start = performance.now();
+    output.push(...(await spin(workers)));
+    times[name] += performance.now() - start;
+  }
+  return { output, figure: times.one / times.two };
 }
 
 const SPIN_WORKER = `const { parentPort } = require('node:worker_threads');
@@ -357,20 +369,7 @@ function threadsSpeedUp(): Contender {
       threads = [0, 1].map(() => new Worker(SPIN_WORKER, { eval: true }));
     },
     async run() {
-      const one = threads.slice(0, 1);
-      const times = { one: 0, two: 0 };
-      const output: number[] = [];
-      for (const [name, set] of [
-        ['one', one],
-        ['two', threads],
-        ['two', threads],
-        ['one', one],
-      ] as const) {
-        const start = performance.now();
-        output.push(...(await spinOnThreads(set, CPU_CALLS)));
-        times[name] += performance.now() - start;
-      }
-      return { output, figure: times.one / times.two };
+      return speedUpOfTwo(threads.slice(0, 1), threads, (set) => spinOnThreads(set, CPU_CALLS));
     },
     async teardown() {
       await Promise.all(threads.map((thread) => thread.terminate()));
