@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { addHeld, HOLDER_ENTRIES, HOLDER_WORDS, takeHeld } from '../src/shared/holders.js';
-import { lockAsSteps, ownerOf, recoverFrom, tryLockAs } from '../src/shared/owner-mutex.js';
+import {
+  lockAsSteps,
+  lockSyncAs,
+  markedOwnerDied,
+  ownerOf,
+  recoverFrom,
+  recoverMarked,
+  tryLockAs,
+  unlockOwned,
+} from '../src/shared/owner-mutex.js';
 import { runSync } from '../src/shared/runtime.js';
 
 const table = () => new Int32Array(new SharedArrayBuffer(HOLDER_WORDS * 4));
@@ -56,5 +65,47 @@ describe('the mutex word that names its holder', () => {
     expect(ownerOf(i32, 0)).toBe(0);
     expect(runSync(lockAsSteps(i32, 0, 4, 0))).toBe(true);
     expect(ownerOf(i32, 0)).toBe(4);
+  });
+
+  it('marks the word of a dead holder, keeps the mark through the next hold, and clears it with that hold\'s one unlock', () => {
+    const i32 = new Int32Array(new SharedArrayBuffer(4));
+    expect(tryLockAs(i32, 0, 9)).toBe(true);
+    expect(recoverMarked(i32, 0, 4)).toBe(false);
+    expect(markedOwnerDied(i32, 0)).toBe(false);
+    expect(recoverMarked(i32, 0, 9)).toBe(true);
+    // free, and marked for whoever takes it next
+    expect(ownerOf(i32, 0)).toBe(0);
+    expect(markedOwnerDied(i32, 0)).toBe(true);
+    expect(tryLockAs(i32, 0, 4)).toBe(true);
+    expect(ownerOf(i32, 0)).toBe(4);
+    expect(markedOwnerDied(i32, 0)).toBe(true);
+    expect(unlockOwned(i32, 0)).toBe(true);
+    expect(i32[0]).toBe(0);
+    expect(markedOwnerDied(i32, 0)).toBe(false);
+  });
+
+  it('hands the mark to a holder that waited or blocked for the mutex', () => {
+    const i32 = new Int32Array(new SharedArrayBuffer(8));
+    for (const take of [
+      () => runSync(lockAsSteps(i32, 0, 4, 100)),
+      () => lockSyncAs(i32, 0, 4, false),
+    ]) {
+      expect(tryLockAs(i32, 0, 9)).toBe(true);
+      expect(recoverMarked(i32, 0, 9)).toBe(true);
+      take();
+      expect(ownerOf(i32, 0)).toBe(4);
+      expect(markedOwnerDied(i32, 0)).toBe(true);
+      expect(unlockOwned(i32, 0)).toBe(true);
+    }
+  });
+
+  it('keeps the mark when a free marked mutex is unlocked by mistake, and reports that it was free', () => {
+    const i32 = new Int32Array(new SharedArrayBuffer(4));
+    expect(tryLockAs(i32, 0, 9)).toBe(true);
+    expect(recoverMarked(i32, 0, 9)).toBe(true);
+    expect(unlockOwned(i32, 0)).toBe(false);
+    expect(markedOwnerDied(i32, 0)).toBe(true);
+    expect(unlockOwned(i32, 0)).toBe(false);
+    expect(ownerOf(i32, 0)).toBe(0);
   });
 });

@@ -12,20 +12,20 @@ import {
 import {
   lockAsSteps,
   lockSyncAs,
+  markedOwnerDied,
   ownerOf,
-  recoverFrom,
+  recoverMarked,
   tryLockAs,
   unlockOwned,
 } from './owner-mutex.js';
 import { currentThreadId, type Steps } from './runtime.js';
 import type { LockState } from './serialize.js';
 
-// Int32 words: the mutex (its holder's thread id, see owner-mutex.ts), the
-// recursion count (RLock), and the owner-died flag of the current hold.
+// Int32 words: the mutex (its holder's thread id and the owner-died mark of the
+// current hold, see owner-mutex.ts) and the recursion count (RLock).
 const MUTEX = 0;
 const COUNT = 1;
-const DIED = 2;
-const WORDS = 3;
+const WORDS = 2;
 const BYTES = WORDS * 4;
 let adopted: SharedArrayBuffer | undefined;
 
@@ -72,7 +72,7 @@ export abstract class OwnedLock extends Acquirable {
 
   /** Whether some thread holds the lock. */
   locked(): boolean {
-    return Atomics.load(this.i32, MUTEX) !== 0;
+    return ownerOf(this.i32, MUTEX) !== 0;
   }
 
   /**
@@ -94,7 +94,7 @@ export abstract class OwnedLock extends Acquirable {
    * ```
    */
   get ownerDied(): boolean {
-    return Atomics.load(this.i32, DIED) === 1;
+    return markedOwnerDied(this.i32, MUTEX);
   }
 
   /** @internal Takes the mutex for this thread if it is free. */
@@ -112,9 +112,9 @@ export abstract class OwnedLock extends Acquirable {
     lockSyncAs(this.i32, MUTEX, currentThreadId(), true);
   }
 
-  /** @internal Ends the hold: clears the owner-died flag, frees the mutex; false if it was free. */
+  /** @internal Ends the hold: frees the mutex and clears its owner-died mark; false if it was free. */
   protected unlock(): boolean {
-    return unlockOwned(this.i32, MUTEX, DIED);
+    return unlockOwned(this.i32, MUTEX);
   }
 
   /** @internal Whether this thread holds the mutex. */
@@ -148,6 +148,6 @@ export abstract class OwnedLock extends Acquirable {
    * owner is gone, since no other thread may release it; Lock narrows this).
    */
   [kRecover](dead: DeadThread): void {
-    recoverFrom(this.i32, MUTEX, DIED, dead.id);
+    recoverMarked(this.i32, MUTEX, dead.id);
   }
 }

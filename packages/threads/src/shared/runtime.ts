@@ -108,8 +108,9 @@ export function currentThreadId(): number {
     else {
       const words = new Uint32Array(1);
       globalThis.crypto.getRandomValues(words);
-      // never 0, and small enough that a lock word can hold it shifted left once
-      ownId = ((words[0] ?? 1) & 0x1fffffff) + 1;
+      // never 0, and small enough that a lock word holds it shifted left once below
+      // its owner-died bit (bit 30)
+      ownId = ((words[0] ?? 1) & 0x0fffffff) + 1;
     }
   }
   return ownId;
