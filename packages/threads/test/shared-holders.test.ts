@@ -67,7 +67,7 @@ describe('the mutex word that names its holder', () => {
     expect(ownerOf(i32, 0)).toBe(4);
   });
 
-  it('marks the word of a dead holder, keeps the mark through the next hold, and clears it with that hold\'s one unlock', () => {
+  it("marks the word of a dead holder, keeps the mark through the next hold, and clears it with that hold's one unlock", () => {
     const i32 = new Int32Array(new SharedArrayBuffer(4));
     expect(tryLockAs(i32, 0, 9)).toBe(true);
     expect(recoverMarked(i32, 0, 4)).toBe(false);
