@@ -49,11 +49,14 @@ export abstract class Acquirable {
    * ```
    */
   acquire(options?: SharedWaitOptions | number): MaybePromise<boolean> {
-    if (options === undefined) {
-      // the plain acquire of a worker thread, short enough to be inlined into a hot loop
-      if (canBlock()) return this[kTryAcquire]() || this[kAcquireBlocking]();
-      if (this[kTryAcquire]()) return done();
-    }
+    // the plain acquire of a worker thread, kept this small so that it is inlined into
+    // a hot loop; every other form is a separate function (a closure here would not be)
+    if (options === undefined && canBlock()) return this[kTryAcquire]() || this[kAcquireBlocking]();
+    return this.#acquireOther(options);
+  }
+
+  #acquireOther(options: SharedWaitOptions | number | undefined): MaybePromise<boolean> {
+    if (options === undefined && this[kTryAcquire]()) return done();
     return perform(() => {
       const { timeout, signal } = parseWait(options);
       return { steps: this[kAcquireSteps](timeout), signal };
