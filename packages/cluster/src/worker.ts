@@ -316,7 +316,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       .catch(() => undefined);
   });
   const running = new Map<string, RunningJob>();
-  const turn = new TurnBatch();
+  const turn = new TurnBatch((startAll) => engine.together(startAll));
   /** Aborts a job running here: its call in the pool (false: not running here). */
   const abortJob = (jobId: string): boolean => {
     const entry = running.get(jobId);

@@ -34,4 +34,20 @@ describe('TurnBatch', () => {
     await expect(thrown).rejects.toThrow(RangeError);
     await expect(next).resolves.toBe(8);
   });
+
+  it('starts a turn inside the wrapper it was given, all of its calls in one wrap', async () => {
+    const wraps: number[][] = [];
+    let current: number[] | undefined;
+    const batch = new TurnBatch((startAll) => {
+      current = [];
+      startAll();
+      wraps.push(current);
+      current = undefined;
+    });
+    for (let i = 0; i < 3; i++) batch.add(() => current?.push(i));
+    await nextTurn();
+    batch.add(() => current?.push(3));
+    await nextTurn();
+    expect(wraps).toEqual([[0, 1, 2], [3]]);
+  });
 });
