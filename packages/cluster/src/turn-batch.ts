@@ -7,6 +7,13 @@
 // `together`, the starts of a turn run inside it, so that the whole turn reaches an
 // idle thread in one message (one wake-up of that thread per turn, not two).
 
+import type { Engine } from '@par/core/internal';
+
+/** @internal A TurnBatch whose turns reach `engine`'s idle workers as one burst each. */
+export function engineTurnBatch(engine: Engine): TurnBatch {
+  return new TurnBatch((startAll) => engine.together(startAll));
+}
+
 /** @internal */
 export class TurnBatch {
   #starts: (() => void)[] = [];
