@@ -32,7 +32,7 @@ import { TaskNotAllowedError } from './errors.js';
 import type { WorkerInfo } from './heartbeat.js';
 import { isPackageSpecifier, resolvePackageSpecifier } from './package-specifier.js';
 import { normalizeModulePath, resolveRoot } from './task-path.js';
-import { TurnBatch } from './turn-batch.js';
+import { engineTurnBatch } from './turn-batch.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   decodeArgs,
@@ -316,7 +316,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       .catch(() => undefined);
   });
   const running = new Map<string, RunningJob>();
-  const turn = new TurnBatch();
+  const turn = engineTurnBatch(engine);
   /** Aborts a job running here: its call in the pool (false: not running here). */
   const abortJob = (jobId: string): boolean => {
     const entry = running.get(jobId);

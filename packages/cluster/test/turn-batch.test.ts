@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { TurnBatch } from '../src/turn-batch.js';
+import { MessagePort } from 'node:worker_threads';
+import { tasks } from '@par/core';
+import { engineOf } from '@par/core/internal';
+import { ThreadPool } from '@par/threads';
+import { describe, expect, it, vi } from 'vitest';
+import { engineTurnBatch, TurnBatch } from '../src/turn-batch.js';
+
+const t = tasks<typeof import('./fixtures/tasks.mjs')>(
+  new URL('./fixtures/tasks.mjs', import.meta.url),
+);
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -33,5 +41,44 @@ describe('TurnBatch', () => {
     const next = batch.run(async () => 8);
     await expect(thrown).rejects.toThrow(RangeError);
     await expect(next).resolves.toBe(8);
+  });
+
+  it('starts a turn inside the wrapper it was given, all of its calls in one wrap', async () => {
+    const wraps: number[][] = [];
+    let current: number[] | undefined;
+    const batch = new TurnBatch((startAll) => {
+      current = [];
+      startAll();
+      wraps.push(current);
+      current = undefined;
+    });
+    for (let i = 0; i < 3; i++) batch.add(() => current?.push(i));
+    await nextTurn();
+    batch.add(() => current?.push(3));
+    await nextTurn();
+    expect(wraps).toEqual([[0, 1, 2], [3]]);
+  });
+
+  it("engineTurnBatch: a turn's calls reach the pool's idle thread in one message", async () => {
+    const pool = new ThreadPool({ maxWorkers: 1, minWorkers: 1 });
+    try {
+      // the pool measures square as short (batched from then on)
+      for (let i = 0; i < 20; i++) await pool.run(t.square, i);
+      const engine = engineOf(pool);
+      const batch = engineTurnBatch(engine);
+      const post = vi.spyOn(MessagePort.prototype, 'postMessage');
+      try {
+        const calls = [2, 3, 4, 5, 6].map((n) =>
+          batch.run(() => engine.submit(t.square, [n], 0, undefined).promise),
+        );
+        await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16, 25, 36]);
+        // not the first call alone and the other four behind it
+        expect(post).toHaveBeenCalledTimes(1);
+      } finally {
+        post.mockRestore();
+      }
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -21,6 +21,7 @@ import {
   unregisterTransferHandler,
   WorkerCrashedError,
 } from '../src/index.js';
+import { engineOf } from '../src/internal.js';
 import { type FakeWorker, MemoryTransport, openPools, settle, square } from './memory-transport.js';
 
 function track(promise: Promise<unknown>): { state: string; value: unknown } {
@@ -99,6 +100,72 @@ describe('dispatch', () => {
     expect(w.runMessages().map((m) => m.length)).toEqual([1, 1, 2]);
     answerSquaresAfterFirst(w);
     await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16]);
+  });
+
+  it('the calls submitted inside together() reach an idle worker in one message once it returns', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const sq = (x: number) => x * x + 1 - 1;
+    const { pool, w } = await poolWithShortTask(sq);
+    const engine = engineOf(pool);
+    const calls = engine.together(() => {
+      const submitted = [2, 3, 4].map((n) => engine.submit(sq, [n], 0, undefined).promise);
+      // nothing leaves before together() returns
+      expect(w.runMessages().map((m) => m.length)).toEqual([1]);
+      return submitted;
+    });
+    // the whole burst in one message, not its first call alone and the rest behind it
+    expect(w.runMessages().map((m) => m.length)).toEqual([1, 3]);
+    await settle();
+    expect(w.runMessages().map((m) => m.length)).toEqual([1, 3]);
+    answerSquaresAfterFirst(w);
+    await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16]);
+  });
+
+  it('together() splits a burst evenly over the idle workers, one message each', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const sq = (x: number) => x * x + 2 - 2;
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 2, minWorkers: 2 });
+    const [a, b] = transport.workers as [FakeWorker, FakeWorker];
+    a.ready();
+    b.ready();
+    // both workers learn the task is short
+    const warm = [pool.run(sq, 1), pool.run(sq, 1)];
+    await settle();
+    a.answer([a.run(0).id, 1, 0.01]);
+    b.answer([b.run(0).id, 1, 0.01]);
+    await Promise.all(warm);
+    const engine = engineOf(pool);
+    const calls = engine.together(() =>
+      [2, 3, 4, 5, 6].map((n) => engine.submit(sq, [n], 0, undefined).promise),
+    );
+    expect(a.runMessages().map((m) => m.length)).toEqual([1, 3]);
+    expect(b.runMessages().map((m) => m.length)).toEqual([1, 2]);
+    await settle();
+    expect(a.runMessages().map((m) => m.length)).toEqual([1, 3]);
+    expect(b.runMessages().map((m) => m.length)).toEqual([1, 2]);
+    answerSquaresAfterFirst(a);
+    answerSquaresAfterFirst(b);
+    await expect(Promise.all(calls)).resolves.toEqual([4, 9, 16, 25, 36]);
+  });
+
+  it('together() dispatches a task with no measured run time as usual: one call to the idle worker', async () => {
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1, minWorkers: 1 });
+    const w = transport.last;
+    w.ready();
+    const engine = engineOf(pool);
+    const unknownTask = (x: number) => x * x + 3 - 3;
+    const calls = engine.together(() =>
+      [2, 3].map((n) => engine.submit(unknownTask, [n], 0, undefined).promise),
+    );
+    await settle();
+    expect(w.runMessages().map((m) => m.length)).toEqual([1]);
+    w.answer([w.run(0).id, 4, 5]);
+    await settle();
+    expect(w.runMessages().map((m) => m.length)).toEqual([1, 1]);
+    w.answer([w.run(1).id, 9, 5]);
+    await expect(Promise.all(calls)).resolves.toEqual([4, 9]);
   });
 
   it('a result that arrives after the call settled is ignored (every call settles once)', async () => {

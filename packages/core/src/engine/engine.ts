@@ -71,6 +71,15 @@ export class Engine {
     return admit(this, call, (flags & TaskFlag.Chunk) !== 0);
   }
 
+  /**
+   * Runs `fn`; the calls it submits are dispatched together once it returns (see
+   * {@link Scheduler.together}): a burst of tiny calls reaches an idle worker in one
+   * message instead of its first call alone and the rest behind it.
+   */
+  together<T>(fn: () => T): T {
+    return this.scheduler.together(fn);
+  }
+
   /** Whether a call may be queued now without passing `maxQueue` (or the pool no longer takes calls). */
   hasRoom(): boolean {
     return this.ledger.hasRoom();

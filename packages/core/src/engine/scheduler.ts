@@ -28,6 +28,8 @@ export class Scheduler {
   /** The calls waiting for a worker, in order (also holds calls removed since: skipped). */
   readonly queue = new Deque<Call>(256);
   #pumpScheduled = false;
+  /** Depth of {@link together}: its calls wait in the queue until it returns. */
+  #held = 0;
   readonly #pumpBound = () => this.pump();
   /** The call whose arguments are being encoded (SerializeContext#onCallSettled). */
   encodingCall: Call | undefined;
@@ -42,11 +44,44 @@ export class Scheduler {
     // caller's loop: a burst of a thousand `run`s would otherwise keep every worker
     // waiting until the last one was queued. Batches only ever form behind busy
     // workers, and the first call to an idle worker always travels alone.
+    if (this.#held > 0) return;
     if (this.engine.ledger.queued === 1 && !this.#pumpScheduled) {
       const idle = this.#idleWorker();
       if (idle !== undefined) {
         this.send(idle, 1);
         return;
+      }
+    }
+    this.schedulePump();
+  }
+
+  /**
+   * Runs `fn` and dispatches the calls it queued together once it returns. Enqueued
+   * one by one, the first call of a burst goes alone to an idle worker (one message,
+   * and one wake-up of that worker, per burst and per idle worker); held, a burst of a
+   * task the BatchPolicy batches goes to the idle workers in one message each, split
+   * evenly. Unknown or long tasks are dispatched as usual.
+   */
+  together<T>(fn: () => T): T {
+    this.#held++;
+    try {
+      return fn();
+    } finally {
+      if (--this.#held === 0) this.#release();
+    }
+  }
+
+  /** Sends what {@link together} held: a batch to each idle worker, the rest by the pump. */
+  #release(): void {
+    const engine = this.engine;
+    const ledger = engine.ledger;
+    if (ledger.queued === 0) return;
+    const batch = batchPolicy.callBatch(batchPolicy.meanOf(this.queue.peek()));
+    if (batch > 0 && ledger.queued > 1 && engine.state !== PoolState.Broken) {
+      const idle = engine.slots.filter((slot) => slot.live && slot.outstanding === 0);
+      const most = engine.options.concurrentTasksPerWorker + batch;
+      for (let i = 0; i < idle.length && ledger.queued > 0; i++) {
+        this.send(idle[i] as Slot, Math.min(most, Math.ceil(ledger.queued / (idle.length - i))));
       }
     }
     this.schedulePump();
