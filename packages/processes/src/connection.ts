@@ -120,6 +120,8 @@ export class RemoteBackend implements ConnectionBackend {
   }
 }
 
+const connectionBrand = Symbol.for('@par/processes.Connection');
+
 /**
  * One end of a {@link Pipe}: `send()` values to the other end, `recv()` what it
  * sent, in order. Like Python's `multiprocessing.connection.Connection`, either
@@ -136,6 +138,20 @@ export class RemoteBackend implements ConnectionBackend {
  * ```
  */
 export class Connection<T = unknown> {
+  /**
+   * True for a Connection of any copy of this package: a child process runs its own
+   * copy (the child entry is one bundled file), so a pipe end a task receives is
+   * still an `instanceof Connection` imported by the task's module, and a pool the
+   * task starts recognises it.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { [connectionBrand]?: unknown })[connectionBrand] === true
+    );
+  }
+
   readonly #backend: ConnectionBackend;
   #closed = false;
 
@@ -240,6 +256,8 @@ export class Connection<T = unknown> {
     return this.#backend.holderToken();
   }
 }
+
+Object.defineProperty(Connection.prototype, connectionBrand, { value: true });
 
 /** @internal A child's copy of a pipe end, served by the parent through `client`. */
 export function remoteConnection(client: RemoteClient, onClose?: () => void): Connection {

@@ -192,6 +192,18 @@ describe('ProcessPool calls', () => {
     expect(await result).toBe('done');
   });
 
+  it('a pipe end a task receives is an instance of the Connection its module imports', async () => {
+    const [, there] = Pipe<string>();
+    expect(await pool().run(t.isConnection, there)).toBe(true);
+  });
+
+  it('a pipe end a task received cannot be passed on to a pool of its own, with an error that says what to pass', async () => {
+    const [, there] = Pipe<string>();
+    await expect(pool().run(t.forwardToOwnPool, there)).rejects.toThrow(
+      'A Connection received from the parent cannot be passed on to another process',
+    );
+  });
+
   it('the same pipe end can be passed to later calls after a task closed its copy', async () => {
     const [here, there] = Pipe<string>();
     const p = pool({ maxWorkers: 1 });
