@@ -38,7 +38,7 @@ const limitScenario = (run: number): Scenario => ({
   ops: TASKS,
   better: 'higher',
   // a run lasts about 0.3 s and its figure swings with where the young-generation
-  // collections fall: 9 rounds per contender keep the median steady
+  // collections fall: 9 rounds per contender make the median steadier
   rounds: 9,
   warmup: 1,
   check: identity(TASKS),

@@ -3,15 +3,7 @@
 // the median, so that ratios are comparable even when absolute numbers drift.
 // Every run's output is checked against the scenario's `check`: a wrong or missing
 // result fails the scenario (runScenario rejects with WrongResult).
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { type ResultCheck, WrongResult } from './checks.js';
-
-// A full garbage collection before every run, so that no run pays for the garbage the
-// run before it (often another contender's) left behind. A new context created after
-// the flag is set has the `gc` global.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 
 /** What one measured run returns: its output (checked) and, optionally, its figure. */
 export interface Outcome {
@@ -108,7 +100,6 @@ function median(values: number[]): number {
 }
 
 async function measure(scenario: Scenario, contender: Contender): Promise<number | null> {
-  collectGarbage();
   const start = process.hrtime.bigint();
   const outcome = await contender.run();
   const elapsedNs = Number(process.hrtime.bigint() - start);

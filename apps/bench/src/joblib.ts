@@ -5,9 +5,9 @@
 //   call takes about as long in both languages, see CPU_REPEAT);
 // - joblib-memory: 1M calls from a generator with returnAs 'generator', peak RSS of a
 //   fresh process above its idle RSS.
-// joblib's figures come from python/joblib_bench.py, run once per bench run; it also
-// prints the outputs of its measured runs (digests, prime counts), which the scenarios
-// check like every other contender's.
+// joblib's rows run python/joblib_bench.py once per measured round, between the rounds
+// of @par/joblib-style, like every other contender; each run prints its figure and the
+// output the scenario checks (a digest of the results, prime counts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,6 @@ import { sized } from './scale.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const CALLS = sized(100_000);
 const GEN_CALLS = sized(1_000_000);
-const PY_ROUNDS = 3;
 const CPU_CALLS = 8;
 const CPU_N = 60_000;
 // Python's count_primes(60_000) takes about 85 ms here, Node's about 3 ms: each
@@ -57,40 +56,32 @@ const t = tasks<{
   countPrimes: (n: number, repeat?: number) => number;
 }>(pathToFileURL(taskModule));
 
-// ---- Python (one run of the script gives every figure) ----------------------
-let pythonFigures: Promise<Record<string, unknown> | null> | undefined;
-function python(): Promise<Record<string, unknown> | null> {
-  pythonFigures ??= (async () => {
-    const exe = findPython();
-    if (exe === null) return null;
-    return runPythonJson(exe.path, join(here, '..', 'python', 'joblib_bench.py'), [
-      String(CALLS),
-      String(PY_ROUNDS),
-      String(GEN_CALLS),
-    ]);
-  })();
-  return pythonFigures;
-}
+// ---- Python (one run of the script per measured round) --------------------
 /**
- * A Python row: the figure under `key` and, as output, the outputs the script printed
- * under `${output}_outputs` (one per measured run), each in turn, so that every one of
- * them is checked.
+ * A Python row: each measured run is one run of `python/joblib_bench.py <mode> [n]`
+ * with the chosen interpreter, which prints its figure and the output to check.
  */
-function pythonContender(name: string, key: string, output: string): Contender {
-  let runs = 0;
+function pythonContender(
+  name: string,
+  mode: 'tiny_oneshot' | 'tiny_reused' | 'cpu' | 'gen',
+  n?: number,
+): Contender {
   const contender: Contender = {
     name,
-    async setup() {
-      if ((await python()) === null) contender.unavailable = 'no python3 that can import joblib';
+    setup() {
+      if (findPython() === null) contender.unavailable = 'no python3 that can import joblib';
     },
-    async run(): Promise<Outcome | null> {
-      const out = await python();
-      if (out === null) return null;
-      const figure = out[key];
-      const outputs = out[`${output}_outputs`];
-      if (typeof figure !== 'number' || !Array.isArray(outputs) || outputs.length === 0)
-        throw new Error(`joblib_bench.py printed no ${key} or ${output}_outputs`);
-      return { output: outputs[runs++ % outputs.length], figure };
+    run(): Outcome | null {
+      const exe = findPython();
+      if (exe === null) return null;
+      const out = runPythonJson(
+        exe.path,
+        join(here, '..', 'python', 'joblib_bench.py'),
+        n === undefined ? [mode] : [mode, String(n)],
+      );
+      if (typeof out.figure !== 'number' || out.output === undefined)
+        throw new Error(`joblib_bench.py ${mode} printed no figure or output`);
+      return { output: out.output, figure: out.figure };
     },
   };
   return contender;
@@ -163,7 +154,7 @@ export const scenarios: Scenario[] = [
     unit: 'ops/s',
     ops: CALLS,
     better: 'higher',
-    rounds: PY_ROUNDS,
+    rounds: 3,
     check: squares(CALLS),
     contenders: [
       {
@@ -182,8 +173,8 @@ export const scenarios: Scenario[] = [
           await instance?.[Symbol.asyncDispose]();
         },
       },
-      pythonContender(PY_ONESHOT, 'tiny_oneshot_ops_per_s', 'tiny_oneshot'),
-      pythonContender(PY_REUSED, 'tiny_reused_ops_per_s', 'tiny_reused'),
+      pythonContender(PY_ONESHOT, 'tiny_oneshot', CALLS),
+      pythonContender(PY_REUSED, 'tiny_reused', CALLS),
     ],
     bar: {
       description: '>= 5x joblib, one-shot and reused',
@@ -205,7 +196,7 @@ export const scenarios: Scenario[] = [
     ),
     contenders: [
       { name: '@par/joblib-style Parallel (speed-up)', ours: true, run: speedUp },
-      pythonContender(pythonRow('joblib Parallel (speed-up)'), 'cpu_speedup', 'cpu'),
+      pythonContender(pythonRow('joblib Parallel (speed-up)'), 'cpu'),
     ],
     bar: {
       description: '>= 92% of ideal (1.84x)',
@@ -236,7 +227,7 @@ export const scenarios: Scenario[] = [
           return { output: { count: last.count, digest: last.digest }, figure: last.rssMb };
         },
       },
-      pythonContender(pythonRow('joblib (list output: no return_as)'), 'gen_rss_mb', 'gen'),
+      pythonContender(pythonRow('joblib (list output: no return_as)'), 'gen', GEN_CALLS),
     ],
     bar: {
       description: '<= 50 MB above idle',

@@ -115,37 +115,4 @@ describe('runScenario', () => {
     });
     expect(result.results[0]).toMatchObject({ median: 4, spread: { min: 2, max: 8 } });
   });
-
-  it('starts every run after a full garbage collection, so no run pays for the garbage of the run before it', async () => {
-    const heapAtStart: number[] = [];
-    await runScenario({
-      id: 'gc',
-      title: 'gc',
-      unit: 'ms',
-      better: 'lower',
-      warmup: 0,
-      rounds: 2,
-      check: equals('ok'),
-      contenders: [
-        {
-          name: 'leaves garbage',
-          run: () => {
-            // about 80 MB, garbage once the run returns
-            const garbage = new Array<number>(10_000_000).fill(1);
-            return { output: 'ok', figure: garbage.length / 10_000_000 };
-          },
-        },
-        {
-          name: 'ours',
-          ours: true,
-          run: () => {
-            heapAtStart.push(process.memoryUsage().heapUsed);
-            return { output: 'ok', figure: 1 };
-          },
-        },
-      ],
-    });
-    expect(heapAtStart).toHaveLength(2);
-    for (const heap of heapAtStart) expect(heap).toBeLessThan(60_000_000);
-  });
 });
