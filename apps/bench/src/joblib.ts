@@ -11,15 +11,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { delayed, Parallel, type ParallelInstance, tasks } from '@par/joblib-style';
 import { DIGEST_MOD, type Digest, sequence, squares } from './checks.js';
 import { type Contender, get, type Outcome, type Scenario } from './harness.js';
-import { findPython, pythonRow, runPythonJson } from './python.js';
+import { findPython, pythonRow, runPythonBench } from './python.js';
 import { sized } from './scale.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const CALLS = sized(100_000);
 const GEN_CALLS = sized(1_000_000);
 const CPU_CALLS = 8;
@@ -71,18 +70,7 @@ function pythonContender(
     setup() {
       if (findPython() === null) contender.unavailable = 'no python3 that can import joblib';
     },
-    run(): Outcome | null {
-      const exe = findPython();
-      if (exe === null) return null;
-      const out = runPythonJson(
-        exe.path,
-        join(here, '..', 'python', 'joblib_bench.py'),
-        n === undefined ? [mode] : [mode, String(n)],
-      );
-      if (typeof out.figure !== 'number' || out.output === undefined)
-        throw new Error(`joblib_bench.py ${mode} printed no figure or output`);
-      return { output: out.output, figure: out.figure };
-    },
+    run: () => runPythonBench('joblib_bench.py', mode, n),
   };
   return contender;
 }

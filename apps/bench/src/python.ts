@@ -102,18 +102,27 @@ export function runPythonJson(
 }
 
 /**
- * Runs `python/pool_bench.py <mode> [n]` once with the chosen interpreter: one
- * measured figure and the output the scenario checks. Null when no python3 fits.
+ * Runs `python/<script> <mode> [n]` once with the chosen interpreter: one measured
+ * figure and the output the scenario checks. Null when no python3 fits.
  */
-export function runPoolBench(mode: 'map' | 'threadmap' | 'burst' | 'startup', n?: number) {
+export function runPythonBench(
+  script: string,
+  mode: string,
+  n?: number,
+): { output: unknown; figure: number } | null {
   const python = findPython();
   if (python === null) return null;
   const out = runPythonJson(
     python.path,
-    join(here, '..', 'python', 'pool_bench.py'),
+    join(here, '..', 'python', script),
     n === undefined ? [mode] : [mode, String(n)],
   );
-  if (typeof out.figure !== 'number')
-    throw new Error(`pool_bench.py ${mode} printed no figure: ${JSON.stringify(out)}`);
+  if (typeof out.figure !== 'number' || out.output === undefined)
+    throw new Error(`${script} ${mode} printed no figure or output: ${JSON.stringify(out)}`);
   return { output: out.output, figure: out.figure };
+}
+
+/** One run of `python/pool_bench.py <mode> [n]` (see {@link runPythonBench}). */
+export function runPoolBench(mode: 'map' | 'threadmap' | 'burst' | 'startup', n?: number) {
+  return runPythonBench('pool_bench.py', mode, n);
 }
