@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
@@ -84,9 +84,9 @@ function refStream(stream: Readable | null): void {
 }
 
 /**
- * The engine's Transport over `child_process.fork` with advanced (v8)
- * serialization: one child per worker, running dist/process-entry.js in 'pool'
- * mode, which hands the IPC channel to @par/core's worker runtime.
+ * The engine's Transport over child processes: one child per worker, running
+ * dist/process-entry.js in 'pool' mode, which hands its message socket (fd 3,
+ * v8-serialized frames) to @par/core's worker runtime.
  */
 export class ProcessTransport implements Transport {
   readonly capabilities = processCapabilities;
@@ -160,14 +160,15 @@ export class ProcessTransport implements Transport {
       events.onExit(exit[0], exit[1]);
     };
     try {
-      child = fork(entryPath(), ['pool'], {
+      // spawn, not fork: no IPC channel. Every message travels on fd 3, the message
+      // socket (see frame-channel.ts), whose end also tells an idle child that the
+      // parent is gone (worker-port.ts). A child with an IPC channel loads
+      // child_process and its serialization before it runs a line of ours, which
+      // was a good part of its start-up.
+      child = spawn(process.execPath, [...execArgv, entryPath(), 'pool'], {
         cwd,
         env,
-        execArgv,
-        serialization: 'advanced',
-        // fd 3: the message socket (see frame-channel.ts); fd 4: Node's IPC channel,
-        // kept so that the child notices a dead parent through 'disconnect'
-        stdio: ['ignore', stdio, stdio, 'pipe', 'ipc'],
+        stdio: ['ignore', stdio, stdio, 'pipe'],
       });
     } catch (error) {
       queueMicrotask(() => {
@@ -232,7 +233,6 @@ export class ProcessTransport implements Transport {
     channel.send({ t: 'par:boot', boot: options.boot });
     const refAll = (): void => {
       child.ref();
-      child.channel?.ref();
       socket.ref();
       refStream(child.stdout);
       refStream(child.stderr);
@@ -252,7 +252,6 @@ export class ProcessTransport implements Transport {
       ref: refAll,
       unref() {
         child.unref();
-        child.channel?.unref();
         socket.unref();
         unrefStream(child.stdout);
         unrefStream(child.stderr);

@@ -19,8 +19,10 @@ setInterval(() => {
 let started = false;
 
 /**
- * Exits at once when the IPC channel to the parent closes, which covers a child
- * whose event loop turns (idle, or running our own start-up code). Returns the
+ * Exits at once when the IPC channel to the parent closes (a Process's child; a
+ * pool child has no IPC channel, and the end of its message socket does the same,
+ * see worker-port.ts), which covers a child whose event loop turns (idle, or
+ * running our own start-up code). Returns the
  * function that starts the watchdog thread, for a child whose event loop may be
  * blocked: call it before the child first runs the user's code (a task module's
  * top level, a task, an initializer). The thread's own start-up costs tens of
@@ -50,10 +52,10 @@ function startWatchdogThread(parent: number, interval: number): void {
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     });
     worker.on('error', () => {
-      // the 'disconnect' listener still covers an idle child
+      // the 'disconnect' listener (or the pool's socket) still covers an idle child
     });
     worker.unref();
   } catch {
-    // as above: without threads the 'disconnect' listener is the fallback
+    // as above: without threads the 'disconnect' listener (or the socket) is the fallback
   }
 }

@@ -1,0 +1,23 @@
+import { tasks } from '@par/processes';
+import { describe, expect, it } from 'vitest';
+import { poolsForEachTest } from './helpers.js';
+
+type Tasks = typeof import('./fixtures/start-up-tasks.mjs');
+const t = tasks<Tasks>(new URL('./fixtures/start-up-tasks.mjs', import.meta.url));
+
+const pool = poolsForEachTest(1);
+
+describe('a pool child starts lean', () => {
+  it('has no IPC channel: its messages travel on its own socket', async () => {
+    expect(await pool({ execArgv: [] }).run(t.hasIpcChannel)).toBe(false);
+  });
+
+  it('has not loaded child_process by the time its first call runs', async () => {
+    const loaded = await pool({ execArgv: [] }).run(t.builtinsLoaded, [
+      'child_process',
+      'internal/child_process',
+      'internal/child_process/serialization',
+    ]);
+    expect(loaded).toEqual([]);
+  });
+});
