@@ -1,9 +1,13 @@
 // The entry file of every child process @par/processes starts. `argv[2]` names
 // the mode: 'process' runs one task and exits (Process); 'pool' serves a pool.
+// A pool child given `argv[3]`, its parent's pid, was started so that the kernel
+// kills it when the parent dies (parent-death-signal.ts): it needs no watchdog
+// thread, only to check that the parent did not die before that was armed.
 import { startPoolChild } from './pool-child.js';
 import { startProcessChild } from './process-child.js';
 import { watchParent } from './watchdog.js';
 
-const startWatchdog = watchParent();
-if (process.argv[2] === 'pool') startPoolChild(startWatchdog);
-else startProcessChild(startWatchdog);
+if (process.argv[2] !== 'pool') startProcessChild(watchParent());
+else if (process.argv[3] === undefined) startPoolChild(watchParent());
+else if (process.ppid === Number(process.argv[3])) startPoolChild(() => {});
+else process.exit(0);

@@ -13,6 +13,7 @@ import {
 import { serializeForChild } from './child-serializer.js';
 import { entryPath, processCapabilities } from './entry.js';
 import { FrameChannel } from './frame-channel.js';
+import { childCommand } from './parent-death-signal.js';
 import type { StdioOption } from './process.js';
 
 /** Options the process transport takes itself (the engine never sees them). */
@@ -165,7 +166,9 @@ export class ProcessTransport implements Transport {
       // parent is gone (worker-port.ts). A child with an IPC channel loads
       // child_process and its serialization before it runs a line of ours, which
       // was a good part of its start-up.
-      child = spawn(process.execPath, [...execArgv, entryPath(), 'pool'], {
+      // on Linux, through setpriv: the kernel kills the child when this process dies
+      const { command, args } = childCommand([...execArgv, entryPath(), 'pool']);
+      child = spawn(command, args, {
         cwd,
         env,
         stdio: ['ignore', stdio, stdio, 'pipe'],

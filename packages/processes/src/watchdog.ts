@@ -1,5 +1,3 @@
-import { Worker } from 'node:worker_threads';
-
 // Runs in a tiny worker thread of its own, so that it keeps watching while the
 // child's main thread is busy in a loop (the 'disconnect' event cannot fire then).
 // When the parent is gone (the child was re-parented, or the pid no longer exists)
@@ -41,6 +39,8 @@ export function watchParent(interval = 250): () => void {
 
 function startWatchdogThread(parent: number, interval: number): void {
   try {
+    // loaded here, not at start-up: a child the kernel watches never needs it
+    const { Worker } = process.getBuiltinModule('node:worker_threads');
     const worker = new Worker(source, {
       eval: true,
       workerData: { parent, self: process.pid, interval },

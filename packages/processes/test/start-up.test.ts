@@ -20,4 +20,11 @@ describe('a pool child starts lean', () => {
     ]);
     expect(loaded).toEqual([]);
   });
+
+  it('on Linux with setpriv, starts no watchdog thread: the kernel kills it when its parent dies', async () => {
+    const p = pool({ execArgv: [] });
+    expect(await p.run(t.builtinsLoaded, ['worker_threads'])).toEqual([]);
+    // a second call runs user code again: still no thread
+    expect(await p.run(t.builtinsLoaded, ['worker_threads'])).toEqual([]);
+  });
 });
