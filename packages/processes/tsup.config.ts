@@ -17,10 +17,11 @@ export default defineConfig([
     clean: false,
     dts: false,
     splitting: false,
-    // One file with @par/core's worker runtime inside: a child resolves and loads
-    // one module of ours instead of a graph of them, which is most of its start-up.
-    // @par/async and @par/queue stay imports: their classes (QueueEmpty, ParError)
-    // must be the ones the task module imports.
-    noExternal: [/^@par\/core(\/|$)/],
+    // One file with @par/core's worker runtime, @par/async and @par/queue inside: a
+    // child resolves and loads one module of ours instead of a graph of them, which
+    // is most of its start-up. The classes a task may test with `instanceof`
+    // (ParError and its subclasses, Queue, SimpleQueue, EOFError, Connection) are
+    // branded, so those of this copy are instances of the task module's too.
+    noExternal: [/^@par\//],
   },
 ]);

@@ -1,3 +1,5 @@
+import { brand, isBrandedInstance } from './brand.js';
+
 /**
  * The base class of every error @par throws. `code` is a stable string that
  * survives bundling, serialization across workers and minification, so check
@@ -23,6 +25,16 @@ export class ParError extends Error {
 
   override get name(): string {
     return this.constructor.name;
+  }
+
+  /**
+   * True for a ParError of any copy of @par/async (and likewise for each of its
+   * subclasses here): a child process of a pool runs a bundled copy, whose errors
+   * a task's module must still recognise. A subclass of your own tests as usual.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a subclass too
+    return isBrandedInstance(this, value);
   }
 }
 
@@ -76,3 +88,8 @@ export class BrokenBarrierError extends ParError {
     super(message, 'PAR_BROKEN_BARRIER', options);
   }
 }
+
+brand(ParError, '@par/async.ParError');
+brand(TimeoutError, '@par/async.TimeoutError');
+brand(CancelledError, '@par/async.CancelledError');
+brand(BrokenBarrierError, '@par/async.BrokenBarrierError');

@@ -3,6 +3,7 @@
 // other @par packages; not part of the documented API, and may change in any release.
 
 export { abortError, isThenable, noop, onAbort } from './abort.js';
+export { brand, isBrandedInstance } from './brand.js';
 export { type Clock, systemClock } from './clock.js';
 export { type Deferred, deferred } from './deferred.js';
 export { Deque } from './deque.js';

@@ -38,6 +38,15 @@ describe('a Queue passed to a process task', () => {
     expect([await queue.get(), await queue.get(), await queue.get()]).toEqual(['a', 'b', 'c']);
   });
 
+  it("raises errors that are instances of the task module's own @par/queue and @par/async classes", async () => {
+    // the child's handle is @par/core's, bundled with its own copy of @par/queue
+    const seen = await open().run(t.queueErrorsSeen, new Queue());
+    expect(seen).toEqual([
+      { queueEmpty: true, parError: true, timeoutError: false },
+      { queueEmpty: true, parError: true, timeoutError: false },
+    ]);
+  });
+
   it('arrives in a Process as a handle owned by the parent', async () => {
     const queue = new Queue<string>();
     const child = new Process(p.fillQueue, { args: [queue, ['x', 'y']] }).start();

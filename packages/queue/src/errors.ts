@@ -1,4 +1,5 @@
 import { ParError } from '@par/async';
+import { brand } from '@par/async/internal';
 
 /**
  * Raised when no item could be taken: `getNowait()` on an empty queue, or a
@@ -69,3 +70,8 @@ export function isQueueShutDown(error: unknown): boolean {
       (error as { code?: unknown }).code === 'PAR_QUEUE_SHUT_DOWN')
   );
 }
+
+// recognised across copies of @par/queue (a pool's child process runs a bundled one)
+brand(QueueEmpty, '@par/queue.QueueEmpty');
+brand(QueueFull, '@par/queue.QueueFull');
+brand(QueueShutDown, '@par/queue.QueueShutDown');

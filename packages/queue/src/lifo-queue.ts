@@ -1,3 +1,4 @@
+import { brand } from '@par/async/internal';
 import { Queue, type QueueOptions } from './queue.js';
 import { createStore, LifoStore, type Store } from './store.js';
 
@@ -24,3 +25,5 @@ export class LifoQueue<T = unknown> extends Queue<T> {
     return new LifoStore<T>();
   }
 }
+
+brand(LifoQueue, '@par/queue.LifoQueue');

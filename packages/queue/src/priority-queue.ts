@@ -1,4 +1,4 @@
-import { validateFunction } from '@par/async/internal';
+import { brand, validateFunction } from '@par/async/internal';
 import { defaultCompare, Heap } from './heap.js';
 import { Queue, type QueueOptions } from './queue.js';
 import { createStore, type Store } from './store.js';
@@ -56,3 +56,5 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
     return new Heap<T>(compare ?? defaultCompare);
   }
 }
+
+brand(PriorityQueue, '@par/queue.PriorityQueue');

@@ -2,8 +2,10 @@ import type { WaitOptions } from '@par/async';
 import { TimeoutError } from '@par/async';
 import type { Deferred } from '@par/async/internal';
 import {
+  brand,
   Deque,
   deferred,
+  isBrandedInstance,
   optionMessage,
   validateInteger,
   validateOptions,
@@ -90,6 +92,15 @@ const emptyAfter = (ms: number): Error =>
  * ```
  */
 export class Queue<T = unknown> {
+  /**
+   * True for a Queue of any copy of @par/queue (a pool's child process runs a
+   * bundled one), subclasses included; a subclass of your own tests as usual.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a subclass too
+    return isBrandedInstance(this, value);
+  }
+
   readonly #maxsize: number;
   // the capacity actually enforced: `Infinity` when unbounded
   readonly #limit: number;
@@ -519,3 +530,5 @@ export class Queue<T = unknown> {
     }
   }
 }
+
+brand(Queue, '@par/queue.Queue');

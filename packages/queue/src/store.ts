@@ -39,7 +39,8 @@ export class LifoStore<T> extends Deque<T> implements Store<T> {
  * that died) back in the queue as its next item, still counted as unfinished, so
  * `join()` waits for it to be processed. Used by the owner side of a queue handle.
  */
-export const giveBack: unique symbol = Symbol('giveBack');
+// Symbol.for: a bundled copy of the package (a pool's child process) gives back too
+export const giveBack: unique symbol = Symbol.for('@par/queue.giveBack');
 
 // Subclasses replace the FIFO store by overriding this method. A symbol keeps
 // it out of the documented surface while staying overridable in the package.
