@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.config.base.js';
 
@@ -23,5 +24,24 @@ export default defineConfig([
     // (ParError and its subclasses, Queue, SimpleQueue, EOFError, Connection) are
     // branded, so those of this copy are instances of the task module's too.
     noExternal: [/^@par\//],
+    // From the packages' sources, not their built files: esbuild then leaves out
+    // what the child never uses (most of @par/async, the engine's chunks), a third
+    // of the file. A built file's `__name(…)` calls keep every class in it alive.
+    esbuildOptions(options) {
+      options.alias = {
+        '@par/async/internal': source('async/src/internal.ts'),
+        '@par/async': source('async/src/index.ts'),
+        '@par/queue/internal': source('queue/src/internal.ts'),
+        '@par/queue': source('queue/src/index.ts'),
+        '@par/core/worker': source('core/src/worker/index.ts'),
+        '@par/core/remote': source('core/src/remote.ts'),
+        '@par/core': source('core/src/index.ts'),
+      };
+    },
   },
 ]);
+
+/** A file of a sibling package's sources. */
+function source(path: string): string {
+  return fileURLToPath(new URL(`../${path}`, import.meta.url));
+}

@@ -46,6 +46,14 @@ describe('the child entry', () => {
     expect(sources).toContain(resolve(queueSrc, 'queue.ts'));
   });
 
+  it('leaves out what a child never uses (built from the sources, so unused code is dropped)', () => {
+    const sources = bundledSources();
+    for (const unused of ['task-group.ts', 'rate-limiter.ts', 'map-iter.ts', 'limit.ts']) {
+      expect(sources).not.toContain(resolve(asyncSrc, unused));
+    }
+    expect(sources).not.toContain(resolve(queueSrc, 'consume.ts'));
+  });
+
   it("carries @par/core's worker runtime, never the engine (the root entry)", () => {
     const sources = bundledSources();
     expect(sources).toContain(resolve(coreSrc, 'worker/runtime.ts'));
