@@ -60,7 +60,7 @@ interface Pending<J> {
  */
 export async function* chunkStream<J extends ChunkJob>(
   spec: ChunkStreamSpec<J>,
-): AsyncIterableIterator<unknown> {
+): AsyncGenerator<unknown, void, undefined> {
   const { iterable, ordered, star, signal, workers, room } = spec;
   signal?.throwIfAborted();
   const asyncInput = isAsyncIterable(iterable);

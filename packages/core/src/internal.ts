@@ -12,3 +12,5 @@ export type { Engine } from './engine/engine.js';
 export { deserializeError, serializeError, type WireError } from './error-codec.js';
 /** Shared memory a process cannot receive: found and worded the same way everywhere. */
 export { findSharedMemory, isSharedMemory, sharedMemoryError } from './shared-memory.js';
+/** Task references by a module name as it travels: @par/cluster's package specifiers. */
+export { taskRefsOf } from './task-ref.js';
