@@ -62,16 +62,26 @@ export class PlainWriter {
     const start = this.length;
     this.reserve(1);
     this.buffer[this.length++] = PLAIN;
-    if (this.#array(value, 0)) return true;
+    const ok = this.#array(value, 0);
+    this.#seen.length = 0;
+    if (ok) return true;
     this.length = start;
     return false;
   }
+
+  /** The nested arrays of the message being written, to find one that occurs twice. */
+  readonly #seen: unknown[] = [];
 
   #array(array: unknown[], depth: number): boolean {
     const n = array.length;
     // the message itself is built by the pool; nested arrays may be the caller's, and
     // v8 keeps their holes and extra properties: those (and long ones) go through v8
     if (depth > 0 && (n > MAX_NESTED_ARRAY || Object.keys(array).length !== n)) return false;
+    // v8 gives an array that occurs twice in a message back as one array: so must we
+    if (depth > 0) {
+      if (this.#seen.includes(array)) return false;
+      this.#seen.push(array);
+    }
     if (Object.getPrototypeOf(array) !== Array.prototype) return false;
     this.reserve(5);
     const buffer = this.buffer;

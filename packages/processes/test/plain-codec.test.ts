@@ -85,6 +85,18 @@ describe('plain encoding', () => {
     }
   });
 
+  it('leaves to v8 a message in which one array occurs twice, so that it arrives as one array', () => {
+    const shared = [1, 2];
+    expect(roundTrip([1, 0, [shared, shared]])).toBeUndefined();
+    expect(roundTrip([1, 0, [shared], [shared]])).toBeUndefined();
+    const [a, b] = deserialize(serialize([shared, shared])) as unknown[][];
+    expect(a).toBe(b);
+    // the same array in the next message is no repeat
+    const writer = new PlainWriter(8);
+    expect(writer.write([shared])).toBe(true);
+    expect(writer.write([shared])).toBe(true);
+  });
+
   it('keeps what was written before a message it refused', () => {
     const writer = new PlainWriter(8);
     expect(writer.write([1, 'a'])).toBe(true);
