@@ -6,6 +6,38 @@ export interface InputIterator<T> {
   sync: boolean;
 }
 
+/** Whether `value` has a `Symbol.asyncIterator` method. */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    value !== null &&
+    value !== undefined &&
+    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/** Whether `value` has a `Symbol.iterator` method. */
+export function isIterable(value: unknown): value is Iterable<unknown> {
+  return (
+    value !== null &&
+    value !== undefined &&
+    typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function'
+  );
+}
+
+/**
+ * Whether `value` is an async iterable (`true`) or a sync one (`false`); anything
+ * else is a TypeError: ``Expected `iterable` to be an iterable or async iterable, got null``.
+ */
+export function checkIterable(value: unknown): boolean {
+  if (isAsyncIterable(value)) return true;
+  if (isIterable(value)) return false;
+  throw new TypeError(
+    `Expected \`iterable\` to be an iterable or async iterable, got ${
+      value === null ? 'null' : typeof value
+    }`,
+  );
+}
+
 /** Opens `input` (an iterable or async iterable); throws a TypeError naming `name` otherwise. */
 export function openInput<T>(
   name: string,

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { CancelledError } from '@par/async';
 import {
+  checkIterable,
   optionMessage,
   validateInteger,
   validateNumber,
@@ -21,7 +22,6 @@ import type { Redis } from 'ioredis';
 import { type RedisConnection, type ResolvedConnection, resolveConnection } from './connection.js';
 import { ConnectionLostError } from './errors.js';
 import { liveWorkers, type WorkerInfo } from './heartbeat.js';
-import { checkIterable } from './iterable.js';
 import { type ClusterIMapOptions, type ClusterMapOptions, streamMap } from './map-stream.js';
 import { remoteTask, resolveRoot } from './task-path.js';
 import {

@@ -1,11 +1,9 @@
 // imap / imapUnordered over a cluster pool: the input is read lazily in chunks
 // (one job per chunk), with a bounded number of items in flight.
 
-import { CancelledError } from '@par/async';
-import { validateInteger, validateOptions } from '@par/async/internal';
-import { batchPolicy } from '@par/core/internal';
+import { checkIterable, validateInteger, validateOptions } from '@par/async/internal';
+import { chunkStream } from '@par/core/internal';
 import type { ClusterPool } from './cluster-pool.js';
-import { checkIterable } from './iterable.js';
 import { JobKind } from './wire.js';
 
 /** Options of `map` / `starmap` on a cluster pool. */
@@ -34,12 +32,10 @@ export interface ClusterIMapOptions extends ClusterMapOptions {
   bufferSize?: number;
 }
 
-interface Pending {
+/** A chunk job, with the run time its worker reported (adaptive chunks follow it). */
+interface RemoteChunk {
   promise: Promise<unknown>;
-  count: number;
-  values: ArrayLike<unknown> | undefined;
-  error: unknown;
-  done: boolean;
+  ms: number;
 }
 
 /** @internal */
@@ -65,141 +61,38 @@ async function* stream(
   if (o.chunkSize !== undefined && o.chunkSize !== 'auto') {
     fixedChunk = validateInteger('chunkSize', o.chunkSize, { min: 1 });
   }
-  const bufferOption =
+  const bufferSize =
     o.bufferSize === undefined
       ? undefined
       : validateInteger('bufferSize', o.bufferSize, { min: 1 });
   const call = pool._callOptions({ signal: o.signal, timeout: o.timeout });
-  const isAsync = checkIterable(iterable);
+  checkIterable(iterable);
   pool._validateTask(task);
-  const signal = call.signal;
-  signal?.throwIfAborted();
-  const workers = await pool._capacity();
-  const knownLength = Array.isArray(iterable) ? iterable.length : undefined;
-  let chunk =
-    fixedChunk ?? (knownLength === undefined ? 1 : batchPolicy.autoChunkSize(knownLength, workers));
-  const adaptive = fixedChunk === undefined && knownLength === undefined;
-  // the engine's policy: chunks follow the run times the workers report, toward the
-  // engine's target per chunk, up to its bound (two chunks per worker in a bufferSize)
-  const maxChunk = batchPolicy.maxAdaptiveChunk(bufferOption, workers);
-  const buffer = () => bufferOption ?? Math.max(64, 4 * workers * chunk);
-  const iterator: Iterator<unknown> | AsyncIterator<unknown> = isAsync
-    ? (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]()
-    : (iterable as Iterable<unknown>)[Symbol.iterator]();
+  call.signal?.throwIfAborted();
+  // every chunk job carries this signal: cancelling the stream's chunks aborts it
   const controller = new AbortController();
-  const onAbort = () => {
-    controller.abort(signal?.reason);
-    wake?.();
-  };
-  const unwatch = signal === undefined ? undefined : pool._onAbort(signal, onAbort);
-  const pending: Pending[] = [];
-  const completed: Pending[] = [];
-  let wake: (() => void) | undefined;
-  let inFlight = 0;
-  let exhausted = false;
-  const aborted = () => signal?.aborted === true;
-
-  const submit = (items: unknown[]) => {
-    const count = items.length;
-    const entry: Pending = {
-      promise: pool._submit(task, [items], JobKind.Chunk, {
+  // the engine's stream, with chunks as jobs: the same reading, bounds, order and
+  // chunk sizes as the local pools' imap
+  yield* chunkStream<RemoteChunk>({
+    iterable,
+    ordered,
+    star: false,
+    chunkSize: fixedChunk ?? 'auto',
+    bufferSize,
+    workers: await pool._capacity(),
+    signal: call.signal,
+    submit: (items) => {
+      const job: RemoteChunk = { promise: Promise.resolve(), ms: Number.NaN };
+      job.promise = pool._submit(task, [items], JobKind.Chunk, {
         signal: controller.signal,
         timeout: call.timeout,
-        onRunMs: adaptive
-          ? (ms) => {
-              chunk = batchPolicy.nextChunk(chunk, ms, count, maxChunk);
-            }
-          : undefined,
-      }),
-      count: items.length,
-      values: undefined,
-      error: undefined,
-      done: false,
-    };
-    entry.promise.then(
-      (values) => {
-        entry.values = values as ArrayLike<unknown>;
-        entry.done = true;
-        if (!ordered) completed.push(entry);
-        wake?.();
-      },
-      (error: unknown) => {
-        entry.error = error;
-        entry.done = true;
-        if (!ordered) completed.push(entry);
-        wake?.();
-      },
-    );
-    pending.push(entry);
-    inFlight += items.length;
-  };
-  const sleep = () =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-
-  try {
-    for (;;) {
-      if (aborted()) throw signal?.reason;
-      while (!exhausted && inFlight < buffer()) {
-        const items: unknown[] = [];
-        while (items.length < chunk) {
-          const r = isAsync
-            ? await (iterator as AsyncIterator<unknown>).next()
-            : (iterator as Iterator<unknown>).next();
-          if (aborted()) throw signal?.reason;
-          if (r.done) {
-            exhausted = true;
-            break;
-          }
-          items.push(r.value);
-        }
-        if (items.length === 0) break;
-        submit(items);
-      }
-      if (pending.length === 0) return;
-      let entry: Pending;
-      if (ordered) {
-        entry = pending[0] as Pending;
-        while (!entry.done && !aborted()) {
-          await sleep();
-          wake = undefined;
-        }
-        if (aborted()) throw signal?.reason;
-        pending.shift();
-      } else {
-        while (completed.length === 0 && !aborted()) {
-          await sleep();
-          wake = undefined;
-        }
-        if (aborted()) throw signal?.reason;
-        entry = completed.shift() as Pending;
-        pending.splice(pending.indexOf(entry), 1);
-      }
-      if (entry.values === undefined) throw entry.error;
-      const values = entry.values;
-      for (let i = 0; i < values.length; i++) {
-        const value = values[i];
-        inFlight--;
-        yield value;
-        if (aborted()) throw signal?.reason;
-      }
-    }
-  } finally {
-    unwatch?.();
-    if (pending.length > 0) {
-      controller.abort(
-        aborted() ? signal?.reason : new CancelledError('The consumer left the loop'),
-      );
-      // the chunks still pending reject with that reason: nobody consumes them any more
-      for (const entry of pending) entry.promise.catch(() => undefined);
-    }
-    if (!exhausted) {
-      try {
-        await (iterator as AsyncIterator<unknown>).return?.();
-      } catch {
-        // the input's own cleanup failed; the loop's outcome stands
-      }
-    }
-  }
+        onRunMs: (ms) => {
+          job.ms = ms;
+        },
+      });
+      return job;
+    },
+    runMs: (job) => job.ms,
+    cancel: (_jobs, reason) => controller.abort(reason),
+  });
 }

@@ -8,6 +8,7 @@ import {
   type TaskRef,
   type TasksOf,
 } from '@par/core';
+import { taskRefsOf } from '@par/core/internal';
 import { isPackageSpecifier } from './package-specifier.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest function type, for constraints only
@@ -29,20 +30,7 @@ type AnyFunction = (...args: any[]) => any;
  */
 export function tasks<M = Record<string, AnyFunction>>(module: string | URL): TasksOf<M> {
   if (typeof module !== 'string' || !isPackageSpecifier(module)) return localTasks<M>(module);
-  const cache = new Map<string, TaskRef>();
-  return new Proxy(Object.create(null) as TasksOf<M>, {
-    get(_target, name) {
-      // not thenable (so `await tasks(...)` is harmless) and no symbol keys
-      if (typeof name !== 'string' || name === 'then') return undefined;
-      let ref = cache.get(name);
-      if (ref === undefined) {
-        ref = Object.freeze({ module, name });
-        cache.set(name, ref);
-      }
-      return ref;
-    },
-    has: (_target, name) => typeof name === 'string' && name !== 'then',
-  });
+  return taskRefsOf<M>(module);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { CancelledError } from '@par/async';
-import { validateOptions } from '@par/async/internal';
+import { isAsyncIterable, validateOptions } from '@par/async/internal';
 import type { Call } from './call.js';
 import type { CallerArgs } from './caller-args.js';
 import { engineOf } from './engine/access.js';
@@ -27,9 +27,7 @@ function zip(iterables: (Iterable<unknown> | AsyncIterable<unknown>)[]): AsyncIt
   return {
     async *[Symbol.asyncIterator]() {
       const iterators = iterables.map((it) =>
-        typeof (it as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
-          ? (it as AsyncIterable<unknown>)[Symbol.asyncIterator]()
-          : (it as Iterable<unknown>)[Symbol.iterator](),
+        isAsyncIterable(it) ? it[Symbol.asyncIterator]() : it[Symbol.iterator](),
       );
       try {
         for (;;) {

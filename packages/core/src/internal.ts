@@ -4,9 +4,13 @@
 
 /** The batch and chunk sizes of the engine: @par/cluster chunks `map` by the same rule. */
 export { BatchPolicy, batchPolicy } from './batch-policy.js';
+/** The lazy, bounded `imap` stream: @par/cluster runs it with its own chunk jobs. */
+export { type ChunkJob, type ChunkStreamSpec, chunkStream } from './chunk-stream.js';
 export { engineOf } from './engine/access.js';
 export type { Engine } from './engine/engine.js';
 /** The engine's error codec: @par/cluster sends errors across machines with it. */
 export { deserializeError, serializeError, type WireError } from './error-codec.js';
 /** Shared memory a process cannot receive: found and worded the same way everywhere. */
 export { findSharedMemory, isSharedMemory, sharedMemoryError } from './shared-memory.js';
+/** Task references by a module name as it travels: @par/cluster's package specifiers. */
+export { taskRefsOf } from './task-ref.js';

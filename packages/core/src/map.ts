@@ -3,9 +3,16 @@
 // million tiny items fast.
 
 import { CancelledError } from '@par/async';
-import { Deque, optionMessage, validateInteger, validateOptions } from '@par/async/internal';
+import {
+  checkIterable,
+  isIterable,
+  optionMessage,
+  validateInteger,
+  validateOptions,
+} from '@par/async/internal';
 import { batchPolicy } from './batch-policy.js';
 import type { Call } from './call.js';
+import { chunkStream } from './chunk-stream.js';
 import type { Engine } from './engine/engine.js';
 import { type CallOptions, parseCallOptions } from './engine/intake.js';
 import type { IMapOptions } from './pool-options.js';
@@ -35,32 +42,6 @@ function resolveMapOptions(options: unknown): ResolvedMapOptions {
       : validateInteger('bufferSize', o.bufferSize, { min: 1 });
   const call = parseCallOptions({ signal: o.signal, timeout: o.timeout });
   return { chunkSize, call, bufferSize };
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
-  );
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return (
-    value !== null &&
-    value !== undefined &&
-    typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function'
-  );
-}
-
-function checkInput(iterable: unknown): void {
-  if (!isIterable(iterable) && !isAsyncIterable(iterable)) {
-    throw new TypeError(
-      `Expected \`iterable\` to be an iterable or async iterable, got ${
-        iterable === null ? 'null' : typeof iterable
-      }`,
-    );
-  }
 }
 
 function chunkFlags(star: boolean): number {
@@ -119,7 +100,7 @@ export async function mapAll(
   options: unknown,
 ): Promise<unknown[]> {
   const o = resolveMapOptions(options);
-  checkInput(iterable);
+  checkIterable(iterable);
   // Fail fast on a bad task before reading the input.
   engine.validateTask(task);
   const signal = o.call.signal;
@@ -203,14 +184,6 @@ export async function mapAll(
   });
 }
 
-interface Pending {
-  call: Call;
-  count: number;
-  values: ArrayLike<unknown> | undefined;
-  error: unknown;
-  done: boolean;
-}
-
 /** @internal `imap` / `imapUnordered` / the executor's map: a lazy, bounded stream. */
 export function mapIter(
   engine: Engine,
@@ -223,7 +196,7 @@ export function mapIter(
   let o: ResolvedMapOptions | undefined;
   try {
     o = resolveMapOptions(options);
-    checkInput(iterable);
+    checkIterable(iterable);
     engine.validateTask(task);
   } catch (error) {
     setupError = error;
@@ -240,150 +213,21 @@ async function* stream(
   setupError: unknown,
 ): AsyncIterableIterator<unknown> {
   if (setupError !== undefined || o === undefined) throw setupError;
-  const ordered = kind !== 'imapUnordered';
   const star = kind === 'istarmap';
-  const signal = o.call.signal;
-  signal?.throwIfAborted();
-  const workers = engine.options.maxWorkers;
-  const asyncInput = isAsyncIterable(iterable);
-  const iterator: Iterator<unknown> | AsyncIterator<unknown> = asyncInput
-    ? (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]()
-    : (iterable as Iterable<unknown>)[Symbol.iterator]();
-  const knownLength = Array.isArray(iterable) ? iterable.length : undefined;
-  const adaptive = o.chunkSize === 'auto' && knownLength === undefined;
-  let chunk =
-    o.chunkSize === 'auto'
-      ? knownLength === undefined
-        ? 1
-        : batchPolicy.autoChunkSize(knownLength, workers)
-      : o.chunkSize;
-  const buffer = () => o.bufferSize ?? Math.max(64, 4 * workers * chunk);
-  const maxAdaptiveChunk = batchPolicy.maxAdaptiveChunk(o.bufferSize, workers);
-  const pending = new Deque<Pending>();
-  const completed = new Deque<Pending>();
-  let wake: (() => void) | undefined;
-  let inFlight = 0;
-  let exhausted = false;
-  let abortReason: unknown;
-  let aborted = false;
-  const onAbort = () => {
-    aborted = true;
-    abortReason = signal?.reason;
-    wake?.();
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
   const callOptions: CallOptions = { timeout: o.call.timeout };
-
-  const submit = (items: unknown[]) => {
-    const call = submitChunk(engine, task, items, 0, items.length, star, callOptions);
-    const entry: Pending = {
-      call,
-      count: items.length,
-      values: undefined,
-      error: undefined,
-      done: false,
-    };
-    call.promise.then(
-      (values) => {
-        entry.values = values as ArrayLike<unknown>;
-        entry.done = true;
-        if (!ordered) completed.push(entry);
-        wake?.();
-      },
-      (error: unknown) => {
-        entry.error = error;
-        entry.done = true;
-        if (!ordered) completed.push(entry);
-        wake?.();
-      },
-    );
-    pending.push(entry);
-    inFlight += items.length;
-  };
-
-  const adapt = (entry: Pending) => {
-    if (adaptive)
-      chunk = batchPolicy.nextChunk(chunk, entry.call.runMs, entry.count, maxAdaptiveChunk);
-  };
-
-  try {
-    for (;;) {
-      if (aborted) throw abortReason;
-      while (!exhausted && inFlight < buffer()) {
-        // backpressure: with `maxQueue`, the next chunk waits until the queue has room
-        while (!aborted && !engine.hasRoom()) {
-          await Promise.race([
-            engine.whenRoom(),
-            new Promise<void>((resolve) => {
-              wake = resolve;
-            }),
-          ]);
-          wake = undefined;
-        }
-        if (aborted) throw abortReason;
-        const items: unknown[] = [];
-        while (items.length < chunk) {
-          const r = asyncInput
-            ? await (iterator as AsyncIterator<unknown>).next()
-            : (iterator as Iterator<unknown>).next();
-          if (aborted) throw abortReason;
-          if (r.done) {
-            exhausted = true;
-            break;
-          }
-          if (star && !Array.isArray(r.value)) {
-            throw new TypeError('starmap: every item must be an array of arguments');
-          }
-          items.push(r.value);
-        }
-        if (items.length === 0) break;
-        submit(items);
-      }
-      if (pending.length === 0) return;
-      let entry: Pending;
-      if (ordered) {
-        entry = pending.peek() as Pending;
-        while (!entry.done && !aborted) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          wake = undefined;
-        }
-        if (aborted) throw abortReason;
-        pending.shift();
-      } else {
-        while (completed.length === 0 && !aborted) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          wake = undefined;
-        }
-        if (aborted) throw abortReason;
-        entry = completed.shift() as Pending;
-        pending.remove(entry);
-      }
-      if (entry.error !== undefined || entry.values === undefined) throw entry.error;
-      adapt(entry);
-      const values = entry.values;
-      for (let i = 0; i < values.length; i++) {
-        inFlight--;
-        yield values[i];
-        if (aborted) throw abortReason;
-      }
-    }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    const reason = aborted ? abortReason : new CancelledError('The consumer left the loop');
-    for (const entry of pending) {
-      if (!entry.done) engine.cancellation.abort(entry.call, reason);
-      entry.call.promise.catch(() => {});
-    }
-    if (!exhausted) {
-      try {
-        await (iterator as AsyncIterator<unknown>).return?.();
-      } catch {
-        // the input's own cleanup failed; the loop's outcome stands
-      }
-    }
-  }
+  yield* chunkStream<Call>({
+    iterable,
+    ordered: kind !== 'imapUnordered',
+    star,
+    chunkSize: o.chunkSize,
+    bufferSize: o.bufferSize,
+    workers: engine.options.maxWorkers,
+    signal: o.call.signal,
+    submit: (items) => submitChunk(engine, task, items, 0, items.length, star, callOptions),
+    runMs: (call) => call.runMs,
+    cancel: (calls, reason) => {
+      for (const call of calls) engine.cancellation.abort(call, reason);
+    },
+    room: { has: () => engine.hasRoom(), when: () => engine.whenRoom() },
+  });
 }

@@ -86,7 +86,14 @@ function encodePath(path: string): string {
  * ```
  */
 export function tasks<M = Record<string, AnyFunction>>(module: string | URL): TasksOf<M> {
-  const url = toModuleUrl(module);
+  return taskRefsOf<M>(toModuleUrl(module));
+}
+
+/**
+ * @internal The references of {@link tasks} for a module named as it travels (a URL
+ * here; a package specifier on a cluster): one frozen reference per export name.
+ */
+export function taskRefsOf<M>(module: string): TasksOf<M> {
   const cache = new Map<string, TaskRef>();
   return new Proxy(Object.create(null) as TasksOf<M>, {
     get(_target, name) {
@@ -94,7 +101,7 @@ export function tasks<M = Record<string, AnyFunction>>(module: string | URL): Ta
       if (typeof name !== 'string' || name === 'then') return undefined;
       let ref = cache.get(name);
       if (ref === undefined) {
-        ref = Object.freeze({ module: url, name });
+        ref = Object.freeze({ module, name });
         cache.set(name, ref);
       }
       return ref;

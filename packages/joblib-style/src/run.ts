@@ -5,7 +5,7 @@
 // failure stops everything: pending calls are aborted through the backend.
 
 import { CancelledError } from '@par/async';
-import { Deque } from '@par/async/internal';
+import { Deque, isAsyncIterable, isIterable } from '@par/async/internal';
 import { AutoBatcher } from './auto-batch.js';
 import type { DelayedCall, ParallelBackend } from './backend.js';
 import { annotateFailure } from './errors.js';
@@ -34,22 +34,6 @@ interface Waiter {
 }
 
 const noop = () => undefined;
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
-  );
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return (
-    value !== null &&
-    value !== undefined &&
-    typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function'
-  );
-}
 
 function checkCall(value: unknown, index: number): DelayedCall {
   if (

@@ -1,17 +1,29 @@
+import { writeSync, writevSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 import { Deque } from '@par/async/internal';
+import { PLAIN, PlainWriter, readPlain } from './plain-codec.js';
 
 // Node 20's IPC channel re-concatenates its whole read buffer for every chunk
 // that arrives (quadratic in the message size), which made a 1 MB `map` chunk
 // cost more than computing it. Pool workers therefore talk over a plain socket
-// pair (an extra stdio pipe) with 4-byte length framing and v8 serialization,
-// joining the pieces of a frame once.
+// pair (an extra stdio pipe) with 4-byte length framing, joining the pieces of a
+// frame once. A payload is either in the plain encoding (plain-codec.ts: the
+// common small messages, written straight into the output buffer) or v8's.
 
-/** Frames up to this size travel as one buffer (header and payload joined); larger ones as two. */
+/** v8 payloads up to this size are copied into the output buffer; larger ones leave as they are. */
 const JOIN_BYTES = 64 * 1024;
+/** The output buffer's first size; one grown past {@link KEEP_BYTES} is dropped once written. */
+const OUT_BYTES = 16 * 1024;
+const KEEP_BYTES = 256 * 1024;
 
-/** Length-prefixed v8-serialized messages over a duplex socket, in order. */
+/** The descriptor under a socket's handle (a pipe or socket pair), if it has one. */
+function descriptorOf(socket: Socket): number {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  return typeof fd === 'number' ? fd : -1;
+}
+
+/** Length-prefixed messages over a duplex socket, in order. */
 export class FrameChannel {
   readonly #socket: Socket;
   readonly #onMessage: (message: unknown) => void;
@@ -19,10 +31,16 @@ export class FrameChannel {
   #buffered = 0;
   /** The size of the frame being read (header included), or -1 before its header. */
   #need = -1;
+  /** Frames not written yet: those in #out from #sealed on, after the #pending pieces. */
+  readonly #out = new PlainWriter(OUT_BYTES);
+  /** Where the frames in #out not yet listed in #pending start. */
+  #sealed = 0;
+  /** Pieces to write before the rest of #out (a large frame, and what came before it). */
+  #pending: Buffer[] = [];
   #corked = false;
   readonly #uncork = (): void => {
     this.#corked = false;
-    this.#socket.uncork();
+    this.#flushOut();
   };
 
   readonly #cork: boolean;
@@ -32,7 +50,7 @@ export class FrameChannel {
    * `cork`: coalesce the messages of one tick into one write (the parent). A child
    * must not: a task that blocks its event loop right after results were posted
    * (a Timed task flushes the earlier results first) would hold them back.
-   * `serializer`: how a message becomes bytes (`v8.serialize`).
+   * `serializer`: how a message that is not plain becomes bytes (`v8.serialize`).
    */
   constructor(
     socket: Socket,
@@ -49,32 +67,104 @@ export class FrameChannel {
     socket.on('error', () => {});
   }
 
-  /** Serializes and sends `message`. Throws synchronously, sending nothing, if v8 cannot serialize it. */
+  /** Encodes and sends `message`. Throws synchronously, sending nothing, if v8 cannot serialize it. */
   send(message: unknown): void {
-    const payload = this.#serialize(message);
-    const header = Buffer.allocUnsafe(4);
-    header.writeUInt32BE(payload.length, 0);
-    if (this.#socket.destroyed || !this.#socket.writable) return;
-    // messages posted in one tick leave in one writev
-    if (this.#cork && !this.#corked) {
-      this.#corked = true;
-      this.#socket.cork();
-      process.nextTick(this.#uncork);
+    const out = this.#out;
+    const start = out.length;
+    out.reserve(4);
+    out.length += 4;
+    let payload: Buffer | undefined;
+    if (!out.write(message)) {
+      out.length = start;
+      payload = this.#serialize(message);
     }
-    this.#writing++;
-    if (payload.length <= JOIN_BYTES) {
-      // one buffer, one write: a small frame costs one system call, not two
-      const frame = Buffer.allocUnsafe(4 + payload.length);
-      header.copy(frame, 0);
-      payload.copy(frame, 4);
-      this.#socket.write(frame, this.#written);
+    if (this.#socket.destroyed || !this.#socket.writable) {
+      out.length = start;
+      return;
+    }
+    if (payload === undefined) {
+      out.buffer.writeUInt32BE(out.length - start - 4, start);
+    } else if (payload.length <= JOIN_BYTES) {
+      // one copy into the output: a small frame never leaves in two pieces
+      out.reserve(4 + payload.length);
+      out.buffer.writeUInt32BE(payload.length, start);
+      payload.copy(out.buffer, start + 4);
+      out.length = start + 4 + payload.length;
     } else {
-      this.#socket.write(header);
-      this.#socket.write(payload, this.#written);
+      const header = Buffer.allocUnsafe(4);
+      header.writeUInt32BE(payload.length, 0);
+      this.#seal();
+      this.#pending.push(header, payload);
+    }
+    if (!this.#cork) {
+      this.#flushOut();
+      return;
+    }
+    // messages posted in one tick leave in one system call
+    if (!this.#corked) {
+      this.#corked = true;
+      process.nextTick(this.#uncork);
     }
   }
 
-  /** Writes handed to the socket and not yet reported written. */
+  /** Lists the frames in #out so far as one piece of #pending. */
+  #seal(): void {
+    const out = this.#out;
+    if (out.length > this.#sealed)
+      this.#pending.push(out.buffer.subarray(this.#sealed, out.length));
+    this.#sealed = out.length;
+  }
+
+  /** Writes every frame not written yet. */
+  #flushOut(): void {
+    this.#seal();
+    const pieces = this.#pending;
+    if (pieces.length === 0) return;
+    this.#pending = [];
+    const out = this.#out;
+    // the output buffer is reused only if no part of it was left with the stream
+    if (!this.#write(pieces) || out.buffer.length > KEEP_BYTES) {
+      out.buffer = Buffer.allocUnsafe(OUT_BYTES);
+    }
+    out.length = 0;
+    this.#sealed = 0;
+  }
+
+  /**
+   * Writes `pieces` in order; returns whether they all went at once. While the
+   * socket's stream holds nothing, they go straight to its descriptor in one
+   * (non-blocking) system call: a small message then costs no stream request,
+   * callback or extra tick. What the descriptor does not take at once (a full pipe,
+   * a large message, an error) goes through the stream, and so does everything
+   * after it until the stream has written it all.
+   */
+  #write(pieces: Buffer[]): boolean {
+    const socket = this.#socket;
+    if (socket.destroyed) return true;
+    let written = 0;
+    const fd = socket.writableLength === 0 ? descriptorOf(socket) : -1;
+    if (fd >= 0) {
+      try {
+        written = pieces.length === 1 ? writeSync(fd, pieces[0] as Buffer) : writevSync(fd, pieces);
+      } catch {
+        written = 0; // EAGAIN (the pipe is full) or a peer that is gone: the stream takes over
+      }
+    }
+    let all = true;
+    for (const piece of pieces) {
+      if (written >= piece.length) {
+        written -= piece.length;
+        continue;
+      }
+      all = false;
+      this.#writing++;
+      socket.write(written === 0 ? piece : piece.subarray(written), this.#written);
+      written = 0;
+    }
+    return all;
+  }
+
+  /** Writes handed to the socket's stream and not yet reported written. */
   #writing = 0;
   /** Callers of flush() waiting for #writing to reach 0. */
   #drained: (() => void)[] = [];
@@ -86,8 +176,8 @@ export class FrameChannel {
   };
 
   /**
-   * Hands what is corked to the socket now. On exit this is the last chance: a pipe
-   * write is attempted synchronously, so small final messages (results, FATAL) leave.
+   * Writes what waits for the end of the tick now. On exit this is the last chance:
+   * the write is attempted synchronously, so small final messages (results, FATAL) leave.
    */
   uncork(): void {
     if (this.#corked) this.#uncork();
@@ -119,7 +209,8 @@ export class FrameChannel {
       if (this.#buffered < this.#need) return;
       const frame = this.#take(this.#need);
       this.#need = -1;
-      this.#onMessage(deserialize(frame.subarray(4)));
+      const payload = frame.subarray(4);
+      this.#onMessage(payload[0] === PLAIN ? readPlain(payload) : deserialize(payload));
     }
   }
 

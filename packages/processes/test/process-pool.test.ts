@@ -63,6 +63,13 @@ describe('ProcessPool calls', () => {
     expect(await pool().run((a: number, b: number) => a * b, 6, 7)).toBe(42);
   });
 
+  it('an array passed twice in one call arrives as one array, as structured clone gives it', async () => {
+    const shared = [1, 2];
+    const same = (a: number[], b: number[]) => a === b && a.length === 2;
+    expect(await pool().run(same, shared, shared)).toBe(true);
+    expect(await pool().run(same, shared, [1, 2])).toBe(false);
+  });
+
   it('run() takes the call-descriptor form', async () => {
     expect(await pool().run({ task: t.add, args: [2, 3] })).toBe(5);
   });
