@@ -1,5 +1,11 @@
 import { TimeoutError } from '@par/async';
-import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import {
+  brand,
+  isBrandedInstance,
+  validateOptions,
+  validateSignal,
+  validateTimeout,
+} from '@par/async/internal';
 import type { RemoteClient } from '@par/core/remote';
 import { EOFError } from './errors.js';
 import type { PipeEnd } from './pipe-end.js';
@@ -120,8 +126,6 @@ export class RemoteBackend implements ConnectionBackend {
   }
 }
 
-const connectionBrand = Symbol.for('@par/processes.Connection');
-
 /**
  * One end of a {@link Pipe}: `send()` values to the other end, `recv()` what it
  * sent, in order. Like Python's `multiprocessing.connection.Connection`, either
@@ -145,11 +149,8 @@ export class Connection<T = unknown> {
    * task starts recognises it.
    */
   static [Symbol.hasInstance](value: unknown): boolean {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as { [connectionBrand]?: unknown })[connectionBrand] === true
-    );
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a subclass too
+    return isBrandedInstance(this, value);
   }
 
   readonly #backend: ConnectionBackend;
@@ -257,7 +258,7 @@ export class Connection<T = unknown> {
   }
 }
 
-Object.defineProperty(Connection.prototype, connectionBrand, { value: true });
+brand(Connection, '@par/processes.Connection');
 
 /** @internal A child's copy of a pipe end, served by the parent through `client`. */
 export function remoteConnection(client: RemoteClient, onClose?: () => void): Connection {

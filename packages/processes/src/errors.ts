@@ -1,7 +1,6 @@
 import { ParError } from '@par/async';
+import { brand, isBrandedInstance } from '@par/async/internal';
 import { registerErrorClass } from '@par/core/remote';
-
-const eofBrand = Symbol.for('@par/processes.EOFError');
 
 /**
  * `Connection#recv()` found nothing left to read and no end can ever send again:
@@ -24,11 +23,8 @@ export class EOFError extends ParError {
    * pipe end is still an `instanceof EOFError` imported by the task's module.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as { [eofBrand]?: unknown })[eofBrand] === true
-    );
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a subclass too
+    return isBrandedInstance(this, value);
   }
 
   constructor(message = 'The other end of the pipe is closed', options?: ErrorOptions) {
@@ -37,7 +33,7 @@ export class EOFError extends ParError {
 }
 
 // on the prototype: an error rebuilt from the wire (Object.create) carries it too
-Object.defineProperty(EOFError.prototype, eofBrand, { value: true });
+brand(EOFError, '@par/processes.EOFError');
 
 // an EOFError thrown in a child arrives in the parent as an EOFError
 registerErrorClass('PAR_EOF', EOFError);

@@ -27,4 +27,11 @@ describe('EOFError', () => {
     expect(EOFError[Symbol.hasInstance](null)).toBe(false);
     expect(new EOFError()).toBeInstanceOf(EOFError);
   });
+
+  it('a subclass of your own is tested by its prototype chain, not by the brand', () => {
+    class PipeGone extends EOFError {}
+    expect(new PipeGone()).toBeInstanceOf(EOFError);
+    expect(new PipeGone()).toBeInstanceOf(PipeGone);
+    expect(new EOFError()).not.toBeInstanceOf(PipeGone);
+  });
 });
