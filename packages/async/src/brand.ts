@@ -13,13 +13,18 @@ type AnyClass = Function & { prototype: object };
 /**
  * Brands `cls` with `Symbol.for(name)`: its prototype carries the brand, so its
  * instances (and its subclasses' instances) of every copy of the package carry
- * it. A class whose `Symbol.hasInstance` is {@link isBrandedInstance} then
- * recognises them all.
+ * it, and `instanceof cls` becomes {@link isBrandedInstance}: true for an instance
+ * of any copy, while a subclass of the user's own still tests by its prototype chain.
  */
 export function brand(cls: AnyClass, name: string): void {
   const symbol = Symbol.for(name);
   Object.defineProperty(cls, BRAND, { value: symbol });
   Object.defineProperty(cls.prototype, symbol, { value: true });
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: AnyClass, value: unknown): boolean {
+      return isBrandedInstance(this, value);
+    },
+  });
 }
 
 /**

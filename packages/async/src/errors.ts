@@ -1,4 +1,4 @@
-import { brand, isBrandedInstance } from './brand.js';
+import { brand } from './brand.js';
 
 /**
  * The base class of every error @par throws. `code` is a stable string that
@@ -25,16 +25,6 @@ export class ParError extends Error {
 
   override get name(): string {
     return this.constructor.name;
-  }
-
-  /**
-   * True for a ParError of any copy of @par/async (and likewise for each of its
-   * subclasses here): a child process of a pool runs a bundled copy, whose errors
-   * a task's module must still recognise. A subclass of your own tests as usual.
-   */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a subclass too
-    return isBrandedInstance(this, value);
   }
 }
 
@@ -89,6 +79,8 @@ export class BrokenBarrierError extends ParError {
   }
 }
 
+// `instanceof` holds across copies of @par/async (a pool's child process runs a
+// bundled one); a subclass of your own tests by its prototype chain
 brand(ParError, '@par/async.ParError');
 brand(TimeoutError, '@par/async.TimeoutError');
 brand(CancelledError, '@par/async.CancelledError');

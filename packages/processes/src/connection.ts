@@ -1,11 +1,5 @@
 import { TimeoutError } from '@par/async';
-import {
-  brand,
-  isBrandedInstance,
-  validateOptions,
-  validateSignal,
-  validateTimeout,
-} from '@par/async/internal';
+import { brand, validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
 import type { RemoteClient } from '@par/core/remote';
 import { EOFError } from './errors.js';
 import type { PipeEnd } from './pipe-end.js';
@@ -142,17 +136,6 @@ export class RemoteBackend implements ConnectionBackend {
  * ```
  */
 export class Connection<T = unknown> {
-  /**
-   * True for a Connection of any copy of this package: a child process runs its own
-   * copy (the child entry is one bundled file), so a pipe end a task receives is
-   * still an `instanceof Connection` imported by the task's module, and a pool the
-   * task starts recognises it.
-   */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a subclass too
-    return isBrandedInstance(this, value);
-  }
-
   readonly #backend: ConnectionBackend;
   #closed = false;
 
@@ -258,6 +241,9 @@ export class Connection<T = unknown> {
   }
 }
 
+// a pipe end a task receives in a child (which runs a bundled copy of this package)
+// is still an `instanceof Connection` of the task's module, and a pool it starts
+// recognises it
 brand(Connection, '@par/processes.Connection');
 
 /** @internal A child's copy of a pipe end, served by the parent through `client`. */

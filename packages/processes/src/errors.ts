@@ -1,5 +1,5 @@
 import { ParError } from '@par/async';
-import { brand, isBrandedInstance } from '@par/async/internal';
+import { brand } from '@par/async/internal';
 import { registerErrorClass } from '@par/core/remote';
 
 /**
@@ -17,16 +17,6 @@ import { registerErrorClass } from '@par/core/remote';
  * ```
  */
 export class EOFError extends ParError {
-  /**
-   * True for an EOFError of any copy of this package: a child process runs its own
-   * copy (the child entry is one bundled file), so an EOFError raised there by a
-   * pipe end is still an `instanceof EOFError` imported by the task's module.
-   */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a subclass too
-    return isBrandedInstance(this, value);
-  }
-
   constructor(message = 'The other end of the pipe is closed', options?: ErrorOptions) {
     super(message, 'PAR_EOF', options);
   }

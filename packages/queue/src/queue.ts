@@ -5,7 +5,6 @@ import {
   brand,
   Deque,
   deferred,
-  isBrandedInstance,
   optionMessage,
   validateInteger,
   validateOptions,
@@ -92,15 +91,6 @@ const emptyAfter = (ms: number): Error =>
  * ```
  */
 export class Queue<T = unknown> {
-  /**
-   * True for a Queue of any copy of @par/queue (a pool's child process runs a
-   * bundled one), subclasses included; a subclass of your own tests as usual.
-   */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a subclass too
-    return isBrandedInstance(this, value);
-  }
-
   readonly #maxsize: number;
   // the capacity actually enforced: `Infinity` when unbounded
   readonly #limit: number;
@@ -531,4 +521,5 @@ export class Queue<T = unknown> {
   }
 }
 
+// recognised across copies of @par/queue (a pool's child process runs a bundled one)
 brand(Queue, '@par/queue.Queue');

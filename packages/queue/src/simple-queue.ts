@@ -1,6 +1,6 @@
 import type { WaitOptions } from '@par/async';
 import { TimeoutError } from '@par/async';
-import { brand, Deque, isBrandedInstance } from '@par/async/internal';
+import { brand, Deque } from '@par/async/internal';
 import { QueueEmpty } from './errors.js';
 import { giveBack } from './store.js';
 import { type Parked, park, type Resolver, waitOptionsOrRejection, wake } from './waiter.js';
@@ -26,15 +26,6 @@ const emptyAfter = (ms: number): Error =>
  * ```
  */
 export class SimpleQueue<T = unknown> {
-  /**
-   * True for a SimpleQueue of any copy of @par/queue (a pool's child process runs a
-   * bundled one), subclasses included; a subclass of your own tests as usual.
-   */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a subclass too
-    return isBrandedInstance(this, value);
-  }
-
   readonly #items = new Deque<T>();
   readonly #getters = new Deque<Parked<undefined, T>>();
   // the executor of a plain `get` (no signal, no timeout): parks the bare resolver
@@ -138,4 +129,5 @@ export class SimpleQueue<T = unknown> {
   }
 }
 
+// recognised across copies of @par/queue (a pool's child process runs a bundled one)
 brand(SimpleQueue, '@par/queue.SimpleQueue');
