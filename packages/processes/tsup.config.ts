@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.config.base.js';
 
 // Two builds. The child entry is its own bundle file: the parent starts it by URL
-// (new URL('./process-entry.js', import.meta.url)), so it must sit next to index.js.
+// (new URL('./process-entry.cjs', import.meta.url)), so it must sit next to index.js.
 export default defineConfig([
   {
     ...baseConfig,
@@ -18,6 +18,14 @@ export default defineConfig([
     clean: false,
     dts: false,
     splitting: false,
+    // CommonJS: Node starts a CommonJS main file without its ES module loader (resolving
+    // and reading through fs/promises, a namespace object for every built-in imported),
+    // a few milliseconds of every child's start-up. The loader starts only if a task
+    // module needs it (task-loader.ts loads ES task modules with require() where it can).
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    // `import.meta.url` of the sources, as the bundle's own file URL
+    shims: true,
     // One file with @par/core's worker runtime, @par/async and @par/queue inside: a
     // child resolves and loads one module of ours instead of a graph of them, which
     // is most of its start-up. The classes a task may test with `instanceof`

@@ -3,7 +3,7 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 import { poolTestConfig } from '../../vitest.shared.js';
 
 // Tests run against the built package (like tinypool's): children are started from
-// dist/process-entry.js, which only exists after `npx tsup`.
+// dist/process-entry.cjs, which only exists after `npx tsup`.
 export default mergeConfig(
   poolTestConfig,
   defineConfig({

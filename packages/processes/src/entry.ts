@@ -3,7 +3,7 @@ import type { TransportCapabilities } from '@par/core';
 
 /** The child entry, next to this module in dist/ (and in the installed package). */
 export function entryPath(): string {
-  return fileURLToPath(new URL('./process-entry.js', import.meta.url));
+  return fileURLToPath(new URL('./process-entry.cjs', import.meta.url));
 }
 
 /** What a child process can carry: copies only (v8 serialization), channels multiplexed over IPC. */

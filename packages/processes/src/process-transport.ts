@@ -86,7 +86,7 @@ function refStream(stream: Readable | null): void {
 
 /**
  * The engine's Transport over child processes: one child per worker, running
- * dist/process-entry.js in 'pool' mode, which hands its message socket (fd 3,
+ * dist/process-entry.cjs in 'pool' mode, which hands its message socket (fd 3,
  * v8-serialized frames) to @par/core's worker runtime.
  */
 export class ProcessTransport implements Transport {

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const entry = fileURLToPath(new URL('../dist/process-entry.js', import.meta.url));
+const entry = fileURLToPath(new URL('../dist/process-entry.cjs', import.meta.url));
 const importPattern = /^(?:import|export)\s(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]/gm;
 
 /** Every file the child entry loads at start-up: its static import graph (built-ins left out). */

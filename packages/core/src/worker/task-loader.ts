@@ -59,11 +59,60 @@ function ensureTypeScriptHooks(url: string): void {
   }
 }
 
+/** Flags that install module hooks, which a require() might not go through as an import does. */
+const HOOK_FLAG = /(?:^|\s)(?:--import|--loader|--experimental-loader|--require|-r)(?:[=\s]|$)/;
+
+/**
+ * An ES task module loaded with require(), or undefined where import() must load it.
+ *
+ * Node (20.19+, 22.12+) can require() an ES module: synchronously, without starting
+ * the asynchronous pipeline of its ES module loader. In a child process whose entry
+ * is CommonJS that pipeline is most of the cost of its first call. The module runs
+ * once either way, and import() later returns the same module.
+ *
+ * Only plain `.js`/`.mjs` file URLs, in a process without module hooks (a loader
+ * flag, or tsx registered for a TypeScript task module). A module with top-level
+ * await, or a CommonJS one (whose import() namespace differs from its exports),
+ * goes through import(); any other error is the module's own and is thrown.
+ */
+function requireEsModule(url: string): Record<string, unknown> | undefined {
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (
+    proc?.features?.require_module !== true ||
+    !/^file:[^?#]*\.m?js$/.test(url) ||
+    (globalThis as { [tsHooksKey]?: boolean })[tsHooksKey] === true ||
+    HOOK_FLAG.test(proc.execArgv.join(' ')) ||
+    HOOK_FLAG.test(proc.env.NODE_OPTIONS ?? '')
+  ) {
+    return undefined;
+  }
+  const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
+  const { fileURLToPath } = proc.getBuiltinModule('node:url') as typeof import('node:url');
+  let mod: unknown;
+  try {
+    mod = createRequire(url)(fileURLToPath(url));
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'ERR_REQUIRE_ASYNC_MODULE') return undefined;
+    throw error;
+  }
+  return (mod as { [Symbol.toStringTag]?: unknown } | null)?.[Symbol.toStringTag] === 'Module'
+    ? (mod as Record<string, unknown>)
+    : undefined;
+}
+
 function importModule(url: string): Promise<Record<string, unknown>> {
   let loading = moduleCache.get(url);
   if (loading === undefined) {
     ensureTypeScriptHooks(url);
-    loading = import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>;
+    try {
+      const required = requireEsModule(url);
+      loading =
+        required !== undefined
+          ? Promise.resolve(required)
+          : (import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>);
+    } catch (error) {
+      loading = Promise.reject(error);
+    }
     moduleCache.set(url, loading);
   }
   return loading;
@@ -92,7 +141,7 @@ async function loadExport(module: string, name: string): Promise<AnyFn> {
     const code = (error as { code?: string } | null)?.code;
     const path = displayPath(module);
     const notFound =
-      (code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') &&
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || code === 'ENOENT') &&
       String((error as Error).message).includes(path.split('/').pop() ?? path);
     throw new TaskModuleError(
       notFound

@@ -1,0 +1,45 @@
+import { tasks } from '@par/processes';
+import { describe, expect, it } from 'vitest';
+import { poolsForEachTest } from './helpers.js';
+
+type StartUp = typeof import('./fixtures/start-up-tasks.mjs');
+type TopLevelAwait = typeof import('./fixtures/top-level-await-tasks.mjs');
+type State = typeof import('./fixtures/state-tasks.mjs');
+type CommonJs = typeof import('./fixtures/commonjs/tasks.js');
+
+const startUp = tasks<StartUp>(new URL('./fixtures/start-up-tasks.mjs', import.meta.url));
+const tla = tasks<TopLevelAwait>(new URL('./fixtures/top-level-await-tasks.mjs', import.meta.url));
+const state = tasks<State>(new URL('./fixtures/state-tasks.mjs', import.meta.url));
+const commonJs = tasks<CommonJs>(new URL('./fixtures/commonjs/tasks.js', import.meta.url));
+
+const pool = poolsForEachTest(1);
+
+describe('a pool child loads its task modules', () => {
+  it("loads an ES task module without the ES module loader's reading pipeline (require of an ES module)", async () => {
+    const loaded = await pool({ execArgv: [] }).run(startUp.builtinsLoaded, [
+      'internal/modules/esm/load',
+      'internal/fs/promises',
+    ]);
+    expect(loaded).toEqual([]);
+  });
+
+  it('loads an ES task module with top-level await (which require() refuses) once, with import()', async () => {
+    const p = pool({ execArgv: [] });
+    expect(await p.run(tla.add, 2)).toBe(42);
+    expect(await p.run(tla.evaluations)).toBe(1);
+  });
+
+  it('gives an ES module with a default export one instance: its import() namespace sees the same state', async () => {
+    const p = pool({ execArgv: [] });
+    expect(await p.run(state.bump)).toBe(1);
+    expect(await p.run(state.bump)).toBe(2);
+    expect(await p.run(state.default)).toBe(2);
+    expect(await p.run(state.viaImport)).toBe(2);
+  });
+
+  it("keeps import()'s namespace for a CommonJS task module in a .js file: module.exports is `default`", async () => {
+    const p = pool({ execArgv: [] });
+    expect(await p.run(commonJs.default, 4)).toBe(12);
+    expect(await p.run(commonJs.half, 4)).toBe(2);
+  });
+});
