@@ -1,4 +1,4 @@
-import { tasks } from '@par/processes';
+import { TaskModuleError, tasks } from '@par/processes';
 import { describe, expect, it } from 'vitest';
 import { poolsForEachTest } from './helpers.js';
 
@@ -6,11 +6,18 @@ type StartUp = typeof import('./fixtures/start-up-tasks.mjs');
 type TopLevelAwait = typeof import('./fixtures/top-level-await-tasks.mjs');
 type State = typeof import('./fixtures/state-tasks.mjs');
 type CommonJs = typeof import('./fixtures/commonjs/tasks.js');
+type Throws = typeof import('./fixtures/throws-on-load.mjs');
+type LoadCounts = typeof import('./fixtures/load-counts.mjs');
 
 const startUp = tasks<StartUp>(new URL('./fixtures/start-up-tasks.mjs', import.meta.url));
 const tla = tasks<TopLevelAwait>(new URL('./fixtures/top-level-await-tasks.mjs', import.meta.url));
 const state = tasks<State>(new URL('./fixtures/state-tasks.mjs', import.meta.url));
 const commonJs = tasks<CommonJs>(new URL('./fixtures/commonjs/tasks.js', import.meta.url));
+const throwsEs = tasks<Throws>(new URL('./fixtures/throws-on-load.mjs', import.meta.url));
+const throwsCommonJs = tasks<Throws>(
+  new URL('./fixtures/commonjs/throws-on-load.js', import.meta.url),
+);
+const counts = tasks<LoadCounts>(new URL('./fixtures/load-counts.mjs', import.meta.url));
 
 const pool = poolsForEachTest(1);
 
@@ -41,5 +48,20 @@ describe('a pool child loads its task modules', () => {
     const p = pool({ execArgv: [] });
     expect(await p.run(commonJs.default, 4)).toBe(12);
     expect(await p.run(commonJs.half, 4)).toBe(2);
+  });
+
+  it('a task module that throws while it loads fails its calls with TaskModuleError, and ran once (ES module, CommonJS .js)', async () => {
+    const p = pool({ execArgv: [] });
+    for (const [ref, message] of [
+      [throwsEs.never, 'this ES module fails to load'],
+      [throwsCommonJs.never, 'this CommonJS module fails to load'],
+    ] as const) {
+      for (let i = 0; i < 2; i++) {
+        const error = await p.run(ref).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(TaskModuleError);
+        expect((error as Error).message).toContain(message);
+      }
+    }
+    expect(await p.run(counts.loads)).toEqual([1, 1]);
   });
 });

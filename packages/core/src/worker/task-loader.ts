@@ -62,18 +62,50 @@ function ensureTypeScriptHooks(url: string): void {
 /** Flags that install module hooks, which a require() might not go through as an import does. */
 const HOOK_FLAG = /(?:^|\s)(?:--import|--loader|--experimental-loader|--require|-r)(?:[=\s]|$)/;
 
+type NodeModules = {
+  fs: typeof import('node:fs');
+  path: typeof import('node:path');
+  module: typeof import('node:module');
+  url: typeof import('node:url');
+};
+
 /**
- * An ES task module loaded with require(), or undefined where import() must load it.
+ * Whether the file at `path` is an ES module by Node's rules: a `.mjs` file, or a
+ * `.js` file whose nearest package.json says `"type": "module"`.
+ */
+function isEsModuleFile(path: string, { fs, path: p }: NodeModules): boolean {
+  if (path.endsWith('.mjs')) return true;
+  if (!path.endsWith('.js')) return false;
+  for (let dir = p.dirname(path); ; dir = p.dirname(dir)) {
+    let text: string;
+    try {
+      text = fs.readFileSync(p.join(dir, 'package.json'), 'utf8');
+    } catch {
+      if (p.dirname(dir) === dir) return false;
+      continue;
+    }
+    try {
+      return (JSON.parse(text) as { type?: unknown } | null)?.type === 'module';
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * An ES task module loaded with require(), or undefined where import() loads it.
  *
  * Node (20.19+, 22.12+) can require() an ES module: synchronously, without starting
- * the asynchronous pipeline of its ES module loader. In a child process whose entry
- * is CommonJS that pipeline is most of the cost of its first call. The module runs
- * once either way, and import() later returns the same module.
+ * the asynchronous pipeline of its ES module loader, which is most of the cost of a
+ * child process's first call. It is the same module: import() later returns it, and
+ * a module that failed stays failed (import() gives the same error without running
+ * it again).
  *
- * Only plain `.js`/`.mjs` file URLs, in a process without module hooks (a loader
- * flag, or tsx registered for a TypeScript task module). A module with top-level
- * await, or a CommonJS one (whose import() namespace differs from its exports),
- * goes through import(); any other error is the module's own and is thrown.
+ * Only for an ES module file (a CommonJS module's import() namespace is not its
+ * exports, and one that throws would run again), in a process without module hooks
+ * (a loader flag, or tsx registered for a TypeScript task module). Whatever require()
+ * refuses or fails on (top-level await, a hook registered at run time) is left to
+ * import(), which then reports the error as it always did.
  */
 function requireEsModule(url: string): Record<string, unknown> | undefined {
   const proc = (globalThis as { process?: NodeJS.Process }).process;
@@ -86,33 +118,36 @@ function requireEsModule(url: string): Record<string, unknown> | undefined {
   ) {
     return undefined;
   }
-  const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
-  const { fileURLToPath } = proc.getBuiltinModule('node:url') as typeof import('node:url');
-  let mod: unknown;
+  const node = {
+    fs: proc.getBuiltinModule('node:fs'),
+    path: proc.getBuiltinModule('node:path'),
+    module: proc.getBuiltinModule('node:module'),
+    url: proc.getBuiltinModule('node:url'),
+  } as NodeModules;
+  let path: string;
   try {
-    mod = createRequire(url)(fileURLToPath(url));
-  } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === 'ERR_REQUIRE_ASYNC_MODULE') return undefined;
-    throw error;
+    path = node.url.fileURLToPath(url);
+  } catch {
+    return undefined;
   }
-  return (mod as { [Symbol.toStringTag]?: unknown } | null)?.[Symbol.toStringTag] === 'Module'
-    ? (mod as Record<string, unknown>)
-    : undefined;
+  if (!isEsModuleFile(path, node)) return undefined;
+  try {
+    const mod = node.module.createRequire(url)(path) as { [Symbol.toStringTag]?: unknown } | null;
+    return mod?.[Symbol.toStringTag] === 'Module' ? (mod as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function importModule(url: string): Promise<Record<string, unknown>> {
   let loading = moduleCache.get(url);
   if (loading === undefined) {
     ensureTypeScriptHooks(url);
-    try {
-      const required = requireEsModule(url);
-      loading =
-        required !== undefined
-          ? Promise.resolve(required)
-          : (import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>);
-    } catch (error) {
-      loading = Promise.reject(error);
-    }
+    const required = requireEsModule(url);
+    loading =
+      required !== undefined
+        ? Promise.resolve(required)
+        : (import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>);
     moduleCache.set(url, loading);
   }
   return loading;
@@ -141,7 +176,7 @@ async function loadExport(module: string, name: string): Promise<AnyFn> {
     const code = (error as { code?: string } | null)?.code;
     const path = displayPath(module);
     const notFound =
-      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || code === 'ENOENT') &&
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') &&
       String((error as Error).message).includes(path.split('/').pop() ?? path);
     throw new TaskModuleError(
       notFound
