@@ -83,11 +83,11 @@ export class FrameChannel {
       return;
     }
     if (payload === undefined) {
-      out.buffer.writeUInt32BE(out.length - start - 4, start);
+      out.setUint32BE(start, out.length - start - 4);
     } else if (payload.length <= JOIN_BYTES) {
       // one copy into the output: a small frame never leaves in two pieces
       out.reserve(4 + payload.length);
-      out.buffer.writeUInt32BE(payload.length, start);
+      out.setUint32BE(start, payload.length);
       payload.copy(out.buffer, start + 4);
       out.length = start + 4 + payload.length;
     } else {
@@ -117,17 +117,51 @@ export class FrameChannel {
 
   /** Writes every frame not written yet. */
   #flushOut(): void {
-    this.#seal();
-    const pieces = this.#pending;
-    if (pieces.length === 0) return;
-    this.#pending = [];
     const out = this.#out;
+    let all: boolean;
+    if (this.#pending.length === 0) {
+      // the common case: every frame is in #out, written from it as it is
+      if (out.length === 0) return;
+      all = this.#writeOut(out.length);
+    } else {
+      this.#seal();
+      const pieces = this.#pending;
+      this.#pending = [];
+      all = this.#write(pieces);
+    }
     // the output buffer is reused only if no part of it was left with the stream
-    if (!this.#write(pieces) || out.buffer.length > KEEP_BYTES) {
+    if (!all || out.buffer.length > KEEP_BYTES) {
       out.buffer = Buffer.allocUnsafe(OUT_BYTES);
     }
     out.length = 0;
     this.#sealed = 0;
+  }
+
+  /** {@link #write} for the first `length` bytes of #out (no pieces listed before them). */
+  #writeOut(length: number): boolean {
+    const socket = this.#socket;
+    if (socket.destroyed) return true;
+    const buffer = this.#out.buffer;
+    let written = 0;
+    const fd = socket.writableLength === 0 ? this.#descriptor() : -1;
+    if (fd >= 0) {
+      try {
+        written = writeSync(fd, buffer, 0, length);
+      } catch {
+        written = 0; // EAGAIN (the pipe is full) or a peer that is gone: the stream takes over
+      }
+    }
+    if (written >= length) return true;
+    this.#writing++;
+    socket.write(buffer.subarray(written, length), this.#written);
+    return false;
+  }
+
+  /** The socket's descriptor (read once: a handle keeps its descriptor until it closes). */
+  #fd = -1;
+  #descriptor(): number {
+    if (this.#fd < 0) this.#fd = descriptorOf(this.#socket);
+    return this.#fd;
   }
 
   /**
@@ -142,7 +176,7 @@ export class FrameChannel {
     const socket = this.#socket;
     if (socket.destroyed) return true;
     let written = 0;
-    const fd = socket.writableLength === 0 ? descriptorOf(socket) : -1;
+    const fd = socket.writableLength === 0 ? this.#descriptor() : -1;
     if (fd >= 0) {
       try {
         written = pieces.length === 1 ? writeSync(fd, pieces[0] as Buffer) : writevSync(fd, pieces);
