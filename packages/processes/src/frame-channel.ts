@@ -63,8 +63,32 @@ export class FrameChannel {
     this.#cork = cork;
     this.#onMessage = onMessage;
     socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    this.#readFromHandle(socket);
     // a write to a peer that is gone fails; the exit or close is reported elsewhere
     socket.on('error', () => {});
+  }
+
+  /**
+   * Takes what the socket's handle reads before its stream does. Node hands each read
+   * to the handle's `onread` (net.js sets it to the stream's reader) as an ArrayBuffer
+   * of exactly the bytes read; the stream's path (push, its buffer, the 'data' event,
+   * a tick to read more) costs more than decoding a small message. What is not data
+   * (end of file, an error) still goes to the stream, which reports it as before. A
+   * handle without `onread` leaves everything to the stream's 'data' events.
+   */
+  #readFromHandle(socket: Socket): void {
+    const handle = (socket as unknown as { _handle?: { onread?: unknown } | null })._handle;
+    const streamRead = handle?.onread;
+    if (handle == null || typeof streamRead !== 'function') return;
+    const read = (chunk: Buffer): void => this.#read(chunk);
+    handle.onread = function onread(this: unknown, ...args: unknown[]): unknown {
+      const data = args[0];
+      if (data instanceof ArrayBuffer && data.byteLength > 0) {
+        read(Buffer.from(data));
+        return undefined;
+      }
+      return Reflect.apply(streamRead, this, args);
+    };
   }
 
   /** Encodes and sends `message`. Throws synchronously, sending nothing, if v8 cannot serialize it. */
