@@ -212,6 +212,8 @@ export function findLostInstanceInArgs(
 ): LostInstance | undefined {
   if ((flags & TaskFlag.Chunk) === 0) {
     for (let i = 0; i < args.length; i++) {
+      // a number or string cannot hold an instance: no path is built for it (a hot path)
+      if (!isObject(args[i])) continue;
       const lost = findLostInstance(args[i], `argument ${i}`);
       if (lost !== undefined) return lost;
     }

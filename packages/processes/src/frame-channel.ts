@@ -63,8 +63,32 @@ export class FrameChannel {
     this.#cork = cork;
     this.#onMessage = onMessage;
     socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    this.#readFromHandle(socket);
     // a write to a peer that is gone fails; the exit or close is reported elsewhere
     socket.on('error', () => {});
+  }
+
+  /**
+   * Takes what the socket's handle reads before its stream does. Node hands each read
+   * to the handle's `onread` (net.js sets it to the stream's reader) as an ArrayBuffer
+   * of exactly the bytes read; the stream's path (push, its buffer, the 'data' event,
+   * a tick to read more) costs more than decoding a small message. What is not data
+   * (end of file, an error) still goes to the stream, which reports it as before. A
+   * handle without `onread` leaves everything to the stream's 'data' events.
+   */
+  #readFromHandle(socket: Socket): void {
+    const handle = (socket as unknown as { _handle?: { onread?: unknown } | null })._handle;
+    const streamRead = handle?.onread;
+    if (handle == null || typeof streamRead !== 'function') return;
+    const read = (chunk: Buffer): void => this.#read(chunk);
+    handle.onread = function onread(this: unknown, ...args: unknown[]): unknown {
+      const data = args[0];
+      if (data instanceof ArrayBuffer && data.byteLength > 0) {
+        read(Buffer.from(data));
+        return undefined;
+      }
+      return Reflect.apply(streamRead, this, args);
+    };
   }
 
   /** Encodes and sends `message`. Throws synchronously, sending nothing, if v8 cannot serialize it. */
@@ -83,11 +107,11 @@ export class FrameChannel {
       return;
     }
     if (payload === undefined) {
-      out.buffer.writeUInt32BE(out.length - start - 4, start);
+      out.setUint32BE(start, out.length - start - 4);
     } else if (payload.length <= JOIN_BYTES) {
       // one copy into the output: a small frame never leaves in two pieces
       out.reserve(4 + payload.length);
-      out.buffer.writeUInt32BE(payload.length, start);
+      out.setUint32BE(start, payload.length);
       payload.copy(out.buffer, start + 4);
       out.length = start + 4 + payload.length;
     } else {
@@ -117,17 +141,51 @@ export class FrameChannel {
 
   /** Writes every frame not written yet. */
   #flushOut(): void {
-    this.#seal();
-    const pieces = this.#pending;
-    if (pieces.length === 0) return;
-    this.#pending = [];
     const out = this.#out;
+    let all: boolean;
+    if (this.#pending.length === 0) {
+      // the common case: every frame is in #out, written from it as it is
+      if (out.length === 0) return;
+      all = this.#writeOut(out.length);
+    } else {
+      this.#seal();
+      const pieces = this.#pending;
+      this.#pending = [];
+      all = this.#write(pieces);
+    }
     // the output buffer is reused only if no part of it was left with the stream
-    if (!this.#write(pieces) || out.buffer.length > KEEP_BYTES) {
+    if (!all || out.buffer.length > KEEP_BYTES) {
       out.buffer = Buffer.allocUnsafe(OUT_BYTES);
     }
     out.length = 0;
     this.#sealed = 0;
+  }
+
+  /** {@link #write} for the first `length` bytes of #out (no pieces listed before them). */
+  #writeOut(length: number): boolean {
+    const socket = this.#socket;
+    if (socket.destroyed) return true;
+    const buffer = this.#out.buffer;
+    let written = 0;
+    const fd = socket.writableLength === 0 ? this.#descriptor() : -1;
+    if (fd >= 0) {
+      try {
+        written = writeSync(fd, buffer, 0, length);
+      } catch {
+        written = 0; // EAGAIN (the pipe is full) or a peer that is gone: the stream takes over
+      }
+    }
+    if (written >= length) return true;
+    this.#writing++;
+    socket.write(buffer.subarray(written, length), this.#written);
+    return false;
+  }
+
+  /** The socket's descriptor (read once: a handle keeps its descriptor until it closes). */
+  #fd = -1;
+  #descriptor(): number {
+    if (this.#fd < 0) this.#fd = descriptorOf(this.#socket);
+    return this.#fd;
   }
 
   /**
@@ -142,7 +200,7 @@ export class FrameChannel {
     const socket = this.#socket;
     if (socket.destroyed) return true;
     let written = 0;
-    const fd = socket.writableLength === 0 ? descriptorOf(socket) : -1;
+    const fd = socket.writableLength === 0 ? this.#descriptor() : -1;
     if (fd >= 0) {
       try {
         written = pieces.length === 1 ? writeSync(fd, pieces[0] as Buffer) : writevSync(fd, pieces);

@@ -35,21 +35,47 @@ const MAX_NESTED_ARRAY = 32;
 /** Arrays deeper than this go through v8 (which also handles cycles). */
 const MAX_DEPTH = 3;
 
+/**
+ * A view over `buffer`'s bytes. Numbers are written and read through it: its methods
+ * are V8 builtins, where Buffer's `writeInt32LE` and the like are JavaScript, which
+ * costs several times more while the code has not been optimized yet (a pool
+ * answering a call every few ms runs these lines too rarely for that).
+ */
+function viewOf(buffer: Buffer): DataView {
+  return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
 /** A growable output buffer the encoder writes into. */
 export class PlainWriter {
-  buffer: Buffer;
+  #buffer: Buffer;
+  #view: DataView;
   length = 0;
 
   constructor(size = 16 * 1024) {
-    this.buffer = Buffer.allocUnsafe(size);
+    this.#buffer = Buffer.allocUnsafe(size);
+    this.#view = viewOf(this.#buffer);
+  }
+
+  get buffer(): Buffer {
+    return this.#buffer;
+  }
+
+  set buffer(buffer: Buffer) {
+    this.#buffer = buffer;
+    this.#view = viewOf(buffer);
+  }
+
+  /** Writes `n` as a big-endian 32-bit unsigned integer at `at` (a frame's length). */
+  setUint32BE(at: number, n: number): void {
+    this.#view.setUint32(at, n);
   }
 
   /** Makes room for `n` more bytes. */
   reserve(n: number): void {
     const need = this.length + n;
-    if (need <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(need, this.buffer.length * 2));
-    this.buffer.copy(grown, 0, 0, this.length);
+    if (need <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(need, this.#buffer.length * 2));
+    this.#buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
 
@@ -61,7 +87,7 @@ export class PlainWriter {
     if (!Array.isArray(value) || value.length > MAX_MESSAGE) return false;
     const start = this.length;
     this.reserve(1);
-    this.buffer[this.length++] = PLAIN;
+    this.#buffer[this.length++] = PLAIN;
     const ok = this.#array(value, 0);
     this.#seen.length = 0;
     if (ok) return true;
@@ -84,9 +110,8 @@ export class PlainWriter {
     }
     if (Object.getPrototypeOf(array) !== Array.prototype) return false;
     this.reserve(5);
-    const buffer = this.buffer;
-    buffer[this.length] = Tag.Array;
-    buffer.writeUInt32LE(n, this.length + 1);
+    this.#buffer[this.length] = Tag.Array;
+    this.#view.setUint32(this.length + 1, n, true);
     this.length += 5;
     for (let i = 0; i < n; i++) {
       const item = array[i];
@@ -100,15 +125,16 @@ export class PlainWriter {
   #value(value: unknown, depth: number): boolean {
     switch (typeof value) {
       case 'number': {
-        if ((value | 0) === value && !Object.is(value, -0)) {
+        // -0 is no int32: (value | 0) === value holds for it, 1 / value tells it apart
+        if ((value | 0) === value && (value !== 0 || 1 / value > 0)) {
           this.reserve(5);
-          this.buffer[this.length] = Tag.Int;
-          this.buffer.writeInt32LE(value, this.length + 1);
+          this.#buffer[this.length] = Tag.Int;
+          this.#view.setInt32(this.length + 1, value, true);
           this.length += 5;
         } else {
           this.reserve(9);
-          this.buffer[this.length] = Tag.Float;
-          this.buffer.writeDoubleLE(value, this.length + 1);
+          this.#buffer[this.length] = Tag.Float;
+          this.#view.setFloat64(this.length + 1, value, true);
           this.length += 9;
         }
         return true;
@@ -117,24 +143,24 @@ export class PlainWriter {
         if (value.length > MAX_STRING) return false;
         // UTF-16 code units as they are: lone surrogates survive, as with v8
         this.reserve(5 + 2 * value.length);
-        this.buffer[this.length] = Tag.String;
-        this.buffer.writeUInt32LE(value.length, this.length + 1);
+        this.#buffer[this.length] = Tag.String;
+        this.#view.setUint32(this.length + 1, value.length, true);
         this.length += 5;
-        this.length += this.buffer.write(value, this.length, 'utf16le');
+        this.length += this.#buffer.write(value, this.length, 'utf16le');
         return true;
       }
       case 'boolean':
         this.reserve(1);
-        this.buffer[this.length++] = value ? Tag.True : Tag.False;
+        this.#buffer[this.length++] = value ? Tag.True : Tag.False;
         return true;
       case 'undefined':
         this.reserve(1);
-        this.buffer[this.length++] = Tag.Undefined;
+        this.#buffer[this.length++] = Tag.Undefined;
         return true;
       case 'object':
         if (value === null) {
           this.reserve(1);
-          this.buffer[this.length++] = Tag.Null;
+          this.#buffer[this.length++] = Tag.Null;
           return true;
         }
         return Array.isArray(value) && depth < MAX_DEPTH && this.#array(value, depth + 1);
@@ -145,17 +171,22 @@ export class PlainWriter {
 }
 
 // the reader's state: decoding never re-enters itself
-let input: Buffer = Buffer.alloc(0);
+const empty = Buffer.alloc(0);
+const emptyView = viewOf(empty);
+let input: Buffer = empty;
+let view: DataView = emptyView;
 let at = 0;
 
 /** Decodes a payload written by {@link PlainWriter#write} (its first byte is {@link PLAIN}). */
 export function readPlain(payload: Buffer): unknown {
   input = payload;
+  view = viewOf(payload);
   at = 1;
   try {
     return readValue();
   } finally {
-    input = Buffer.alloc(0);
+    input = empty;
+    view = emptyView;
   }
 }
 
@@ -165,13 +196,13 @@ function readValue(): unknown {
   switch (tag) {
     case Tag.Int: {
       at += 4;
-      return b.readInt32LE(at - 4);
+      return view.getInt32(at - 4, true);
     }
     case Tag.Float:
       at += 8;
-      return b.readDoubleLE(at - 8);
+      return view.getFloat64(at - 8, true);
     case Tag.String: {
-      const n = b.readUInt32LE(at);
+      const n = view.getUint32(at, true);
       at += 4;
       const s = b.toString('utf16le', at, at + 2 * n);
       at += 2 * n;
@@ -186,7 +217,7 @@ function readValue(): unknown {
     case Tag.Undefined:
       return undefined;
     case Tag.Array: {
-      const n = b.readUInt32LE(at);
+      const n = view.getUint32(at, true);
       at += 4;
       const out: unknown[] = [];
       for (let i = 0; i < n; i++) out.push(readValue());

@@ -48,6 +48,10 @@ export function createProcessPort(
     false,
   );
   let pollBuffer: Buffer | undefined;
+  /** The read of this poll took all the socket held. */
+  let emptied = false;
+  /** When the last message of a read that emptied the socket was handed over, or -1 (see poll()). */
+  let drainedAt = -1;
   return {
     capabilities: processCapabilities,
     beforeUserCode,
@@ -68,6 +72,15 @@ export function createProcessPort(
     poll() {
       if (handler === undefined) return undefined;
       if (early.length === 0) {
+        // The last read took all the socket held (less than a full buffer), and the
+        // last message it brought was handed over a moment ago: a second read now would
+        // most likely fail with EAGAIN, which is thrown (an Error built, several µs).
+        // A poller's loop (read until nothing is waiting) ends here instead.
+        if (drainedAt >= 0) {
+          const recent = performance.now() - drainedAt < DRAINED_MS;
+          drainedAt = -1;
+          if (recent) return undefined;
+        }
         pollBuffer ??= Buffer.allocUnsafe(POLL_BYTES);
         let n: number;
         // EAGAIN (nothing waiting) is thrown: without a stack trace it costs little
@@ -87,8 +100,13 @@ export function createProcessPort(
         } finally {
           polling = false;
         }
+        emptied = n < POLL_BYTES;
       }
       const message = early.length > 0 ? early.shift() : undefined;
+      if (early.length === 0) {
+        if (emptied && message !== undefined) drainedAt = performance.now();
+        emptied = false;
+      }
       // a poller that stops early leaves the rest to the handler, in order
       if (early.length > 0 && !deliverScheduled) {
         deliverScheduled = true;
@@ -103,3 +121,5 @@ export function createProcessPort(
 const FD = 3;
 /** The most bytes one poll reads. */
 const POLL_BYTES = 64 * 1024;
+/** How long (ms) a read that emptied the socket stands for a new one (see poll()). */
+const DRAINED_MS = 0.05;

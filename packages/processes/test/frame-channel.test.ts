@@ -57,6 +57,23 @@ describe('FrameChannel', () => {
     expect(got).toEqual([[1, 'one', [2, 3]], { x: 4 }]);
   });
 
+  it("takes what arrives from the socket's handle, past the stream, and leaves the end of the stream to it", async () => {
+    const [a, b] = await socketPair();
+    const sender = new FrameChannel(a, () => {}, false);
+    const { got, until } = receiver(b);
+    const streamed: Buffer[] = [];
+    b.on('data', (chunk: Buffer) => streamed.push(chunk));
+    const ended = new Promise<void>((resolve) => b.once('end', resolve));
+    sender.send([1, 'one']);
+    sender.send({ large: 'x'.repeat(200_000) });
+    await until(2);
+    expect(got).toEqual([[1, 'one'], { large: 'x'.repeat(200_000) }]);
+    // the stream's 'data' events carried none of it
+    expect(streamed).toEqual([]);
+    a.end();
+    await ended;
+  });
+
   it('joins the messages of one tick into one write when corked, in order', async () => {
     const [a, b] = await socketPair();
     const write = vi.spyOn(a, 'write');

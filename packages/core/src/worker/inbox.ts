@@ -115,6 +115,11 @@ export class Inbox {
     yieldToLoop(() => yieldToLoop(this.#clearBacklog));
   }
 
+  /** Whether the port can be read synchronously ({@link look} reads it at once). */
+  get polls(): boolean {
+    return this.#poll !== undefined;
+  }
+
   /** Whether the worker must read its port before starting its next call. */
   shouldLook(): boolean {
     return (

@@ -24,8 +24,20 @@ import { Inbox } from './inbox.js';
 import { Outbox } from './outbox.js';
 import { type AnyFn, closureError, type Entry, resolveWireTask, TaskTable } from './task-loader.js';
 
-/** A long synchronous batch sends its finished results this often (ms). */
-const FLUSH_EVERY_MS = 5;
+/**
+ * A long synchronous batch sends its finished results this often (ms): about the
+ * work of one batch (BatchPolicy.CALL_BATCH_TARGET_MS). The pool hands a busy worker
+ * its next batch once it heard that a batch's worth of its calls is done, so results
+ * reported every batch keep the worker's queue topped up; reported only when the
+ * queue ran dry (or every 5 ms, more than the two batches a worker holds), the worker
+ * waited for a round trip after every couple of batches.
+ */
+const FLUSH_EVERY_MS = 2;
+/**
+ * A worker that keeps finding its next call on its port when its queue runs dry goes
+ * on without turning its event loop for at most this long (ms).
+ */
+const CONTINUE_MS = 20;
 
 /**
  * Runs the worker side of a pool over `port`: loads task modules, compiles
@@ -180,8 +192,37 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   /** Starts queued calls while there is capacity. */
   function drain(): void {
     if (!ready || stalled || inbox.looking || inbox.yielded) return;
+    const entered = performance.now();
+    let ran = false;
+    for (;;) {
+      ran = drainQueue() || ran;
+      // The queue ran dry after synchronous calls: the parent's next RUN (sent when an
+      // earlier result reached it) is likely waiting on the port already. A port that
+      // can be polled hands it over now, with the results posted first, instead of
+      // after a turn of the event loop (an epoll wake and the stream's read path per
+      // call). Not while an async call is pending (its continuation needs the loop),
+      // and the loop still turns at least every CONTINUE_MS (timers, I/O, microtasks).
+      if (
+        !ran ||
+        queue.length > 0 ||
+        running > 0 ||
+        stalled ||
+        !inbox.polls ||
+        performance.now() - entered > CONTINUE_MS
+      ) {
+        return;
+      }
+      outbox.flush();
+      inbox.look();
+      if (queue.length === 0) return;
+    }
+  }
+
+  /** Starts queued calls while there is capacity; returns whether it ran one. */
+  function drainQueue(): boolean {
+    let ran = false;
     while (queue.length > 0 && running < concurrency) {
-      if (inbox.shouldLook() && !inbox.look()) return;
+      if (inbox.shouldLook() && !inbox.look()) return ran;
       const id = queue.shift() as number;
       const key = queue.shift() as number;
       const flags = queue.shift() as number;
@@ -203,7 +244,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
             stalled = false;
             resume();
           });
-          return;
+          return ran;
         }
         outbox.pushError(id, entry.error, 0, entry);
         continue;
@@ -211,8 +252,10 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
       // Results already done go out before a call that may not come back (see Entry#quick)
       if ((flags & TaskFlag.Timed) !== 0 || entry.quick !== true) outbox.flush();
       runOne(id, entry, flags, args);
+      ran = true;
     }
     if (queue.length === 0 && dropped.size > 0 && running === 0) dropped.clear();
+    return ran;
   }
 
   function userCodeAhead(): void {
