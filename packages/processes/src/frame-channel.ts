@@ -166,19 +166,28 @@ export class FrameChannel {
     const socket = this.#socket;
     if (socket.destroyed) return true;
     const buffer = this.#out.buffer;
-    let written = 0;
-    const fd = socket.writableLength === 0 ? this.#descriptor() : -1;
-    if (fd >= 0) {
-      try {
-        written = writeSync(fd, buffer, 0, length);
-      } catch {
-        written = 0; // EAGAIN (the pipe is full) or a peer that is gone: the stream takes over
-      }
-    }
+    const written = this.#writeDirect(buffer, length);
     if (written >= length) return true;
     this.#writing++;
     socket.write(buffer.subarray(written, length), this.#written);
     return false;
+  }
+
+  /**
+   * Writes `data` (pieces, or the first `length` bytes of one buffer) straight to the
+   * socket's descriptor in one non-blocking system call, while the stream holds
+   * nothing; returns the bytes the descriptor took (0 when the stream must take them:
+   * it holds earlier bytes, the pipe is full, or the peer is gone).
+   */
+  #writeDirect(data: Buffer | Buffer[], length: number): number {
+    const fd = this.#socket.writableLength === 0 ? this.#descriptor() : -1;
+    if (fd < 0) return 0;
+    try {
+      if (!Array.isArray(data)) return writeSync(fd, data, 0, length);
+      return data.length === 1 ? writeSync(fd, data[0] as Buffer) : writevSync(fd, data);
+    } catch {
+      return 0; // EAGAIN (the pipe is full) or a peer that is gone: the stream takes over
+    }
   }
 
   /** The socket's descriptor (read once: a handle keeps its descriptor until it closes). */
@@ -199,15 +208,7 @@ export class FrameChannel {
   #write(pieces: Buffer[]): boolean {
     const socket = this.#socket;
     if (socket.destroyed) return true;
-    let written = 0;
-    const fd = socket.writableLength === 0 ? this.#descriptor() : -1;
-    if (fd >= 0) {
-      try {
-        written = pieces.length === 1 ? writeSync(fd, pieces[0] as Buffer) : writevSync(fd, pieces);
-      } catch {
-        written = 0; // EAGAIN (the pipe is full) or a peer that is gone: the stream takes over
-      }
-    }
+    let written = this.#writeDirect(pieces, 0);
     let all = true;
     for (const piece of pieces) {
       if (written >= piece.length) {
