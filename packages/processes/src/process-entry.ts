@@ -3,9 +3,13 @@
 // A pool child given `argv[3]`, its parent's pid, was started so that the kernel
 // kills it when the parent dies (parent-death-signal.ts): it needs no watchdog
 // thread, only to check that the parent did not die before that was armed.
+import { useEntryRequire } from '@par/core/worker';
 import { startPoolChild } from './pool-child.js';
 import { startProcessChild } from './process-child.js';
 import { watchParent } from './watchdog.js';
+
+// The bundle of this file is a CommonJS program: ES task modules load with its require().
+useEntryRequire(require);
 
 if (process.argv[2] !== 'pool') startProcessChild(watchParent());
 else if (process.argv[3] === undefined) startPoolChild(watchParent());

@@ -2,6 +2,7 @@ import { readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { Deque } from '@par/async/internal';
 import type { WorkerPort } from '@par/core';
+import { now } from '@par/core/worker';
 import { processCapabilities } from './entry.js';
 import { FrameChannel } from './frame-channel.js';
 
@@ -77,7 +78,7 @@ export function createProcessPort(
         // most likely fail with EAGAIN, which is thrown (an Error built, several µs).
         // A poller's loop (read until nothing is waiting) ends here instead.
         if (drainedAt >= 0) {
-          const recent = performance.now() - drainedAt < DRAINED_MS;
+          const recent = now() - drainedAt < DRAINED_MS;
           drainedAt = -1;
           if (recent) return undefined;
         }
@@ -104,7 +105,7 @@ export function createProcessPort(
       }
       const message = early.length > 0 ? early.shift() : undefined;
       if (early.length === 0) {
-        if (emptied && message !== undefined) drainedAt = performance.now();
+        if (emptied && message !== undefined) drainedAt = now();
         emptied = false;
       }
       // a poller that stops early leaves the rest to the handler, in order

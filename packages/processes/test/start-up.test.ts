@@ -21,6 +21,13 @@ describe('a pool child starts lean', () => {
     expect(loaded).toEqual([]);
   });
 
+  it('has not loaded perf_hooks nor the public node:module by the time its first call runs', async () => {
+    // the worker's clock reads process.hrtime (the `performance` global loads perf_hooks),
+    // and an ES task module loads through the entry's own require()
+    const loaded = await pool({ execArgv: [] }).run(t.builtinsLoaded, ['perf_hooks', 'module']);
+    expect(loaded).toEqual([]);
+  });
+
   it('on Linux with setpriv, starts no watchdog thread: the kernel kills it when its parent dies', async () => {
     const p = pool({ execArgv: [] });
     expect(await p.run(t.builtinsLoaded, ['worker_threads'])).toEqual([]);

@@ -5,6 +5,7 @@
 // `poll`, e.g. worker_threads' receiveMessageOnPort).
 
 import type { WorkerPort } from '../transport.js';
+import { now } from './clock.js';
 
 /** How long an idle worker polls for the next message (ms). */
 const SPIN_MS = 0.05;
@@ -26,7 +27,7 @@ let loadCheckedAt = Number.NEGATIVE_INFINITY;
 let coresSpare = false;
 /** Whether the machine has idle cores (1-minute load average below the core count). */
 function spareCores(): boolean {
-  const t = performance.now();
+  const t = now();
   if (t - loadCheckedAt < 1000) return coresSpare;
   loadCheckedAt = t;
   const os = (globalThis as { process?: NodeJS.Process }).process?.getBuiltinModule?.('node:os') as
@@ -50,7 +51,7 @@ export interface InboxHost {
 /** @internal */
 export class Inbox {
   /** When the worker last read its port. */
-  #lastLook = performance.now();
+  #lastLook = now();
   /** When the worker's last synchronous call ended (or it last read its port). */
   #clock = this.#lastLook;
   /** Reading the port from inside the core loop (look()). */
@@ -89,7 +90,7 @@ export class Inbox {
   }
 
   #receive(raw: unknown): void {
-    if (!this.looking) this.#lastLook = this.#clock = performance.now();
+    if (!this.looking) this.#lastLook = this.#clock = now();
     this.host.handle(raw as unknown[]);
   }
 
@@ -149,7 +150,7 @@ export class Inbox {
       } finally {
         this.looking = false;
       }
-      this.#lastLook = this.#clock = performance.now();
+      this.#lastLook = this.#clock = now();
       return true;
     }
     this.yielded = true;
@@ -159,7 +160,7 @@ export class Inbox {
         return;
       }
       this.yielded = false;
-      this.#lastLook = this.#clock = performance.now();
+      this.#lastLook = this.#clock = now();
       this.host.resume();
     };
     yieldToLoop(resume);
@@ -178,19 +179,19 @@ export class Inbox {
       this.#skip--;
       return;
     }
-    const start = performance.now();
+    const start = now();
     let until = start + SPIN_MS;
     while (this.host.idle()) {
       const message = poll();
       if (message !== undefined) {
         this.#misses = 0;
         this.#receive(message);
-        const t = performance.now();
+        const t = now();
         if (t - start > TURN_MS) return;
         until = t + SPIN_MS;
         continue;
       }
-      if (performance.now() > until) {
+      if (now() > until) {
         if (++this.#misses >= 8) {
           this.#misses = 0;
           this.#skip = 64;

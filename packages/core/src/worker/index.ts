@@ -3,4 +3,6 @@
 export { TaskClosureError } from '../errors.js';
 export { registerQueueHandler } from '../queue-handle-handler.js';
 export { decodeValue, registerTransferHandler } from '../transfer-handlers.js';
+export { now } from './clock.js';
 export { resolveWireTask, startWorkerRuntime } from './runtime.js';
+export { useEntryRequire } from './task-loader.js';

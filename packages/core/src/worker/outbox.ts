@@ -11,6 +11,7 @@ import { Msg, Status } from '../protocol.js';
 import type { SerializeContext } from '../transfer-handlers.js';
 import type { WorkerPort } from '../transport.js';
 import { EncodeSink, encodeOne } from '../wire-codec.js';
+import { now } from './clock.js';
 import type { Entry } from './task-loader.js';
 
 function taskName(entry: Entry | undefined): string {
@@ -26,7 +27,7 @@ export class Outbox {
   /** Callbacks to run once the results in the outbox are posted. */
   #afterFlush: (() => void)[] | undefined;
   /** When the outbox was last sent. */
-  since = performance.now();
+  since = now();
   /** How results are encoded by transfer handlers (once per worker). */
   readonly serializeContext: SerializeContext;
 
@@ -92,7 +93,7 @@ export class Outbox {
 
   /** Posts what the outbox holds. */
   flush(): void {
-    this.since = performance.now();
+    this.since = now();
     if (this.#message.length === 1) return;
     const message = this.#message;
     const transfer = this.#sink.transfer;

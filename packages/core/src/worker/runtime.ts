@@ -19,6 +19,7 @@ import type { DeserializeContext } from '../transfer-handlers.js';
 import type { WorkerBoot, WorkerPort } from '../transport.js';
 import { decodeArgs } from '../wire-codec.js';
 import { invoke, isThenable, runChunk } from './chunk-runner.js';
+import { now } from './clock.js';
 import { installFatalHandlers } from './fatal.js';
 import { Inbox } from './inbox.js';
 import { Outbox } from './outbox.js';
@@ -118,14 +119,14 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
       (value) => {
         running--;
         active.delete(id);
-        outbox.pushValue(id, value, performance.now() - t0, entry);
+        outbox.pushValue(id, value, now() - t0, entry);
         outbox.runAfterFlush(ends);
         scheduleFlush();
       },
       (error: unknown) => {
         running--;
         active.delete(id);
-        outbox.pushError(id, closureError(error, entry), performance.now() - t0, entry);
+        outbox.pushError(id, closureError(error, entry), now() - t0, entry);
         outbox.runAfterFlush(ends);
         scheduleFlush();
       },
@@ -146,7 +147,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     const context = spare ?? createTaskContext();
     spare = undefined;
     context.callId = id;
-    const t0 = performance.now();
+    const t0 = now();
     currentId = id;
     let result: unknown;
     let ends: (() => void)[] | undefined;
@@ -165,7 +166,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
           : runInTaskContext(context, invoke, fn, args);
     } catch (error) {
       currentId = -1;
-      const t1 = performance.now();
+      const t1 = now();
       entry.quick = t1 - t0 <= FLUSH_EVERY_MS;
       inbox.ran(t0, t1);
       outbox.pushError(id, closureError(error, entry), t1 - t0, entry);
@@ -179,7 +180,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
       return;
     }
     if (context.controller === undefined && !context.aborted) spare = context;
-    const t1 = performance.now();
+    const t1 = now();
     entry.quick = t1 - t0 <= FLUSH_EVERY_MS;
     inbox.ran(t0, t1);
     outbox.pushValue(id, result, t1 - t0, entry);
@@ -192,7 +193,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   /** Starts queued calls while there is capacity. */
   function drain(): void {
     if (!ready || stalled || inbox.looking || inbox.yielded) return;
-    const entered = performance.now();
+    const entered = now();
     let ran = false;
     for (;;) {
       ran = drainQueue() || ran;
@@ -208,7 +209,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
         running > 0 ||
         stalled ||
         !inbox.polls ||
-        performance.now() - entered > CONTINUE_MS
+        now() - entered > CONTINUE_MS
       ) {
         return;
       }

@@ -35,7 +35,9 @@ const tsHooksKey = Symbol.for('@par/core.typescriptHooks');
  * `node --import tsx`. A worker entry that registered a loader itself sets the flag.
  */
 function ensureTypeScriptHooks(url: string): void {
-  if (!/\.(?:[mc]?ts|tsx)$/.test(new URL(url).pathname)) return;
+  // the URL's path without its query and fragment (not through URL: its first use is
+  // part of a worker's start-up)
+  if (!/\.(?:[mc]?ts|tsx)$/.test(url.replace(/[?#].*$/s, ''))) return;
   const scope = globalThis as { [tsHooksKey]?: boolean };
   if (scope[tsHooksKey]) return;
   scope[tsHooksKey] = true;
@@ -65,7 +67,6 @@ const HOOK_FLAG = /(?:^|\s)(?:--import|--loader|--experimental-loader|--require|
 type NodeModules = {
   fs: typeof import('node:fs');
   path: typeof import('node:path');
-  module: typeof import('node:module');
   url: typeof import('node:url');
 };
 
@@ -121,7 +122,6 @@ function requireEsModule(url: string): Record<string, unknown> | undefined {
   const node = {
     fs: proc.getBuiltinModule('node:fs'),
     path: proc.getBuiltinModule('node:path'),
-    module: proc.getBuiltinModule('node:module'),
     url: proc.getBuiltinModule('node:url'),
   } as NodeModules;
   let path: string;
@@ -132,11 +132,30 @@ function requireEsModule(url: string): Record<string, unknown> | undefined {
   }
   if (!isEsModuleFile(path, node)) return undefined;
   try {
-    const mod = node.module.createRequire(url)(path) as { [Symbol.toStringTag]?: unknown } | null;
+    const mod = requireFrom(url, proc)(path) as { [Symbol.toStringTag]?: unknown } | null;
     return mod?.[Symbol.toStringTag] === 'Module' ? (mod as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+let entryRequire: NodeJS.Require | undefined;
+
+/**
+ * @internal A worker entry that is a CommonJS program (a child process's) hands over its
+ * require(), which loads an absolute path as any other does: node:module, which such a
+ * program has not loaded, then stays out of the worker's start-up.
+ */
+export function useEntryRequire(require: NodeJS.Require): void {
+  entryRequire = require;
+}
+
+/** A require() for an absolute path. */
+function requireFrom(url: string, proc: NodeJS.Process): NodeJS.Require {
+  return (
+    entryRequire ??
+    (proc.getBuiltinModule('node:module') as typeof import('node:module')).createRequire(url)
+  );
 }
 
 function importModule(url: string): Promise<Record<string, unknown>> {
