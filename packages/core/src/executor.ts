@@ -7,6 +7,7 @@ import { createFuture, type Future } from './future.js';
 import { mapIter } from './map.js';
 import type { Pool } from './pool.js';
 import type { PoolStats } from './pool-options.js';
+import { TaskFlag } from './protocol.js';
 import type { Task } from './task-ref.js';
 
 /** Options of `Executor#shutdown`. */
@@ -87,7 +88,8 @@ export class Executor {
     const engine = engineOf(this.#pool);
     let call: Call;
     try {
-      call = engine.submit(task, args, 0, undefined);
+      // a future can be cancelled until its call starts
+      call = engine.submit(task, args, TaskFlag.Cancellable, undefined);
     } catch (error) {
       call = engine.failedCall(error);
     }

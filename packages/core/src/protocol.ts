@@ -38,6 +38,14 @@ export const TaskFlag = {
   Star: 8,
   /** A chunk whose items are all numbers, sent as a transferred Float64Array. */
   Packed: 16,
+  /**
+   * The call can be cancelled after it was sent, before it starts (it has a signal, it
+   * is a map chunk or an executor's future): the worker reads its port for an ABORT
+   * before it starts the call. No ABORT can come for another call before it starts, so
+   * the worker skips that read (for a child process, a read that mostly finds nothing
+   * and costs several µs).
+   */
+  Cancellable: 32,
 } as const;
 
 /** Result status. */

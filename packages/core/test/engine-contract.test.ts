@@ -22,6 +22,7 @@ import {
   WorkerCrashedError,
 } from '../src/index.js';
 import { engineOf } from '../src/internal.js';
+import { TaskFlag } from '../src/protocol.js';
 import { type FakeWorker, MemoryTransport, openPools, settle, square } from './memory-transport.js';
 
 function track(promise: Promise<unknown>): { state: string; value: unknown } {
@@ -314,6 +315,46 @@ describe('cancel windows', () => {
     await settle();
     expect(pool.stats()).toMatchObject({ running: 0, failed: 1, completed: 0 });
     await pool.close();
+  });
+});
+
+describe('which calls a worker checks for an ABORT before starting them', () => {
+  it('marks Cancellable the calls with a signal, map chunks and futures, and no other call', async () => {
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1, concurrentTasksPerWorker: 8 });
+    const executor = new Executor(pool);
+    const calls = [
+      pool.run(square, 1),
+      pool.run({ task: square, args: [2], timeout: 60_000 }),
+      pool.run({ task: square, args: [3], signal: new AbortController().signal }),
+      executor.submit(square, 4),
+      pool.map(square, [5, 6], { chunkSize: 2 }),
+    ];
+    await settle();
+    const cancellable = transport.last.runs().map((r) => (r.flags & TaskFlag.Cancellable) !== 0);
+    expect(cancellable).toEqual([false, false, true, true, true]);
+    await pool.terminate();
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+  });
+
+  it('an executor shutting down with cancelFutures leaves a plain call already sent to its worker to run', async () => {
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1, concurrentTasksPerWorker: 2 });
+    const executor = new Executor(pool);
+    const plain = pool.run(square, 3);
+    const future = executor.submit(square, 4);
+    await settle();
+    const w = transport.last;
+    const [sentPlain, sentFuture] = w.runs();
+    await executor.shutdown({ cancelFutures: true, wait: false });
+    await expect(future).rejects.toBeInstanceOf(CancelledError);
+    // only the future is withdrawn: the worker starts the plain call without looking
+    expect(w.aborts()).toEqual([sentFuture?.id]);
+    w.ready();
+    w.answer([sentPlain?.id as number, 9]);
+    w.dropped(sentFuture?.id as number);
+    expect(await plain).toBe(9);
   });
 });
 

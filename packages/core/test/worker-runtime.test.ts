@@ -3,7 +3,7 @@
 // worker posts back.
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Msg, Status } from '../src/protocol.js';
+import { Msg, Status, TaskFlag } from '../src/protocol.js';
 
 let worker: Worker | undefined;
 afterEach(async () => {
@@ -161,6 +161,53 @@ describe('the worker runtime', () => {
     expect(await next()).toEqual([Msg.Results, 401, Status.Ok, 'held', expect.any(Number)]);
     // the second call ran before the event loop turned: the microtask had not run yet
     expect(await next()).toEqual([Msg.Results, 402, Status.Ok, false, expect.any(Number)]);
+  });
+
+  it('after a long call, reads its port before starting a Cancellable call, and not before another call', async () => {
+    const { next } = await startRuntime('./fixtures/counting-poll-runtime-worker.mjs');
+    const defs = [
+      1,
+      undefined,
+      'long',
+      // longer than the 1 ms after which a worker looks for ABORTs before its next call
+      'function long() { const end = performance.now() + 3; while (performance.now() < end); return globalThis.portReads }',
+      2,
+      undefined,
+      'reads',
+      'function reads() { return globalThis.portReads }',
+    ];
+    // one RUN: the long call, a plain call, a long call again, then a Cancellable one
+    worker?.postMessage([
+      Msg.Run,
+      defs,
+      501,
+      1,
+      0,
+      [],
+      502,
+      2,
+      0,
+      [],
+      503,
+      1,
+      0,
+      [],
+      504,
+      2,
+      TaskFlag.Cancellable,
+      [],
+    ]);
+    const values = new Map<unknown, unknown>();
+    while (values.size < 4) {
+      const message = await next();
+      for (let i = 1; i < message.length; i += 4) values.set(message[i], message[i + 2]);
+    }
+    const [afterLong, plain, afterLongAgain, cancellable] = [501, 502, 503, 504].map((id) =>
+      values.get(id),
+    ) as number[];
+    expect(plain).toBe(afterLong);
+    expect(afterLongAgain).toBe(plain);
+    expect(cancellable).toBeGreaterThan(afterLongAgain as number);
   });
 
   it('reports the results of a long run of quick calls at least every 2 ms of work, so the pool can top its queue up before it runs dry', async () => {

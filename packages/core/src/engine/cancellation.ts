@@ -5,7 +5,7 @@
 
 import { type Call, CallState } from '../call.js';
 import { serializeError } from '../error-codec.js';
-import { Msg } from '../protocol.js';
+import { Msg, TaskFlag } from '../protocol.js';
 import { SlotState } from '../slot.js';
 import { rejected } from './call-ledger.js';
 import type { Engine } from './engine.js';
@@ -23,6 +23,8 @@ export class Cancellation {
   cancel(call: Call, reason: unknown): boolean {
     if (call.settled) return false;
     if (call.state === CallState.Sent) {
+      // the worker does not look for an ABORT before starting it: it is as good as started
+      if ((call.flags & TaskFlag.Cancellable) === 0) return false;
       this.abort(call, reason);
       return true;
     }

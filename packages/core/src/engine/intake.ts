@@ -83,11 +83,17 @@ export function createCall(
   const def = engine.registry.defs[engine.registry.keyOf(task)];
   if (def === undefined) throw new TypeError('Unknown task');
   const timeout = options?.timeout ?? engine.options.timeout;
+  let callFlags = flags;
+  if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) callFlags |= TaskFlag.Timed;
+  // a signal or map can cancel the call after it was sent, before it starts
+  if (options?.signal !== undefined || (flags & TaskFlag.Chunk) !== 0) {
+    callFlags |= TaskFlag.Cancellable;
+  }
   const call = new Call(
     engine.nextCallId++,
     def,
     args,
-    timeout === undefined || timeout === Number.POSITIVE_INFINITY ? flags : flags | TaskFlag.Timed,
+    callFlags,
     timeout === Number.POSITIVE_INFINITY ? undefined : timeout,
     options?.signal,
     options?.transfer,

@@ -223,7 +223,14 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
   function drainQueue(): boolean {
     let ran = false;
     while (queue.length > 0 && running < concurrency) {
-      if (inbox.shouldLook() && !inbox.look()) return ran;
+      // an ABORT can come for a call waiting here only if it is Cancellable
+      if (
+        ((queue.at(2) as number) & TaskFlag.Cancellable) !== 0 &&
+        inbox.shouldLook() &&
+        !inbox.look()
+      ) {
+        return ran;
+      }
       const id = queue.shift() as number;
       const key = queue.shift() as number;
       const flags = queue.shift() as number;
