@@ -22,7 +22,7 @@ import {
   type TaskRef,
   taskRef,
 } from '@par/core';
-import { type Engine, engineOf } from '@par/core/internal';
+import { type Engine, engineOf, TaskFlag } from '@par/core/internal';
 import { ProcessPool } from '@par/processes';
 import { ThreadPool } from '@par/threads';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -364,7 +364,8 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
           // the engine directly: the job's data is already checked, as run() would
           result = await turn.run(() => {
             if (entry.reason !== undefined) return Promise.reject(entry.reason);
-            const call = engine.submit(ref, args, 0, { timeout });
+            // its caller can abort it, also while it waits in a busy thread here
+            const call = engine.submit(ref, args, TaskFlag.Cancellable, { timeout });
             entry.call = call;
             return call.promise;
           });

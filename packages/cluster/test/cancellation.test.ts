@@ -1,5 +1,7 @@
 import { TimeoutError } from '@par/async';
-import { afterEach, describe, expect, it } from 'vitest';
+import { engineOf, TaskFlag } from '@par/core/internal';
+import { ThreadPool } from '@par/threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clusterForFile, latchDir, t, until } from './helpers.js';
 
 let latch: ReturnType<typeof latchDir>;
@@ -51,6 +53,25 @@ describe('abort and timeout', () => {
     // the task's own signal aborted in the worker (it writes a marker when it sees it)
     await until(() => latch.aborted('active'), 'the task to see its signal abort');
     expect(await cluster.pool.run(t.square, 4)).toBe(16);
+  });
+
+  it('hands a run job to its thread pool as a call that can be withdrawn while it waits in a busy thread', async () => {
+    // the engine's submit, spied on its prototype (the in-process worker's pool shares it)
+    const probe = new ThreadPool({ maxWorkers: 1 });
+    const engine = Object.getPrototypeOf(engineOf(probe)) as {
+      submit(task: unknown, args: unknown[], flags: number, options: unknown): unknown;
+    };
+    await probe.close();
+    const submit = vi.spyOn(engine, 'submit');
+    try {
+      expect(await cluster.pool.run(t.square, 5)).toBe(25);
+      const flags = submit.mock.calls.map(([, , f]) => f);
+      expect(flags).toHaveLength(1);
+      // a thread reads its port for an ABORT only before a Cancellable call
+      expect((flags[0] as number) & TaskFlag.Cancellable).toBe(TaskFlag.Cancellable);
+    } finally {
+      submit.mockRestore();
+    }
   });
 
   it('rejects with TimeoutError after `timeout` ms of running, aborting the task signal', async () => {

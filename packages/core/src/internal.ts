@@ -10,6 +10,8 @@ export { engineOf } from './engine/access.js';
 export type { Engine } from './engine/engine.js';
 /** The engine's error codec: @par/cluster sends errors across machines with it. */
 export { deserializeError, serializeError, type WireError } from './error-codec.js';
+/** The flags of a call (`engine.submit`): @par/cluster marks the calls its callers can abort. */
+export { TaskFlag } from './protocol.js';
 /** Shared memory a process cannot receive: found and worded the same way everywhere. */
 export { findSharedMemory, isSharedMemory, sharedMemoryError } from './shared-memory.js';
 /** Task references by a module name as it travels: @par/cluster's package specifiers. */
