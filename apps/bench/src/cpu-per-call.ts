@@ -19,6 +19,8 @@
 //   of its next, read by the task itself (process.cpuUsage); p50 and mean
 // - dead: the wall time from the end of a task to the start of the next in the same
 //   child (its CPU there, preemption, and waiting for work); p50 and mean
+// - deadP90: the 90th percentile of dead; deadLong: the dead time in gaps longer than
+//   100 µs, per call (the gaps where a child waited for work or lost its core)
 // - childWakes: a child main thread's voluntary context switches
 
 import { type ChildProcess, fork } from 'node:child_process';
@@ -30,6 +32,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const WORKERS = 2;
 const WARMUP = 2;
+/** Gaps between two tasks longer than this (µs) add up in the column deadLong. */
+const LONG_GAP_US = 100;
 
 /** The task: busy-waits `us` µs and logs its start, end and the process's CPU at both. */
 const spinSource =
@@ -170,6 +174,8 @@ async function contender(kind: string, us: number, n: number): Promise<void> {
       childBetweenMean: mean(between),
       deadP50: median(dead),
       deadMean: mean(dead),
+      deadP90: [...dead].sort((a, b) => a - b)[Math.floor(dead.length * 0.9)] ?? Number.NaN,
+      deadLong: dead.reduce((sum, d) => (d > LONG_GAP_US ? sum + d : sum), 0) / n,
       childWakes: kidWakes / n,
     };
     send(sample);
