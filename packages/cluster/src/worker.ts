@@ -325,8 +325,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       .catch(() => undefined);
   });
   const running = new Map<string, RunningJob>();
-  // a batch waits for more jobs until it holds all this worker takes at once
-  const turn = engineTurnBatch(engine, concurrency);
+  const turn = engineTurnBatch(engine);
   /** Aborts a job running here: its call in the pool (false: not running here). */
   const abortJob = (jobId: string): boolean => {
     const entry = running.get(jobId);

@@ -3,7 +3,7 @@ import { tasks } from '@par/core';
 import { engineOf } from '@par/core/internal';
 import { ThreadPool } from '@par/threads';
 import { describe, expect, it, vi } from 'vitest';
-import { engineTurnBatch, TurnBatch, WAIT_TURNS } from '../src/turn-batch.js';
+import { engineTurnBatch, TurnBatch } from '../src/turn-batch.js';
 
 const t = tasks<typeof import('./fixtures/tasks.mjs')>(
   new URL('./fixtures/tasks.mjs', import.meta.url),
@@ -23,50 +23,6 @@ describe('TurnBatch', () => {
     batch.add(() => started.push(3));
     await nextTurn();
     expect(started).toEqual([0, 1, 2, 3]);
-  });
-
-  it('with a limit, a batch waits another turn while calls keep coming, and goes after a turn that brought none', async () => {
-    const batch = new TurnBatch(undefined, 10);
-    const started: number[] = [];
-    batch.add(() => started.push(0));
-    await nextTurn();
-    // the turn it began in is over: it waits one more, for the rest of the jobs
-    expect(started).toEqual([]);
-    batch.add(() => started.push(1));
-    await nextTurn();
-    // that turn brought a call: it waits again
-    expect(started).toEqual([]);
-    await nextTurn();
-    // that one brought none: the batch goes, in order
-    expect(started).toEqual([0, 1]);
-  });
-
-  it('a batch that holds `limit` calls goes after its turn without waiting', async () => {
-    const batch = new TurnBatch(undefined, 2);
-    const started: number[] = [];
-    batch.add(() => started.push(0));
-    batch.add(() => started.push(1));
-    await nextTurn();
-    expect(started).toEqual([0, 1]);
-    // the next batch waits again
-    batch.add(() => started.push(2));
-    await nextTurn();
-    expect(started).toEqual([0, 1]);
-    await nextTurn();
-    expect(started).toEqual([0, 1, 2]);
-  });
-
-  it('a batch waits WAIT_TURNS turns at most, however many calls keep coming', async () => {
-    const batch = new TurnBatch(undefined, 1000);
-    const started: number[] = [];
-    batch.add(() => started.push(0));
-    for (let turn = 1; turn <= WAIT_TURNS; turn++) {
-      await nextTurn();
-      expect(started).toEqual([]);
-      batch.add(() => started.push(turn));
-    }
-    await nextTurn();
-    expect(started).toEqual(Array.from({ length: WAIT_TURNS + 1 }, (_, i) => i));
   });
 
   it("run() settles with the started call's value or error", async () => {
