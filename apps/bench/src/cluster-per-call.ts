@@ -21,9 +21,8 @@
 // - threadMsgs: messages this process's main thread posted to worker threads
 // The per-command table of each contender follows (calls per call).
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +30,7 @@ import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { MessagePort, Worker as NodeWorker } from 'node:worker_threads';
 import { ClusterPool, startWorker, tasks } from '@par/cluster';
 import { Worker as BullWorker, type Job, Queue, QueueEvents } from 'bullmq';
+import { launchRedis } from './redis-server.js';
 
 const [callsArg = '2000', roundsArg = '8', ...names] = process.argv.slice(2);
 const CALLS = Number(callsArg);
@@ -51,25 +51,10 @@ writeFileSync(join(dir, 'tasks.mjs'), 'export const square = (x) => x * x;\n');
 const root = pathToFileURL(`${dir}/`);
 const t = tasks<{ square: (x: number) => number }>(new URL('./tasks.mjs', root));
 
-const port = await new Promise<number>((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-  });
-});
-const server = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-await new Promise<void>((resolve) => {
-  let out = '';
-  server.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-    if (out.includes('Ready to accept connections')) resolve();
-  });
-});
-const url = `redis://127.0.0.1:${port}`;
+const server = await launchRedis(dir);
+if (server === null) throw new Error('cluster-per-call needs redis-server');
+const { port } = server;
+const url = server.url;
 const connection = { url, maxRetriesPerRequest: null };
 /** Runs a command with redis-cli (between rounds only). */
 const cli = (...args: string[]) =>
@@ -296,5 +281,5 @@ for (const c of contenders) {
 }
 
 for (const c of contenders) await c.close();
-server.kill('SIGTERM');
+server.child.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });

@@ -6,10 +6,9 @@
 // - CPU-bound calls on one par-worker against two (par-worker processes, 1 thread
 //   each): the speed-up, against its ideal on this machine's cores, beside what two
 //   plain worker_threads get at the same time (the machine is shared).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +17,7 @@ import { ClusterPool, startWorker, tasks } from '@par/cluster';
 import { Worker as BullWorker, type Job, Queue, QueueEvents } from 'bullmq';
 import { sequence, squares } from './checks.js';
 import { type Contender, get, type Outcome, type Scenario } from './harness.js';
+import { launchRedis } from './redis-server.js';
 import { sized } from './scale.js';
 
 const require = createRequire(import.meta.url);
@@ -49,42 +49,15 @@ function spinHere(): number {
   return spun;
 }
 
-function hasRedis(): boolean {
-  try {
-    execFileSync('redis-server', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 let redis: Promise<{ url: string; child: ChildProcess } | null> | undefined;
 function startRedis(): Promise<{ url: string; child: ChildProcess } | null> {
   redis ??= (async () => {
-    if (!hasRedis()) return null;
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    const child = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    await new Promise<void>((resolve) => {
-      let out = '';
-      child.stdout?.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('Ready to accept connections')) resolve();
-      });
-    });
+    const server = await launchRedis(dir);
+    if (server === null) return null;
     // the server must not keep the benchmark alive: it stops when the run exits
-    child.stdout?.destroy();
-    child.unref();
-    process.once('exit', () => child.kill('SIGTERM'));
-    return { url: `redis://127.0.0.1:${port}`, child };
+    server.child.unref();
+    process.once('exit', () => server.child.kill('SIGTERM'));
+    return server;
   })();
   return redis;
 }
