@@ -170,8 +170,10 @@ function scenario(
     unit: 'ops/s',
     ops: tasks,
     better: 'higher',
-    // a round lasts 0.25–0.5 s: two warm-up rounds let every contender's hot paths be
-    // optimised first, and the median of five measured rounds is steadier than of three
+    // a round lasts 0.25–0.5 s; two warm-up rounds, and the median of five measured
+    // rounds is steadier than of three. Not every hot path is optimised by then: V8
+    // optimises @par's per-call functions in a child only after a few thousand calls of
+    // 500 µs (the 4th or 5th round), so the first measured rounds pay those compiles
     warmup: 2,
     rounds: 5,
     check: identity(tasks),
