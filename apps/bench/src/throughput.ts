@@ -22,6 +22,7 @@ import workerpool from 'workerpool';
 import { identity } from './checks.js';
 import type { Contender, Scenario } from './harness.js';
 import { sized } from './scale.js';
+import { warmupRounds } from './warmup.js';
 
 const require = createRequire(import.meta.url);
 const WORKERS = 2;
@@ -170,11 +171,8 @@ function scenario(
     unit: 'ops/s',
     ops: tasks,
     better: 'higher',
-    // a round lasts 0.25–0.5 s; two warm-up rounds, and the median of five measured
-    // rounds is steadier than of three. Not every hot path is optimised by then: V8
-    // optimises @par's per-call functions in a child only after a few thousand calls of
-    // 500 µs (the 4th or 5th round), so the first measured rounds pay those compiles
-    warmup: 2,
+    // the median of five measured rounds is steadier than of three
+    warmup: warmupRounds(tasks),
     rounds: 5,
     check: identity(tasks),
     contenders: rows,
