@@ -247,19 +247,11 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   const keys = parKeys(prefix, queueName);
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const refs = new Map<string, TaskRef>();
-  // the task of the last job: a flood of calls names the same task (no key to build)
-  let last: { p: 1 | undefined; m: string; n: string; ref: TaskRef } | undefined;
   /** The task a job names, when this worker serves its module. */
   const resolveTask = (data: JobData): TaskRef => {
-    if (last !== undefined && last.m === data.m && last.n === data.n && last.p === data.p) {
-      return last.ref;
-    }
     const key = `${data.p === 1 ? 'p' : 'f'}:${data.m}\0${data.n}`;
     const cached = refs.get(key);
-    if (cached !== undefined) {
-      last = { p: data.p, m: data.m, n: data.n, ref: cached };
-      return cached;
-    }
+    if (cached !== undefined) return cached;
     let url: string | undefined;
     if (data.p === 1) url = allowedPackages.get(data.m);
     else {
@@ -279,7 +271,6 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     // export names come from job data: the cache stays bounded whatever arrives
     if (refs.size >= 1024) refs.clear();
     refs.set(key, ref);
-    last = { p: data.p, m: data.m, n: data.n, ref };
     return ref;
   };
   const pool: Pool =
