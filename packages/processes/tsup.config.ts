@@ -2,18 +2,19 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.config.base.js';
 
-// Two builds. The child entry is its own bundle file: the parent starts it by URL
-// (new URL('./process-entry.cjs', import.meta.url)), so it must sit next to index.js.
+// Two builds. The child entry is its own bundle file, started by a small boot file
+// that runs it with V8's code cache (code-cache.ts): the parent starts the boot file
+// by URL (new URL('./process-boot.cjs', import.meta.url)), so both sit next to index.js.
 export default defineConfig([
   {
     ...baseConfig,
     // the child entry's files are written by the build below, at the same time
-    clean: ['!process-entry.*'],
+    clean: ['!process-entry.*', '!process-boot.*'],
     platform: 'node',
   },
   {
     ...baseConfig,
-    entry: ['src/process-entry.ts'],
+    entry: ['src/process-entry.ts', 'src/process-boot.ts'],
     platform: 'node',
     clean: false,
     dts: false,

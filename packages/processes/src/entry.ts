@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { TransportCapabilities } from '@par/core';
 
-/** The child entry, next to this module in dist/ (and in the installed package). */
+/**
+ * The file a child process starts with, next to this module in dist/ (and in the
+ * installed package): it runs the child entry, process-entry.cjs, with its code cache.
+ */
 export function entryPath(): string {
-  return fileURLToPath(new URL('./process-entry.cjs', import.meta.url));
+  return fileURLToPath(new URL('./process-boot.cjs', import.meta.url));
 }
 
 /** What a child process can carry: copies only (v8 serialization), channels multiplexed over IPC. */

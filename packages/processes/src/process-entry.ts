@@ -1,17 +1,22 @@
-// The entry file of every child process @par/processes starts. `argv[2]` names
-// the mode: 'process' runs one task and exits (Process); 'pool' serves a pool.
-// A pool child given `argv[3]`, its parent's pid, was started so that the kernel
-// kills it when the parent dies (parent-death-signal.ts): it needs no watchdog
-// thread, only to check that the parent did not die before that was armed.
-import { useEntryRequire } from '@par/core/worker';
+// The child entry of @par/processes, which process-boot.ts compiles with V8's code
+// cache and starts with `start()`. `argv[2]` names the mode: 'process' runs one task
+// and exits (Process); 'pool' serves a pool. A pool child given `argv[3]`, its
+// parent's pid, was started so that the kernel kills it when the parent dies
+// (parent-death-signal.ts): it needs no watchdog thread, only to check that the
+// parent did not die before that was armed.
+import { type EntryLoaders, useEntryLoaders } from '@par/core/worker';
 import { startPoolChild } from './pool-child.js';
 import { startProcessChild } from './process-child.js';
 import { watchParent } from './watchdog.js';
 
-// The bundle of this file is a CommonJS program: ES task modules load with its require().
-useEntryRequire(require);
-
-if (process.argv[2] !== 'pool') startProcessChild(watchParent());
-else if (process.argv[3] === undefined) startPoolChild(watchParent());
-else if (process.ppid === Number(process.argv[3])) startPoolChild(() => {});
-else process.exit(0);
+/**
+ * Starts the child. `loaders` come from the boot file, which Node compiled: task
+ * modules load with its require() (ES ones too) and import(), as this file cannot.
+ */
+export function start(loaders: EntryLoaders): void {
+  useEntryLoaders(loaders);
+  if (process.argv[2] !== 'pool') startProcessChild(watchParent());
+  else if (process.argv[3] === undefined) startPoolChild(watchParent());
+  else if (process.ppid === Number(process.argv[3])) startPoolChild(() => {});
+  else process.exit(0);
+}

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const entry = fileURLToPath(new URL('../dist/process-entry.cjs', import.meta.url));
-const importPattern = /^(?:import|export)\s(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]/gm;
+const boot = fileURLToPath(new URL('../dist/process-boot.cjs', import.meta.url));
+// what an ES module imports, and what a CommonJS file (the bundles) requires
+const importPattern =
+  /^(?:import|export)\s(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]|\brequire\(['"]([^'"]+)['"]\)/gm;
 
 /** Every file the child entry loads at start-up: its static import graph (built-ins left out). */
 function staticGraph(from: string): Set<string> {
@@ -14,7 +17,8 @@ function staticGraph(from: string): Set<string> {
     if (files.has(file)) return;
     files.add(file);
     const require = createRequire(file);
-    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(importPattern)) {
+    for (const [, imported, required] of readFileSync(file, 'utf8').matchAll(importPattern)) {
+      const specifier = imported ?? required;
       if (specifier === undefined || specifier.startsWith('node:')) continue;
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
       else if (specifier.startsWith('@par/')) visit(require.resolve(specifier));
@@ -38,6 +42,10 @@ describe('the child entry', () => {
   it('is one file: it imports no other file of @par/processes, @par/core, @par/async or @par/queue', () => {
     // the walk follows every @par import, so a chunk or a package's file would show
     expect([...staticGraph(entry)]).toEqual([entry]);
+  });
+
+  it('is started by a boot file that requires no other file of ours (it reads the entry itself)', () => {
+    expect([...staticGraph(boot)]).toEqual([boot]);
   });
 
   it('carries @par/async and @par/queue, whose classes are branded', () => {

@@ -5,4 +5,4 @@ export { registerQueueHandler } from '../queue-handle-handler.js';
 export { decodeValue, registerTransferHandler } from '../transfer-handlers.js';
 export { now } from './clock.js';
 export { resolveWireTask, startWorkerRuntime } from './runtime.js';
-export { useEntryRequire } from './task-loader.js';
+export { type EntryLoaders, useEntryLoaders } from './task-loader.js';

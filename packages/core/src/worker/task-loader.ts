@@ -139,21 +139,37 @@ function requireEsModule(url: string): Record<string, unknown> | undefined {
   }
 }
 
-let entryRequire: NodeJS.Require | undefined;
-
 /**
- * @internal A worker entry that is a CommonJS program (a child process's) hands over its
- * require(), which loads an absolute path as any other does: node:module, which such a
- * program has not loaded, then stays out of the worker's start-up.
+ * @internal How a worker entry that is a CommonJS program (a child process's) has task
+ * code loaded, from a file that Node itself compiled.
  */
-export function useEntryRequire(require: NodeJS.Require): void {
-  entryRequire = require;
+export interface EntryLoaders {
+  /**
+   * Its require(), which loads an absolute path as any other does: node:module, which
+   * such a program has not loaded, then stays out of the worker's start-up.
+   */
+  require: NodeJS.Require;
+  /**
+   * import(). An entry compiled with V8's code cache (`vm.Script`) cannot import():
+   * Node gives the code of a `vm.Script` no module loader of its own unless asked with
+   * an experimental option, which prints a warning.
+   */
+  import(url: string): Promise<unknown>;
+  /** `new Function(body)`, for an inline task's source, which may import() too. */
+  functionFrom(body: string): () => unknown;
+}
+
+let entryLoaders: EntryLoaders | undefined;
+
+/** @internal Hands over the entry's loaders (see EntryLoaders). */
+export function useEntryLoaders(loaders: EntryLoaders): void {
+  entryLoaders = loaders;
 }
 
 /** A require() for an absolute path. */
 function requireFrom(url: string, proc: NodeJS.Process): NodeJS.Require {
   return (
-    entryRequire ??
+    entryLoaders?.require ??
     (proc.getBuiltinModule('node:module') as typeof import('node:module')).createRequire(url)
   );
 }
@@ -166,7 +182,9 @@ function importModule(url: string): Promise<Record<string, unknown>> {
     loading =
       required !== undefined
         ? Promise.resolve(required)
-        : (import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>);
+        : ((entryLoaders?.import(url) ?? import(/* @vite-ignore */ url)) as Promise<
+            Record<string, unknown>
+          >);
     moduleCache.set(url, loading);
   }
   return loading;
@@ -225,7 +243,8 @@ function compile(source: string, name: string): AnyFn {
   for (const code of attempts) {
     try {
       // Compiled in global scope, so the function sees globals and nothing else.
-      const fn = new Function(`return ${code}`)() as unknown;
+      const body = `return ${code}`;
+      const fn = (entryLoaders?.functionFrom(body) ?? new Function(body))() as unknown;
       if (typeof fn === 'function') return fn as AnyFn;
     } catch (error) {
       firstError ??= error;
