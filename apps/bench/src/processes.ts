@@ -3,12 +3,14 @@
 //   tinypool's `runtime: 'child_process'` and workerpool's `workerType: 'process'`;
 // - map over 1M tiny items (ProcessPool#map, Python's default chunk size) beside
 //   Python's multiprocessing.Pool.map;
-// - the start-up time of a pool of 2 (until both processes answered a call).
+// - the start-up time of a pool of 2 (until both processes answered a call), with
+//   and without the code cache of our child entry.
 // Python's figures come from python/pool_bench.py, run in every round like the others.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { ProcessPool, tasks } from '@par/processes';
 import Tinypool from 'tinypool';
@@ -36,6 +38,13 @@ const tinyModule = join(dir, 'tiny-task.mjs');
 writeFileSync(tinyModule, 'export default (x) => x * x;\n');
 const tinyPidModule = join(dir, 'tiny-pid.mjs');
 writeFileSync(tinyPidModule, 'export default () => process.pid;\n');
+// apart from the tasks the start-up scenario times, so that they import nothing more
+const cacheStateModule = join(dir, 'par-code-cache-state.mjs');
+writeFileSync(
+  cacheStateModule,
+  '// what the child did with the code cache of its entry (its main module exports it)\n' +
+    'export const codeCacheState = () => process.mainModule?.exports.codeCache;\n',
+);
 const workerpoolScript = join(dir, 'workerpool-worker.cjs');
 writeFileSync(
   workerpoolScript,
@@ -142,6 +151,33 @@ function mapContenders(): Contender[] {
 
 // ---- start-up --------------------------------------------------------------
 // two calls at once: every pool here starts a second worker for the second call
+
+const cacheState = tasks<{ codeCacheState: () => string | undefined }>(
+  pathToFileURL(cacheStateModule),
+);
+
+/**
+ * Makes sure the code cache of our child entry is there: a child that found none
+ * writes it a second after it started (as Python's start-up reads the .pyc files its
+ * first run wrote, every run of a program after its first finds it).
+ */
+async function primeCodeCache(): Promise<void> {
+  const states: unknown[] = [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const pool = new ProcessPool({ maxWorkers: 1, execArgv: [] });
+    try {
+      const state = await pool.run(cacheState.codeCacheState);
+      if (state === 'hit') return;
+      states.push(state);
+      await delay(1500);
+    } finally {
+      await pool.terminate();
+    }
+  }
+  throw new Error(
+    `processes.startup: no child found the code cache of its entry (they reported ${states.join(', ')}); is the temporary directory writable?`,
+  );
+}
 async function both<T>(call: () => Promise<T>): Promise<T[]> {
   return Promise.all([call(), call()]);
 }
@@ -152,13 +188,21 @@ function startupContenders(): Contender[] {
     const output = await body();
     return { output, figure: Number(process.hrtime.bigint() - start) / 1e6 };
   };
-  const par = (name: string, execArgv?: string[]): Contender => ({
+  const par = (
+    name: string,
+    execArgv?: string[],
+    env?: Record<string, string | undefined>,
+  ): Contender => ({
     name,
     ours: true,
     run: async () => {
       let pool: ProcessPool | undefined;
       const outcome = await timed(async () => {
-        pool = new ProcessPool({ maxWorkers: WORKERS, ...(execArgv ? { execArgv } : {}) });
+        pool = new ProcessPool({
+          maxWorkers: WORKERS,
+          ...(execArgv ? { execArgv } : {}),
+          ...(env ? { env } : {}),
+        });
         return both(() => (pool as ProcessPool).run(t.pid));
       });
       await pool?.terminate();
@@ -169,7 +213,14 @@ function startupContenders(): Contender[] {
     // children inherit the parent's execArgv by default: under `tsx` that is tsx's
     // loader, which every child then loads too
     par('@par/processes ProcessPool (inherited execArgv)'),
-    par(STARTUP_PAR, []),
+    // the children find the code cache of our entry (primed below), as every run of a
+    // program after its first does
+    { ...par(STARTUP_PAR, []), setup: primeCodeCache },
+    // and without it: a program's first run, or NODE_DISABLE_COMPILE_CACHE=1
+    par(`${STARTUP_PAR.slice(0, -1)}, no code cache)`, [], {
+      ...process.env,
+      NODE_DISABLE_COMPILE_CACHE: '1',
+    }),
     {
       name: "tinypool (runtime: 'child_process')",
       run: async () => {
