@@ -2,8 +2,8 @@
 // is one bundle of about 130 kB: compiling it is a few milliseconds of every child's
 // start-up, which the cache saves from the second child on.
 //
-// - The cache is one file per entry file (its path, size, mtime and inode) and per
-//   Node version and architecture, in `$NODE_COMPILE_CACHE/par` when that is set,
+// - The cache is one file per entry file (its path, size, mtime and inode), Node
+//   version, architecture and `execArgv` (V8 refuses a cache made under other flags), in `$NODE_COMPILE_CACHE/par` when that is set,
 //   else in `<tmpdir>/par-compile-cache`. `NODE_DISABLE_COMPILE_CACHE=1` turns it off.
 //   These are Node's own variables for its compile cache, which Node 20 lacks.
 // - It is read only from a directory of this user that nobody else can write to.
@@ -14,7 +14,7 @@
 // - The cache only saves time. Any failure to read or write it is ignored, and the
 //   entry is compiled from its source as before.
 //
-// It loads no module beyond the built-ins every child loads anyway (fs, path, vm).
+// It loads one built-in module that a child would not load otherwise: vm.
 import {
   closeSync,
   mkdirSync,
@@ -66,7 +66,8 @@ function hash(text: string): string {
  */
 export function cacheFile(directory: string, entry: string): { file: string; key: string } {
   const stat = statSync(entry);
-  const key = `${entry}\0${stat.size}\0${stat.mtimeMs}\0${stat.ino}\0${process.version}\0${process.arch}\n`;
+  const node = `${process.version}\0${process.arch}\0${process.execArgv.join('\0')}`;
+  const key = `${entry}\0${stat.size}\0${stat.mtimeMs}\0${stat.ino}\0${node}\n`;
   return {
     file: join(directory, `entry-${process.version}-${process.arch}-${hash(key)}.bin`),
     key,

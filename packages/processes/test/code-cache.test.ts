@@ -36,14 +36,19 @@ function cacheFiles(directory: string): string[] {
   }
 }
 
-/** Resolves once `directory` holds a cache file (a child writes it a second after it started). */
-async function cacheWritten(directory: string): Promise<string> {
+/** Resolves once `condition()` holds (a child writes the cache a second after it started). */
+async function until(what: string, condition: () => boolean): Promise<void> {
   for (let waited = 0; waited < 30_000; waited += 50) {
-    const [file] = cacheFiles(directory);
-    if (file !== undefined) return join(directory, file);
+    if (condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`no cache file in ${directory} after 30 s`);
+  throw new Error(`${what}: not so after 30 s`);
+}
+
+/** Resolves to the cache file once `directory` holds one. */
+async function cacheWritten(directory: string): Promise<string> {
+  await until(`a cache file in ${directory}`, () => cacheFiles(directory).length > 0);
+  return join(directory, cacheFiles(directory)[0] as string);
 }
 
 describe('the cache directory', () => {
@@ -155,9 +160,18 @@ describe('a pool child', () => {
     const spoiled = Buffer.concat([data.subarray(0, keyEnd), Buffer.alloc(64, 7)]);
     writeFileSync(cache, spoiled);
     expect(await pool({ env, execArgv: [] }).run(t.codeCacheState)).toBe('rejected');
-    while (readFileSync(cache).equals(spoiled)) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until('the cache rewritten', () => !readFileSync(cache).equals(spoiled));
+    expect(await pool({ env, execArgv: [] }).run(t.codeCacheState)).toBe('hit');
+  });
+
+  it('keeps a cache per set of Node flags: a child started with others does not take it', async () => {
+    const env = { ...process.env, NODE_COMPILE_CACHE: dir };
+    const flags = ['--stack-size=900'];
+    await pool({ env, execArgv: [] }).run(t.codeCacheState);
+    await cacheWritten(join(dir, 'par'));
+    expect(await pool({ env, execArgv: flags }).run(t.codeCacheState)).toBe('miss');
+    await until('a second cache file', () => cacheFiles(join(dir, 'par')).length === 2);
+    expect(await pool({ env, execArgv: flags }).run(t.codeCacheState)).toBe('hit');
     expect(await pool({ env, execArgv: [] }).run(t.codeCacheState)).toBe('hit');
   });
 
