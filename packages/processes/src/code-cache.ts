@@ -3,9 +3,10 @@
 // start-up, which the cache saves from the second child on.
 //
 // - The cache is one file per entry file (its path, size, mtime and inode), Node
-//   version, architecture and `execArgv` (V8 refuses a cache made under other flags), in `$NODE_COMPILE_CACHE/par` when that is set,
-//   else in `<tmpdir>/par-compile-cache`. `NODE_DISABLE_COMPILE_CACHE=1` turns it off.
-//   These are Node's own variables for its compile cache, which Node 20 lacks.
+//   version, architecture and `execArgv` (V8 refuses a cache made under other flags),
+//   in `$NODE_COMPILE_CACHE/par` when that is set, else in `<tmpdir>/par-compile-cache`.
+//   `NODE_DISABLE_COMPILE_CACHE=1` turns it off. These are Node's own variables for its
+//   compile cache, which Node 20 lacks.
 // - It is read only from a directory of this user that nobody else can write to.
 // - A child that found no cache, or one V8 rejected, writes it a second after it
 //   started (by then its first calls have compiled the functions they use, and the

@@ -13,9 +13,9 @@ const loaders: EntryLoaders = {
 };
 
 const entry = compileCached(join(__dirname, 'process-entry.cjs'), process.env);
-// This file is the child's main module. What the cache did is its export `codeCache`
-// (`require.main.exports.codeCache`), for tests and diagnostics.
-(require.main as NodeJS.Module).exports = { codeCache: entry.state };
+// What the cache did is this module's export `codeCache` (the child's main module:
+// `require.main.exports.codeCache`), for tests and diagnostics.
+(require.cache[__filename] as NodeJS.Module).exports = { codeCache: entry.state };
 const entryModule = { exports: {} as { start(loaders: EntryLoaders): void } };
 entry.run(entryModule.exports, require, entryModule as unknown as NodeJS.Module, __dirname);
 entryModule.exports.start(loaders);
