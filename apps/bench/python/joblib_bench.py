@@ -9,12 +9,14 @@ Prints one JSON line {"figure": ..., "output": ...}; the bench checks the output
 - tiny_reused n: the same inside `with Parallel(n_jobs=2) as parallel` (warmed up)
 - cpu: CPU-bound calls, n_jobs=2 against n_jobs=1 (speed-up, ideal 2); output the prime
   counts of the n_jobs=1 run then of the n_jobs=2 run
-- gen n: n calls from a generator; peak RSS of this process above the idle process
-  (joblib 1.2 has no return_as='generator': results come back as a list); output the digest"""
+- gen n: n calls from a generator; peak RSS of this process above its RSS once loky's
+  workers are up, sampled every 5 ms (joblib 1.2 has no return_as='generator': results
+  come back as a list); output the digest"""
 
 import json
 import resource
 import sys
+import threading
 import time
 
 from joblib import Parallel, delayed
@@ -50,8 +52,33 @@ def digest(results):
 
 
 def rss_mb():
-    # ru_maxrss is in KiB on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's resident set now, in MiB (Linux: /proc/self/statm)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+class PeakRss:
+    """Samples rss_mb() every 5 ms on a thread of its own, as the bench's Node side
+    samples process.memoryUsage().rss: ru_maxrss would also count whatever peak the
+    process reached before the idle point, and the figure is the peak above it."""
+
+    def __init__(self):
+        self.peak = rss_mb()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self):
+        while not self._done.wait(0.005):
+            self.peak = max(self.peak, rss_mb())
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mb())
 
 
 def tiny_oneshot(calls):
@@ -82,11 +109,11 @@ def cpu(_n):
 
 
 def gen(gen_calls):
-    idle = rss_mb()
     Parallel(n_jobs=2)(delayed(square)(i) for i in range(100))  # warm-up: start loky
-    before = rss_mb()
-    results = Parallel(n_jobs=2)(delayed(square)(i) for i in range(gen_calls))
-    return rss_mb() - min(idle, before), digest(results)
+    idle = rss_mb()
+    with PeakRss() as rss:
+        results = Parallel(n_jobs=2)(delayed(square)(i) for i in range(gen_calls))
+    return rss.peak - idle, digest(results)
 
 
 MODES = {"tiny_oneshot": tiny_oneshot, "tiny_reused": tiny_reused, "cpu": cpu, "gen": gen}

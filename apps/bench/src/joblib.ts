@@ -108,7 +108,8 @@ function primesBelow(): number {
   return primes;
 }
 
-// Memory: a fresh process; the figure is its peak RSS above the idle process.
+// Memory: a fresh process; the figure is its peak RSS above its RSS once the workers
+// are up, sampled every 5 ms (as python/joblib_bench.py samples Python's).
 const rssScript = join(dir, 'rss.mjs');
 writeFileSync(
   rssScript,
@@ -120,7 +121,7 @@ await Parallel({ nJobs: 2 })([delayed(t.square)(1), delayed(t.square)(2)]); // w
 globalThis.gc?.();
 const idle = process.memoryUsage().rss;
 let peak = idle;
-const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
 function* calls() { for (let i = 0; i < ${GEN_CALLS}; i++) yield delayed(t.square)(i); }
 let count = 0;
 let digest = 0;
@@ -129,7 +130,7 @@ for await (const r of Parallel({ nJobs: 2, returnAs: 'generator' })(calls())) {
   count++;
   digest = (digest + (r % ${DIGEST_MOD})) % ${DIGEST_MOD};
 }
-peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+peak = Math.max(peak, process.memoryUsage().rss);
 clearInterval(timer);
 console.log(JSON.stringify({ rssMb: (peak - idle) / 2 ** 20, count, digest }));
 `,
