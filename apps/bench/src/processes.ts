@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { ProcessPool, tasks } from '@par/processes';
 import Tinypool from 'tinypool';
@@ -158,8 +157,9 @@ const cacheState = tasks<{ codeCacheState: () => string | undefined }>(
 
 /**
  * Makes sure the code cache of our child entry is there: a child that found none
- * writes it a second after it started (as Python's start-up reads the .pyc files its
- * first run wrote, every run of a program after its first finds it).
+ * writes it once it answered its first call, before it reads its next message (as
+ * Python's start-up reads the .pyc files its first run wrote, every run of a program
+ * after its first finds it).
  */
 async function primeCodeCache(): Promise<void> {
   const states: unknown[] = [];
@@ -169,7 +169,8 @@ async function primeCodeCache(): Promise<void> {
       const state = await pool.run(cacheState.codeCacheState);
       if (state === 'hit') return;
       states.push(state);
-      await delay(1500);
+      // a second call: the child wrote the cache before it ran this one
+      await pool.run(cacheState.codeCacheState);
     } finally {
       await pool.terminate();
     }

@@ -8,10 +8,11 @@
 //   `NODE_DISABLE_COMPILE_CACHE=1` turns it off. These are Node's own variables for its
 //   compile cache, which Node 20 lacks.
 // - It is read only from a directory of this user that nobody else can write to.
-// - A child that found no cache, or one V8 rejected, writes it a second after it
-//   started (by then its first calls have compiled the functions they use, and the
-//   cache holds those too), to a file of its own that it then renames: two children
-//   never write into the same file, and no child reads half a file.
+// - A child that found no cache, or one V8 rejected, writes it once it answered its
+//   first call (process-boot.ts), or a second after it started if that comes first.
+//   By then the functions a call runs are compiled too, and the cache holds them. It
+//   writes a file of its own that it then renames: two children never write into the
+//   same file, and no child reads half a file.
 // - The cache only saves time. Any failure to read or write it is ignored, and the
 //   entry is compiled from its source as before.
 //
@@ -116,11 +117,17 @@ export interface CompiledEntry {
   state: CodeCacheState;
   /** Runs the file with these as its CommonJS module variables. */
   run(exports: unknown, require: NodeJS.Require, module: NodeJS.Module, dirname: string): void;
+  /**
+   * Writes the cache now, unless it was used, is off, or was written already (once
+   * per process). Returns whether this call wrote it.
+   */
+  write(): boolean;
 }
 
 /**
  * Compiles a CommonJS file with its code cache. Unless the cache was used, the cache
- * is written `WRITE_AFTER_MS` later (on a timer that does not keep the process alive).
+ * is written by `write()`, or `WRITE_AFTER_MS` later at the latest (on a timer that does
+ * not keep the process alive).
  */
 export function compileCached(entry: string, env: NodeJS.ProcessEnv): CompiledEntry {
   const source = readFileSync(entry, 'utf8');
@@ -160,19 +167,24 @@ export function compileCached(entry: string, env: NodeJS.ProcessEnv): CompiledEn
     filename: string,
     dirname: string,
   ) => void;
-  if (target !== undefined && state !== 'hit') {
-    const { file, key } = target;
-    setTimeout(() => {
-      try {
-        writeCache(directory as string, file, key, script.createCachedData());
-      } catch {
-        // a cache that cannot be written is only time not saved
-      }
-    }, WRITE_AFTER_MS).unref();
-  }
+  let pending = target !== undefined && state !== 'hit';
+  const write = (): boolean => {
+    if (!pending || target === undefined || directory === undefined) return false;
+    pending = false;
+    clearTimeout(timer);
+    try {
+      writeCache(directory, target.file, target.key, script.createCachedData());
+      return true;
+    } catch {
+      // a cache that cannot be written is only time not saved
+      return false;
+    }
+  };
+  const timer = pending ? setTimeout(write, WRITE_AFTER_MS).unref() : undefined;
   return {
     state,
     run: (exports, require, module, dirname) =>
       compiled.call(exports, exports, require, module, entry, dirname),
+    write,
   };
 }

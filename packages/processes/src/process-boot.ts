@@ -14,8 +14,18 @@ const loaders: EntryLoaders = {
 
 const entry = compileCached(join(__dirname, 'process-entry.cjs'), process.env);
 // What the cache did is this module's export `codeCache` (the child's main module:
-// `require.main.exports.codeCache`), for tests and diagnostics.
-(require.cache[__filename] as NodeJS.Module).exports = { codeCache: entry.state };
-const entryModule = { exports: {} as { start(loaders: EntryLoaders): void } };
+// `require.main.exports.codeCache`), and `codeCacheWritten` whether this child wrote
+// it, for tests and diagnostics.
+const diagnostics = { codeCache: entry.state, codeCacheWritten: false };
+(require.cache[__filename] as NodeJS.Module).exports = diagnostics;
+const entryModule = {
+  exports: {} as { start(loaders: EntryLoaders, onFirstResults: () => void): void },
+};
 entry.run(entryModule.exports, require, entryModule as unknown as NodeJS.Module, __dirname);
-entryModule.exports.start(loaders);
+// Once a pool child answered its first call, the cache holds what a call runs too:
+// it is written right after that answer left, before the child reads its next message.
+entryModule.exports.start(loaders, () => {
+  setImmediate(() => {
+    if (entry.write()) diagnostics.codeCacheWritten = true;
+  });
+});

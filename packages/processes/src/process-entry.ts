@@ -12,11 +12,12 @@ import { watchParent } from './watchdog.js';
 /**
  * Starts the child. `loaders` come from the boot file, which Node compiled: task
  * modules load with its require() (ES ones too) and import(), as this file cannot.
+ * A pool child calls `onFirstResults` once its first results were written.
  */
-export function start(loaders: EntryLoaders): void {
+export function start(loaders: EntryLoaders, onFirstResults?: () => void): void {
   useEntryLoaders(loaders);
   if (process.argv[2] !== 'pool') startProcessChild(watchParent());
-  else if (process.argv[3] === undefined) startPoolChild(watchParent());
-  else if (process.ppid === Number(process.argv[3])) startPoolChild(() => {});
+  else if (process.argv[3] === undefined) startPoolChild(watchParent(), onFirstResults);
+  else if (process.ppid === Number(process.argv[3])) startPoolChild(() => {}, onFirstResults);
   else process.exit(0);
 }

@@ -2,7 +2,7 @@ import { readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { Deque } from '@par/async/internal';
 import type { WorkerPort } from '@par/core';
-import { now } from '@par/core/worker';
+import { Msg, now } from '@par/core/worker';
 import { processCapabilities } from './entry.js';
 import { FrameChannel } from './frame-channel.js';
 
@@ -10,12 +10,15 @@ import { FrameChannel } from './frame-channel.js';
  * The child's end of the message socket (fd 3) as a WorkerPort for @par/core's
  * runtime. `onFirst` receives the boot record; later messages go to the runtime's
  * handler, and those that arrive before it is set wait here, in order.
- * `beforeUserCode` is the port's WorkerPort#beforeUserCode.
+ * `beforeUserCode` is the port's WorkerPort#beforeUserCode. `onFirstResults` runs
+ * once, right after the first results were written.
  */
 export function createProcessPort(
   beforeUserCode: () => void,
   onFirst: (message: unknown) => void,
+  onFirstResults?: () => void,
 ): WorkerPort & { flush(): Promise<void> } {
+  let answered = onFirstResults === undefined;
   let handler: ((message: unknown) => void) | undefined;
   let first = true;
   /** Messages waiting for the handler: before it was set, or read by a poll and not taken yet. */
@@ -58,6 +61,10 @@ export function createProcessPort(
     beforeUserCode,
     post(message) {
       channel.send(message);
+      if (!answered && (message as unknown[])[0] === Msg.Results) {
+        answered = true;
+        (onFirstResults as () => void)();
+      }
     },
     onMessage(next) {
       handler = next;

@@ -36,7 +36,7 @@ function cacheFiles(directory: string): string[] {
   }
 }
 
-/** Resolves once `condition()` holds (a child writes the cache a second after it started). */
+/** Resolves once `condition()` holds (a child writes the cache after its first answer). */
 async function until(what: string, condition: () => boolean): Promise<void> {
   for (let waited = 0; waited < 30_000; waited += 50) {
     if (condition()) return;
@@ -91,6 +91,19 @@ describe('compileCached', () => {
     vi.advanceTimersByTime(1);
     expect(cacheFiles(join(dir, 'par'))).toHaveLength(1);
     expect(runIt(file, env).state).toBe('hit');
+  });
+
+  it('writes the cache at once on write(), and only once', () => {
+    vi.useFakeTimers();
+    const file = program('exports.value = 7;');
+    const compiled = compileCached(file, { NODE_COMPILE_CACHE: dir });
+    expect(compiled.write()).toBe(true);
+    expect(cacheFiles(join(dir, 'par'))).toHaveLength(1);
+    expect(compiled.write()).toBe(false);
+    // the timer was cleared: nothing is written again a second later
+    rmSync(join(dir, 'par'), { recursive: true });
+    vi.advanceTimersByTime(1000);
+    expect(cacheFiles(join(dir, 'par'))).toEqual([]);
   });
 
   it('does not use the cache of a file that changed since, even one of the same length', () => {
@@ -148,6 +161,20 @@ describe('a pool child', () => {
     await cacheWritten(join(dir, 'par'));
     const second = pool({ env, execArgv: [] });
     expect(await second.run(t.codeCacheState)).toBe('hit');
+  });
+
+  it('writes the cache once it answered its first call, before it runs its next', async () => {
+    const env = { ...process.env, NODE_COMPILE_CACHE: dir };
+    const p = pool({ env, execArgv: [] });
+    expect(await p.run(t.codeCacheState)).toBe('miss');
+    // the second call is sent after the first answer arrived: the child wrote the cache
+    // right after that answer left
+    expect(await p.run(t.codeCacheWritten)).toBe(true);
+    expect(cacheFiles(join(dir, 'par'))).toHaveLength(1);
+    // a child that started from the cache writes none
+    const next = pool({ env, execArgv: [] });
+    expect(await next.run(t.codeCacheState)).toBe('hit');
+    expect(await next.run(t.codeCacheWritten)).toBe(false);
   });
 
   it('does not start from a cache that V8 rejects, and writes a new one', async () => {
