@@ -22,10 +22,9 @@ const entryModule = {
   exports: {} as { start(loaders: EntryLoaders, onFirstResults: () => void): void },
 };
 entry.run(entryModule.exports, require, entryModule as unknown as NodeJS.Module, __dirname);
-// Once a pool child answered its first call, the cache holds what a call runs too:
-// it is written right after that answer left, before the child reads its next message.
+// Once a pool child answered its first call, the cache holds what a call runs too: it
+// is written right after that answer left (the port calls this once the results were
+// written), before the child goes on.
 entryModule.exports.start(loaders, () => {
-  setImmediate(() => {
-    if (entry.write()) diagnostics.codeCacheWritten = true;
-  });
+  if (entry.write()) diagnostics.codeCacheWritten = true;
 });
