@@ -17,16 +17,7 @@
 //   entry is compiled from its source as before.
 //
 // It loads one built-in module that a child would not load otherwise: vm.
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 
@@ -77,20 +68,15 @@ export function cacheFile(directory: string, entry: string): { file: string; key
 }
 
 function readCache(file: string, key: string): Buffer | undefined {
-  let fd: number;
+  let data: Buffer;
   try {
-    fd = openSync(file, 'r');
+    data = readFileSync(file);
   } catch {
     return undefined;
   }
-  try {
-    const data = readFileSync(fd);
-    const keyLength = Buffer.byteLength(key);
-    if (data.length <= keyLength || data.toString('utf8', 0, keyLength) !== key) return undefined;
-    return data.subarray(keyLength);
-  } finally {
-    closeSync(fd);
-  }
+  const keyLength = Buffer.byteLength(key);
+  if (data.length <= keyLength || data.toString('utf8', 0, keyLength) !== key) return undefined;
+  return data.subarray(keyLength);
 }
 
 function writeCache(directory: string, file: string, key: string, data: Buffer): void {
@@ -167,20 +153,25 @@ export function compileCached(entry: string, env: NodeJS.ProcessEnv): CompiledEn
     filename: string,
     dirname: string,
   ) => void;
-  let pending = target !== undefined && state !== 'hit';
+  // where the cache is still to be written: cleared once it was
+  let unwritten =
+    directory !== undefined && target !== undefined && state !== 'hit'
+      ? { directory, ...target }
+      : undefined;
   const write = (): boolean => {
-    if (!pending || target === undefined || directory === undefined) return false;
-    pending = false;
+    if (unwritten === undefined) return false;
+    const { directory, file, key } = unwritten;
+    unwritten = undefined;
     clearTimeout(timer);
     try {
-      writeCache(directory, target.file, target.key, script.createCachedData());
+      writeCache(directory, file, key, script.createCachedData());
       return true;
     } catch {
       // a cache that cannot be written is only time not saved
       return false;
     }
   };
-  const timer = pending ? setTimeout(write, WRITE_AFTER_MS).unref() : undefined;
+  const timer = unwritten !== undefined ? setTimeout(write, WRITE_AFTER_MS).unref() : undefined;
   return {
     state,
     run: (exports, require, module, dirname) =>

@@ -18,7 +18,8 @@ export function createProcessPort(
   onFirst: (message: unknown) => void,
   onFirstResults?: () => void,
 ): WorkerPort & { flush(): Promise<void> } {
-  let answered = onFirstResults === undefined;
+  /** Called once, and then cleared, when the first results were written. */
+  let onResults = onFirstResults;
   let handler: ((message: unknown) => void) | undefined;
   let first = true;
   /** Messages waiting for the handler: before it was set, or read by a poll and not taken yet. */
@@ -61,9 +62,10 @@ export function createProcessPort(
     beforeUserCode,
     post(message) {
       channel.send(message);
-      if (!answered && (message as unknown[])[0] === Msg.Results) {
-        answered = true;
-        (onFirstResults as () => void)();
+      if (onResults !== undefined && (message as unknown[])[0] === Msg.Results) {
+        const call = onResults;
+        onResults = undefined;
+        call();
       }
     },
     onMessage(next) {

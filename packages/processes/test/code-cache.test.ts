@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tasks } from '@par/processes';
+import { type ProcessPoolOptions, tasks } from '@par/processes';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cacheDirectory, compileCached } from '../src/code-cache.js';
 import { poolsForEachTest } from './helpers.js';
@@ -34,21 +34,6 @@ function cacheFiles(directory: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** Resolves once `condition()` holds (a child writes the cache after its first answer). */
-async function until(what: string, condition: () => boolean): Promise<void> {
-  for (let waited = 0; waited < 30_000; waited += 50) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${what}: not so after 30 s`);
-}
-
-/** Resolves to the cache file once `directory` holds one. */
-async function cacheWritten(directory: string): Promise<string> {
-  await until(`a cache file in ${directory}`, () => cacheFiles(directory).length > 0);
-  return join(directory, cacheFiles(directory)[0] as string);
 }
 
 describe('the cache directory', () => {
@@ -154,13 +139,23 @@ describe('compileCached', () => {
 describe('a pool child', () => {
   const pool = poolsForEachTest(1);
 
+  /**
+   * Starts a pool child and returns what its start did with the cache, once it wrote a
+   * new one (a child that found none usable writes it after its first answer, before
+   * it runs its next call).
+   */
+  async function childThatWrites(options: ProcessPoolOptions): Promise<string> {
+    const p = pool(options);
+    const state = await p.run(t.codeCacheState);
+    expect(await p.run(t.codeCacheWritten)).toBe(true);
+    return state;
+  }
+
   it('starts from the code cache that an earlier child wrote', async () => {
     const env = { ...process.env, NODE_COMPILE_CACHE: dir };
-    const first = pool({ env, execArgv: [] });
-    expect(await first.run(t.codeCacheState)).toBe('miss');
-    await cacheWritten(join(dir, 'par'));
-    const second = pool({ env, execArgv: [] });
-    expect(await second.run(t.codeCacheState)).toBe('hit');
+    expect(await childThatWrites({ env, execArgv: [] })).toBe('miss');
+    expect(cacheFiles(join(dir, 'par'))).toHaveLength(1);
+    expect(await pool({ env, execArgv: [] }).run(t.codeCacheState)).toBe('hit');
   });
 
   it('writes the cache once it answered its first call, before it runs its next', async () => {
@@ -179,33 +174,31 @@ describe('a pool child', () => {
 
   it('does not start from a cache that V8 rejects, and writes a new one', async () => {
     const env = { ...process.env, NODE_COMPILE_CACHE: dir };
-    await pool({ env, execArgv: [] }).run(t.codeCacheState);
-    const cache = await cacheWritten(join(dir, 'par'));
+    await childThatWrites({ env, execArgv: [] });
+    const cache = join(dir, 'par', cacheFiles(join(dir, 'par'))[0] as string);
     // keep the key line, replace what V8 wrote after it
     const data = readFileSync(cache);
     const keyEnd = data.indexOf(10) + 1;
     const spoiled = Buffer.concat([data.subarray(0, keyEnd), Buffer.alloc(64, 7)]);
     writeFileSync(cache, spoiled);
-    expect(await pool({ env, execArgv: [] }).run(t.codeCacheState)).toBe('rejected');
-    await until('the cache rewritten', () => !readFileSync(cache).equals(spoiled));
+    expect(await childThatWrites({ env, execArgv: [] })).toBe('rejected');
+    expect(readFileSync(cache).equals(spoiled)).toBe(false);
     expect(await pool({ env, execArgv: [] }).run(t.codeCacheState)).toBe('hit');
   });
 
   it('keeps a cache per set of Node flags: a child started with others does not take it', async () => {
     const env = { ...process.env, NODE_COMPILE_CACHE: dir };
     const flags = ['--stack-size=900'];
-    await pool({ env, execArgv: [] }).run(t.codeCacheState);
-    await cacheWritten(join(dir, 'par'));
-    expect(await pool({ env, execArgv: flags }).run(t.codeCacheState)).toBe('miss');
-    await until('a second cache file', () => cacheFiles(join(dir, 'par')).length === 2);
+    await childThatWrites({ env, execArgv: [] });
+    expect(await childThatWrites({ env, execArgv: flags })).toBe('miss');
+    expect(cacheFiles(join(dir, 'par'))).toHaveLength(2);
     expect(await pool({ env, execArgv: flags }).run(t.codeCacheState)).toBe('hit');
     expect(await pool({ env, execArgv: [] }).run(t.codeCacheState)).toBe('hit');
   });
 
   it('started from the cache, loads CommonJS task modules and runs inline tasks that import()', async () => {
     const env = { ...process.env, NODE_COMPILE_CACHE: dir };
-    await pool({ env, execArgv: [] }).run(t.codeCacheState);
-    await cacheWritten(join(dir, 'par'));
+    await childThatWrites({ env, execArgv: [] });
     const p = pool({ env, execArgv: [] });
     // the CommonJS module loads with import()
     expect(await p.run(t.codeCacheState)).toBe('hit');
