@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { delayed, Parallel, type ParallelInstance, tasks } from '@par/joblib-style';
 import { DIGEST_MOD, type Digest, sequence, squares } from './checks.js';
 import { type Contender, get, type Outcome, type Scenario } from './harness.js';
-import { findPython, pythonRow, runPythonBench } from './python.js';
+import { findPython, NO_PYTHON, pythonRow, runPythonBench } from './python.js';
 import { sized } from './scale.js';
 
 const CALLS = sized(100_000);
@@ -68,7 +68,7 @@ function pythonContender(
   const contender: Contender = {
     name,
     setup() {
-      if (findPython() === null) contender.unavailable = 'no python3 that can import joblib';
+      if (findPython() === null) contender.unavailable = NO_PYTHON;
     },
     run: () => runPythonBench('joblib_bench.py', mode, n),
   };

@@ -9,6 +9,19 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** What a Python row says when no python3 can import joblib. */
+export const NO_PYTHON = 'no python3 that can import joblib';
+
+/**
+ * The line a run prints at its start when its Python rows will be empty, saying how to
+ * fill them (Debian's python3-joblib installs joblib for the system interpreter);
+ * undefined when a python3 was found.
+ */
+export function pythonNotice(python: PythonInfo | null): string | undefined {
+  if (python !== null) return undefined;
+  return `Python rows: ${NO_PYTHON}, so they will read n/a. On Debian or Ubuntu, \`apt-get install python3-joblib\` installs it for ${SYSTEM_PYTHON}.`;
+}
+
 /** The system interpreter, tried first. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 

@@ -8,7 +8,7 @@ import { Queue } from '@par/queue';
 import PQueue from 'p-queue';
 import { equals } from './checks.js';
 import { type Contender, get, type Outcome, type Scenario } from './harness.js';
-import { findPython, pythonRow, runPythonJson } from './python.js';
+import { findPython, NO_PYTHON, pythonRow, runPythonJson } from './python.js';
 import { sized } from './scale.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,7 +55,7 @@ const PYTHON = pythonRow('asyncio.Queue');
 const python: Contender = {
   name: PYTHON,
   setup() {
-    if (findPython() === null) python.unavailable = 'no python3 that can import joblib';
+    if (findPython() === null) python.unavailable = NO_PYTHON;
   },
   run: () => {
     const exe = findPython();

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { toCurveSvg } from './curve.js';
 import { runScenario, type ScenarioResult } from './harness.js';
 import { appendHistory, type RunMeta, type RunRecord, readHistory, summarize } from './history.js';
-import { findPython } from './python.js';
+import { findPython, NO_PYTHON, pythonNotice } from './python.js';
 import { toMarkdown, toSvg } from './report.js';
 import { scale } from './scale.js';
 import { loadScenarios } from './scenarios.js';
@@ -33,6 +33,8 @@ if (selected.length === 0) {
   process.exit(1);
 }
 console.error(`load average at start: ${loadAverageAtStart.join(', ')}`);
+const notice = pythonNotice(findPython());
+if (notice !== undefined) console.error(notice);
 
 const results: ScenarioResult[] = [];
 let failures = 0;
@@ -79,8 +81,7 @@ const display = {
   machine: `${meta.machine.cores} × ${meta.machine.cpu}, ${meta.machine.memoryGiB} GiB`,
   node: meta.node,
   load: loadAverageAtStart.join(' / '),
-  python:
-    python === null ? 'no python3 that can import joblib' : `${python.path} (${python.version})`,
+  python: python === null ? NO_PYTHON : `${python.path} (${python.version})`,
 };
 
 const resultsDir = join(here, '..', 'results');

@@ -18,7 +18,7 @@ import Tinypool from 'tinypool';
 import workerpool from 'workerpool';
 import { DIGEST_MOD, type Digest, equals, squares } from './checks.js';
 import { type Contender, get, type Scenario } from './harness.js';
-import { findPython, pythonRow, runPoolBench } from './python.js';
+import { findPython, NO_PYTHON, pythonRow, runPoolBench } from './python.js';
 import { sized } from './scale.js';
 
 const require = createRequire(import.meta.url);
@@ -166,7 +166,7 @@ function mapContenders(): Contender[] {
     const contender: Contender = {
       name,
       setup() {
-        if (findPython() === null) contender.unavailable = 'no python3 that can import joblib';
+        if (findPython() === null) contender.unavailable = NO_PYTHON;
       },
       run: () => runPoolBench(mode, ITEMS),
     };

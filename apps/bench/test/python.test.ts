@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePython, pythonCandidates, SYSTEM_PYTHON } from '../src/python.js';
+import { choosePython, pythonCandidates, pythonNotice, SYSTEM_PYTHON } from '../src/python.js';
 
 describe('choice of the python3 for the Python rows', () => {
   it('tries the system python3 first, then every python3 on PATH in order, each once', () => {
@@ -42,5 +42,11 @@ describe('choice of the python3 for the Python rows', () => {
 
   it('finds none when no candidate can import joblib', () => {
     expect(choosePython([SYSTEM_PYTHON, '/x/python3'], () => null)).toBeNull();
+  });
+
+  it('tells how to fill the Python rows when no python3 can import joblib, and says nothing otherwise', () => {
+    expect(pythonNotice(null)).toContain('apt-get install python3-joblib');
+    expect(pythonNotice(null)).toContain(SYSTEM_PYTHON);
+    expect(pythonNotice({ path: SYSTEM_PYTHON, version: '3.11.2' })).toBeUndefined();
   });
 });
