@@ -37,6 +37,17 @@ describe('batchPolicy.autoChunkSize()', () => {
   });
 });
 
+describe('batchPolicy.callBatch()', () => {
+  it('hands a busy worker about 4 ms of quick calls per message, and never batches calls of 2 ms or more', () => {
+    expect(batchPolicy.callBatch(0.5)).toBe(8);
+    expect(batchPolicy.callBatch(0.05)).toBe(80);
+    expect(batchPolicy.callBatch(1.5)).toBe(2);
+    expect(batchPolicy.callBatch(2)).toBe(0);
+    expect(batchPolicy.callBatch(Number.NaN)).toBe(0);
+    expect(batchPolicy.callBatch(0)).toBe(1024);
+  });
+});
+
 describe('transfer handlers', () => {
   it('registers, finds and unregisters a handler', () => {
     class Point {

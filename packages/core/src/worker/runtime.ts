@@ -26,14 +26,14 @@ import { Outbox } from './outbox.js';
 import { type AnyFn, closureError, type Entry, resolveWireTask, TaskTable } from './task-loader.js';
 
 /**
- * A long synchronous batch sends its finished results this often (ms): about the
- * work of one batch (BatchPolicy.CALL_BATCH_TARGET_MS). The pool hands a busy worker
- * its next batch once it heard that a batch's worth of its calls is done, so results
- * reported every batch keep the worker's queue topped up; reported only when the
- * queue ran dry (or every 5 ms, more than the two batches a worker holds), the worker
- * waited for a round trip after every couple of batches.
+ * A long synchronous batch sends its finished results this often (ms): the work of
+ * one batch (BatchPolicy.CALL_BATCH_TARGET_MS). The pool hands a busy worker its next
+ * batch once it heard that a batch's worth of its calls is done, so results reported
+ * every batch keep the worker's queue topped up (it holds two batches); reported only
+ * when the queue ran dry, the worker waited for a round trip after every couple of
+ * batches. More often costs CPU: every report wakes the pool's owner.
  */
-const FLUSH_EVERY_MS = 2;
+const FLUSH_EVERY_MS = 4;
 /**
  * A worker that keeps finding its next call on its port when its queue runs dry goes
  * on without turning its event loop for at most this long (ms).
