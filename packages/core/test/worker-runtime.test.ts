@@ -14,8 +14,9 @@ afterEach(async () => {
 /** Starts the runtime in a worker thread; resolves once it reported ready. */
 async function startRuntime(
   fixture = './fixtures/runtime-worker.mjs',
+  workerData?: unknown,
 ): Promise<{ next: () => Promise<unknown[]> }> {
-  const w = new Worker(new URL(fixture, import.meta.url));
+  const w = new Worker(new URL(fixture, import.meta.url), { workerData });
   worker = w;
   const inbox: unknown[][] = [];
   const waiting: ((message: unknown[]) => void)[] = [];
@@ -208,6 +209,47 @@ describe('the worker runtime', () => {
     expect(plain).toBe(afterLong);
     expect(afterLongAgain).toBe(plain);
     expect(cancellable).toBeGreaterThan(afterLongAgain as number);
+  });
+
+  describe('spin-polling for the next message after answering', () => {
+    // A quick call that returns how often the worker read its port so far. Each call
+    // comes alone, after the answer to the one before and a pause longer than the
+    // worker's first re-measurement of the machine (50 ms) and than any spin, so that
+    // between two calls the worker reads its port once when its queue runs dry, and
+    // more often only if it spun.
+    const reads = [1, undefined, 'reads', 'function reads() { return globalThis.portReads }'];
+    async function readsBetweenCalls(machine: { loadIdle: boolean; procIdle: boolean }) {
+      const { next } = await startRuntime('./fixtures/counting-poll-runtime-worker.mjs', machine);
+      const seen: number[] = [];
+      for (let id = 601; id <= 604; id++) {
+        worker?.postMessage([Msg.Run, id === 601 ? reads : [], id, 1, 0, []]);
+        const message = await next();
+        expect(idsOf(message)).toEqual([id]);
+        seen.push(message[3] as number);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return seen.slice(1).map((n, i) => n - (seen[i] as number));
+    }
+
+    it('spins when the CPU counters show a core nobody else uses, whatever the load average says', async () => {
+      // the first call is judged by the load average (one sample of the counters is no
+      // measurement yet), every later one by the counters
+      const [afterFirst, ...afterLater] = await readsBetweenCalls({
+        loadIdle: false,
+        procIdle: true,
+      });
+      expect(afterFirst).toBe(1);
+      for (const n of afterLater) expect(n).toBeGreaterThanOrEqual(2);
+    });
+
+    it('does not spin when the CPU counters show every core busy, whatever the load average says', async () => {
+      const [afterFirst, ...afterLater] = await readsBetweenCalls({
+        loadIdle: true,
+        procIdle: false,
+      });
+      expect(afterFirst).toBeGreaterThanOrEqual(2);
+      expect(afterLater).toEqual([1, 1]);
+    });
   });
 
   it('reports the results of a long run of quick calls at least every 4 ms of work, so the pool can top its queue up before it runs dry', async () => {

@@ -6,6 +6,7 @@
 
 import type { WorkerPort } from '../transport.js';
 import { now } from './clock.js';
+import { SpareCores } from './spare-cores.js';
 
 /** How long an idle worker polls for the next message (ms). */
 const SPIN_MS = 0.05;
@@ -23,20 +24,8 @@ const yieldToLoop: (fn: () => void) => void =
   (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ??
   ((fn) => setTimeout(fn, 0));
 
-let loadCheckedAt = Number.NEGATIVE_INFINITY;
-let coresSpare = false;
-/** Whether the machine has idle cores (1-minute load average below the core count). */
-function spareCores(): boolean {
-  const t = now();
-  if (t - loadCheckedAt < 1000) return coresSpare;
-  loadCheckedAt = t;
-  const os = (globalThis as { process?: NodeJS.Process }).process?.getBuiltinModule?.('node:os') as
-    | typeof import('node:os')
-    | undefined;
-  coresSpare =
-    os !== undefined && (os.loadavg()[0] ?? Number.POSITIVE_INFINITY) < os.availableParallelism();
-  return coresSpare;
-}
+/** Whether the machine has a core to spare for spinning (shared by the worker's inboxes). */
+const spareCores = new SpareCores();
 
 /** @internal What the inbox needs from the runtime's core loop. */
 export interface InboxHost {
@@ -171,10 +160,10 @@ export class Inbox {
   // keeps polling for the next message for SPIN_MS instead of going to sleep, so
   // request/response traffic skips a thread wake-up (~60 µs on an idle machine).
   // Only while nothing is outstanding, at most TURN_MS per event-loop turn
-  // (timers keep running), only while the machine has spare cores, and it backs
-  // off when polling keeps missing.
+  // (timers keep running), only while the other threads of the machine leave a core
+  // unused (spare-cores.ts), and it backs off when polling keeps missing.
   #spin(poll: () => unknown): void {
-    if (!spareCores()) return;
+    if (!spareCores.get()) return;
     if (this.#skip > 0) {
       this.#skip--;
       return;
