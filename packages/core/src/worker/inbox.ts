@@ -24,7 +24,7 @@ const yieldToLoop: (fn: () => void) => void =
   (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ??
   ((fn) => setTimeout(fn, 0));
 
-/** Whether the machine has a core to spare for spinning (shared by the worker's inboxes). */
+/** Whether the machine has CPU time to spare for spinning (shared by the worker's inboxes). */
 const spareCores = new SpareCores();
 
 /** @internal What the inbox needs from the runtime's core loop. */
@@ -160,8 +160,8 @@ export class Inbox {
   // keeps polling for the next message for SPIN_MS instead of going to sleep, so
   // request/response traffic skips a thread wake-up (~60 µs on an idle machine).
   // Only while nothing is outstanding, at most TURN_MS per event-loop turn
-  // (timers keep running), only while the other threads of the machine leave a core
-  // unused (spare-cores.ts), and it backs off when polling keeps missing.
+  // (timers keep running), only while the other threads of the machine leave at least
+  // half a core unused (spare-cores.ts), and it backs off when polling keeps missing.
   #spin(poll: () => unknown): void {
     if (!spareCores.get()) return;
     if (this.#skip > 0) {
