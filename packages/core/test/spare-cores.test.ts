@@ -102,13 +102,12 @@ describe('SpareCores', () => {
     cores: 2,
   });
 
+  /** The gate over these samples, in turn, and this load-average verdict. */
+  const gateOver = (reads: CpuSample[], loadSpare: () => boolean) =>
+    new SpareCores(() => reads.shift(), loadSpare, clock);
+
   it('decides by the load average until it has two samples, then by the counters', () => {
-    const reads = [sample(t, 0), sample(t + 50, 100)];
-    const gate = new SpareCores(
-      () => reads.shift(),
-      () => true,
-      clock,
-    );
+    const gate = gateOver([sample(t, 0), sample(t + 50, 100)], () => true);
     expect(gate.get()).toBe(true);
     // measured again 50 ms after the first sample: both cores were busy
     advance(49);
@@ -119,12 +118,7 @@ describe('SpareCores', () => {
 
   it('measures again every 250 ms', () => {
     // idle for 50 ms, busy for the 250 ms after
-    const reads = [sample(t, 0), sample(t + 50, 0), sample(t + 300, 500)];
-    const gate = new SpareCores(
-      () => reads.shift(),
-      () => false,
-      clock,
-    );
+    const gate = gateOver([sample(t, 0), sample(t + 50, 0), sample(t + 300, 500)], () => false);
     expect(gate.get()).toBe(false);
     advance(50);
     expect(gate.get()).toBe(true);

@@ -6,6 +6,7 @@
 // thread does not count against itself. Elsewhere (or if /proc cannot be read) the
 // 1-minute load average stands in, which trails a change of load by a minute.
 
+import { cpuCount } from '../cpu-count.js';
 import { now } from './clock.js';
 
 /** How often the gate is measured again (ms). */
@@ -74,28 +75,17 @@ export function readCpuSample(fs: Fs | undefined = builtin<Fs>('node:fs')): CpuS
     return undefined;
   }
   const at = now();
-  // "cpu  user nice system idle iowait irq softirq steal guest guest_nice", then a
-  // "cpuN ..." line per core
-  const end = stat.indexOf('\n');
-  const fields = stat.slice(0, end).trim().split(/\s+/).slice(1, 9).map(Number);
+  // "cpu  user nice system idle iowait irq softirq steal guest guest_nice" (guest time
+  // is in user already), then a "cpuN ..." line per core
+  if (!stat.startsWith('cpu ')) return undefined;
+  const fields = stat.slice(0, stat.indexOf('\n')).trim().split(/\s+/).slice(1, 9).map(Number);
   const cores = stat.match(/^cpu\d+ /gm)?.length ?? 0;
   const self = Number(schedstat.slice(0, schedstat.indexOf(' '))) / 1e6;
-  if (!stat.startsWith('cpu ') || fields.length < 8 || fields.some(Number.isNaN) || cores === 0) {
-    return undefined;
-  }
+  if (fields.length < 8 || !fields.every(Number.isFinite) || cores === 0) return undefined;
   if (!Number.isFinite(self)) return undefined;
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const busy = user + nice + system + irq + softirq + steal;
-  return { at, busy, total: busy + idle + iowait, self, cores };
+  const total = fields.reduce((sum, n) => sum + n, 0);
+  const idle = (fields[3] as number) + (fields[4] as number);
+  return { at, busy: total - idle, total, self, cores };
 }
 
 /** @internal The gate, measured again at most every {@link CHECK_MS} ms. */
@@ -139,7 +129,5 @@ export class SpareCores {
 /** Whether the 1-minute load average is below the core count. */
 function loadAverageSpare(): boolean {
   const os = builtin<Os>('node:os');
-  return (
-    os !== undefined && (os.loadavg()[0] ?? Number.POSITIVE_INFINITY) < os.availableParallelism()
-  );
+  return os !== undefined && (os.loadavg()[0] ?? Number.POSITIVE_INFINITY) < cpuCount();
 }
