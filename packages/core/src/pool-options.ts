@@ -28,10 +28,11 @@ export interface PoolOptions {
    */
   idleTimeout?: number;
   /**
-   * The most calls waiting for a worker (beyond what idle and not-yet-started
-   * workers take at once). `run` (and an executor's `submit`) beyond it rejects
-   * with `QueueFull`; `map`, `starmap` and `imap*` wait for room before they queue
-   * their next chunk (backpressure). `Infinity` means unbounded.
+   * The most calls waiting in the pool's queue for a worker (beyond what idle and
+   * not-yet-started workers take at once; calls a busy worker already holds do not
+   * count, though `stats().queued` does). `run` (and an executor's `submit`)
+   * beyond it rejects with `QueueFull`; `map`, `starmap` and `imap*` wait for room
+   * before they queue their next chunk (backpressure). `Infinity` means unbounded.
    * @default Infinity
    * @example new ThreadPool({ maxQueue: 1000 })
    */
@@ -157,7 +158,11 @@ export interface PoolStats {
   /** Workers with nothing to do. */
   idle: number;
   /**
-   * Calls running in workers, not counting the aborted ones (see {@link aborting}).
+   * Calls running in workers, not counting the aborted ones (see {@link aborting}):
+   * at most `concurrentTasksPerWorker` per worker. A worker starts the calls it
+   * holds in order, the next one as soon as it has room; the pool counts a call as
+   * running from then (as it learns from the worker's results), so `running` and
+   * `queued` may lag a worker's own view by one message.
    */
   running: number;
   /**
@@ -173,7 +178,24 @@ export interface PoolStats {
    * ```
    */
   aborting: number;
-  /** Calls waiting for a worker. */
+  /**
+   * Calls not started yet, wherever they wait: in the pool's queue, or already
+   * handed to a worker that is busy (a busy worker may hold the next call, or a
+   * batch of short ones, so it starts them without waiting for a round trip) or
+   * still starting up. Calls aborted before they started have rejected and are not
+   * counted. `running + queued` is every call not settled yet (plus
+   * {@link aborting}, the aborted calls still running). `maxQueue` bounds the
+   * pool's queue only, so `queued` can exceed it by the calls workers hold.
+   *
+   * @example
+   * ```ts
+   * const pool = new ThreadPool({ maxWorkers: 1 });
+   * for (let i = 0; i < 5; i++) pool.run(slow, i);
+   * // `slow` ran before (its run time is known): one call runs, the worker holds
+   * // the next one, three wait in the pool's queue
+   * pool.stats(); // { running: 1, queued: 4, … }
+   * ```
+   */
   queued: number;
   /** Calls that resolved. */
   completed: number;

@@ -666,7 +666,9 @@ describe('maxQueue', () => {
           w.answer([r.id, Array.from(items, (x) => x * x), 5]);
         }
       }
-      mostQueued = Math.max(mostQueued, pool.stats().queued);
+      // maxQueue bounds the pool's own queue (stats().queued also counts the calls
+      // a worker holds and has not started)
+      mostQueued = Math.max(mostQueued, engineOf(pool).ledger.queued);
       await settle();
     }
     return mostQueued;
@@ -698,7 +700,9 @@ describe('maxQueue', () => {
       const result = consume(pool, items);
       const done = track(result);
       await settle();
-      expect(pool.stats().queued).toBe(maxQueue);
+      // maxQueue chunks in the pool's queue, and one held by the worker starting up
+      expect(engineOf(pool).ledger.queued).toBe(maxQueue);
+      expect(pool.stats().queued).toBe(maxQueue + 1);
       transport.last.ready();
       const mostQueued = await serve(pool, transport, done);
       expect(mostQueued).toBeLessThanOrEqual(maxQueue);
@@ -727,5 +731,44 @@ describe('maxQueue', () => {
     await settle();
     await pool.terminate();
     await expect(result).rejects.toBeInstanceOf(PoolClosedError);
+  });
+});
+
+describe('stats', () => {
+  it('queued counts the calls a worker holds and has not started, so running + queued is every call not finished', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1 });
+    const controller = new AbortController();
+    const calls = [1, 2, 3, 4, 5, 6].map((n) =>
+      pool.run({ task: square, args: [n], signal: n === 3 ? controller.signal : undefined }),
+    );
+    await settle();
+    // the worker starting up holds one call: nothing has started yet
+    expect(pool.stats()).toMatchObject({ running: 0, queued: 6 });
+    const w = transport.last;
+    w.ready();
+    await settle();
+    expect(pool.stats()).toMatchObject({ running: 1, queued: 5 });
+    w.answer([w.run(0).id, 1, 150]); // 150 ms: the worker is handed one call ahead
+    await settle();
+    expect(w.runs()).toHaveLength(3);
+    expect(pool.stats()).toMatchObject({ running: 1, queued: 4, completed: 1 });
+    // the held call aborted has rejected: it is waiting no more
+    controller.abort(new Error('not needed'));
+    await expect(calls[2]).rejects.toThrow('not needed');
+    expect(pool.stats()).toMatchObject({ running: 1, queued: 3, failed: 1 });
+    w.answer([w.run(1).id, 4, 150]);
+    w.dropped(w.run(2).id);
+    await settle();
+    expect(pool.stats()).toMatchObject({ running: 1, queued: 2, completed: 2 });
+    for (let i = 3; i < 6; i++) {
+      w.answer([w.run(i).id, (i + 1) ** 2, 150]);
+      await settle();
+    }
+    await expect(Promise.all([calls[0], calls[1], calls[3], calls[4], calls[5]])).resolves.toEqual([
+      1, 4, 16, 25, 36,
+    ]);
+    expect(pool.stats()).toMatchObject({ running: 0, queued: 0, aborting: 0, completed: 5 });
   });
 });

@@ -26,6 +26,11 @@ function isFinal(state: number): boolean {
 export class CallLedger {
   /** Calls waiting in the pool (their state is Queued). */
   queued = 0;
+  /**
+   * Calls posted to a worker that has not started them yet (Sent: behind its
+   * running calls, or waiting for it to start up), not counting the aborted ones.
+   */
+  held = 0;
   /** Calls posted to a worker (Sent or Running), by id, for their results. */
   readonly inFlight = new Map<number, Call>();
   #drainWaiters: (() => void)[] = [];
@@ -43,7 +48,8 @@ export class CallLedger {
    *
    * - entering Running: counted as running (as aborting if it was aborted while
    *   it was sent), its wait time sampled;
-   * - entering Sent: in flight (its result is looked up by id);
+   * - entering Sent: in flight (its result is looked up by id), counted as held
+   *   (unless aborted);
    * - entering Queued, Done or Removed: its timer is cleared and the release
    *   callbacks of its transfer handlers run (it holds nothing in a worker);
    * - entering Done or Removed: drain waiters wake when nothing is left.
@@ -59,7 +65,9 @@ export class CallLedger {
         queueMicrotask(this.#wakeRoomWaiters);
       }
       if (from === CallState.Queued) this.queued--;
-      else if (from === CallState.Running) {
+      else if (from === CallState.Sent) {
+        if (!call.aborted) this.held--;
+      } else if (from === CallState.Running) {
         if (call.aborted) this.stats.aborting--;
         else this.stats.running--;
       }
@@ -69,7 +77,10 @@ export class CallLedger {
         if (call.aborted) this.stats.aborting++;
         else this.stats.running++;
         this.stats.waitTimes.add(now() - call.submittedAt);
-      } else if (to === CallState.Sent) this.inFlight.set(call.id, call);
+      } else if (to === CallState.Sent) {
+        this.inFlight.set(call.id, call);
+        if (!call.aborted) this.held++;
+      }
       call.state = to;
     }
     if (outcome !== undefined) this.#settle(call, outcome);
@@ -79,7 +90,8 @@ export class CallLedger {
 
   /**
    * The call was aborted (caller's signal, timeout) and its worker told: while it
-   * still runs (its grace period) it counts as aborting, no longer as running.
+   * still runs (its grace period) it counts as aborting, no longer as running; one
+   * the worker holds without having started it is no longer held.
    */
   markAborted(call: Call): void {
     if (call.aborted) return;
@@ -87,7 +99,7 @@ export class CallLedger {
     if (call.state === CallState.Running) {
       this.stats.running--;
       this.stats.aborting++;
-    }
+    } else if (call.state === CallState.Sent) this.held--;
   }
 
   #settle(call: Call, outcome: Outcome): void {

@@ -157,6 +157,10 @@ export class Engine {
   }
 
   snapshot(): PoolStats {
-    return this.stats.snapshot(this.slots, this.ledger.queued, performance.now());
+    return this.stats.snapshot(
+      this.slots,
+      this.ledger.queued + this.ledger.held,
+      performance.now(),
+    );
   }
 }
