@@ -5,7 +5,7 @@
 // pool run it with their own way of submitting a chunk.
 
 import { CancelledError } from '@par/async';
-import { Deque, isAsyncIterable } from '@par/async/internal';
+import { closeInput, Deque, isAsyncIterable } from '@par/async/internal';
 import { batchPolicy } from './batch-policy.js';
 
 /** @internal One submitted chunk, as the pool that runs it represents it. */
@@ -45,7 +45,8 @@ export interface ChunkStreamSpec<J extends ChunkJob> {
 }
 
 interface Pending<J> {
-  job: J;
+  /** `undefined`: the input's failure, at the position it failed. */
+  job: J | undefined;
   count: number;
   values: ArrayLike<unknown> | undefined;
   error: unknown;
@@ -57,6 +58,15 @@ interface Pending<J> {
  * array, Python's `ceil(n / (4 × workers))`; for a stream of unknown length,
  * chunks start at one item and follow the run times the workers report
  * ({@link BatchPolicy.nextChunk}).
+ *
+ * Reading the input and handing out results go on side by side, as in Python's
+ * `Pool.imap` (whose input is read by a thread of its own): a finished result is
+ * yielded without waiting for the input's next item, and the input is read (up to
+ * `bufferSize` items ahead) while the consumer is busy with a result. A chunk still
+ * filling is sent as soon as the consumer has no other result to wait for, so an
+ * input that holds its next item back until a result is consumed does not
+ * deadlock. An input that throws (or a `star` item that is not an array) fails the
+ * stream at that position: the results before it come first, as in Python.
  */
 export async function* chunkStream<J extends ChunkJob>(
   spec: ChunkStreamSpec<J>,
@@ -77,15 +87,35 @@ export async function* chunkStream<J extends ChunkJob>(
       : spec.chunkSize;
   const buffer = () => spec.bufferSize ?? Math.max(64, 4 * workers * chunk);
   const maxAdaptiveChunk = batchPolicy.maxAdaptiveChunk(spec.bufferSize, workers);
+  /** Every entry not consumed yet, in input order. */
   const pending = new Deque<Pending<J>>();
+  /** Unordered: the settled entries, in the order they settled. */
   const completed = new Deque<Pending<J>>();
   let wake: (() => void) | undefined;
-  const sleep = () =>
+  /** Wakes the consumer if it waits for something to change. */
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const changed = () =>
     new Promise<void>((resolve) => {
       wake = resolve;
     });
+  /** Items sent and not yet consumed. */
   let inFlight = 0;
-  let exhausted = false;
+  /** The input ended or failed: nothing more is read. */
+  let inputDone = false;
+  /** The input must be closed (`return()`) when the stream ends: it neither ended nor threw. */
+  let inputOpen = true;
+  /** An async input's `next()` is pending. */
+  let reading = false;
+  /** Waiting for the pool to have room before the next chunk. */
+  let roomWait = false;
+  /** Async input: the items read for the chunk being filled. */
+  let partial: unknown[] = [];
+  /** The stream ended (or aborted): nothing more is read or sent. */
+  let stopped = false;
   let aborted = false;
   let abortReason: unknown;
   let cancelled = false;
@@ -94,15 +124,16 @@ export async function* chunkStream<J extends ChunkJob>(
     if (cancelled) return;
     cancelled = true;
     const open: J[] = [];
-    for (const entry of pending) if (!entry.done) open.push(entry.job);
+    for (const entry of pending) if (!entry.done) open.push(entry.job as J);
     if (open.length > 0) spec.cancel(open, reason);
   };
   const onAbort = () => {
     aborted = true;
+    stopped = true;
     abortReason = signal?.reason;
     // the chunks stop at once, whether or not the consumer is waiting for the next item
     cancelPending(abortReason);
-    wake?.();
+    notify();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -114,91 +145,213 @@ export async function* chunkStream<J extends ChunkJob>(
       error: undefined,
       done: false,
     };
+    const job = entry.job as J;
     // handles the rejection too: a chunk nobody consumes never rejects unhandled
-    entry.job.promise.then(
+    job.promise.then(
       (values) => {
         entry.values = values as ArrayLike<unknown>;
         entry.done = true;
         if (!ordered) completed.push(entry);
-        wake?.();
+        notify();
       },
       (error: unknown) => {
         entry.error = error;
         entry.done = true;
         if (!ordered) completed.push(entry);
-        wake?.();
+        notify();
       },
     );
     pending.push(entry);
     inFlight += items.length;
   };
+  /** Sends the chunk being filled. */
+  const flush = () => {
+    const items = partial;
+    partial = [];
+    submit(items);
+  };
+  /** The input ended: what was read goes, and the consumer learns it. */
+  const endInput = () => {
+    inputDone = true;
+    inputOpen = false;
+    if (partial.length > 0) flush();
+    notify();
+  };
+  /**
+   * The input failed (`threw`: its `next()` threw, so it is not closed, as `for…of`
+   * would not close it): the items read before still run, and the stream fails
+   * after their results, at the failure's position.
+   */
+  const failInput = (error: unknown, threw: boolean) => {
+    inputDone = true;
+    if (threw) inputOpen = false;
+    if (partial.length > 0) flush();
+    const entry: Pending<J> = { job: undefined, count: 0, values: undefined, error, done: true };
+    pending.push(entry);
+    if (!ordered) completed.push(entry);
+    notify();
+  };
+  const starError = () => new TypeError('starmap: every item must be an array of arguments');
+  /** Whether a new chunk may start: the read-ahead bound, then the pool's room. */
+  const mayStartChunk = (): boolean => {
+    if (inFlight >= buffer()) return false;
+    if (room === undefined || room.has()) return true;
+    // backpressure: the next chunk waits until the pool has room (the consumer does not)
+    if (!roomWait) {
+      roomWait = true;
+      const retry = () => {
+        roomWait = false;
+        inBackground(fill);
+      };
+      room.when().then(retry, retry);
+    }
+    return false;
+  };
+  /**
+   * Runs `step` of the reading outside the consumer's loop (an item arrived, the
+   * pool has room): what it throws (a chunk the pool refused to take) fails the
+   * stream there, as it would have in the loop.
+   */
+  const inBackground = (step: () => void) => {
+    try {
+      step();
+    } catch (error) {
+      if (!stopped) failInput(error, false);
+    }
+  };
+  /** Adds an async input's item to the chunk being filled, and reads on. */
+  const take = (step: IteratorResult<unknown>) => {
+    if (step.done) {
+      endInput();
+      return;
+    }
+    if (star && !Array.isArray(step.value)) {
+      failInput(starError(), false);
+      return;
+    }
+    partial.push(step.value);
+    if (partial.length >= chunk) flush();
+    // a consumer with nothing else to wait for sends the chunk being filled
+    else if (pending.length === 0) notify();
+    fill();
+  };
+  /** An async input's `next()` settled. */
+  const onStep = (step: IteratorResult<unknown>) => {
+    reading = false;
+    if (stopped) return;
+    inBackground(() => take(step));
+  };
+  const onReadError = (error: unknown) => {
+    reading = false;
+    if (!stopped) failInput(error, true);
+  };
+  /**
+   * Reads the input while the read-ahead bound and the pool's room allow: an
+   * iterable a chunk at a time, synchronously; an async iterable one `next()` at a
+   * time, in the background, so the consumer never waits for it.
+   */
+  const fill = (): void => {
+    if (stopped || inputDone || reading) return;
+    if (asyncInput) {
+      if (partial.length === 0 && !mayStartChunk()) return;
+      let next: PromiseLike<IteratorResult<unknown>>;
+      try {
+        next = (iterator as AsyncIterator<unknown>).next();
+      } catch (error) {
+        failInput(error, true);
+        return;
+      }
+      reading = true;
+      Promise.resolve(next).then(onStep, onReadError);
+      return;
+    }
+    const sync = iterator as Iterator<unknown>;
+    while (!inputDone && mayStartChunk()) {
+      const items: unknown[] = [];
+      while (items.length < chunk) {
+        let r: IteratorResult<unknown>;
+        try {
+          r = sync.next();
+        } catch (error) {
+          partial = items;
+          failInput(error, true);
+          return;
+        }
+        if (r.done) {
+          inputDone = true;
+          inputOpen = false;
+          // read after a wait for room, the end may be all the consumer waits for
+          notify();
+          break;
+        }
+        if (star && !Array.isArray(r.value)) {
+          partial = items;
+          failInput(starError(), false);
+          return;
+        }
+        items.push(r.value);
+      }
+      if (items.length > 0) submit(items);
+    }
+  };
 
   try {
     for (;;) {
       if (aborted) throw abortReason;
-      while (!exhausted && inFlight < buffer()) {
-        // backpressure: the next chunk waits until the pool has room
-        while (!aborted && room !== undefined && !room.has()) {
-          await Promise.race([room.when(), sleep()]);
-          wake = undefined;
-        }
-        if (aborted) throw abortReason;
-        const items: unknown[] = [];
-        while (items.length < chunk) {
-          const r = asyncInput
-            ? await (iterator as AsyncIterator<unknown>).next()
-            : (iterator as Iterator<unknown>).next();
-          if (aborted) throw abortReason;
-          if (r.done) {
-            exhausted = true;
-            break;
-          }
-          if (star && !Array.isArray(r.value)) {
-            throw new TypeError('starmap: every item must be an array of arguments');
-          }
-          items.push(r.value);
-        }
-        if (items.length === 0) break;
-        submit(items);
-      }
-      if (pending.length === 0) return;
-      let entry: Pending<J>;
+      fill();
+      let entry: Pending<J> | undefined;
       if (ordered) {
-        entry = pending.peek() as Pending<J>;
-        while (!entry.done && !aborted) {
-          await sleep();
-          wake = undefined;
-        }
-        if (aborted) throw abortReason;
-        pending.shift();
-      } else {
-        while (completed.length === 0 && !aborted) {
-          await sleep();
-          wake = undefined;
-        }
-        if (aborted) throw abortReason;
+        if (pending.peek()?.done === true) entry = pending.shift();
+      } else if (completed.length > 0) {
         entry = completed.shift() as Pending<J>;
         pending.remove(entry);
       }
+      if (entry === undefined) {
+        if (pending.length === 0) {
+          // nothing else to wait for: the chunk being filled goes now (the input may
+          // hold its next item back until this result is consumed)
+          if (partial.length > 0) {
+            flush();
+            continue;
+          }
+          if (inputDone) return;
+        }
+        await changed();
+        continue;
+      }
       if (entry.error !== undefined || entry.values === undefined) throw entry.error;
       if (adaptive) {
-        chunk = batchPolicy.nextChunk(chunk, spec.runMs(entry.job), entry.count, maxAdaptiveChunk);
+        chunk = batchPolicy.nextChunk(
+          chunk,
+          spec.runMs(entry.job as J),
+          entry.count,
+          maxAdaptiveChunk,
+        );
       }
       const values = entry.values;
       for (let i = 0; i < values.length; i++) {
         inFlight--;
+        // an async input is read on while the consumer holds this result
+        if (asyncInput) fill();
         yield values[i];
         if (aborted) throw abortReason;
       }
     }
   } finally {
+    stopped = true;
     signal?.removeEventListener('abort', onAbort);
     cancelPending(aborted ? abortReason : new CancelledError('The consumer left the loop'));
-    if (!exhausted) {
-      try {
-        await (iterator as AsyncIterator<unknown>).return?.();
-      } catch {
-        // the input's own cleanup failed; the loop's outcome stands
+    if (inputOpen) {
+      inputOpen = false;
+      // an async generator's return() waits for its pending next(), which may never
+      // settle: then it is called, not awaited
+      if (reading) closeInput(iterator);
+      else {
+        try {
+          await (iterator as AsyncIterator<unknown>).return?.();
+        } catch {
+          // the input's own cleanup failed; the loop's outcome stands
+        }
       }
     }
   }

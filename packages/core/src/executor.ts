@@ -98,7 +98,9 @@ export class Executor {
 
   /**
    * `task(a[i], b[i], …)` for the items of the iterables (stopping at the shortest),
-   * yielded in input order. Leaving the loop cancels what has not started.
+   * yielded in input order, each as soon as it and those before it are done: the
+   * iterables are read meanwhile (as by `imap`), never before a finished result is
+   * handed out. Leaving the loop cancels what has not started.
    *
    * @example
    * ```ts

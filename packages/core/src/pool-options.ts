@@ -125,7 +125,9 @@ export interface CallDescriptor<Args extends unknown[] = unknown[], R = unknown>
 export interface MapOptions {
   /**
    * Items per message. `'auto'`: Python's `ceil(n / (4 × workers))` when the length
-   * is known, adaptive batches (joblib-style) for streams.
+   * is known, adaptive batches (joblib-style) for streams. `imap` over an async
+   * input sends a chunk still filling as soon as nothing else of the stream is in
+   * flight (the input may hold its next item back until a result is consumed).
    * @default 'auto'
    */
   chunkSize?: number | 'auto';
@@ -138,7 +140,9 @@ export interface MapOptions {
 /** Options of `imap` / `imapUnordered`. */
 export interface IMapOptions extends MapOptions {
   /**
-   * The most items read from the input and not yet consumed (read-ahead bound).
+   * The most items read from the input and not yet consumed (read-ahead bound). The
+   * input is read up to it while the consumer is busy with a result, and the
+   * consumer gets each finished result without waiting for the input.
    * @default 4 × maxWorkers × chunk size (at least 64)
    */
   bufferSize?: number;

@@ -112,7 +112,11 @@ export class Pool {
 
   /**
    * Streams the results in input order while reading the input lazily (bounded
-   * read-ahead). Leaving the loop stops reading the input and cancels pending work.
+   * read-ahead). Reading and yielding go on side by side, as in Python's `imap`: a
+   * finished result is yielded without waiting for the input's next item. An error
+   * thrown by the input (or by its async iterator) is thrown after the results of
+   * the items before it, as Python raises it at its position. Leaving the loop stops
+   * reading the input and cancels pending work.
    *
    * @example
    * ```ts
@@ -130,7 +134,8 @@ export class Pool {
   }
 
   /**
-   * Like `imap`, yielding each result as soon as it is ready.
+   * Like `imap`, yielding each result as soon as it is ready. An error thrown by the
+   * input comes after the results that were ready before it.
    *
    * @example
    * ```ts

@@ -172,6 +172,25 @@ describe('ThreadPoolExecutor#map', () => {
     await expect(consume()).rejects.toThrow('two');
     expect(out).toEqual([0, 1]);
   });
+
+  it('yields a result while an iterable is still waiting for its next item', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+    let open = () => {};
+    const held = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    async function* tens() {
+      yield 10;
+      await held;
+      yield 20;
+    }
+    const it = executor.map(t.add, [1, 2], tens());
+    expect(await it.next()).toEqual({ value: 11, done: false });
+    open();
+    const rest: number[] = [];
+    for await (const sum of it) rest.push(sum);
+    expect(rest).toEqual([22]);
+  });
 });
 
 describe('ThreadPoolExecutor#shutdown', () => {

@@ -14,6 +14,39 @@ async function* countTo(n: number, read?: number[]) {
   }
 }
 
+/** A promise the test resolves by hand. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/**
+ * An async input that gives `items`, then waits for an item that never comes, as
+ * an async generator would: its `return()` would wait for that `next()`. Counts
+ * the `return()` calls.
+ */
+function stallingInput<T>(items: T[]) {
+  const state = { returned: 0, reads: 0 };
+  const iterable: AsyncIterable<T> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const i = state.reads++;
+        return i < items.length
+          ? Promise.resolve({ value: items[i] as T, done: false as const })
+          : new Promise<IteratorResult<T>>(() => {});
+      },
+      return: () => {
+        state.returned++;
+        return new Promise<IteratorResult<T>>(() => {});
+      },
+    }),
+  };
+  return { iterable, state };
+}
+
 describe('map', () => {
   it('returns the results in input order', async () => {
     pool = new ThreadPool({ maxWorkers: 2 });
@@ -218,6 +251,86 @@ describe('imap', () => {
     };
     await expect(consume()).rejects.toThrow('three');
     expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('yields a result while the input is still waiting for its next item', async () => {
+    pool = new ThreadPool({ maxWorkers: 2 });
+    const second = gate();
+    let finished = false;
+    async function* input() {
+      yield 1;
+      yield 2;
+      await second.promise;
+      yield 3;
+      finished = true;
+    }
+    const it = pool.imap(t.square, input());
+    expect(await it.next()).toEqual({ value: 1, done: false });
+    expect(await it.next()).toEqual({ value: 4, done: false });
+    expect(finished).toBe(false);
+    second.open();
+    const rest: number[] = [];
+    for await (const r of it) rest.push(r);
+    expect(rest).toEqual([9]);
+    expect(finished).toBe(true);
+  });
+
+  it.each([
+    ['imap', 'auto'],
+    ['imap', 3],
+    ['imapUnordered', 'auto'],
+  ] as const)(
+    '%s over an input that yields its next item only once the previous result was consumed does not deadlock (chunkSize %s)',
+    async (method, chunkSize) => {
+      pool = new ThreadPool({ maxWorkers: 2 });
+      let consumed = gate();
+      async function* input() {
+        for (let i = 0; i < 20; i++) {
+          yield i;
+          await consumed.promise;
+          consumed = gate();
+        }
+      }
+      const out: number[] = [];
+      for await (const r of pool[method](t.square, input(), { chunkSize })) {
+        out.push(r);
+        consumed.open();
+      }
+      expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * i));
+    },
+  );
+
+  it("throws the input's error after the results of the items before it", async () => {
+    pool = new ThreadPool({ maxWorkers: 2 });
+    const error = new RangeError('the input broke');
+    async function* input() {
+      yield* countTo(5);
+      throw error;
+    }
+    const seen: number[] = [];
+    const consume = async () => {
+      for await (const r of pool.imap(t.square, input(), { chunkSize: 2 })) seen.push(r);
+    };
+    await expect(consume()).rejects.toBe(error);
+    expect(seen).toEqual([0, 1, 4, 9, 16]);
+  });
+
+  it('stops with signal.reason, cancelling its chunks and closing the input, while the input waits for its next item', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const l = latch();
+    const controller = new AbortController();
+    const { iterable, state } = stallingInput([l]);
+    const it = pool.imap(t.block, iterable, { chunkSize: 1, signal: controller.signal });
+    const first = it.next();
+    await reached(l, 0);
+    expect(state.reads).toBe(2); // the second next() never settles
+    const reason = new Error('abort imap');
+    controller.abort(reason);
+    await expect(first).rejects.toBe(reason);
+    expect(state.returned).toBe(1);
+    // the running chunk was aborted: it no longer counts as running
+    expect(pool.stats()).toMatchObject({ running: 0, queued: 0 });
+    release(l);
   });
 
   it('grows stream chunks adaptively and keeps order', async () => {
