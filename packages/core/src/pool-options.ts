@@ -131,7 +131,11 @@ export interface MapOptions {
    * @default 'auto'
    */
   chunkSize?: number | 'auto';
-  /** Aborting rejects with `signal.reason`, stops reading the input and cancels pending chunks. */
+  /**
+   * Aborting rejects with `signal.reason`, stops reading the input and cancels
+   * pending chunks, at once: also while an async input waits for its next item (its
+   * `return()` is then called, not awaited: an async generator's would wait for that item).
+   */
   signal?: AbortSignal;
   /** Running-time limit per chunk in milliseconds. */
   timeout?: number;

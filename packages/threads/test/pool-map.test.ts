@@ -154,6 +154,19 @@ describe('map', () => {
     await blocker;
   });
 
+  it('rejects at once with signal.reason, and closes the input, when aborted while the async input waits for its next item', async () => {
+    pool = new ThreadPool({ maxWorkers: 1 });
+    const controller = new AbortController();
+    const { iterable, state } = stallingInput([1, 2]);
+    const mapped = pool.map(t.square, iterable, { signal: controller.signal });
+    while (state.reads < 3) await Promise.resolve();
+    const reason = new Error('enough');
+    controller.abort(reason);
+    await expect(mapped).rejects.toBe(reason);
+    expect(state.returned).toBe(1);
+    expect(pool.stats().workers).toBe(0);
+  });
+
   it('keeps input order with an explicit chunkSize over a generator', async () => {
     pool = new ThreadPool({ maxWorkers: 2 });
     function* numbers() {
