@@ -114,20 +114,27 @@ export class TaskGroup implements AsyncDisposable {
   }
 
   /**
-   * Waits for every task (including ones spawned while waiting), then throws an
-   * `AggregateError` of the failures, or the parent signal's reason if it aborted
-   * the group and cancelled a task. When every task completed despite the parent's
-   * abort, their results stand and `wait()` resolves. Calling it again returns the
-   * same promise.
+   * Waits for every task (including ones spawned while waiting, or right after the
+   * call in the same tick), then throws an `AggregateError` of the failures, or the
+   * parent signal's reason if it aborted the group and cancelled a task. When every
+   * task completed despite the parent's abort, their results stand and `wait()`
+   * resolves. Calling it again returns the same promise.
    */
   wait(): Promise<void> {
-    if (this.#waiting === undefined) {
-      this.#waiting = new Promise<void>((resolve) => {
+    this.#waiting ??= this.#waitForAll();
+    return this.#waiting;
+  }
+
+  async #waitForAll(): Promise<void> {
+    // a task spawned while the idle group's wakeup was on its way (right after the
+    // call to wait(), in the same tick) is waited for too
+    do {
+      await new Promise<void>((resolve) => {
         if (this.#running === 0) resolve();
         else this.#idle = resolve;
-      }).then(() => this.#finish());
-    }
-    return this.#waiting;
+      });
+    } while (this.#running > 0);
+    this.#finish();
   }
 
   /** `await using tg = new TaskGroup()` waits for the group when the block ends. */

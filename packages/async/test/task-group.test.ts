@@ -80,6 +80,26 @@ describe('TaskGroup', () => {
     expect(error.errors).toEqual([boom]);
   });
 
+  test('wait() also waits for a task spawned right after it in the same tick', async () => {
+    const tg = new TaskGroup();
+    const gate = deferred<void>();
+    let done = false;
+    const waiting = tg.wait();
+    tg.spawn(async () => {
+      await gate.promise;
+      done = true;
+    });
+    let waited = false;
+    const watched = waiting.then(() => {
+      waited = true;
+    });
+    await tick();
+    expect(waited).toBe(false);
+    gate.resolve();
+    await watched;
+    expect(done).toBe(true);
+  });
+
   test('spawn also adopts a promise that is already running', async () => {
     const tg = new TaskGroup();
     const work = deferred<number>();
