@@ -20,7 +20,7 @@ const recordResult = Symbol('recordResult');
  * Structured concurrency (`asyncio.TaskGroup`): tasks spawned into the group run
  * concurrently; the first failure aborts the group's `signal` so the others can
  * stop; `wait()` (or `await using`) waits for every task and then throws an
- * `AggregateError` of all failures. A task that rejects with the group's own abort
+ * `AggregateError` of all failures, each reported once. A task that rejects with the group's own abort
  * reason (it gave up because of that abort) is not counted as a failure.
  *
  * @example
@@ -143,19 +143,28 @@ export class TaskGroup implements AsyncDisposable {
   }
 
   /** @internal */
-  [recordFailure](error: unknown): void {
+  [recordFailure](error: unknown, fromBody = false): void {
     const signal = this.#controller.signal;
     // a task that gave up because of our own abort is cancelled, not failed
     if (signal.aborted && error === signal.reason) {
       this.#cancelled = true;
       return;
     }
+    if (this.#recorded(error, fromBody)) return;
     this.#errors.push(error);
     if (!signal.aborted) {
       this.#controller.abort(
         new CancelledError('TaskGroup aborted because a task failed', { cause: error }),
       );
     }
+  }
+
+  // nothing is reported twice: the same error object is one failure (the body rethrowing
+  // the task it awaited, tasks sharing a rejected promise); an equal primitive is the
+  // same failure only when the body rethrows it
+  #recorded(error: unknown, fromBody: boolean): boolean {
+    if (!this.#errors.includes(error)) return false;
+    return fromBody || (error !== null && typeof error === 'object') || typeof error === 'function';
   }
 
   /** @internal */
@@ -187,8 +196,9 @@ export class TaskGroup implements AsyncDisposable {
 
 /**
  * Runs `body(tg)` with a fresh {@link TaskGroup}, then waits for every task it
- * spawned. A failure of the body counts like a task failure. Resolves to the body's
- * return value.
+ * spawned. A failure of the body counts like a task failure, except that a task's
+ * error the body rethrows (by awaiting that task) is reported once. Resolves to the
+ * body's return value.
  *
  * @example
  * ```ts
@@ -211,7 +221,7 @@ export async function taskGroup<R>(
     result = await body(tg);
     tg[recordResult]();
   } catch (error) {
-    tg[recordFailure](error);
+    tg[recordFailure](error, true);
   }
   await tg.wait();
   return result as Awaited<R>;

@@ -80,6 +80,18 @@ describe('TaskGroup', () => {
     expect(error.errors).toEqual([boom]);
   });
 
+  test('tasks failing with one shared error report it once', async () => {
+    const tg = new TaskGroup();
+    const boom = new Error('boom');
+    const shared = Promise.reject(boom);
+    tg.spawn(() => shared);
+    tg.spawn(async () => {
+      await shared;
+    });
+    const error = (await tg.wait().catch((e: unknown) => e)) as AggregateError;
+    expect(error.errors).toEqual([boom]);
+  });
+
   test('wait() also waits for a task spawned right after it in the same tick', async () => {
     const tg = new TaskGroup();
     const gate = deferred<void>();
@@ -258,5 +270,26 @@ describe('taskGroup', () => {
     expect(error).toBeInstanceOf(AggregateError);
     expect((error as AggregateError).errors).toEqual([boom]);
     expect(childSignal?.aborted).toBe(true);
+  });
+  test('a task error the body rethrows by awaiting the task is reported once', async () => {
+    const boom = new Error('boom');
+    const error = await taskGroup(async (tg) => {
+      const a = tg.spawn(async () => {
+        throw boom;
+      });
+      const b = tg.spawn(async () => 2);
+      return [await a, await b];
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors).toEqual([boom]);
+  });
+
+  test('a thrown string the body rethrows from its task is reported once', async () => {
+    const error = await taskGroup(async (tg) => {
+      await tg.spawn(async () => {
+        throw 'boom';
+      });
+    }).catch((e: unknown) => e);
+    expect((error as AggregateError).errors).toEqual(['boom']);
   });
 });
