@@ -1,4 +1,4 @@
-import { isThenable, noop, onAbort } from './abort.js';
+import { isAbortError, isThenable, noop, onAbort } from './abort.js';
 import { CancelledError, ParError } from './errors.js';
 import { optionMessage, validateFunction, validateOptions, validateSignal } from './validate.js';
 
@@ -20,8 +20,10 @@ const recordResult = Symbol('recordResult');
  * Structured concurrency (`asyncio.TaskGroup`): tasks spawned into the group run
  * concurrently; the first failure aborts the group's `signal` so the others can
  * stop; `wait()` (or `await using`) waits for every task and then throws an
- * `AggregateError` of all failures, each reported once. A task that rejects with the group's own abort
- * reason (it gave up because of that abort) is not counted as a failure.
+ * `AggregateError` of all failures, each reported once. Once the group's signal
+ * aborted, a task that rejects with its reason or with an `AbortError` (it gave up
+ * because of that abort, as `fetch` or `node:timers/promises` do) is cancelled, not
+ * counted as a failure.
  *
  * @example
  * ```ts
@@ -116,8 +118,8 @@ export class TaskGroup implements AsyncDisposable {
   /**
    * Waits for every task (including ones spawned while waiting, or right after the
    * call in the same tick), then throws an `AggregateError` of the failures, or the
-   * parent signal's reason if it aborted the group and cancelled a task. When every
-   * task completed despite the parent's abort, their results stand and `wait()`
+   * parent signal's reason itself if it aborted the group and cancelled a task. When
+   * every task completed despite the parent's abort, their results stand and `wait()`
    * resolves. Calling it again returns the same promise.
    */
   wait(): Promise<void> {
@@ -145,8 +147,9 @@ export class TaskGroup implements AsyncDisposable {
   /** @internal */
   [recordFailure](error: unknown, fromBody = false): void {
     const signal = this.#controller.signal;
-    // a task that gave up because of our own abort is cancelled, not failed
-    if (signal.aborted && error === signal.reason) {
+    // a task that gave up because of our own abort is cancelled, not failed: it rejects
+    // with the abort reason, or with an AbortError (fetch, node:timers/promises…)
+    if (signal.aborted && (error === signal.reason || isAbortError(error))) {
       this.#cancelled = true;
       return;
     }
