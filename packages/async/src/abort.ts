@@ -63,3 +63,15 @@ export function isThenable<T = unknown>(value: unknown): value is PromiseLike<T>
 export function abortError(message = 'This operation was aborted'): Error {
   return new DOMException(message, 'AbortError') as unknown as Error;
 }
+
+/**
+ * `true` for an error named `AbortError`: what `fetch`, streams and `node:timers/promises`
+ * reject with when their signal aborts.
+ */
+export function isAbortError(error: unknown): boolean {
+  return (
+    error !== null &&
+    (typeof error === 'object' || typeof error === 'function') &&
+    (error as { name?: unknown }).name === 'AbortError'
+  );
+}

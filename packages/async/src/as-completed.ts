@@ -7,12 +7,14 @@ import { optionMessage, validateOptions, validateSignal, validateTimeout } from 
 export interface AsCompletedOptions {
   /**
    * Milliseconds, counted from the call, after which iteration throws a
-   * `TimeoutError` if inputs are still pending (`as_completed(timeout=)`).
+   * `TimeoutError` if inputs are still pending (`as_completed(timeout=)`): the
+   * results that have arrived are yielded first.
    * @default undefined (no limit)
    */
   timeout?: number;
   /**
-   * Stops iteration: the pending `next()` rejects with `signal.reason`.
+   * Stops iteration: the `next()` that would wait for a result rejects with
+   * `signal.reason` (the results that have arrived are yielded first).
    * @default undefined
    */
   signal?: AbortSignal;
@@ -24,7 +26,10 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
  * Yields the results of `promises` in the order they settle (`asyncio.as_completed`).
  * A rejection is thrown from the loop when its turn comes; leaving the loop early
  * is fine (the remaining promises are still observed, so none becomes an unhandled
- * rejection).
+ * rejection). After the timeout or an abort the loop still yields every result that
+ * has arrived when it asks for the next one, and throws the `TimeoutError` or
+ * `signal.reason` when it would have to wait; once every input settled, the timeout
+ * no longer applies, however slowly the loop reads.
  *
  * @example
  * ```ts
@@ -64,18 +69,23 @@ export function asCompleted<T>(
     state.wake = undefined;
     w?.();
   };
+  let pending = 0;
+  const arrive = (outcome: Outcome<Awaited<T>>): void => {
+    state.ready.push(outcome);
+    // once every input settled there is nothing left to time out, however slowly the loop reads
+    if (--pending === 0 && state.timer !== undefined) {
+      clearTimeout(state.timer);
+      state.timer = undefined;
+    }
+    wake();
+  };
   // observe every input now so that rejections are handled even if the loop stops early
   for (const item of list) {
     if (isThenable<Awaited<T>>(item)) {
+      pending++;
       item.then(
-        (value) => {
-          state.ready.push({ ok: true, value });
-          wake();
-        },
-        (error: unknown) => {
-          state.ready.push({ ok: false, error });
-          wake();
-        },
+        (value) => arrive({ ok: true, value }),
+        (error: unknown) => arrive({ ok: false, error }),
       );
     } else {
       state.ready.push({ ok: true, value: item as Awaited<T> });
@@ -86,11 +96,11 @@ export function asCompleted<T>(
     wake();
   };
   // like Python, the deadline counts from the call, not from the first next()
-  if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY && list.length > 0) {
-    state.timer = setTimeout(
-      () => fail(new TimeoutError(`asCompleted timed out after ${timeout} ms`)),
-      timeout,
-    );
+  if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY && pending > 0) {
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      fail(new TimeoutError(`asCompleted timed out after ${timeout} ms`));
+    }, timeout);
   }
   return generate(list.length, state, signal, fail);
 }
@@ -108,16 +118,18 @@ async function* generate<T>(
   signal: AbortSignal | undefined,
   fail: (error: unknown) => void,
 ): AsyncGenerator<T, void, undefined> {
-  if (signal?.aborted) fail(signal.reason);
   const removeAbort = onAbort(signal, () => fail((signal as AbortSignal).reason));
   try {
+    // a signal that aborted before the loop began stops it at once, as every wait does
+    if (signal?.aborted) throw signal.reason;
     for (let yielded = 0; yielded < total; yielded++) {
       while (state.ready.length === 0 && state.failure === undefined) {
         await new Promise<void>((resolve) => {
           state.wake = resolve;
         });
       }
-      if (state.failure !== undefined) throw state.failure.error;
+      // every result that arrived is yielded before the deadline's or the abort's error
+      if (state.ready.length === 0) throw (state.failure as { error: unknown }).error;
       const outcome = state.ready.shift() as Outcome<T>;
       if (!outcome.ok) throw outcome.error;
       yield outcome.value;

@@ -27,8 +27,9 @@ export interface GatherOptions {
    */
   returnExceptions?: boolean;
   /**
-   * Stops waiting: `gather` rejects with `signal.reason`. The signal is also passed to
-   * function inputs, so they can stop their own work.
+   * Stops waiting: `gather` rejects with `signal.reason` itself, whatever the inputs
+   * reject with in answer to the abort. The signal is also passed to function inputs,
+   * so they can stop their own work.
    * @default undefined
    */
   signal?: AbortSignal;
@@ -39,7 +40,10 @@ export interface GatherOptions {
  * (`asyncio.gather`). Inputs are promises, plain values, or functions returning
  * either (called at once, with the signal). Without `returnExceptions` the first
  * rejection wins and the others keep running, as in Python. When the last input
- * settles in the same turn as an abort, the results are not dropped.
+ * settles in the same turn as an abort, the results are not dropped; otherwise the
+ * abort rejects with `signal.reason` itself, also with `returnExceptions` and when
+ * the inputs answer the abort with errors of their own (Python's `gather` raises
+ * `CancelledError` even with `return_exceptions=True`).
  *
  * @example
  * ```ts
@@ -113,11 +117,20 @@ export function gather(inputs: Iterable<unknown>, options?: GatherOptions): Prom
       }
     };
     const fail = (index: number, error: unknown): void => {
+      if (done) return;
+      // once the caller aborted, a failure is the input's answer to the abort (function
+      // inputs got the signal): gather rejects with signal.reason itself, returnExceptions
+      // or not; a value produced in the same turn still fills its slot
+      if (signal?.aborted) {
+        done = true;
+        removeAbort();
+        reject(signal.reason);
+        return;
+      }
       if (returnExceptions) {
         settle(index, error);
         return;
       }
-      if (done) return;
       done = true;
       removeAbort();
       reject(error);

@@ -1,4 +1,4 @@
-import { isThenable, noop, onAbort } from './abort.js';
+import { isAbortError, isThenable, noop, onAbort } from './abort.js';
 import { CancelledError, ParError } from './errors.js';
 import { optionMessage, validateFunction, validateOptions, validateSignal } from './validate.js';
 
@@ -20,8 +20,10 @@ const recordResult = Symbol('recordResult');
  * Structured concurrency (`asyncio.TaskGroup`): tasks spawned into the group run
  * concurrently; the first failure aborts the group's `signal` so the others can
  * stop; `wait()` (or `await using`) waits for every task and then throws an
- * `AggregateError` of all failures. A task that rejects with the group's own abort
- * reason (it gave up because of that abort) is not counted as a failure.
+ * `AggregateError` of all failures, each reported once. Once the group's signal
+ * aborted, a task that rejects with its reason or with an `AbortError` (it gave up
+ * because of that abort, as `fetch` or `node:timers/promises` do) is cancelled, not
+ * counted as a failure.
  *
  * @example
  * ```ts
@@ -114,20 +116,27 @@ export class TaskGroup implements AsyncDisposable {
   }
 
   /**
-   * Waits for every task (including ones spawned while waiting), then throws an
-   * `AggregateError` of the failures, or the parent signal's reason if it aborted
-   * the group and cancelled a task. When every task completed despite the parent's
-   * abort, their results stand and `wait()` resolves. Calling it again returns the
-   * same promise.
+   * Waits for every task (including ones spawned while waiting, or right after the
+   * call in the same tick), then throws an `AggregateError` of the failures, or the
+   * parent signal's reason itself if it aborted the group and cancelled a task. When
+   * every task completed despite the parent's abort, their results stand and `wait()`
+   * resolves. Calling it again returns the same promise.
    */
   wait(): Promise<void> {
-    if (this.#waiting === undefined) {
-      this.#waiting = new Promise<void>((resolve) => {
+    this.#waiting ??= this.#waitForAll();
+    return this.#waiting;
+  }
+
+  async #waitForAll(): Promise<void> {
+    // a task spawned while the idle group's wakeup was on its way (right after the
+    // call to wait(), in the same tick) is waited for too
+    do {
+      await new Promise<void>((resolve) => {
         if (this.#running === 0) resolve();
         else this.#idle = resolve;
-      }).then(() => this.#finish());
-    }
-    return this.#waiting;
+      });
+    } while (this.#running > 0);
+    this.#finish();
   }
 
   /** `await using tg = new TaskGroup()` waits for the group when the block ends. */
@@ -136,19 +145,29 @@ export class TaskGroup implements AsyncDisposable {
   }
 
   /** @internal */
-  [recordFailure](error: unknown): void {
+  [recordFailure](error: unknown, fromBody = false): void {
     const signal = this.#controller.signal;
-    // a task that gave up because of our own abort is cancelled, not failed
-    if (signal.aborted && error === signal.reason) {
+    // a task that gave up because of our own abort is cancelled, not failed: it rejects
+    // with the abort reason, or with an AbortError (fetch, node:timers/promises…)
+    if (signal.aborted && (error === signal.reason || isAbortError(error))) {
       this.#cancelled = true;
       return;
     }
+    if (this.#recorded(error, fromBody)) return;
     this.#errors.push(error);
     if (!signal.aborted) {
       this.#controller.abort(
         new CancelledError('TaskGroup aborted because a task failed', { cause: error }),
       );
     }
+  }
+
+  // nothing is reported twice: the same error object is one failure (the body rethrowing
+  // the task it awaited, tasks sharing a rejected promise); an equal primitive is the
+  // same failure only when the body rethrows it
+  #recorded(error: unknown, fromBody: boolean): boolean {
+    if (!this.#errors.includes(error)) return false;
+    return fromBody || (error !== null && typeof error === 'object') || typeof error === 'function';
   }
 
   /** @internal */
@@ -180,8 +199,9 @@ export class TaskGroup implements AsyncDisposable {
 
 /**
  * Runs `body(tg)` with a fresh {@link TaskGroup}, then waits for every task it
- * spawned. A failure of the body counts like a task failure. Resolves to the body's
- * return value.
+ * spawned. A failure of the body counts like a task failure, except that a task's
+ * error the body rethrows (by awaiting that task) is reported once. Resolves to the
+ * body's return value.
  *
  * @example
  * ```ts
@@ -204,7 +224,7 @@ export async function taskGroup<R>(
     result = await body(tg);
     tg[recordResult]();
   } catch (error) {
-    tg[recordFailure](error);
+    tg[recordFailure](error, true);
   }
   await tg.wait();
   return result as Awaited<R>;

@@ -6,7 +6,9 @@ import { optionMessage, validateNumber, validateOptions, validateSignal } from '
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
   /**
-   * Cancels early: rejects with `signal.reason` and aborts the signal given to `fn`.
+   * Cancels early: aborts the signal given to `fn` at once and rejects with
+   * `signal.reason` itself (also when `fn` answers the abort with an error of its
+   * own, such as an `AbortError`).
    * @default undefined
    */
   signal?: AbortSignal;
@@ -16,7 +18,8 @@ export interface TimeoutOptions {
  * Bounds `work` by `ms` milliseconds (`asyncio.timeout` / `wait_for`). At the
  * deadline the returned promise rejects with a {@link TimeoutError} whatever the
  * work does afterwards, and, when `work` is a function, the signal it was given
- * aborts (with that TimeoutError as reason) so it can stop. `Infinity` means no limit.
+ * aborts (with that TimeoutError as reason) so it can stop: the work's answer to
+ * that abort (an `AbortError`, a fallback value) is ignored. `Infinity` means no limit.
  *
  * A result already produced is never dropped (as with Python's `asyncio.timeout`):
  * when the work settles in the same turn of the event loop as the deadline or the
@@ -62,18 +65,34 @@ export function timeout<T>(
       disarm();
       return true;
     };
-    // gives up: the work's signal aborts now, the rejection waits until the work's
-    // own settlement in this turn had its chance (a produced result wins)
+    // the caller aborted: from then on the work's failure is reported as signal.reason
+    let aborted = false;
+    // the deadline: a result the work already produced in this turn still wins; then
+    // the TimeoutError is delivered, and only then the work's signal aborts, so what
+    // the work does in answer to that abort (an AbortError, a fallback value) is ignored
     const expire = (reason: unknown): void => {
       if (settled || expiring) return;
       expiring = true;
+      disarm();
+      afterTurn(() => {
+        if (end()) reject(reason);
+        controller?.abort(reason);
+      });
+    };
+    // the caller's abort stops the work at once (a queue get gives up its place before
+    // the caller's next put); a value the work produced in this turn still wins, a
+    // failure is the abort's: the rejection is signal.reason itself
+    const cancel = (reason: unknown): void => {
+      if (settled || expiring) return;
+      expiring = true;
+      aborted = true;
       disarm();
       controller?.abort(reason);
       afterTurn(() => {
         if (end()) reject(reason);
       });
     };
-    const removeAbort = onAbort(signal, () => expire((signal as AbortSignal).reason));
+    const removeAbort = onAbort(signal, () => cancel((signal as AbortSignal).reason));
     if (ms !== Number.POSITIVE_INFINITY) {
       timer = setTimeout(() => {
         timer = undefined;
@@ -95,7 +114,7 @@ export function timeout<T>(
         if (end()) resolve(value as Awaited<T>);
       },
       (error: unknown) => {
-        if (end()) reject(error);
+        if (end()) reject(aborted ? (signal as AbortSignal).reason : error);
       },
     );
   });

@@ -71,4 +71,54 @@ describe('asCompleted', () => {
     controller.abort(reason);
     await expect(loop).rejects.toBe(reason);
   });
+
+  test('after the timeout, the results that arrived are yielded before the TimeoutError', async () => {
+    vi.useFakeTimers();
+    const a = deferred<string>();
+    const b = deferred<string>();
+    const iterator = asCompleted([a.promise, b.promise, new Promise<string>(() => {})], {
+      timeout: 100,
+    });
+    a.resolve('a');
+    b.resolve('b');
+    await vi.advanceTimersByTimeAsync(100); // the loop has not read anything yet
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: 'a' });
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: 'b' });
+    await expect(iterator.next()).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  test('the timeout no longer applies once every input settled, however slowly the loop reads', async () => {
+    vi.useFakeTimers();
+    const a = deferred<string>();
+    const b = deferred<string>();
+    const iterator = asCompleted([a.promise, b.promise], { timeout: 100 });
+    a.resolve('a');
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: 'a' });
+    b.resolve('b');
+    await Promise.resolve();
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1000); // a slow consumer
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: 'b' });
+    await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  test('after an abort, the results that arrived are yielded before signal.reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const a = deferred<number>();
+    const iterator = asCompleted([a.promise, new Promise<number>(() => {})], {
+      signal: controller.signal,
+    });
+    const first = iterator.next();
+    a.resolve(1);
+    controller.abort(reason);
+    await expect(first).resolves.toEqual({ done: false, value: 1 });
+    await expect(iterator.next()).rejects.toBe(reason);
+  });
+
+  test('a signal aborted before the loop begins stops it at once', async () => {
+    const reason = new Error('stop');
+    const iterator = asCompleted([Promise.resolve(1)], { signal: AbortSignal.abort(reason) });
+    await expect(iterator.next()).rejects.toBe(reason);
+  });
 });

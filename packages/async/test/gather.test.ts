@@ -1,5 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
-import { gather } from '../src/index.js';
+import { gather, sleep } from '../src/index.js';
 import { deferred } from '../src/internal.js';
 
 describe('gather', () => {
@@ -86,5 +87,44 @@ describe('gather', () => {
     controller.abort(reason);
     await expect(all).rejects.toBe(reason);
     expect(seen?.aborted).toBe(true);
+  });
+
+  test('abort rejects with signal.reason, not the AbortError the function inputs stop with', async () => {
+    const controller = new AbortController();
+    const all = gather(
+      [
+        (signal?: AbortSignal) => delay(60_000, 1, { signal }),
+        (signal?: AbortSignal) => delay(60_000, 2, { signal }),
+      ],
+      { signal: controller.signal },
+    );
+    const reason = new Error('cancel');
+    controller.abort(reason);
+    await expect(all).rejects.toBe(reason);
+  });
+
+  test('abort rejects with signal.reason even with returnExceptions', async () => {
+    const controller = new AbortController();
+    const all = gather(
+      [
+        (signal?: AbortSignal) => sleep(60_000, 1, { signal }),
+        (signal?: AbortSignal) => delay(60_000, 2, { signal }),
+      ],
+      { signal: controller.signal, returnExceptions: true },
+    );
+    const reason = new Error('cancel');
+    controller.abort(reason);
+    await expect(all).rejects.toBe(reason);
+  });
+
+  test('results the inputs produced in the same tick as the abort still fill their slots', async () => {
+    const controller = new AbortController();
+    const a = deferred<number>();
+    const b = deferred<number>();
+    const all = gather([a.promise, b.promise], { signal: controller.signal });
+    a.resolve(1);
+    b.resolve(2);
+    controller.abort(new Error('cancel'));
+    await expect(all).resolves.toEqual([1, 2]);
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
 import { ParError, TaskGroup, taskGroup } from '../src/index.js';
 import { deferred } from '../src/internal.js';
@@ -80,6 +81,61 @@ describe('TaskGroup', () => {
     expect(error.errors).toEqual([boom]);
   });
 
+  test('a sibling that stops with an AbortError once the group aborted is cancelled, not a failure', async () => {
+    const tg = new TaskGroup();
+    const boom = new Error('boom');
+    const sibling = tg.spawn((signal) => delay(60_000, 1, { signal }));
+    tg.spawn(async () => {
+      throw boom;
+    });
+    const error = (await tg.wait().catch((e: unknown) => e)) as AggregateError;
+    expect(error).toBeInstanceOf(AggregateError);
+    expect(error.errors).toEqual([boom]);
+    await expect(sibling).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  test('an AbortError before the group aborted is a failure', async () => {
+    const tg = new TaskGroup();
+    const own = new DOMException('its own abort', 'AbortError');
+    tg.spawn(async () => {
+      throw own;
+    });
+    const error = (await tg.wait().catch((e: unknown) => e)) as AggregateError;
+    expect(error.errors).toEqual([own]);
+  });
+
+  test('tasks failing with one shared error report it once', async () => {
+    const tg = new TaskGroup();
+    const boom = new Error('boom');
+    const shared = Promise.reject(boom);
+    tg.spawn(() => shared);
+    tg.spawn(async () => {
+      await shared;
+    });
+    const error = (await tg.wait().catch((e: unknown) => e)) as AggregateError;
+    expect(error.errors).toEqual([boom]);
+  });
+
+  test('wait() also waits for a task spawned right after it in the same tick', async () => {
+    const tg = new TaskGroup();
+    const gate = deferred<void>();
+    let done = false;
+    const waiting = tg.wait();
+    tg.spawn(async () => {
+      await gate.promise;
+      done = true;
+    });
+    let waited = false;
+    const watched = waiting.then(() => {
+      waited = true;
+    });
+    await tick();
+    expect(waited).toBe(false);
+    gate.resolve();
+    await watched;
+    expect(done).toBe(true);
+  });
+
   test('spawn also adopts a promise that is already running', async () => {
     const tg = new TaskGroup();
     const work = deferred<number>();
@@ -155,6 +211,16 @@ describe('TaskGroup', () => {
           signal.addEventListener('abort', () => reject(signal.reason));
         }),
     );
+    const reason = new Error('parent');
+    parent.abort(reason);
+    await expect(tg.wait()).rejects.toBe(reason);
+  });
+
+  test('a parent abort rejects wait() with its reason itself when the tasks stop with an AbortError', async () => {
+    const parent = new AbortController();
+    const tg = new TaskGroup({ signal: parent.signal });
+    tg.spawn((signal) => delay(60_000, 1, { signal }));
+    tg.spawn((signal) => delay(60_000, 2, { signal }));
     const reason = new Error('parent');
     parent.abort(reason);
     await expect(tg.wait()).rejects.toBe(reason);
@@ -238,5 +304,46 @@ describe('taskGroup', () => {
     expect(error).toBeInstanceOf(AggregateError);
     expect((error as AggregateError).errors).toEqual([boom]);
     expect(childSignal?.aborted).toBe(true);
+  });
+
+  test('a task error the body rethrows by awaiting the task is reported once', async () => {
+    const boom = new Error('boom');
+    const error = await taskGroup(async (tg) => {
+      const a = tg.spawn(async () => {
+        throw boom;
+      });
+      const b = tg.spawn(async () => 2);
+      return [await a, await b];
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors).toEqual([boom]);
+  });
+
+  test('a thrown string the body rethrows from its task is reported once', async () => {
+    const error = await taskGroup(async (tg) => {
+      await tg.spawn(async () => {
+        throw 'boom';
+      });
+    }).catch((e: unknown) => e);
+    expect((error as AggregateError).errors).toEqual(['boom']);
+  });
+
+  test('a parent abort rejects with its reason itself when the body awaits a task stopped by it', async () => {
+    const parent = new AbortController();
+    const started = deferred<void>();
+    const run = taskGroup(
+      async (tg) => {
+        const task = tg.spawn((signal) => {
+          started.resolve();
+          return delay(60_000, 1, { signal });
+        });
+        return await task;
+      },
+      { signal: parent.signal },
+    );
+    await started.promise;
+    const reason = new Error('parent');
+    parent.abort(reason);
+    await expect(run).rejects.toBe(reason);
   });
 });

@@ -2,6 +2,15 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { TimeoutError, timeout } from '../src/index.js';
 import { deferred } from '../src/internal.js';
 
+// stops on its signal the way node:timers/promises' setTimeout and fetch do: with an AbortError
+function sleepUntilAborted(signal: AbortSignal): Promise<string> {
+  return new Promise<string>((_, reject) => {
+    signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), {
+      once: true,
+    });
+  });
+}
+
 describe('timeout', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -82,14 +91,49 @@ describe('timeout', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  test('a result the work produced when the deadline fires is returned, not dropped', async () => {
+  test('a result the work produced in the same turn as the deadline is returned, not dropped', async () => {
     const work = deferred<string>();
-    const result = timeout(100, (signal) => {
-      signal.addEventListener('abort', () => work.resolve('finished while stopping'));
-      return work.promise;
+    // a timer due at the same time, set first, resolves the work just before the deadline fires
+    setTimeout(() => work.resolve('produced'), 100);
+    const result = timeout(100, async () => {
+      const value = await work.promise;
+      await null; // the result needs a few more hops to reach timeout()
+      await null;
+      return value;
     });
-    await vi.advanceTimersByTimeAsync(100);
-    await expect(result).resolves.toBe('finished while stopping');
+    vi.advanceTimersByTime(100); // both timers fire in one go, no microtask runs between them
+    await expect(result).resolves.toBe('produced');
+  });
+
+  test('rejects with TimeoutError, not the AbortError of a function that stops on its signal', async () => {
+    const result = timeout(30, (signal) => sleepUntilAborted(signal));
+    const outcome = result.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(await outcome).toBeInstanceOf(TimeoutError);
+  });
+
+  test('rejects with TimeoutError even if the function answers the abort with a fallback value', async () => {
+    const result = timeout(30, async (signal) => {
+      try {
+        return await sleepUntilAborted(signal);
+      } catch {
+        return 'fallback';
+      }
+    });
+    const outcome = result.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(await outcome).toBeInstanceOf(TimeoutError);
+  });
+
+  test('the caller signal rejects with its reason, not the AbortError the function answers with', async () => {
+    const controller = new AbortController();
+    const result = timeout(1000, (signal) => sleepUntilAborted(signal), {
+      signal: controller.signal,
+    });
+    const reason = new Error('user');
+    controller.abort(reason);
+    await expect(result).rejects.toBe(reason);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   test('Infinity never times out', async () => {
