@@ -59,10 +59,17 @@ export interface ParallelOptions {
    */
   batchSize?: number | 'auto';
   /**
-   * How many calls may be read and dispatched but not yet consumed, at batch size 1
-   * (the bound grows with the batch size, as joblib's completion-driven dispatch
-   * does): `'all'`, a positive integer, or an expression in `nJobs` such as
-   * `'2*nJobs'` or `'3 * nJobs'`.
+   * Bounds the calls read and dispatched but not yet consumed: `'all'`, a positive
+   * integer, or an expression in `nJobs` such as `'2*nJobs'` or `'3 * nJobs'`.
+   *
+   * It counts calls at batch size 1 and batches beyond, as joblib does (its first
+   * `pre_dispatch` calls go out one per batch, then each finished batch sends one
+   * more): at most `preDispatch × batch size` calls are read and not yet consumed,
+   * and never more than 8,192 (or `preDispatch` if larger). A batch is finished when
+   * its results are consumed — in the generator modes when the consumer has taken
+   * its last result — and with `batchSize: 'auto'` its duration is measured until
+   * then, so the batch size, and with it the read-ahead, grows only while the
+   * consumer keeps up: a stalled consumer stops it growing.
    * @default '2*nJobs'
    * @example Parallel({ nJobs: 2, preDispatch: '4*nJobs' })
    */

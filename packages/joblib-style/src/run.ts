@@ -1,8 +1,12 @@
 // One run of Parallel over an input of delayed calls: reads the input lazily,
 // groups calls into batches (fixed or joblib's auto size), keeps at most
 // `preDispatch × batch size` calls read and not yet consumed, hands batches to
-// the backend, and delivers results as an array or an async iterator. The first
-// failure stops everything: pending calls are aborted through the backend.
+// the backend, and delivers results as an array or an async iterator. A batch
+// is done when its results are handed over (array: when it completes; the
+// generator modes: when the consumer has taken its last result): only then does
+// it make room for the next batch and count for the auto batch size, as joblib's
+// completion callback does both. The first failure stops everything: pending
+// calls are aborted through the backend.
 
 import { CancelledError } from '@par/async';
 import { Deque, isAsyncIterable, isIterable } from '@par/async/internal';
@@ -14,17 +18,25 @@ import { ProgressBar } from './progress-bar.js';
 import { failedIndexOf } from './settle.js';
 import { VerbosePrinter } from './verbose.js';
 
+/** A batch's results waiting for the consumer (generator modes). */
+interface Delivery {
+  results: unknown[] | undefined;
+  /** when the batch was dispatched (the options' clock) */
+  t0: number;
+}
+
 interface Batch {
   start: number;
   calls: DelayedCall[];
   /** ordered mode: the slot its results go to */
-  slot?: { results: unknown[] | undefined };
+  slot?: Delivery;
 }
 
 /**
  * The most calls read ahead of the consumer, whatever the batch size (unless
- * `preDispatch` asks for more): tiny calls grow auto batches to tens of thousands,
- * and `preDispatch × batch size` would otherwise hold hundreds of thousands.
+ * `preDispatch` asks for more): tiny calls that a consumer keeps up with grow
+ * auto batches to tens of thousands, and `preDispatch × batch size` would
+ * otherwise hold hundreds of thousands.
  */
 const MAX_READ_AHEAD = 8_192;
 
@@ -86,7 +98,7 @@ export class Run {
   // generator modes
   // results waiting for the consumer, one entry per batch (not per call): ordered
   // mode keeps the batches in dispatch (= input) order, unordered in completion order
-  readonly #pending = new Deque<{ results: unknown[] | undefined }>(64);
+  readonly #pending = new Deque<Delivery>(64);
   #offset = 0;
   readonly #waiters: Waiter[] = [];
   #consumerDone = false;
@@ -253,13 +265,13 @@ export class Run {
   }
 
   #dispatch(batch: Batch): void {
+    const t0 = this.#o.clock();
     if (this.#mode === 'generator') {
-      batch.slot = { results: undefined };
+      batch.slot = { results: undefined, t0 };
       this.#pending.push(batch.slot);
     }
     this.#dispatchedBatches++;
     this.#dispatchedTasks += batch.calls.length;
-    const t0 = this.#o.clock();
     let promise: Promise<unknown[]>;
     try {
       const options: { signal: AbortSignal; timeout?: number } = {
@@ -271,12 +283,12 @@ export class Run {
       promise = Promise.reject(error);
     }
     promise.then(
-      (results) => this.#onBatch(batch, results, this.#o.clock() - t0),
+      (results) => this.#onBatch(batch, results, t0),
       (error: unknown) => this.#onBatchError(batch, error),
     );
   }
 
-  #onBatch(batch: Batch, results: unknown[], duration: number): void {
+  #onBatch(batch: Batch, results: unknown[], t0: number): void {
     if (this.#stopped) return;
     const n = batch.calls.length;
     if (!Array.isArray(results) || results.length !== n) {
@@ -289,15 +301,16 @@ export class Run {
       );
       return;
     }
-    this.#batcher?.batchCompleted(n, duration);
     this.#completed += n;
     if (this.#mode === 'array') {
+      // handed over at once: the batch is done
+      this.#batcher?.batchCompleted(n, this.#o.clock() - t0);
       for (let i = 0; i < n; i++) this.#results[batch.start + i] = results[i];
       this.#window -= n;
     } else if (this.#mode === 'generator') {
-      (batch.slot as { results: unknown[] | undefined }).results = results;
+      (batch.slot as Delivery).results = results;
     } else {
-      this.#pending.push({ results });
+      this.#pending.push({ results, t0 });
     }
     try {
       this.#report();
@@ -469,6 +482,10 @@ export class Run {
         if (this.#offset >= head.results.length) {
           this.#pending.shift();
           this.#offset = 0;
+          // the consumer took the batch's last result: it is done, and its
+          // duration (dispatch to now) drives the auto batch size, so batches
+          // (and the read-ahead) grow only while the consumer keeps up
+          this.#batcher?.batchCompleted(head.results.length, this.#o.clock() - head.t0);
         }
       }
       if (has) {

@@ -328,6 +328,33 @@ describe('Parallel returnAs generators', () => {
     expect(state.closed).toBe(true);
   });
 
+  it('bounds the read-ahead of auto batches by what the consumer took, however fast the calls', async () => {
+    const { state, input } = countingInput((i) => delayed(async (x: number) => x)(i));
+    const sizes: number[] = [];
+    const results = Parallel({
+      nJobs: 2,
+      backend: 'async',
+      preDispatch: 4,
+      returnAs: 'generator',
+      onBatchSize: (d) => sizes.push(d.batchSize),
+    })(input);
+    const iterator = results[Symbol.asyncIterator]();
+    await expect(iterator.next()).resolves.toEqual({ value: 0, done: false });
+    // let the run go as far as it will without the consumer: the async backend's
+    // calls finish within turns of the event loop, so the reads stop changing
+    let last = -1;
+    while (state.read !== last) {
+      last = state.read;
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    }
+    // one batch taken: the batch size grew once, to 2, and at most preDispatch
+    // batches of it are read and not yet consumed
+    expect(state.read - 1).toBeLessThanOrEqual(4 * 2);
+    expect(sizes).toEqual([2]);
+    await iterator.return?.();
+    expect(state.closed).toBe(true);
+  });
+
   it('leaving the loop early closes the input and cancels pending calls', async () => {
     const flags = new Int32Array(new SharedArrayBuffer(8));
     const { state, input } = countingInput((i) =>
