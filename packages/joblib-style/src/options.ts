@@ -53,7 +53,8 @@ export interface ParallelOptions {
   require?: 'sharedmem';
   /**
    * Calls per batch: a positive integer, or `'auto'` (joblib's adaptive size: grows
-   * while batches take under 200 ms, shrinks above 2 s). No effect with `nJobs: 1`.
+   * while batches take under 200 ms, shrinks above 2 s). No effect with `nJobs: 1`,
+   * nor with a `timeout` (each call is then its own batch).
    * @default 'auto'
    * @example Parallel({ nJobs: 2, batchSize: 100 })
    */
@@ -84,8 +85,8 @@ export interface ParallelOptions {
   returnAs?: ReturnAs;
   /**
    * Running-time limit in milliseconds per delayed call; rejects with `TimeoutError`.
-   * With `batchSize: 'auto'` it puts each call in its own batch so the limit is exact;
-   * with a fixed `batchSize` of n the pool backends give a batch n × `timeout`.
+   * It puts each call in its own batch (`batchSize`, `'auto'` or fixed, has no effect
+   * then), so every backend applies the limit to each call, not to a batch.
    * Ignored (with one warning) by `nJobs: 1` and the sequential backend.
    * @default undefined (none)
    * @example Parallel({ nJobs: 2, timeout: 5_000 })
@@ -461,9 +462,10 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     label,
     nJobs,
     sequential,
-    // a per-call timeout needs each call in its own batch (joblib's is per batch)
+    // a per-call timeout needs each call in its own batch (joblib's is per batch),
+    // on every backend, whatever batchSize asks
     batchSize:
-      sequential || (timeout !== undefined && batchSizeValue === 'auto')
+      sequential || (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY)
         ? 1
         : (batchSizeValue as number | 'auto'),
     preDispatch: sequential ? 1 : preDispatch,

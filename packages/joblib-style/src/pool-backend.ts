@@ -70,7 +70,11 @@ class PoolBackend implements ParallelBackend {
         rows.push(args);
       }
       const chunkOptions = { ...mapOptions, chunkSize: rows.length };
-      if (options.timeout !== undefined) chunkOptions.timeout = options.timeout * rows.length;
+      if (options.timeout !== undefined) {
+        // the limit is per call: each call is its own chunk, with its own running time
+        chunkOptions.chunkSize = 1;
+        chunkOptions.timeout = options.timeout;
+      }
       chunks.push(
         single
           ? // one argument each: `map`, whose all-number chunks travel as one Float64Array

@@ -261,6 +261,20 @@ describe('Parallel failures', () => {
     ).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it('applies timeout to each call, not to a batch, with a fixed batchSize', async () => {
+    // 1000 calls of one function in batches of 500: a batch's limit of 500 × 100 ms
+    // would let the first call sleep for 50 s; its own limit stops it after 100 ms
+    const calls = Array.from({ length: 1000 }, (_, i) =>
+      delayed(t.sleepMs)(i === 0 ? 60_000 : 0, i),
+    );
+    for (const backend of ['threads', 'processes']) {
+      await expect(
+        Parallel({ nJobs: 2, backend, batchSize: 500, timeout: 100 })(calls),
+        backend,
+      ).rejects.toBeInstanceOf(TimeoutError);
+    }
+  }, 20_000);
+
   it('applies timeout per call on the async backend', async () => {
     const never = () => new Promise<never>(() => undefined);
     await expect(
