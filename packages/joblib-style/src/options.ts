@@ -54,7 +54,8 @@ export interface ParallelOptions {
   /**
    * Calls per batch: a positive integer, or `'auto'` (joblib's adaptive size: grows
    * while batches take under 200 ms, shrinks above 2 s). No effect with `nJobs: 1`,
-   * nor with a `timeout` (each call is then its own batch).
+   * nor with a `timeout` (each call is then its own batch). Anything else, `null`
+   * included, is a `RangeError`.
    * @default 'auto'
    * @example Parallel({ nJobs: 2, batchSize: 100 })
    */
@@ -329,6 +330,11 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   const [explicit, explicitRest] = pick((options ?? {}) as Record<string, unknown>);
   const [config, configRest] = pick(currentConfig() as Record<string, unknown>);
+  /** The option given to Parallel (`null` too), else the parallelConfig one, else `fallback`. */
+  const given = (name: string, fallback: unknown): unknown => {
+    const value = name in explicit ? explicit[name] : config[name];
+    return value === undefined ? fallback : value;
+  };
 
   const prefer = (explicit.prefer ?? config.prefer) as unknown;
   if (prefer !== undefined && prefer !== 'threads' && prefer !== 'processes') {
@@ -414,14 +420,15 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     );
   }
 
-  const returnAs = (explicit.returnAs ?? 'array') as unknown;
+  const returnAs = ('returnAs' in explicit ? explicit.returnAs : 'array') as unknown;
   if (returnAs !== 'array' && returnAs !== 'generator' && returnAs !== 'generator_unordered') {
     throw new RangeError(
       optionMessage('returnAs', "'array', 'generator' or 'generator_unordered'", returnAs),
     );
   }
 
-  const batchSizeValue = (explicit.batchSize ?? config.batchSize ?? 'auto') as unknown;
+  // null is not 'auto': anything but 'auto' or a positive integer is a RangeError
+  const batchSizeValue = given('batchSize', 'auto');
   if (
     batchSizeValue !== 'auto' &&
     !(typeof batchSizeValue === 'number' && Number.isInteger(batchSizeValue) && batchSizeValue >= 1)
@@ -431,7 +438,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     );
   }
 
-  const preDispatchValue = explicit.preDispatch ?? config.preDispatch ?? '2*nJobs';
+  const preDispatchValue = given('preDispatch', '2*nJobs');
   const preDispatch = parsePreDispatch(preDispatchValue, nJobs);
 
   const timeout = validateTimeout('timeout', explicit.timeout ?? config.timeout);

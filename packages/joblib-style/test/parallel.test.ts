@@ -5,6 +5,7 @@ import {
   NotCloneableError,
   Parallel,
   PoolClosedError,
+  parallelConfig,
   TimeoutError,
 } from '../src/index.js';
 import { closeSharedBackends } from '../src/shared-backends.js';
@@ -113,6 +114,20 @@ describe('Parallel options', () => {
     expect(() => Parallel({ prefer: 'gpu' as never })).toThrow(RangeError);
     expect(() => Parallel({ require: 'gil' as never })).toThrow(RangeError);
     expect(() => new Parallel({ nJobs: 2, maxWorkerz: 3 })).toThrow(/maxWorkerz/);
+  });
+
+  it('rejects null for batchSize, preDispatch and returnAs instead of taking the default', () => {
+    expect(() => Parallel({ nJobs: 2, batchSize: null as never })).toThrow(RangeError);
+    expect(() => Parallel({ nJobs: 2, batchSize: null as never })).toThrow(/batchSize/);
+    expect(() => Parallel({ nJobs: 2, returnAs: null as never })).toThrow(RangeError);
+    expect(() => Parallel({ nJobs: 2, preDispatch: null as never })).toThrow(TypeError);
+    parallelConfig({ batchSize: null as never }, () => {
+      expect(() => Parallel({ nJobs: 2 })).toThrow(RangeError);
+    });
+    // an explicit null does not fall back to the parallelConfig value either
+    parallelConfig({ batchSize: 4 }, () => {
+      expect(() => Parallel({ nJobs: 2, batchSize: null as never })).toThrow(RangeError);
+    });
   });
 
   it('floors a non-integer nJobs and resolves negative values from the CPU count', async () => {
