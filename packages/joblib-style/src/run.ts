@@ -10,12 +10,13 @@
 
 import { CancelledError } from '@par/async';
 import { Deque, isAsyncIterable, isIterable } from '@par/async/internal';
+import { NotCloneableError } from '@par/core';
 import { AutoBatcher } from './auto-batch.js';
 import type { DelayedCall, ParallelBackend } from './backend.js';
 import { annotateFailure } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { ProgressBar } from './progress-bar.js';
-import { failedIndexOf } from './settle.js';
+import { failedIndexOf, uncloneableArgumentOf } from './settle.js';
 import { VerbosePrinter } from './verbose.js';
 
 /** A batch's results waiting for the consumer (generator modes). */
@@ -323,15 +324,20 @@ export class Run {
     this.#checkDone();
   }
 
-  #onBatchError(batch: Batch, error: unknown): void {
+  #onBatchError(batch: Batch, failure: unknown): void {
     if (this.#stopped) return;
-    const marked = failedIndexOf(error);
+    const marked = failedIndexOf(failure);
     const index =
       marked !== undefined && marked >= 0 && marked < batch.calls.length
         ? marked
         : batch.calls.length === 1
           ? 0
           : undefined;
+    const uncloneable = uncloneableArgumentOf(failure);
+    const error =
+      uncloneable !== undefined && index !== undefined && failure instanceof Error
+        ? uncloneableArgumentError(failure, batch.start + index, uncloneable)
+        : failure;
     annotateFailure(error, {
       index: index === undefined ? undefined : batch.start + index,
       args: index === undefined ? undefined : (batch.calls[index] as DelayedCall).args,
@@ -503,6 +509,22 @@ export class Run {
       return;
     }
   }
+}
+
+/**
+ * A batch travels as one argument array, so the engine names that array: the
+ * error names the delayed call (its input position) and its argument instead.
+ */
+function uncloneableArgumentError(
+  original: Error,
+  call: number,
+  found: { argument: number; reason: string },
+): NotCloneableError {
+  const task = /^(Task .+?): /.exec(original.message)?.[1] ?? 'A task';
+  return new NotCloneableError(
+    `${task}: argument ${found.argument} of call ${call} could not be sent to the worker: ${found.reason}`,
+    { cause: original },
+  );
 }
 
 /** joblib prints the backend's class name: 'threads' → ThreadsBackend. */

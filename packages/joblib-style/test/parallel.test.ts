@@ -192,6 +192,38 @@ describe('Parallel failures', () => {
     expect(error?.parallelCall.index).toBe(1);
   });
 
+  it('names the delayed call and the argument that could not be cloned, in batches of several calls', async () => {
+    for (const backend of ['threads', 'processes']) {
+      const starmapped = await Parallel({ nJobs: 2, backend, batchSize: 2 })([
+        delayed(t.add)(1, 2),
+        delayed(t.add)(1, Symbol('second') as unknown as number),
+        delayed(t.add)(3, 4),
+        delayed(t.add)(5, 6),
+      ]).then(
+        () => undefined,
+        (e: unknown) => e as Error & { parallelCall: FailedCallInfo },
+      );
+      expect(starmapped, backend).toBeInstanceOf(NotCloneableError);
+      expect(starmapped?.message).toMatch(
+        /^Task `add` \(.*tasks\.mjs\): argument 1 of call 1 could not be sent to the worker: Symbol\(second\)/,
+      );
+      expect(starmapped?.parallelCall.index).toBe(1);
+      // one argument per call: the calls travel through map
+      const mapped = await Parallel({ nJobs: 2, backend, batchSize: 2 })([
+        delayed(t.square)(1),
+        delayed(t.square)(2),
+        delayed(t.square)(3),
+        delayed(t.square)((() => 4) as unknown as number),
+      ]).then(
+        () => undefined,
+        (e: unknown) => e as Error & { parallelCall: FailedCallInfo },
+      );
+      expect(mapped, backend).toBeInstanceOf(NotCloneableError);
+      expect(mapped?.message).toMatch(/argument 0 of call 3 could not be sent to the worker/);
+      expect(mapped?.parallelCall.index).toBe(3);
+    }
+  });
+
   it('rejects with the original error on the async backend (same object)', async () => {
     const original = new SyntaxError('nope');
     const fail = async () => {
