@@ -1,12 +1,13 @@
 // One run of Parallel over an input of delayed calls: reads the input lazily,
 // groups calls into batches (fixed or joblib's auto size), keeps at most
 // `preDispatch × batch size` calls read and not yet consumed, hands batches to
-// the backend, and delivers results as an array or an async iterator. A batch
-// is done when its results are handed over (array: when it completes; the
-// generator modes: when the consumer has taken its last result): only then does
-// it make room for the next batch and count for the auto batch size, as joblib's
-// completion callback does both. The first failure stops everything: pending
-// calls are aborted through the backend.
+// the backend, and delivers results as an array or an async iterator. A call
+// leaves the read-ahead when its result is handed over (array: when its batch
+// completes; the generator modes: when the consumer takes it), and a batch counts
+// for the auto batch size when its last result is handed over, timed from its
+// dispatch: a stalled consumer stops the batch size, and with it the read-ahead,
+// from growing. The first failure stops everything: pending calls are aborted
+// through the backend.
 
 import { CancelledError } from '@par/async';
 import { Deque, isAsyncIterable, isIterable } from '@par/async/internal';
