@@ -66,7 +66,7 @@ export interface ReduceSizeOptions {
 /** A cached function: always returns a Promise, and has `clear` and `checkCallInCache`. */
 export interface CachedFunction<A extends unknown[], R> {
   (...args: A): Promise<R>;
-  /** Removes this function's entries. */
+  /** Removes this function's entries (those of its older versions too, when it has an identity). */
   clear(): Promise<void>;
   /** Whether `fn(...args)` has a cached result. */
   checkCallInCache(...args: A): Promise<boolean>;
@@ -107,11 +107,36 @@ function safeName(name: string): string {
 }
 
 /**
+ * The module that called `memory.cache` (the first stack frame outside this
+ * file, without query or hash), or '' when the stack does not say (a trimmed
+ * stack, or the caller bundled into the same file).
+ */
+function callerModule(): string {
+  const files: string[] = [];
+  for (const line of (new Error().stack ?? '').split('\n')) {
+    const m = /^\s*at (?:async )?(?:.*? \()?(.+?):\d+:\d+\)?\s*$/.exec(line);
+    if (m) files.push((m[1] as string).replace(/[?#].*$/, ''));
+  }
+  const self = files[0];
+  return files.find((file) => file !== self) ?? '';
+}
+
+/**
+ * The versions (directories) of the functions cached in this process, by
+ * identity directory: a version in use here is never removed as stale, so two
+ * functions of the same name and module cached side by side keep their entries.
+ */
+const liveVersions = new Map<string, Set<string>>();
+
+/**
  * joblib's `Memory`: persists results of functions on disk under `location`.
  * Keys are the function's name and source text plus a deterministic hash of its
- * arguments (minus `ignore`); changed source gets new entries and the stale
- * ones are removed. Shared between processes (atomic writes). Node only: in
- * browsers a non-null `location` throws.
+ * arguments (minus `ignore`), so different functions never share or evict each
+ * other's entries. Changed source gets new entries; the stale versions are
+ * removed when the function's identity is known, which is joblib's: its name and
+ * the module that called `memory.cache` (anonymous functions have none, and
+ * their old versions stay until `clear()` or `reduceSize`). Shared between
+ * processes (atomic writes). Node only: in browsers a non-null `location` throws.
  *
  * @example
  * ```ts
@@ -200,19 +225,32 @@ export class Memory {
     const path = this.#path as Path;
     const v8 = this.#v8 as V8;
     const source = Function.prototype.toString.call(fn);
-    const fnDir = path.join(this.location, safeName(fn.name));
-    const dir = path.join(fnDir, hashText(`${fn.name}\n${source}`).slice(0, 32));
+    // joblib's identity of a function: its module and name. Entries live in
+    // <name>/<hash of module and name>/<hash of name and source>/.
+    const module = callerModule();
+    const known = fn.name !== '' && module !== '';
+    const idDir = path.join(
+      this.location,
+      safeName(fn.name),
+      hashText(`${module}\n${fn.name}`).slice(0, 16),
+    );
+    const dir = path.join(idDir, hashText(`${fn.name}\n${source}`).slice(0, 32));
+    const versions = liveVersions.get(idDir) ?? new Set<string>();
+    liveVersions.set(idDir, versions);
+    versions.add(dir);
+    /** Removes the other versions of this function (its changed source), when it has an identity. */
+    const removeStale = async () => {
+      if (!known) return;
+      for (const version of await fs.readdir(idDir).catch(() => [] as string[])) {
+        const other = path.join(idDir, version);
+        if (!versions.has(other)) await fs.rm(other, { recursive: true, force: true });
+      }
+    };
     let prepared: Promise<void> | undefined;
     const prepare = () => {
       prepared ??= (async () => {
         await fs.mkdir(dir, { recursive: true });
-        // changed source: the entries of other versions of this function are stale
-        const current = path.join(dir, '');
-        for (const version of await fs.readdir(fnDir).catch(() => [] as string[])) {
-          const other = path.join(fnDir, version);
-          if (path.join(other, '') !== current)
-            await fs.rm(other, { recursive: true, force: true });
-        }
+        await removeStale();
       })();
       prepared.catch(() => {
         prepared = undefined;
@@ -266,7 +304,8 @@ export class Memory {
     return Object.assign(cached, {
       clear: async () => {
         prepared = undefined;
-        await fs.rm(fnDir, { recursive: true, force: true });
+        await fs.rm(dir, { recursive: true, force: true });
+        await removeStale();
       },
       checkCallInCache: async (...args: A) => (await read(entryOf(args))) !== undefined,
       func: fn,

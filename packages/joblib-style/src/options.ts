@@ -53,16 +53,25 @@ export interface ParallelOptions {
   require?: 'sharedmem';
   /**
    * Calls per batch: a positive integer, or `'auto'` (joblib's adaptive size: grows
-   * while batches take under 200 ms, shrinks above 2 s). No effect with `nJobs: 1`.
+   * while batches take under 200 ms, shrinks above 2 s). No effect with `nJobs: 1`,
+   * nor with a `timeout` (each call is then its own batch). Anything else, `null`
+   * included, is a `RangeError`.
    * @default 'auto'
    * @example Parallel({ nJobs: 2, batchSize: 100 })
    */
   batchSize?: number | 'auto';
   /**
-   * How many calls may be read and dispatched but not yet consumed, at batch size 1
-   * (the bound grows with the batch size, as joblib's completion-driven dispatch
-   * does): `'all'`, a positive integer, or an expression in `nJobs` such as
-   * `'2*nJobs'` or `'3 * nJobs'`.
+   * Bounds the calls read and dispatched but not yet consumed: `'all'`, a positive
+   * integer, or an expression in `nJobs` such as `'2*nJobs'` or `'3 * nJobs'`.
+   *
+   * It counts calls at batch size 1 and batches beyond, as joblib does (its first
+   * `pre_dispatch` calls go out one per batch, then each finished batch sends one
+   * more): at most `preDispatch × batch size` calls are read and not yet consumed,
+   * and never more than 8,192 (or `preDispatch` if larger). A batch is finished when
+   * its results are consumed — in the generator modes when the consumer has taken
+   * its last result — and with `batchSize: 'auto'` its duration is measured until
+   * then, so the batch size, and with it the read-ahead, grows only while the
+   * consumer keeps up: a stalled consumer stops it growing.
    * @default '2*nJobs'
    * @example Parallel({ nJobs: 2, preDispatch: '4*nJobs' })
    */
@@ -77,8 +86,8 @@ export interface ParallelOptions {
   returnAs?: ReturnAs;
   /**
    * Running-time limit in milliseconds per delayed call; rejects with `TimeoutError`.
-   * With `batchSize: 'auto'` it puts each call in its own batch so the limit is exact;
-   * with a fixed `batchSize` of n the pool backends give a batch n × `timeout`.
+   * It puts each call in its own batch (`batchSize`, `'auto'` or fixed, has no effect
+   * then), so every backend applies the limit to each call, not to a batch.
    * Ignored (with one warning) by `nJobs: 1` and the sequential backend.
    * @default undefined (none)
    * @example Parallel({ nJobs: 2, timeout: 5_000 })
@@ -321,6 +330,11 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   const [explicit, explicitRest] = pick((options ?? {}) as Record<string, unknown>);
   const [config, configRest] = pick(currentConfig() as Record<string, unknown>);
+  /** The option given to Parallel (`null` too), else the parallelConfig one, else `fallback`. */
+  const given = (name: string, fallback: unknown): unknown => {
+    const value = name in explicit ? explicit[name] : config[name];
+    return value === undefined ? fallback : value;
+  };
 
   const prefer = (explicit.prefer ?? config.prefer) as unknown;
   if (prefer !== undefined && prefer !== 'threads' && prefer !== 'processes') {
@@ -406,14 +420,15 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     );
   }
 
-  const returnAs = (explicit.returnAs ?? 'array') as unknown;
+  const returnAs = ('returnAs' in explicit ? explicit.returnAs : 'array') as unknown;
   if (returnAs !== 'array' && returnAs !== 'generator' && returnAs !== 'generator_unordered') {
     throw new RangeError(
       optionMessage('returnAs', "'array', 'generator' or 'generator_unordered'", returnAs),
     );
   }
 
-  const batchSizeValue = (explicit.batchSize ?? config.batchSize ?? 'auto') as unknown;
+  // null is not 'auto': anything but 'auto' or a positive integer is a RangeError
+  const batchSizeValue = given('batchSize', 'auto');
   if (
     batchSizeValue !== 'auto' &&
     !(typeof batchSizeValue === 'number' && Number.isInteger(batchSizeValue) && batchSizeValue >= 1)
@@ -423,7 +438,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     );
   }
 
-  const preDispatchValue = explicit.preDispatch ?? config.preDispatch ?? '2*nJobs';
+  const preDispatchValue = given('preDispatch', '2*nJobs');
   const preDispatch = parsePreDispatch(preDispatchValue, nJobs);
 
   const timeout = validateTimeout('timeout', explicit.timeout ?? config.timeout);
@@ -454,9 +469,10 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     label,
     nJobs,
     sequential,
-    // a per-call timeout needs each call in its own batch (joblib's is per batch)
+    // a per-call timeout needs each call in its own batch (joblib's is per batch),
+    // on every backend, whatever batchSize asks
     batchSize:
-      sequential || (timeout !== undefined && batchSizeValue === 'auto')
+      sequential || (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY)
         ? 1
         : (batchSizeValue as number | 'auto'),
     preDispatch: sequential ? 1 : preDispatch,

@@ -3,11 +3,11 @@
 // workers by itself; a failed or cancelled call is aborted through the engine,
 // which replaces a worker whose task does not stop within the grace period.
 
-import type { Pool } from '@par/core';
+import { NotCloneableError, type Pool } from '@par/core';
 import { ThreadPool } from '@par/threads';
 import type { BackendOptions, DelayedCall, ParallelBackend } from './backend.js';
 import { nestedEnv } from './nesting.js';
-import { failedIndexOf, markFailedIndex, settleBatch } from './settle.js';
+import { failedIndexOf, markFailedIndex, markUncloneableArgument, settleBatch } from './settle.js';
 import { childSignal } from './signal-fanout.js';
 
 type PoolMaker = (options: Record<string, unknown>) => Pool | Promise<Pool>;
@@ -70,7 +70,11 @@ class PoolBackend implements ParallelBackend {
         rows.push(args);
       }
       const chunkOptions = { ...mapOptions, chunkSize: rows.length };
-      if (options.timeout !== undefined) chunkOptions.timeout = options.timeout * rows.length;
+      if (options.timeout !== undefined) {
+        // the limit is per call: each call is its own chunk, with its own running time
+        chunkOptions.chunkSize = 1;
+        chunkOptions.timeout = options.timeout;
+      }
       chunks.push(
         single
           ? // one argument each: `map`, whose all-number chunks travel as one Float64Array
@@ -93,7 +97,13 @@ class PoolBackend implements ParallelBackend {
       const chunk = failedIndexOf(error) ?? 0;
       const start = starts[chunk] ?? 0;
       const end = starts[chunk + 1] ?? batch.length;
-      if (end - start === 1) markFailedIndex(error, start);
+      // the chunk travels as one argument array: find the call and its argument
+      // that could not be sent
+      const found = error instanceof NotCloneableError ? uncloneable(batch, start, end) : undefined;
+      if (found !== undefined) {
+        markFailedIndex(error, found.call);
+        markUncloneableArgument(error, found.argument, found.reason);
+      } else if (end - start === 1) markFailedIndex(error, start);
       else markFailedIndex(error, -1);
       throw error;
     } finally {
@@ -108,6 +118,25 @@ class PoolBackend implements ParallelBackend {
   async terminate(): Promise<void> {
     await (await this.#pool).terminate();
   }
+}
+
+/** The first argument of calls [start, end) of `batch` that structured clone refuses. */
+function uncloneable(
+  batch: readonly DelayedCall[],
+  start: number,
+  end: number,
+): { call: number; argument: number; reason: string } | undefined {
+  for (let call = start; call < end; call++) {
+    const args = (batch[call] as DelayedCall).args;
+    for (let argument = 0; argument < args.length; argument++) {
+      try {
+        structuredClone(args[argument]);
+      } catch (error) {
+        return { call, argument, reason: error instanceof Error ? error.message : String(error) };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The 'threads' backend: a `ThreadPool` of `nJobs` workers (Web Workers in browsers). */

@@ -1,30 +1,44 @@
 // One run of Parallel over an input of delayed calls: reads the input lazily,
 // groups calls into batches (fixed or joblib's auto size), keeps at most
 // `preDispatch × batch size` calls read and not yet consumed, hands batches to
-// the backend, and delivers results as an array or an async iterator. The first
-// failure stops everything: pending calls are aborted through the backend.
+// the backend, and delivers results as an array or an async iterator. A call
+// leaves the read-ahead when its result is handed over (array: when its batch
+// completes; the generator modes: when the consumer takes it), and a batch counts
+// for the auto batch size when its last result is handed over, timed from its
+// dispatch: a stalled consumer stops the batch size, and with it the read-ahead,
+// from growing. The first failure stops everything: pending calls are aborted
+// through the backend.
 
 import { CancelledError } from '@par/async';
 import { Deque, isAsyncIterable, isIterable } from '@par/async/internal';
+import { NotCloneableError } from '@par/core';
 import { AutoBatcher } from './auto-batch.js';
 import type { DelayedCall, ParallelBackend } from './backend.js';
 import { annotateFailure } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { ProgressBar } from './progress-bar.js';
-import { failedIndexOf } from './settle.js';
+import { failedIndexOf, uncloneableArgumentOf } from './settle.js';
 import { VerbosePrinter } from './verbose.js';
+
+/** A batch's results waiting for the consumer (generator modes). */
+interface Delivery {
+  results: unknown[] | undefined;
+  /** when the batch was dispatched (the options' clock) */
+  t0: number;
+}
 
 interface Batch {
   start: number;
   calls: DelayedCall[];
   /** ordered mode: the slot its results go to */
-  slot?: { results: unknown[] | undefined };
+  slot?: Delivery;
 }
 
 /**
  * The most calls read ahead of the consumer, whatever the batch size (unless
- * `preDispatch` asks for more): tiny calls grow auto batches to tens of thousands,
- * and `preDispatch × batch size` would otherwise hold hundreds of thousands.
+ * `preDispatch` asks for more): tiny calls that a consumer keeps up with grow
+ * auto batches to tens of thousands, and `preDispatch × batch size` would
+ * otherwise hold hundreds of thousands.
  */
 const MAX_READ_AHEAD = 8_192;
 
@@ -86,7 +100,7 @@ export class Run {
   // generator modes
   // results waiting for the consumer, one entry per batch (not per call): ordered
   // mode keeps the batches in dispatch (= input) order, unordered in completion order
-  readonly #pending = new Deque<{ results: unknown[] | undefined }>(64);
+  readonly #pending = new Deque<Delivery>(64);
   #offset = 0;
   readonly #waiters: Waiter[] = [];
   #consumerDone = false;
@@ -253,13 +267,13 @@ export class Run {
   }
 
   #dispatch(batch: Batch): void {
+    const t0 = this.#o.clock();
     if (this.#mode === 'generator') {
-      batch.slot = { results: undefined };
+      batch.slot = { results: undefined, t0 };
       this.#pending.push(batch.slot);
     }
     this.#dispatchedBatches++;
     this.#dispatchedTasks += batch.calls.length;
-    const t0 = this.#o.clock();
     let promise: Promise<unknown[]>;
     try {
       const options: { signal: AbortSignal; timeout?: number } = {
@@ -271,12 +285,12 @@ export class Run {
       promise = Promise.reject(error);
     }
     promise.then(
-      (results) => this.#onBatch(batch, results, this.#o.clock() - t0),
+      (results) => this.#onBatch(batch, results, t0),
       (error: unknown) => this.#onBatchError(batch, error),
     );
   }
 
-  #onBatch(batch: Batch, results: unknown[], duration: number): void {
+  #onBatch(batch: Batch, results: unknown[], t0: number): void {
     if (this.#stopped) return;
     const n = batch.calls.length;
     if (!Array.isArray(results) || results.length !== n) {
@@ -289,15 +303,16 @@ export class Run {
       );
       return;
     }
-    this.#batcher?.batchCompleted(n, duration);
     this.#completed += n;
     if (this.#mode === 'array') {
+      // handed over at once: the batch is done
+      this.#batcher?.batchCompleted(n, this.#o.clock() - t0);
       for (let i = 0; i < n; i++) this.#results[batch.start + i] = results[i];
       this.#window -= n;
     } else if (this.#mode === 'generator') {
-      (batch.slot as { results: unknown[] | undefined }).results = results;
+      (batch.slot as Delivery).results = results;
     } else {
-      this.#pending.push({ results });
+      this.#pending.push({ results, t0 });
     }
     try {
       this.#report();
@@ -310,15 +325,20 @@ export class Run {
     this.#checkDone();
   }
 
-  #onBatchError(batch: Batch, error: unknown): void {
+  #onBatchError(batch: Batch, failure: unknown): void {
     if (this.#stopped) return;
-    const marked = failedIndexOf(error);
+    const marked = failedIndexOf(failure);
     const index =
       marked !== undefined && marked >= 0 && marked < batch.calls.length
         ? marked
         : batch.calls.length === 1
           ? 0
           : undefined;
+    const uncloneable = uncloneableArgumentOf(failure);
+    const error =
+      uncloneable !== undefined && index !== undefined && failure instanceof Error
+        ? uncloneableArgumentError(failure, batch.start + index, uncloneable)
+        : failure;
     annotateFailure(error, {
       index: index === undefined ? undefined : batch.start + index,
       args: index === undefined ? undefined : (batch.calls[index] as DelayedCall).args,
@@ -469,6 +489,10 @@ export class Run {
         if (this.#offset >= head.results.length) {
           this.#pending.shift();
           this.#offset = 0;
+          // the consumer took the batch's last result: it is done, and its
+          // duration (dispatch to now) drives the auto batch size, so batches
+          // (and the read-ahead) grow only while the consumer keeps up
+          this.#batcher?.batchCompleted(head.results.length, this.#o.clock() - head.t0);
         }
       }
       if (has) {
@@ -486,6 +510,22 @@ export class Run {
       return;
     }
   }
+}
+
+/**
+ * A batch travels as one argument array, so the engine names that array: the
+ * error names the delayed call (its input position) and its argument instead.
+ */
+function uncloneableArgumentError(
+  original: Error,
+  call: number,
+  found: { argument: number; reason: string },
+): NotCloneableError {
+  const task = /^(Task .+?): /.exec(original.message)?.[1] ?? 'A task';
+  return new NotCloneableError(
+    `${task}: argument ${found.argument} of call ${call} could not be sent to the worker: ${found.reason}`,
+    { cause: original },
+  );
 }
 
 /** joblib prints the backend's class name: 'threads' → ThreadsBackend. */

@@ -40,3 +40,17 @@ export function markFailedIndex(error: unknown, index: number): void {
 export function failedIndexOf(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null ? failedIndex.get(error) : undefined;
 }
+
+const uncloneable = new WeakMap<object, { argument: number; reason: string }>();
+
+/** Records that `error` came from argument `argument` of its call, which could not be cloned. */
+export function markUncloneableArgument(error: unknown, argument: number, reason: string): void {
+  if (typeof error === 'object' && error !== null) uncloneable.set(error, { argument, reason });
+}
+
+/** The argument of the failed call that could not be cloned, when a built-in backend found it. */
+export function uncloneableArgumentOf(
+  error: unknown,
+): { argument: number; reason: string } | undefined {
+  return typeof error === 'object' && error !== null ? uncloneable.get(error) : undefined;
+}

@@ -91,6 +91,22 @@ describe("Parallel with batchSize: 'auto'", () => {
     expect(decisions.map((d) => d.batchSize)).toEqual(decisions.map((_, i) => 2 ** (i + 1)));
   });
 
+  it('grows the batches of tiny calls in a generator whose consumer keeps up', async () => {
+    const decisions: BatchSizeDecision[] = [];
+    const seen: number[] = [];
+    const results = Parallel({
+      nJobs: 2,
+      backend: 'async',
+      returnAs: 'generator',
+      clock: steppingClock(() => 0.01),
+      onBatchSize: (d) => decisions.push(d),
+    })(Array.from({ length: 2000 }, (_, i) => delayed((x: number) => x)(i)));
+    for await (const r of results) seen.push(r);
+    expect(seen).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+    expect(decisions.length).toBeGreaterThan(3);
+    expect(decisions.map((d) => d.batchSize)).toEqual(decisions.map((_, i) => 2 ** (i + 1)));
+  });
+
   it('shrinks the batches of slow calls', async () => {
     const decisions: BatchSizeDecision[] = [];
     let slow = false;

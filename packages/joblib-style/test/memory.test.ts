@@ -1,8 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { delayed, hashValue, Memory, Parallel, tasks } from '../dist/index.js';
+
+const execFileAsync = promisify(execFile);
 
 let dir: string;
 beforeEach(async () => {
@@ -22,6 +26,33 @@ async function entries(root: string): Promise<string[]> {
   };
   await walk(root).catch(() => undefined);
   return out;
+}
+
+const distUrl = new URL('../dist/index.js', import.meta.url).href;
+
+/**
+ * Writes a module at `file` that caches `function name(x) { return body }` under
+ * `location`, runs it in a new Node process on 1, and says whether it computed.
+ */
+async function runCached(
+  file: string,
+  location: string,
+  name: string,
+  body: string,
+): Promise<{ value: number; computed: boolean }> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(
+    file,
+    `import { Memory } from ${JSON.stringify(distUrl)};
+let computed = false;
+const memory = new Memory({ location: ${JSON.stringify(location)} });
+const fn = memory.cache(function ${name}(x) { computed = true; return ${body}; });
+const value = await fn(1);
+console.log(JSON.stringify({ value, computed }));
+`,
+  );
+  const { stdout } = await execFileAsync(process.execPath, [file], { timeout: 30_000 });
+  return JSON.parse(stdout) as { value: number; computed: boolean };
 }
 
 describe('Memory', () => {
@@ -133,17 +164,66 @@ describe('Memory', () => {
     await expect(a.checkCallInCache(1)).resolves.toBe(false);
   });
 
-  it('changed source gets new entries and removes the stale ones', async () => {
-    const v1 = new Memory({ location: dir }).cache(function compute(x: number) {
+  it('changed source gets new entries and removes the stale ones (the next run)', async () => {
+    const cache = join(dir, 'cache');
+    const v1 = await runCached(join(dir, 'src', 'compute.mjs'), cache, 'compute', 'x + 1');
+    expect(v1).toEqual({ value: 2, computed: true });
+    expect(await entries(cache)).toHaveLength(1);
+    // the same module and function, edited
+    const v2 = await runCached(join(dir, 'src', 'compute.mjs'), cache, 'compute', 'x + 100');
+    expect(v2).toEqual({ value: 101, computed: true });
+    const files = await entries(cache);
+    expect(files).toHaveLength(1);
+  });
+
+  it('keeps the entries of two different anonymous functions apart', async () => {
+    const memory = new Memory({ location: dir });
+    const runs = { f1: 0, f2: 0 };
+    const f1 = memory.cache(async (x: number) => {
+      runs.f1++;
       return x + 1;
     });
-    await expect(v1(1)).resolves.toBe(2);
-    const v2 = new Memory({ location: dir }).cache(function compute(x: number) {
-      return x + 100;
+    const f2 = memory.cache(async (x: number) => {
+      runs.f2++;
+      return x + 2;
     });
-    await expect(v2(1)).resolves.toBe(101);
-    const files = await entries(dir);
-    expect(files).toHaveLength(1);
+    await expect(f1(3)).resolves.toBe(4);
+    await expect(f2(3)).resolves.toBe(5);
+    await expect(f1(3)).resolves.toBe(4);
+    await expect(f2(3)).resolves.toBe(5);
+    expect(runs).toEqual({ f1: 1, f2: 1 });
+    // clearing one leaves the other's entries
+    await f1.clear();
+    await expect(f2.checkCallInCache(3)).resolves.toBe(true);
+  });
+
+  it('keeps the entries of two different functions of the same name apart', async () => {
+    const memory = new Memory({ location: dir });
+    const runs = { a: 0, b: 0 };
+    const a = memory.cache(function step(x: number) {
+      runs.a++;
+      return x * 10;
+    });
+    const b = memory.cache(function step(x: number) {
+      runs.b++;
+      return x * 100;
+    });
+    await expect(a(2)).resolves.toBe(20);
+    await expect(b(2)).resolves.toBe(200);
+    await expect(a(2)).resolves.toBe(20);
+    await expect(b(2)).resolves.toBe(200);
+    expect(runs).toEqual({ a: 1, b: 1 });
+  });
+
+  it('keeps the entries of same-named functions of other modules from run to run', async () => {
+    const cache = join(dir, 'cache');
+    const first = join(dir, 'one', 'load.mjs');
+    const second = join(dir, 'two', 'load.mjs');
+    expect(await runCached(first, cache, 'load', 'x + 1')).toEqual({ value: 2, computed: true });
+    expect(await runCached(second, cache, 'load', 'x + 2')).toEqual({ value: 3, computed: true });
+    // another run of the first module finds its entry
+    expect(await runCached(first, cache, 'load', 'x + 1')).toEqual({ value: 2, computed: false });
+    expect(await entries(cache)).toHaveLength(2);
   });
 
   it('recomputes and rewrites a corrupt entry, never throws', async () => {

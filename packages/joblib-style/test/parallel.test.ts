@@ -5,6 +5,7 @@ import {
   NotCloneableError,
   Parallel,
   PoolClosedError,
+  parallelConfig,
   TimeoutError,
 } from '../src/index.js';
 import { closeSharedBackends } from '../src/shared-backends.js';
@@ -115,6 +116,20 @@ describe('Parallel options', () => {
     expect(() => new Parallel({ nJobs: 2, maxWorkerz: 3 })).toThrow(/maxWorkerz/);
   });
 
+  it('rejects null for batchSize, preDispatch and returnAs instead of taking the default', () => {
+    expect(() => Parallel({ nJobs: 2, batchSize: null as never })).toThrow(RangeError);
+    expect(() => Parallel({ nJobs: 2, batchSize: null as never })).toThrow(/batchSize/);
+    expect(() => Parallel({ nJobs: 2, returnAs: null as never })).toThrow(RangeError);
+    expect(() => Parallel({ nJobs: 2, preDispatch: null as never })).toThrow(TypeError);
+    parallelConfig({ batchSize: null as never }, () => {
+      expect(() => Parallel({ nJobs: 2 })).toThrow(RangeError);
+    });
+    // an explicit null does not fall back to the parallelConfig value either
+    parallelConfig({ batchSize: 4 }, () => {
+      expect(() => Parallel({ nJobs: 2, batchSize: null as never })).toThrow(RangeError);
+    });
+  });
+
   it('floors a non-integer nJobs and resolves negative values from the CPU count', async () => {
     const { cpuCount } = await import('../dist/index.js');
     await using a = new Parallel({ nJobs: 2.7 });
@@ -175,6 +190,38 @@ describe('Parallel failures', () => {
     );
     expect(error).toBeInstanceOf(NotCloneableError);
     expect(error?.parallelCall.index).toBe(1);
+  });
+
+  it('names the delayed call and the argument that could not be cloned, in batches of several calls', async () => {
+    for (const backend of ['threads', 'processes']) {
+      const starmapped = await Parallel({ nJobs: 2, backend, batchSize: 2 })([
+        delayed(t.add)(1, 2),
+        delayed(t.add)(1, Symbol('second') as unknown as number),
+        delayed(t.add)(3, 4),
+        delayed(t.add)(5, 6),
+      ]).then(
+        () => undefined,
+        (e: unknown) => e as Error & { parallelCall: FailedCallInfo },
+      );
+      expect(starmapped, backend).toBeInstanceOf(NotCloneableError);
+      expect(starmapped?.message).toMatch(
+        /^Task `add` \(.*tasks\.mjs\): argument 1 of call 1 could not be sent to the worker: Symbol\(second\)/,
+      );
+      expect(starmapped?.parallelCall.index).toBe(1);
+      // one argument per call: the calls travel through map
+      const mapped = await Parallel({ nJobs: 2, backend, batchSize: 2 })([
+        delayed(t.square)(1),
+        delayed(t.square)(2),
+        delayed(t.square)(3),
+        delayed(t.square)((() => 4) as unknown as number),
+      ]).then(
+        () => undefined,
+        (e: unknown) => e as Error & { parallelCall: FailedCallInfo },
+      );
+      expect(mapped, backend).toBeInstanceOf(NotCloneableError);
+      expect(mapped?.message).toMatch(/argument 0 of call 3 could not be sent to the worker/);
+      expect(mapped?.parallelCall.index).toBe(3);
+    }
   });
 
   it('rejects with the original error on the async backend (same object)', async () => {
@@ -261,6 +308,20 @@ describe('Parallel failures', () => {
     ).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it('applies timeout to each call, not to a batch, with a fixed batchSize', async () => {
+    // 1000 calls of one function in batches of 500: a batch's limit of 500 × 100 ms
+    // would let the first call sleep for 50 s; its own limit stops it after 100 ms
+    const calls = Array.from({ length: 1000 }, (_, i) =>
+      delayed(t.sleepMs)(i === 0 ? 60_000 : 0, i),
+    );
+    for (const backend of ['threads', 'processes']) {
+      await expect(
+        Parallel({ nJobs: 2, backend, batchSize: 500, timeout: 100 })(calls),
+        backend,
+      ).rejects.toBeInstanceOf(TimeoutError);
+    }
+  }, 20_000);
+
   it('applies timeout per call on the async backend', async () => {
     const never = () => new Promise<never>(() => undefined);
     await expect(
@@ -325,6 +386,33 @@ describe('Parallel returnAs generators', () => {
       expect(state.read).toBeLessThanOrEqual(consumed + 3);
       if (consumed === 20) break;
     }
+    expect(state.closed).toBe(true);
+  });
+
+  it('bounds the read-ahead of auto batches by what the consumer took, however fast the calls', async () => {
+    const { state, input } = countingInput((i) => delayed(async (x: number) => x)(i));
+    const sizes: number[] = [];
+    const results = Parallel({
+      nJobs: 2,
+      backend: 'async',
+      preDispatch: 4,
+      returnAs: 'generator',
+      onBatchSize: (d) => sizes.push(d.batchSize),
+    })(input);
+    const iterator = results[Symbol.asyncIterator]();
+    await expect(iterator.next()).resolves.toEqual({ value: 0, done: false });
+    // let the run go as far as it will without the consumer: the async backend's
+    // calls finish within turns of the event loop, so the reads stop changing
+    let last = -1;
+    while (state.read !== last) {
+      last = state.read;
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    }
+    // one batch taken: the batch size grew once, to 2, and at most preDispatch
+    // batches of it are read and not yet consumed
+    expect(state.read - 1).toBeLessThanOrEqual(4 * 2);
+    expect(sizes).toEqual([2]);
+    await iterator.return?.();
     expect(state.closed).toBe(true);
   });
 
