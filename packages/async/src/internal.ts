@@ -7,7 +7,13 @@ export { brand, isBrandedInstance } from './brand.js';
 export { type Clock, systemClock } from './clock.js';
 export { type Deferred, deferred } from './deferred.js';
 export { Deque } from './deque.js';
-export { checkIterable, closeInput, isAsyncIterable, isIterable } from './iterate.js';
+export {
+  checkIterable,
+  closeInput,
+  isAsyncIterable,
+  isIterable,
+  readAllInput,
+} from './iterate.js';
 export { notHeldError, overReleaseError } from './release-errors.js';
 export { type Releasable, type ReleaseHandle, releaseHandle } from './release-handle.js';
 export {

@@ -1,3 +1,4 @@
+import { noop, onAbort } from './abort.js';
 import { optionMessage } from './validate.js';
 
 /** A sync or async iterator plus which kind it is, so sync input is read without awaiting. */
@@ -63,5 +64,43 @@ export function closeInput(iterator: Iterator<unknown> | AsyncIterator<unknown>)
     }
   } catch {
     // a broken return() must not hide the real outcome
+  }
+}
+
+/**
+ * Reads an async input to its end. An abort rejects at once with `signal.reason`,
+ * also while the input waits for its next item, and closes the input without
+ * waiting: an async generator's `return()` would wait for the pending `next()`.
+ */
+export async function readAllInput(
+  iterable: AsyncIterable<unknown>,
+  signal: AbortSignal | undefined,
+): Promise<unknown[]> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  const items: unknown[] = [];
+  if (signal === undefined) {
+    for (;;) {
+      const r = await iterator.next();
+      if (r.done) return items;
+      items.push(r.value);
+    }
+  }
+  // one listener for the whole read; it rejects the wait for the current item
+  let rejectWait: (reason: unknown) => void = noop;
+  const removeAbort = onAbort(signal, () => rejectWait(signal.reason));
+  try {
+    for (;;) {
+      const r = await new Promise<IteratorResult<unknown>>((resolve, reject) => {
+        rejectWait = reject;
+        Promise.resolve(iterator.next()).then(resolve, reject);
+      });
+      if (r.done) return items;
+      items.push(r.value);
+    }
+  } catch (error) {
+    if (signal.aborted) closeInput(iterator);
+    throw error;
+  } finally {
+    removeAbort();
   }
 }

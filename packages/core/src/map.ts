@@ -5,11 +5,9 @@
 import { CancelledError } from '@par/async';
 import {
   checkIterable,
-  closeInput,
   isIterable,
-  noop,
-  onAbort,
   optionMessage,
+  readAllInput,
   validateInteger,
   validateOptions,
 } from '@par/async/internal';
@@ -94,44 +92,6 @@ function submitChunk(
   return call;
 }
 
-/**
- * Reads an async input to its end. An abort rejects at once with `signal.reason`,
- * also while the input waits for its next item, and closes the input without
- * waiting: an async generator's `return()` would wait for the pending `next()`.
- */
-async function readAll(
-  iterable: AsyncIterable<unknown>,
-  signal: AbortSignal | undefined,
-): Promise<unknown[]> {
-  const iterator = iterable[Symbol.asyncIterator]();
-  const items: unknown[] = [];
-  if (signal === undefined) {
-    for (;;) {
-      const r = await iterator.next();
-      if (r.done) return items;
-      items.push(r.value);
-    }
-  }
-  // one listener for the whole read; it rejects the wait for the current item
-  let rejectWait: (reason: unknown) => void = noop;
-  const removeAbort = onAbort(signal, () => rejectWait(signal.reason));
-  try {
-    for (;;) {
-      const r = await new Promise<IteratorResult<unknown>>((resolve, reject) => {
-        rejectWait = reject;
-        Promise.resolve(iterator.next()).then(resolve, reject);
-      });
-      if (r.done) return items;
-      items.push(r.value);
-    }
-  } catch (error) {
-    if (signal.aborted) closeInput(iterator);
-    throw error;
-  } finally {
-    removeAbort();
-  }
-}
-
 /** @internal `map` / `starmap`: all results, in input order. */
 export async function mapAll(
   engine: Engine,
@@ -149,7 +109,7 @@ export async function mapAll(
   let items: unknown[];
   if (Array.isArray(iterable)) items = iterable;
   else if (isIterable(iterable)) items = Array.from(iterable);
-  else items = await readAll(iterable as AsyncIterable<unknown>, signal);
+  else items = await readAllInput(iterable as AsyncIterable<unknown>, signal);
   const star = kind === 'starmap';
   if (star) {
     for (let i = 0; i < items.length; i++) {
