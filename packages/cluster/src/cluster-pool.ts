@@ -404,8 +404,11 @@ export class ClusterPool {
   }
 
   /**
-   * No new calls; pending calls settle, then every Redis connection of the pool
-   * closes, so the program exits by itself.
+   * No new calls: `run`, `map`, `starmap`, `imap` and `imapUnordered` reject with
+   * `PoolClosedError` from now on, as the local pools' do. The pending calls
+   * settle, then every Redis connection of the pool closes, so the program exits
+   * by itself. A closed pool never opens a connection again (`stats()` keeps
+   * answering with the last snapshot).
    *
    * @example
    * ```ts
@@ -467,7 +470,7 @@ export class ClusterPool {
    * ```
    */
   stats(): ClusterStats & PromiseLike<ClusterStats> {
-    if (!this.#stopped && this.#refreshing === undefined) void this.#refresh();
+    if (this.#mayRead() && this.#refreshing === undefined) void this.#refresh();
     const snapshot = this.#snapshot();
     // awaiting the snapshot reads Redis first; not enumerable, so the snapshot
     // compares and prints as the plain object it is
@@ -490,8 +493,13 @@ export class ClusterPool {
    * ```
    */
   async fetchStats(): Promise<ClusterStats> {
-    if (!this.#stopped) await this.#readRemote();
+    if (this.#mayRead()) await this.#readRemote();
     return this.#snapshot();
+  }
+
+  /** Whether Redis may be read: never once the connections are closing, nor to connect a closed pool. */
+  #mayRead(): boolean {
+    return !this.#stopped && (!this.#closed || this.#ready !== undefined);
   }
 
   /** A background read for the synchronous snapshot; a failed one keeps the last. */
@@ -547,11 +555,24 @@ export class ClusterPool {
 
   /** @internal How many calls the cluster runs at once (chunking). */
   async _capacity(): Promise<number> {
+    this._checkOpen();
     if (this.#workers !== undefined) return this.#workers;
-    await this.#init();
-    const live = await liveWorkers(this.#control as Redis, this.#keys);
+    let live: WorkerInfo[];
+    try {
+      await this.#init();
+      live = await liveWorkers(this.#control as Redis, this.#keys);
+    } catch (error) {
+      // closed meanwhile: its connection is closing, and the call is refused as any other
+      if (this.#closed) throw new PoolClosedError();
+      throw error;
+    }
     const capacity = live.reduce((sum, w) => sum + Math.max(0, w.concurrency), 0);
     return capacity > 0 ? capacity : 1;
+  }
+
+  /** @internal Throws `PoolClosedError` once `close()` or `terminate()` was called. */
+  _checkOpen(): void {
+    if (this.#closed) throw new PoolClosedError();
   }
 
   /** @internal Validates per-call options. */
@@ -648,7 +669,7 @@ export class ClusterPool {
     if (batch.length === 0) return;
     void (async () => {
       try {
-        await this.#init();
+        await this.#init(true);
         await (this.#queue as Queue).addBulk(batch.map((b) => b.job));
       } catch (error) {
         for (const b of batch) this.#settle(b.call, false, error);
@@ -783,7 +804,15 @@ export class ClusterPool {
     this.#settle(call, false, call.aborted ? call.abortReason : decodeFailure(failedReason, jobId));
   }
 
-  #init(): Promise<void> {
+  /**
+   * Connects once. A closed pool opens no connection, except for the calls it took
+   * before `close()` (`forCalls`), which close() waits for: anything else would
+   * leave a connection that nothing closes.
+   */
+  #init(forCalls = false): Promise<void> {
+    if (this.#ready === undefined && (this.#stopped || (this.#closed && !forCalls))) {
+      return Promise.reject(new PoolClosedError());
+    }
     this.#ready ??= this.#connect();
     return this.#ready;
   }
@@ -912,6 +941,8 @@ export class ClusterPool {
     const callOptions = this._callOptions({ signal: o.signal, timeout: o.timeout });
     const isAsync = checkIterable(iterable);
     this._validateTask(task);
+    // before reading the input or asking Redis for the workers, as run() does
+    this._checkOpen();
     const signal = callOptions.signal;
     signal?.throwIfAborted();
     let items: unknown[] = [];
