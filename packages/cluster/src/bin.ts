@@ -85,7 +85,8 @@ async function main(): Promise<void> {
     options.processes !== undefined
       ? `${options.processes} processes`
       : `${options.threads ?? 'cpuCount()'} threads`;
-  process.stdout.write(
+  // stdout carries the one line a supervisor waits for; what it serves goes to stderr
+  process.stderr.write(
     `par-worker ${worker.id}: queue "${queue}" (prefix "${options.prefix ?? 'par'}") on ${
       resolveConnection('--redis', redis).label
     }, root ${options.root}, allow ${worker.allow
