@@ -3,6 +3,7 @@ import {
   InlineRemoteError,
   PayloadTooLargeError,
   TaskNotAllowedError,
+  tasks,
 } from '@par/cluster';
 import { Queue, QueueEvents } from 'bullmq';
 import { describe, expect, it } from 'vitest';
@@ -146,6 +147,33 @@ describe('ClusterPool', () => {
     });
     expect((error as Error).message).toContain('"other.mjs"');
     expect((error as Error).message).toContain('"tasks.mjs"');
+  });
+
+  it("rejects a task module outside the pool's root with TaskNotAllowedError naming the module, before sending anything", async () => {
+    // test/helpers.ts lies beside the root (test/fixtures/), not under it
+    const outside = tasks<{ square(n: number): number }>(new URL('./helpers.ts', import.meta.url));
+    const before = cluster.pool.stats();
+    const errors = [
+      await cluster.pool.run(outside.square, 2).catch((e: unknown) => e),
+      await cluster.pool.map(outside.square, [1, 2]).catch((e: unknown) => e),
+      await cluster.pool
+        .imap(outside.square, [1, 2])
+        .next()
+        .catch((e: unknown) => e),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(TaskNotAllowedError);
+      expect(error).toMatchObject({
+        code: 'PAR_TASK_NOT_ALLOWED',
+        module: new URL('./helpers.ts', import.meta.url).href,
+      });
+      expect((error as Error).message).toContain(new URL('./helpers.ts', import.meta.url).href);
+      expect((error as Error).message).toContain("outside the pool's root");
+    }
+    expect(cluster.pool.stats()).toMatchObject({
+      completed: before.completed,
+      failed: before.failed,
+    });
   });
 
   it('rejects arguments above maxPayloadBytes before sending anything', async () => {
