@@ -15,8 +15,8 @@ import {
   validateSignal,
   validateTimeout,
 } from '@par/async/internal';
-import { PoolClosedError, type Task } from '@par/core';
-import { batchPolicy } from '@par/core/internal';
+import { type Percentiles, PoolClosedError, type Task } from '@par/core';
+import { batchPolicy, SampleRing } from '@par/core/internal';
 import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type RedisConnection, type ResolvedConnection, resolveConnection } from './connection.js';
@@ -26,7 +26,6 @@ import { type ClusterIMapOptions, type ClusterMapOptions, streamMap } from './ma
 import { remoteTask, resolveRoot } from './task-path.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
-  decodeChunkResult,
   decodeFailure,
   decodeResult,
   encodePayload,
@@ -36,6 +35,7 @@ import {
   JSON_LIMIT_BYTES,
   packNumbers,
   parKeys,
+  splitTimes,
 } from './wire.js';
 
 /** Options of {@link ClusterPool}. */
@@ -140,6 +140,18 @@ export interface ClusterStats {
   failed: number;
   /** Calls of this pool not settled yet. */
   pending: number;
+  /**
+   * Run time of this pool's recent calls (ms; a `map` chunk is one call), as their
+   * workers measured it around the task: percentiles over the last 2048 results, as
+   * the local pools keep them.
+   */
+  runTime: Percentiles;
+  /**
+   * Time this pool's recent calls waited (ms) from their job being added to Redis
+   * until a worker took it (BullMQ's `processedOn − timestamp`: the caller's clock
+   * and the worker's), over the last 2048 results.
+   */
+  waitTime: Percentiles;
   /** Workers alive by heartbeat, as last read from Redis. */
   workers: number;
   /** Sum of the live workers' concurrency. */
@@ -242,6 +254,8 @@ export class ClusterPool {
   #closing: Promise<void> | undefined;
   #completed = 0;
   #failed = 0;
+  readonly #runTimes = new SampleRing();
+  readonly #waitTimes = new SampleRing();
   #drainWaiters: (() => void)[] = [];
   #remote: { queued: number; active: number; workerList: WorkerInfo[]; updatedAt: number } = {
     queued: 0,
@@ -457,7 +471,9 @@ export class ClusterPool {
 
   /**
    * A snapshot, synchronous like the local pools' `stats()`: this pool's own
-   * counts (`completed`, `failed`, `pending`) are exact; the queue's counts and the
+   * counts (`completed`, `failed`, `pending`) are exact, and `runTime` / `waitTime`
+   * are percentiles of its recent calls, as the workers reported them with each
+   * result; the queue's counts and the
    * live workers (`queued`, `active`, `workers`, `capacity`, …) are the last ones read
    * from Redis (`updatedAt`): when the pool connected, and in the background after
    * each `stats()` call. Awaiting it (`await pool.stats()`) reads Redis first and
@@ -465,8 +481,8 @@ export class ClusterPool {
    *
    * @example
    * ```ts
-   * const { completed, pending } = pool.stats();      // now, no I/O
-   * const { queued, workers } = await pool.stats();   // read from Redis
+   * const { completed, pending, runTime } = pool.stats(); // now, no I/O; runTime.p99 in ms
+   * const { queued, workers } = await pool.stats();       // read from Redis
    * ```
    */
   stats(): ClusterStats & PromiseLike<ClusterStats> {
@@ -546,6 +562,8 @@ export class ClusterPool {
       completed: this.#completed,
       failed: this.#failed,
       pending: this.#calls.size,
+      runTime: this.#runTimes.percentiles(),
+      waitTime: this.#waitTimes.percentiles(),
       workers: workerList.length,
       capacity,
       workerList: [...workerList],
@@ -776,16 +794,14 @@ export class ClusterPool {
       this.#settle(call, false, call.abortReason);
       return;
     }
+    const { result, runMs, waitMs } = splitTimes(returnvalue);
     let value: unknown;
-    let runMs: number | undefined;
     try {
-      if (call.chunk) {
-        ({ values: value, runMs } = decodeChunkResult(returnvalue));
-        // a chunk of numbers stays a Float64Array: map and imap copy it out once
-        if (!(value instanceof Float64Array) && !Array.isArray(value)) {
-          throw new TypeError('a chunk result is not a list');
-        }
-      } else value = decodeResult(returnvalue);
+      value = decodeResult(result);
+      // a chunk of numbers stays a Float64Array: map and imap copy it out once
+      if (call.chunk && !(value instanceof Float64Array) && !Array.isArray(value)) {
+        throw new TypeError('a chunk result is not a list');
+      }
     } catch (error) {
       this.#settle(
         call,
@@ -794,7 +810,11 @@ export class ClusterPool {
       );
       return;
     }
-    if (runMs !== undefined) call.onRunMs?.(runMs);
+    if (runMs !== undefined) {
+      this.#runTimes.add(runMs);
+      call.onRunMs?.(runMs);
+    }
+    if (waitMs !== undefined) this.#waitTimes.add(waitMs);
     this.#settle(call, true, value);
   }
 

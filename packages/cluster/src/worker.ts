@@ -43,6 +43,8 @@ import {
   JobKind,
   parKeys,
   parseJobData,
+  type TimedResult,
+  timedResult,
 } from './wire.js';
 
 /** Options of {@link startWorker}. */
@@ -332,7 +334,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   // The processor takes no signal from BullMQ (it would make an AbortController for
   // every job): a run job is aborted through its call in the engine, a chunk through
   // a controller of its own.
-  const processor = async (job: Job): Promise<string | [unknown] | [string, number]> => {
+  const processor = async (job: Job): Promise<TimedResult> => {
     const jobId = String(job.id);
     let data: ReturnType<typeof parseJobData>;
     let args: unknown[];
@@ -356,6 +358,8 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         }
       }
       const timeout = data.t;
+      // added until taken by a worker (BullMQ's timestamps: the caller's clock, this one's)
+      const waitMs = (job.processedOn ?? Date.now()) - job.timestamp;
       let result: unknown;
       let started = 0;
       try {
@@ -390,14 +394,14 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         throw new UnrecoverableError(encodeFailure(error));
       }
       try {
-        if (data.k === JobKind.Run)
-          return encodeResult(result, maxPayloadBytes, `result of ${data.n}`);
-        return encodeChunkResult(
-          result,
-          performance.now() - started,
-          maxPayloadBytes,
-          `result of ${data.n}`,
-        );
+        const what = `result of ${data.n}`;
+        if (data.k === JobKind.Run) {
+          // the run time the local pool's worker measured around the task
+          const runMs = entry.call?.runMs ?? 0;
+          return timedResult(encodeResult(result, maxPayloadBytes, what), runMs, waitMs);
+        }
+        const runMs = performance.now() - started;
+        return timedResult(encodeChunkResult(result, maxPayloadBytes, what), runMs, waitMs);
       } catch (error) {
         throw new UnrecoverableError(encodeFailure(error));
       }
