@@ -1,11 +1,14 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ClusterPool } from '@par/cluster';
 import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latchDir, root, startWorkerProcess, t, until, type WorkerProcess } from './helpers.js';
 
 const rootPath = new URL('./fixtures/', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const run = promisify(execFile);
 let redis: RedisServer;
 let latch: ReturnType<typeof latchDir>;
 const workers: WorkerProcess[] = [];
@@ -94,6 +97,32 @@ describe('par-worker', () => {
     }
   });
 
+  it("with the default lock settings, a SIGKILLed worker's call runs again on another worker within about 10 s", async () => {
+    workers.push(
+      await startWorkerProcess(args('kill-default')),
+      await startWorkerProcess(args('kill-default')),
+    );
+    const pool = new ClusterPool({ connection: redis.url, queue: 'kill-default', root });
+    try {
+      const call = pool.run(t.gate, latch.dir, 'd');
+      // should the job not run again in time, terminate() below rejects the call
+      call.catch(() => undefined);
+      await until(() => latch.started('d').length === 1, 'the call to start');
+      const [first] = latch.started('d');
+      const victim = workers.find((w) => w.pid === first) as WorkerProcess;
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      // lockDuration (5 s) + stalledInterval (5 s) at most, with room for a busy machine;
+      // BullMQ's 30 s and 30 s would take 15 s at the very least
+      await until(() => latch.started('d').length === 2, 'the job to run again', 14_000);
+      latch.go('d');
+      expect(await call).not.toBe(victim.pid);
+    } finally {
+      latch.go('d');
+      await pool.terminate();
+    }
+  });
+
   it('on SIGTERM finishes its active job, then exits 0', async () => {
     const worker = await startWorkerProcess(args('term'));
     workers.push(worker);
@@ -172,6 +201,14 @@ describe('par-worker', () => {
     const code = await new Promise((resolve) => producer.once('exit', resolve));
     expect(code).toBe(0);
     expect(out.trim()).toBe('[1,4,9]');
+  });
+
+  it('--help describes every flag with its default, on stdout', async () => {
+    const { stdout } = await run(process.execPath, [bin, '--help']);
+    expect(stdout).toMatch(/--lock-duration ms .*\(default: 5000\)/);
+    expect(stdout).toMatch(/--stalled-interval ms .*\(default: 5000\)/);
+    expect(stdout).toMatch(/--max-stalled-count N [^-]*\(default: 1\)/);
+    expect(stdout).toContain('par-worker ready');
   });
 
   it('rejects bad command lines with a usage message and exit code 2', async () => {
