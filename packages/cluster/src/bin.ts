@@ -5,12 +5,43 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveConnection } from './connection.js';
-import { startWorker, type WorkerOptions } from './worker.js';
+import {
+  DEFAULT_LOCK_DURATION,
+  DEFAULT_STALLED_INTERVAL,
+  startWorker,
+  type WorkerOptions,
+} from './worker.js';
 
 const usage = `usage: par-worker --redis <url> --queue <name> --root <dir> --allow <module> [--allow <module> ...]
                   [--threads N | --processes N] [--prefix <prefix>] [--concurrency N]
                   [--lock-duration ms] [--stalled-interval ms] [--max-stalled-count N]
                   [--heartbeat-interval ms] [--max-payload-bytes N]`;
+
+const help = `${usage}
+
+Consumes a par queue: runs the calls of ClusterPools on a local ThreadPool or ProcessPool.
+Prints one line "par-worker ready" on stdout once it consumes jobs; everything else goes
+to stderr. SIGTERM or SIGINT: stops taking jobs, finishes the active ones, exits 0.
+
+  --redis <url>              Redis URL (redis://:password@host:6379/0, rediss:// for TLS)
+  --queue <name>             the queue to consume
+  --root <dir>               the code root job module paths resolve against
+  --allow <module>           a module it runs: a path relative to --root, or a package
+                             specifier resolved from --root (repeat for more)
+  --threads N                run jobs on a ThreadPool of N threads (default: the CPU count)
+  --processes N              run jobs on a ProcessPool of N processes instead
+  --prefix <prefix>          Redis key namespace, as the pools' (default: par)
+  --concurrency N            jobs taken at once (default: the pool's size)
+  --lock-duration ms         how long a job's lock lasts unrenewed (default: ${DEFAULT_LOCK_DURATION});
+                             it is renewed every half of it while the job runs
+  --stalled-interval ms      between checks for jobs whose worker died (default: ${DEFAULT_STALLED_INTERVAL});
+                             a killed worker's job runs again on another worker within
+                             about lock-duration + stalled-interval
+  --max-stalled-count N      how often a job may lose its worker and run again before it
+                             fails with JobFailedError (default: 1)
+  --heartbeat-interval ms    between heartbeats; gone after three missed (default: 5000)
+  --max-payload-bytes N      the largest encoded result (default: 16777216)
+  -h, --help                 this text`;
 
 function fail(message: string): never {
   process.stderr.write(`par-worker: ${message}\n${usage}\n`);
@@ -50,7 +81,7 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   if (values.help) {
-    process.stdout.write(`${usage}\n`);
+    process.stdout.write(`${help}\n`);
     return;
   }
   const redis = values.redis as string | undefined;
@@ -85,7 +116,8 @@ async function main(): Promise<void> {
     options.processes !== undefined
       ? `${options.processes} processes`
       : `${options.threads ?? 'cpuCount()'} threads`;
-  process.stdout.write(
+  // stdout carries the one line a supervisor waits for; what it serves goes to stderr
+  process.stderr.write(
     `par-worker ${worker.id}: queue "${queue}" (prefix "${options.prefix ?? 'par'}") on ${
       resolveConnection('--redis', redis).label
     }, root ${options.root}, allow ${worker.allow

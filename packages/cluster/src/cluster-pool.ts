@@ -15,8 +15,8 @@ import {
   validateSignal,
   validateTimeout,
 } from '@par/async/internal';
-import { PoolClosedError, type Task } from '@par/core';
-import { batchPolicy } from '@par/core/internal';
+import { type Percentiles, PoolClosedError, type Task } from '@par/core';
+import { batchPolicy, SampleRing } from '@par/core/internal';
 import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type RedisConnection, type ResolvedConnection, resolveConnection } from './connection.js';
@@ -26,7 +26,6 @@ import { type ClusterIMapOptions, type ClusterMapOptions, streamMap } from './ma
 import { remoteTask, resolveRoot } from './task-path.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
-  decodeChunkResult,
   decodeFailure,
   decodeResult,
   encodePayload,
@@ -36,6 +35,7 @@ import {
   JSON_LIMIT_BYTES,
   packNumbers,
   parKeys,
+  splitTimes,
 } from './wire.js';
 
 /** Options of {@link ClusterPool}. */
@@ -140,6 +140,18 @@ export interface ClusterStats {
   failed: number;
   /** Calls of this pool not settled yet. */
   pending: number;
+  /**
+   * Run time of this pool's recent calls (ms; a `map` chunk is one call), as their
+   * workers measured it around the task: percentiles over the last 2048 results, as
+   * the local pools keep them.
+   */
+  runTime: Percentiles;
+  /**
+   * Time this pool's recent calls waited (ms) from their job being added to Redis
+   * until a worker took it (BullMQ's `processedOn − timestamp`: the caller's clock
+   * and the worker's), over the last 2048 results.
+   */
+  waitTime: Percentiles;
   /** Workers alive by heartbeat, as last read from Redis. */
   workers: number;
   /** Sum of the live workers' concurrency. */
@@ -242,6 +254,8 @@ export class ClusterPool {
   #closing: Promise<void> | undefined;
   #completed = 0;
   #failed = 0;
+  readonly #runTimes = new SampleRing();
+  readonly #waitTimes = new SampleRing();
   #drainWaiters: (() => void)[] = [];
   #remote: { queued: number; active: number; workerList: WorkerInfo[]; updatedAt: number } = {
     queued: 0,
@@ -404,8 +418,11 @@ export class ClusterPool {
   }
 
   /**
-   * No new calls; pending calls settle, then every Redis connection of the pool
-   * closes, so the program exits by itself.
+   * No new calls: `run`, `map`, `starmap`, `imap` and `imapUnordered` reject with
+   * `PoolClosedError` from now on, as the local pools' do. The pending calls
+   * settle, then every Redis connection of the pool closes, so the program exits
+   * by itself. A closed pool never opens a connection again (`stats()` keeps
+   * answering with the last snapshot).
    *
    * @example
    * ```ts
@@ -454,7 +471,9 @@ export class ClusterPool {
 
   /**
    * A snapshot, synchronous like the local pools' `stats()`: this pool's own
-   * counts (`completed`, `failed`, `pending`) are exact; the queue's counts and the
+   * counts (`completed`, `failed`, `pending`) are exact, and `runTime` / `waitTime`
+   * are percentiles of its recent calls, as the workers reported them with each
+   * result; the queue's counts and the
    * live workers (`queued`, `active`, `workers`, `capacity`, …) are the last ones read
    * from Redis (`updatedAt`): when the pool connected, and in the background after
    * each `stats()` call. Awaiting it (`await pool.stats()`) reads Redis first and
@@ -462,12 +481,12 @@ export class ClusterPool {
    *
    * @example
    * ```ts
-   * const { completed, pending } = pool.stats();      // now, no I/O
-   * const { queued, workers } = await pool.stats();   // read from Redis
+   * const { completed, pending, runTime } = pool.stats(); // now, no I/O; runTime.p99 in ms
+   * const { queued, workers } = await pool.stats();       // read from Redis
    * ```
    */
   stats(): ClusterStats & PromiseLike<ClusterStats> {
-    if (!this.#stopped && this.#refreshing === undefined) void this.#refresh();
+    if (this.#mayRead() && this.#refreshing === undefined) void this.#refresh();
     const snapshot = this.#snapshot();
     // awaiting the snapshot reads Redis first; not enumerable, so the snapshot
     // compares and prints as the plain object it is
@@ -490,8 +509,13 @@ export class ClusterPool {
    * ```
    */
   async fetchStats(): Promise<ClusterStats> {
-    if (!this.#stopped) await this.#readRemote();
+    if (this.#mayRead()) await this.#readRemote();
     return this.#snapshot();
+  }
+
+  /** Whether Redis may be read: never once the connections are closing, nor to connect a closed pool. */
+  #mayRead(): boolean {
+    return !this.#stopped && (!this.#closed || this.#ready !== undefined);
   }
 
   /** A background read for the synchronous snapshot; a failed one keeps the last. */
@@ -538,6 +562,8 @@ export class ClusterPool {
       completed: this.#completed,
       failed: this.#failed,
       pending: this.#calls.size,
+      runTime: this.#runTimes.percentiles(),
+      waitTime: this.#waitTimes.percentiles(),
       workers: workerList.length,
       capacity,
       workerList: [...workerList],
@@ -547,11 +573,24 @@ export class ClusterPool {
 
   /** @internal How many calls the cluster runs at once (chunking). */
   async _capacity(): Promise<number> {
+    this._checkOpen();
     if (this.#workers !== undefined) return this.#workers;
-    await this.#init();
-    const live = await liveWorkers(this.#control as Redis, this.#keys);
+    let live: WorkerInfo[];
+    try {
+      await this.#init();
+      live = await liveWorkers(this.#control as Redis, this.#keys);
+    } catch (error) {
+      // closed meanwhile: its connection is closing, and the call is refused as any other
+      if (this.#closed) throw new PoolClosedError();
+      throw error;
+    }
     const capacity = live.reduce((sum, w) => sum + Math.max(0, w.concurrency), 0);
     return capacity > 0 ? capacity : 1;
+  }
+
+  /** @internal Throws `PoolClosedError` once `close()` or `terminate()` was called. */
+  _checkOpen(): void {
+    if (this.#closed) throw new PoolClosedError();
   }
 
   /** @internal Validates per-call options. */
@@ -648,7 +687,7 @@ export class ClusterPool {
     if (batch.length === 0) return;
     void (async () => {
       try {
-        await this.#init();
+        await this.#init(true);
         await (this.#queue as Queue).addBulk(batch.map((b) => b.job));
       } catch (error) {
         for (const b of batch) this.#settle(b.call, false, error);
@@ -755,16 +794,14 @@ export class ClusterPool {
       this.#settle(call, false, call.abortReason);
       return;
     }
+    const { result, runMs, waitMs } = splitTimes(returnvalue);
     let value: unknown;
-    let runMs: number | undefined;
     try {
-      if (call.chunk) {
-        ({ values: value, runMs } = decodeChunkResult(returnvalue));
-        // a chunk of numbers stays a Float64Array: map and imap copy it out once
-        if (!(value instanceof Float64Array) && !Array.isArray(value)) {
-          throw new TypeError('a chunk result is not a list');
-        }
-      } else value = decodeResult(returnvalue);
+      value = decodeResult(result);
+      // a chunk of numbers stays a Float64Array: map and imap copy it out once
+      if (call.chunk && !(value instanceof Float64Array) && !Array.isArray(value)) {
+        throw new TypeError('a chunk result is not a list');
+      }
     } catch (error) {
       this.#settle(
         call,
@@ -773,7 +810,11 @@ export class ClusterPool {
       );
       return;
     }
-    if (runMs !== undefined) call.onRunMs?.(runMs);
+    if (runMs !== undefined) {
+      this.#runTimes.add(runMs);
+      call.onRunMs?.(runMs);
+    }
+    if (waitMs !== undefined) this.#waitTimes.add(waitMs);
     this.#settle(call, true, value);
   }
 
@@ -783,7 +824,15 @@ export class ClusterPool {
     this.#settle(call, false, call.aborted ? call.abortReason : decodeFailure(failedReason, jobId));
   }
 
-  #init(): Promise<void> {
+  /**
+   * Connects once. A closed pool opens no connection, except for the calls it took
+   * before `close()` (`forCalls`), which close() waits for: anything else would
+   * leave a connection that nothing closes.
+   */
+  #init(forCalls = false): Promise<void> {
+    if (this.#ready === undefined && (this.#stopped || (this.#closed && !forCalls))) {
+      return Promise.reject(new PoolClosedError());
+    }
     this.#ready ??= this.#connect();
     return this.#ready;
   }
@@ -912,6 +961,8 @@ export class ClusterPool {
     const callOptions = this._callOptions({ signal: o.signal, timeout: o.timeout });
     const isAsync = checkIterable(iterable);
     this._validateTask(task);
+    // before reading the input or asking Redis for the workers, as run() does
+    this._checkOpen();
     const signal = callOptions.signal;
     signal?.throwIfAborted();
     let items: unknown[] = [];

@@ -2,9 +2,11 @@ import { ParError } from '@par/async';
 import { registerErrorClass } from '@par/core';
 
 /**
- * A worker refused a call: its module is not in the worker's allow-list (or the
- * reference leaves the worker's `root`). `module` names the reference as sent,
- * `allowed` lists what the worker serves.
+ * A call names a module that may not run: a worker refused it because the module
+ * is not in its allow-list (or the reference leaves the worker's `root`), or the
+ * pool refused it before sending anything because the module lies outside the
+ * pool's `root`. The message names the module and says why; `module` names the
+ * reference, `allowed` lists what the worker serves.
  *
  * @example
  * ```ts
@@ -12,9 +14,12 @@ import { registerErrorClass } from '@par/core';
  * ```
  */
 export class TaskNotAllowedError extends ParError {
-  /** The module path (relative to the worker's root) the call asked for. */
+  /**
+   * The module the call asked for: its path relative to the worker's root (or its
+   * package specifier); the module's URL when the pool refused it as outside its root.
+   */
   readonly module: string;
-  /** The modules the worker serves. */
+  /** The modules the worker serves (empty when the pool refused the call itself). */
   readonly allowed: readonly string[];
 
   constructor(message: string, module: string, allowed: readonly string[], options?: ErrorOptions) {

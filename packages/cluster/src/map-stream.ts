@@ -68,6 +68,8 @@ async function* stream(
   const call = pool._callOptions({ signal: o.signal, timeout: o.timeout });
   checkIterable(iterable);
   pool._validateTask(task);
+  // before asking Redis for the workers, as run() does
+  pool._checkOpen();
   call.signal?.throwIfAborted();
   // every chunk job carries this signal: cancelling the stream's chunks aborts it
   const controller = new AbortController();

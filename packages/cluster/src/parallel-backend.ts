@@ -93,4 +93,6 @@ export function clusterBackend(options: ClusterBackendOptions): ClusterParallelB
 
 // Importing @par/cluster makes `Parallel({ backend: 'cluster', connection, queue, root })`
 // available: the backend is registered with @par/joblib-style the moment this module loads.
+// The built module that does it is listed in package.json's `sideEffects`, so that a
+// bundler keeps a bare `import '@par/cluster'`.
 registerBackend('cluster', clusterBackend as unknown as BackendFactory);

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { optionMessage } from '@par/async/internal';
 import { isTaskRef, type TaskRef } from '@par/core';
-import { InlineRemoteError } from './errors.js';
+import { InlineRemoteError, TaskNotAllowedError } from './errors.js';
 import { isPackageSpecifier } from './package-specifier.js';
 
 /** @internal A root directory as a `file:` URL string ending in `/`. */
@@ -56,11 +56,7 @@ export function remoteTask(
   }
   const ref = task as TaskRef;
   if (isPackageSpecifier(ref.module)) return { module: ref.module, name: ref.name, package: true };
-  if (!ref.module.startsWith(root)) {
-    throw new TypeError(
-      `The task module ${ref.module} is outside the pool's root ${root}: tasks travel as paths relative to the root, so the module must be under it`,
-    );
-  }
+  if (!ref.module.startsWith(root)) throw outsideRoot(ref, root, 'is outside');
   let relative: string;
   try {
     relative = decodeURIComponent(ref.module.slice(root.length));
@@ -68,8 +64,18 @@ export function remoteTask(
     relative = ref.module.slice(root.length);
   }
   const module = normalizeModulePath(relative);
-  if (module === undefined) {
-    throw new TypeError(`The task module ${ref.module} does not resolve under the root ${root}`);
-  }
+  if (module === undefined) throw outsideRoot(ref, root, 'does not resolve under');
   return { module, name: ref.name, package: false };
+}
+
+/**
+ * A reference no worker could be allowed to run: refused at the caller, as a
+ * worker refuses a module outside its allow-list (nothing is sent).
+ */
+function outsideRoot(ref: TaskRef, root: string, where: string): TaskNotAllowedError {
+  return new TaskNotAllowedError(
+    `The task module ${ref.module} (task ${ref.name}) ${where} the pool's root ${root}: tasks travel as paths relative to the root and workers run only modules under theirs, so no worker can run it. Move the module under the root, or give the pool a root that contains it.`,
+    ref.module,
+    [],
+  );
 }

@@ -134,29 +134,53 @@ export function decodeResult(value: unknown): unknown {
   return decodePayload(String(value));
 }
 
-/**
- * @internal A chunk's result as it travels: its values (v8 + base64, numbers packed)
- * and how long the worker took to run the chunk (ms), for the adaptive chunk size.
- */
-export function encodeChunkResult(
-  values: unknown,
-  runMs: number,
-  limit: number,
-  what: string,
-): [string, number] {
-  return [encodePayload(packNumbers(values), limit, what), runMs];
+/** @internal A chunk's values as they travel: v8 + base64, numbers packed. */
+export function encodeChunkResult(values: unknown, limit: number, what: string): string {
+  return encodePayload(packNumbers(values), limit, what);
 }
 
-/** @internal A chunk's values and run time (undefined from a worker that sent none). */
-export function decodeChunkResult(value: unknown): { values: unknown; runMs: number | undefined } {
-  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string') {
-    const runMs = value[1];
-    return {
-      values: decodePayload(value[0]),
-      runMs: typeof runMs === 'number' && runMs >= 0 ? runMs : undefined,
-    };
+/**
+ * @internal A job's return value: its result (as {@link encodeResult} or
+ * {@link encodeChunkResult} wrote it), the run time the worker measured and the time
+ * the job waited between being added and a worker taking it, in ms (to the µs), for
+ * `stats()` and the adaptive chunk size.
+ */
+export type TimedResult = [result: string | [unknown], runMs: number, waitMs: number];
+
+/** @internal */
+export function timedResult(
+  result: string | [unknown],
+  runMs: number,
+  waitMs: number,
+): TimedResult {
+  return [result, toMicros(runMs), toMicros(waitMs)];
+}
+
+function toMicros(ms: number): number {
+  return Number.isFinite(ms) && ms > 0 ? Math.round(ms * 1000) / 1000 : 0;
+}
+
+/**
+ * @internal A job's return value split into its result (for {@link decodeResult}) and
+ * times; a return value without times (from a worker that sent none) is all result.
+ */
+export function splitTimes(value: unknown): {
+  result: unknown;
+  runMs: number | undefined;
+  waitMs: number | undefined;
+} {
+  if (
+    Array.isArray(value) &&
+    (value.length === 2 || value.length === 3) &&
+    (typeof value[0] === 'string' || (Array.isArray(value[0]) && value[0].length === 1))
+  ) {
+    return { result: value[0], runMs: msOrUndefined(value[1]), waitMs: msOrUndefined(value[2]) };
   }
-  return { values: decodeResult(value), runMs: undefined };
+  return { result: value, runMs: undefined, waitMs: undefined };
+}
+
+function msOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && value >= 0 ? value : undefined;
 }
 
 const PACK_MIN = 16;

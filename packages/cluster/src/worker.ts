@@ -43,6 +43,8 @@ import {
   JobKind,
   parKeys,
   parseJobData,
+  type TimedResult,
+  timedResult,
 } from './wire.js';
 
 /** Options of {@link startWorker}. */
@@ -96,20 +98,28 @@ export interface WorkerOptions {
    */
   concurrency?: number;
   /**
-   * Milliseconds a job's lock lasts without renewal: a worker that dies loses its
-   * jobs to the others after it (BullMQ's `lockDuration`).
-   * @default 30_000
-   * @example startWorker({ connection, queue: 'par', root, allow, lockDuration: 10_000 })
+   * Milliseconds a job's lock lasts without renewal (BullMQ's `lockDuration`): a
+   * worker that dies loses its jobs to the others after it. The worker renews the
+   * locks of its running jobs every `lockDuration / 2` ms from its event loop, which
+   * stays free while tasks run on the local pool; raise it when the worker runs
+   * inside a program whose event loop can be blocked for longer (a blocked worker's
+   * jobs would run a second time elsewhere). With the defaults, a killed worker's
+   * calls run again within about 10 s (`lockDuration + stalledInterval` at most).
+   * @default 5000
+   * @example startWorker({ connection, queue: 'par', root, allow, lockDuration: 30_000 })
    */
   lockDuration?: number;
   /**
-   * Milliseconds between checks for jobs whose worker died (BullMQ's `stalledInterval`).
-   * @default 30_000
-   * @example startWorker({ connection, queue: 'par', root, allow, stalledInterval: 5000 })
+   * Milliseconds between checks for jobs whose worker died (BullMQ's
+   * `stalledInterval`): a job whose lock expired goes back to the queue at the
+   * next check. One check runs per interval for all the workers of a queue.
+   * @default 5000
+   * @example startWorker({ connection, queue: 'par', root, allow, stalledInterval: 1000 })
    */
   stalledInterval?: number;
   /**
-   * How often a job may lose its worker before it fails (`JobFailedError` at the caller).
+   * How often a job may lose its worker and run again before it fails instead
+   * (`JobFailedError` at the caller): with 1, a call survives one killed worker.
    * @default 1
    * @example startWorker({ connection, queue: 'par', root, allow, maxStalledCount: 3 })
    */
@@ -225,11 +235,11 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     o.concurrency === undefined ? size : validateInteger('concurrency', o.concurrency, { min: 1 });
   const lockDuration =
     o.lockDuration === undefined
-      ? 30_000
+      ? DEFAULT_LOCK_DURATION
       : validateNumber('lockDuration', o.lockDuration, { min: 1 });
   const stalledInterval =
     o.stalledInterval === undefined
-      ? 30_000
+      ? DEFAULT_STALLED_INTERVAL
       : validateNumber('stalledInterval', o.stalledInterval, { min: 1 });
   const maxStalledCount =
     o.maxStalledCount === undefined
@@ -332,7 +342,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   // The processor takes no signal from BullMQ (it would make an AbortController for
   // every job): a run job is aborted through its call in the engine, a chunk through
   // a controller of its own.
-  const processor = async (job: Job): Promise<string | [unknown] | [string, number]> => {
+  const processor = async (job: Job): Promise<TimedResult> => {
     const jobId = String(job.id);
     let data: ReturnType<typeof parseJobData>;
     let args: unknown[];
@@ -356,6 +366,8 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         }
       }
       const timeout = data.t;
+      // added until taken by a worker (BullMQ's timestamps: the caller's clock, this one's)
+      const waitMs = (job.processedOn ?? Date.now()) - job.timestamp;
       let result: unknown;
       let started = 0;
       try {
@@ -390,14 +402,14 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         throw new UnrecoverableError(encodeFailure(error));
       }
       try {
-        if (data.k === JobKind.Run)
-          return encodeResult(result, maxPayloadBytes, `result of ${data.n}`);
-        return encodeChunkResult(
-          result,
-          performance.now() - started,
-          maxPayloadBytes,
-          `result of ${data.n}`,
-        );
+        const what = `result of ${data.n}`;
+        if (data.k === JobKind.Run) {
+          // the run time the local pool's worker measured around the task
+          const runMs = entry.call?.runMs ?? 0;
+          return timedResult(encodeResult(result, maxPayloadBytes, what), runMs, waitMs);
+        }
+        const runMs = performance.now() - started;
+        return timedResult(encodeChunkResult(result, maxPayloadBytes, what), runMs, waitMs);
       } catch (error) {
         throw new UnrecoverableError(encodeFailure(error));
       }
@@ -472,6 +484,16 @@ interface RunningJob {
   /** Set once the caller aborted the job. */
   reason: Error | undefined;
 }
+
+/**
+ * @internal A job's lock (ms). BullMQ's 30 s would leave a killed worker's calls
+ * waiting 30–60 s; the lock is renewed every 2.5 s by an event loop that tasks
+ * never block (they run on the local pool).
+ */
+export const DEFAULT_LOCK_DURATION = 5000;
+
+/** @internal Between two checks for the jobs of dead workers (ms). */
+export const DEFAULT_STALLED_INTERVAL = 5000;
 
 /** How long an abort request for a job not started here yet is kept (ms). */
 const EARLY_CANCEL_MS = 60_000;

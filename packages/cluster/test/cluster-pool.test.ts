@@ -3,10 +3,11 @@ import {
   InlineRemoteError,
   PayloadTooLargeError,
   TaskNotAllowedError,
+  tasks,
 } from '@par/cluster';
 import { Queue, QueueEvents } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { clusterForFile, other, root, t, until } from './helpers.js';
+import { clusterForFile, latchDir, other, root, t, until } from './helpers.js';
 
 const cluster = clusterForFile('basics');
 
@@ -148,6 +149,33 @@ describe('ClusterPool', () => {
     expect((error as Error).message).toContain('"tasks.mjs"');
   });
 
+  it("rejects a task module outside the pool's root with TaskNotAllowedError naming the module, before sending anything", async () => {
+    // test/helpers.ts lies beside the root (test/fixtures/), not under it
+    const outside = tasks<{ square(n: number): number }>(new URL('./helpers.ts', import.meta.url));
+    const before = cluster.pool.stats();
+    const errors = [
+      await cluster.pool.run(outside.square, 2).catch((e: unknown) => e),
+      await cluster.pool.map(outside.square, [1, 2]).catch((e: unknown) => e),
+      await cluster.pool
+        .imap(outside.square, [1, 2])
+        .next()
+        .catch((e: unknown) => e),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(TaskNotAllowedError);
+      expect(error).toMatchObject({
+        code: 'PAR_TASK_NOT_ALLOWED',
+        module: new URL('./helpers.ts', import.meta.url).href,
+      });
+      expect((error as Error).message).toContain(new URL('./helpers.ts', import.meta.url).href);
+      expect((error as Error).message).toContain("outside the pool's root");
+    }
+    expect(cluster.pool.stats()).toMatchObject({
+      completed: before.completed,
+      failed: before.failed,
+    });
+  });
+
   it('rejects arguments above maxPayloadBytes before sending anything', async () => {
     const small = new ClusterPool({
       connection: cluster.redis.url,
@@ -196,6 +224,46 @@ describe('ClusterPool', () => {
       workers: 1,
       completed: after.completed,
     });
+  });
+
+  it("stats() has the local pools' runTime and waitTime: percentiles of its calls' run times in the workers and of their waits for a worker", async () => {
+    const latch = latchDir();
+    const queue = new Queue('basics', { connection: { url: cluster.redis.url }, prefix: 'par' });
+    const timed = new ClusterPool({ connection: cluster.redis.url, queue: 'basics', root });
+    try {
+      const none = { p50: 0, p90: 0, p99: 0 };
+      expect(timed.stats()).toMatchObject({ runTime: none, waitTime: none });
+      // the worker's two slots held by gated calls, and a third call waiting in Redis
+      const held = [timed.run(t.gate, latch.dir, 'a'), timed.run(t.gate, latch.dir, 'b')];
+      await until(
+        () => latch.started('a').length + latch.started('b').length === 2,
+        'both slots to be taken',
+      );
+      const waiting = timed.run(t.square, 3);
+      await until(async () => (await queue.getWaitingCount()) === 1, 'the third call to wait');
+      // its job was added before this instant; the gated calls started before it
+      const seenWaiting = Date.now();
+      await until(() => Date.now() - seenWaiting >= 200, '200 ms to pass');
+      latch.go('a');
+      latch.go('b');
+      await Promise.all(held);
+      expect(await waiting).toBe(9);
+      const { runTime, waitTime } = timed.stats();
+      // 3 samples each: both gated calls ran at least 200 ms, the third waited as long
+      expect(runTime.p50).toBeGreaterThanOrEqual(200);
+      expect(runTime.p99).toBeGreaterThanOrEqual(runTime.p50);
+      expect(waitTime.p99).toBeGreaterThanOrEqual(200);
+      // a map chunk is one call, as in the local pools: its run time counts once
+      await timed.map(t.square, [1, 2, 3], { chunkSize: 3 });
+      expect(timed.stats().completed).toBe(4);
+    } finally {
+      // the gated calls end, so close() has nothing left to wait for
+      latch.go('a');
+      latch.go('b');
+      await timed.close();
+      await queue.close();
+      latch.dispose();
+    }
   });
 
   it('sends small primitive arguments as JSON inside the job, and keeps every value exact either way', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ClusterPool, ConnectionLostError, startWorker } from '@par/cluster';
 import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root, startWorkerProcess, t, type WorkerProcess } from './helpers.js';
+import { root, startWorkerProcess, t, until, type WorkerProcess } from './helpers.js';
 
 // A redis-server that speaks TLS only (a certificate from a throwaway CA made with
 // openssl) and asks for a password.
@@ -28,9 +28,10 @@ describe('connections', () => {
       ],
       { ...process.env, NODE_EXTRA_CA_CERTS: join(secured.dir, 'ca.crt') },
     );
-    // the printed URL hides the password
-    expect(worker.stdout).toContain(`rediss://:***@127.0.0.1:${secured.port}`);
-    expect(worker.stdout).not.toContain(password);
+    // the printed URL (on stderr, with what it serves) hides the password
+    await until(() => worker.stderr.includes('\n'), 'the line saying what it serves');
+    expect(worker.stderr).toContain(`rediss://:***@127.0.0.1:${secured.port}`);
+    expect(worker.stderr).not.toContain(password);
     const pool = new ClusterPool({
       connection: { url: secured.url, tls: { ca: secured.ca as string } },
       queue: 'tls',

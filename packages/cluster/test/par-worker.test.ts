@@ -1,11 +1,14 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ClusterPool } from '@par/cluster';
 import { type RedisServer, startRedis } from '@par/test-support/redis-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latchDir, root, startWorkerProcess, t, until, type WorkerProcess } from './helpers.js';
 
 const rootPath = new URL('./fixtures/', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const run = promisify(execFile);
 let redis: RedisServer;
 let latch: ReturnType<typeof latchDir>;
 const workers: WorkerProcess[] = [];
@@ -43,10 +46,13 @@ afterEach(async () => {
 });
 
 describe('par-worker', () => {
-  it('prints what it serves and "par-worker ready"; two workers share the calls', async () => {
+  it('prints exactly one line "par-worker ready" on stdout and what it serves on stderr; two workers share the calls', async () => {
     workers.push(await startWorkerProcess(args('two')), await startWorkerProcess(args('two')));
-    expect(workers[0]?.stdout).toMatch(/queue "two".*allow tasks\.mjs, 1 threads, concurrency 1/);
-    expect(workers[0]?.stdout.split('\n')).toContain('par-worker ready');
+    const first = workers[0] as WorkerProcess;
+    expect(first.stdout).toBe('par-worker ready\n');
+    // written before the ready line, on the other pipe: it may be read a little later
+    await until(() => first.stderr.includes('\n'), 'the line saying what it serves');
+    expect(first.stderr).toMatch(/queue "two".*allow tasks\.mjs, 1 threads, concurrency 1\n/);
     const pool = new ClusterPool({ connection: redis.url, queue: 'two', root });
     try {
       expect((await pool.stats()).workers).toBe(2);
@@ -88,6 +94,32 @@ describe('par-worker', () => {
       expect(stats).toMatchObject({ completed: 1, failed: 0, pending: 0, queued: 0, active: 0 });
     } finally {
       await pool.close();
+    }
+  });
+
+  it("with the default lock settings, a SIGKILLed worker's call runs again on another worker within about 10 s", async () => {
+    workers.push(
+      await startWorkerProcess(args('kill-default')),
+      await startWorkerProcess(args('kill-default')),
+    );
+    const pool = new ClusterPool({ connection: redis.url, queue: 'kill-default', root });
+    try {
+      const call = pool.run(t.gate, latch.dir, 'd');
+      // should the job not run again in time, terminate() below rejects the call
+      call.catch(() => undefined);
+      await until(() => latch.started('d').length === 1, 'the call to start');
+      const [first] = latch.started('d');
+      const victim = workers.find((w) => w.pid === first) as WorkerProcess;
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      // lockDuration (5 s) + stalledInterval (5 s) at most, with room for a busy machine;
+      // BullMQ's 30 s and 30 s would take 15 s at the very least
+      await until(() => latch.started('d').length === 2, 'the job to run again', 14_000);
+      latch.go('d');
+      expect(await call).not.toBe(victim.pid);
+    } finally {
+      latch.go('d');
+      await pool.terminate();
     }
   });
 
@@ -143,7 +175,8 @@ describe('par-worker', () => {
       '1',
     ]);
     workers.push(worker);
-    expect(worker.stdout).toContain('1 processes');
+    await until(() => worker.stderr.includes('\n'), 'the line saying what it serves');
+    expect(worker.stderr).toContain('1 processes');
     const pool = new ClusterPool({ connection: redis.url, queue: 'procs', root });
     try {
       const childPid = await pool.run(t.pid);
@@ -168,6 +201,14 @@ describe('par-worker', () => {
     const code = await new Promise((resolve) => producer.once('exit', resolve));
     expect(code).toBe(0);
     expect(out.trim()).toBe('[1,4,9]');
+  });
+
+  it('--help describes every flag with its default, on stdout', async () => {
+    const { stdout } = await run(process.execPath, [bin, '--help']);
+    expect(stdout).toMatch(/--lock-duration ms .*\(default: 5000\)/);
+    expect(stdout).toMatch(/--stalled-interval ms .*\(default: 5000\)/);
+    expect(stdout).toMatch(/--max-stalled-count N [^-]*\(default: 1\)/);
+    expect(stdout).toContain('par-worker ready');
   });
 
   it('rejects bad command lines with a usage message and exit code 2', async () => {

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { ClusterPool, clusterBackend, InlineRemoteError } from '@par/cluster';
 import { delayed, Parallel } from '@par/joblib-style';
 import { describe, expect, it } from 'vitest';
@@ -82,5 +84,41 @@ describe("Parallel({ backend: 'cluster' })", () => {
     }
     expect(onCluster).toEqual([1, 4, 9, 16, 25, 36, 49]);
     expect(onCluster).toEqual(onThreads);
+  });
+});
+
+/** The part of esbuild's API the bundling test uses. */
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{
+    outputFiles: { text: string }[];
+    warnings: { text: string }[];
+  }>;
+}
+
+describe('a bundled program', () => {
+  it("keeps a bare import '@par/cluster', so the 'cluster' backend and the error classes are still registered", async () => {
+    // esbuild, as tsup (this repository's build) brings it: it honours package.json's
+    // sideEffects the way bundlers do, and drops an import of a module marked free of them
+    const require = createRequire(import.meta.url);
+    const esbuild = createRequire(require.resolve('tsup'))('esbuild') as Esbuild;
+    const pkg = require('../package.json') as { dependencies: Record<string, string> };
+    const out = await esbuild.build({
+      stdin: {
+        contents: "import '@par/cluster';",
+        resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+        loader: 'js',
+      },
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      // only @par/cluster's own modules are bundled
+      external: Object.keys(pkg.dependencies),
+      logLevel: 'silent',
+    });
+    const bundle = out.outputFiles[0]?.text ?? '';
+    expect(out.warnings.map((w) => w.text)).toEqual([]);
+    expect(bundle).toMatch(/registerBackend\("cluster"/);
+    expect(bundle).toMatch(/registerErrorClass\("PAR_TASK_NOT_ALLOWED"/);
   });
 });

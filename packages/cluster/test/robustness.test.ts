@@ -3,6 +3,7 @@ import {
   ClusterPool,
   ConnectionLostError,
   PayloadTooLargeError,
+  PoolClosedError,
   startWorker,
 } from '@par/cluster';
 import { type RedisServer, startRedis } from '@par/test-support/redis-server';
@@ -140,6 +141,64 @@ describe('robustness', () => {
       await until(async () => (await clientCount(admin)) === before, 'the connections to close');
     } finally {
       latch.dispose();
+      admin.disconnect();
+    }
+  });
+
+  it('map, starmap, imap and imapUnordered after close() reject with PoolClosedError, as run does', async () => {
+    const worker = await startWorker({
+      connection: redis.url,
+      queue: 'after-close',
+      root,
+      allow: ['tasks.mjs'],
+      threads: 1,
+    });
+    try {
+      const pool = new ClusterPool({ connection: redis.url, queue: 'after-close', root });
+      expect(await pool.map(t.square, [1, 2])).toEqual([1, 4]);
+      await pool.close();
+      const outcomes = await Promise.allSettled([
+        pool.run(t.square, 1),
+        pool.map(t.square, [1, 2]),
+        pool.starmap(t.add, [[1, 2]]),
+        pool.imap(t.square, [1, 2]).next(),
+        pool.imapUnordered(t.square, [1, 2]).next(),
+      ]);
+      for (const outcome of outcomes) {
+        expect(outcome.status).toBe('rejected');
+        const reason = (outcome as PromiseRejectedResult).reason;
+        expect(reason).toBeInstanceOf(PoolClosedError);
+        expect(reason).toMatchObject({ code: 'PAR_POOL_CLOSED' });
+      }
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('a pool closed before it ever connected refuses maps and streams without opening a connection', async () => {
+    const admin = new Redis(redis.url);
+    await admin.ping();
+    try {
+      const before = await clientCount(admin);
+      const pool = new ClusterPool({ connection: redis.url, queue: 'never', root });
+      await pool.close();
+      const outcomes = await Promise.allSettled([
+        pool.map(t.square, [1, 2]),
+        pool.starmap(t.add, [[1, 2]]),
+        pool.imap(t.square, [1, 2]).next(),
+        pool.imapUnordered(t.square, [1, 2]).next(),
+        pool.run(t.square, 1),
+      ]);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'PAR_POOL_CLOSED' } });
+      }
+      // the snapshot stays readable, from what the pool knew, without connecting
+      expect(await pool.fetchStats()).toMatchObject({ completed: 0, failed: 0, updatedAt: 0 });
+      expect(await pool.stats()).toMatchObject({ pending: 0, updatedAt: 0 });
+      // a connection opened by any of these would be listed by now: each one
+      // settled only after its connection answered
+      expect(await clientCount(admin)).toBe(before);
+    } finally {
       admin.disconnect();
     }
   });

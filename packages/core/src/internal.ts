@@ -14,5 +14,7 @@ export { deserializeError, serializeError, type WireError } from './error-codec.
 export { TaskFlag } from './protocol.js';
 /** Shared memory a process cannot receive: found and worded the same way everywhere. */
 export { findSharedMemory, isSharedMemory, sharedMemoryError } from './shared-memory.js';
+/** The last samples and their percentiles, as `stats()` keeps them: @par/cluster's stats use it. */
+export { SampleRing } from './stats.js';
 /** Task references by a module name as it travels: @par/cluster's package specifiers. */
 export { taskRefsOf } from './task-ref.js';
