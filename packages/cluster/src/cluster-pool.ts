@@ -9,6 +9,7 @@ import { CancelledError } from '@par/async';
 import {
   checkIterable,
   optionMessage,
+  readAllInput,
   validateInteger,
   validateNumber,
   validateOptions,
@@ -970,10 +971,8 @@ export class ClusterPool {
     else if (!isAsync) {
       for (const item of iterable as Iterable<unknown>) items.push(item);
     } else {
-      for await (const item of iterable as AsyncIterable<unknown>) {
-        signal?.throwIfAborted();
-        items.push(item);
-      }
+      // an abort rejects at once, also while the input waits for its next item
+      items = await readAllInput(iterable as AsyncIterable<unknown>, signal);
     }
     if (star) {
       for (let i = 0; i < items.length; i++) {

@@ -112,6 +112,31 @@ describe('abort and timeout', () => {
     expect(latch.started('m1')).toEqual([]);
   });
 
+  it('aborting a map while its async input waits for the next item rejects at once with the reason and closes the input', async () => {
+    const state = { reads: 0, returned: 0 };
+    // two items, then a next() that never settles; return() never settles either
+    const input: AsyncIterable<number> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          state.reads++ < 2
+            ? Promise.resolve({ value: state.reads, done: false as const })
+            : new Promise<IteratorResult<number>>(() => {}),
+        return: () => {
+          state.returned++;
+          return new Promise<IteratorResult<number>>(() => {});
+        },
+      }),
+    };
+    const controller = new AbortController();
+    const mapping = cluster.pool.map(t.square, input, { signal: controller.signal });
+    while (state.reads < 3) await Promise.resolve();
+    const reason = new Error('enough');
+    controller.abort(reason);
+    await expect(mapping).rejects.toBe(reason);
+    expect(state.returned).toBe(1);
+    expect((await cluster.pool.stats()).pending).toBe(0);
+  });
+
   it('leaving an imap loop early cancels the chunks not consumed', async () => {
     latch = latchDir();
     const rows: [string, string][] = [
