@@ -104,7 +104,8 @@ export interface WorkerOptions {
    * stays free while tasks run on the local pool; raise it when the worker runs
    * inside a program whose event loop can be blocked for longer (a blocked worker's
    * jobs would run a second time elsewhere). With the defaults, a killed worker's
-   * calls run again within about 10 s (`lockDuration + stalledInterval` at most).
+   * calls run again within about 15 s (the lock expires, then BullMQ moves the job back at
+   * its second stalled check: `lockDuration + 2 × stalledInterval` at most).
    * @default 5000
    * @example startWorker({ connection, queue: 'par', root, allow, lockDuration: 30_000 })
    */
