@@ -116,7 +116,9 @@ export class Pool {
    * finished result is yielded without waiting for the input's next item. An error
    * thrown by the input (or by its async iterator) is thrown after the results of
    * the items before it, as Python raises it at its position. Leaving the loop stops
-   * reading the input and cancels pending work.
+   * reading the input, cancels pending work and closes the input (`return()`): at
+   * once, or, when the loop left a `next()` of an async input pending, as soon as it
+   * settles (an async generator's `return()` waits for it; the loop does not).
    *
    * @example
    * ```ts
