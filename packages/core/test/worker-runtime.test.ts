@@ -139,13 +139,12 @@ describe('the worker runtime', () => {
   it('takes the next call waiting on a pollable port when its queue runs dry, after posting its results, without turning its event loop', async () => {
     const { next } = await startRuntime('./fixtures/polling-runtime-worker.mjs');
     const latch = new Int32Array(new SharedArrayBuffer(8));
-    // the first call queues a microtask (it runs when the worker's event loop turns),
-    // then blocks until the second call is waiting on the port
+    // the first call queues a microtask (it runs when the worker's event loop turns)
     const first = [
       1,
       undefined,
-      'hold',
-      'function hold(l) { queueMicrotask(() => { globalThis.turned = true }); Atomics.store(l, 0, 1); Atomics.notify(l, 0); Atomics.wait(l, 1, 0); return "held" }',
+      'mark',
+      'function mark() { queueMicrotask(() => { globalThis.turned = true }); return "marked" }',
     ];
     const second = [
       2,
@@ -153,13 +152,16 @@ describe('the worker runtime', () => {
       'turned',
       'function turned() { return globalThis.turned === true }',
     ];
-    worker?.postMessage([Msg.Run, first, 401, 1, 0, [latch]]);
+    // the worker waits at the gate while both calls are posted: when it reads the
+    // first, the second is already waiting on the port
+    worker?.postMessage(['gate', latch]);
     await waitForChange(latch, 0, 0);
+    worker?.postMessage([Msg.Run, first, 401, 1, 0, []]);
     worker?.postMessage([Msg.Run, second, 402, 2, 0, []]);
     Atomics.store(latch, 1, 1);
     Atomics.notify(latch, 1);
     // the first result leaves before the second call starts
-    expect(await next()).toEqual([Msg.Results, 401, Status.Ok, 'held', expect.any(Number)]);
+    expect(await next()).toEqual([Msg.Results, 401, Status.Ok, 'marked', expect.any(Number)]);
     // the second call ran before the event loop turned: the microtask had not run yet
     expect(await next()).toEqual([Msg.Results, 402, Status.Ok, false, expect.any(Number)]);
   });
