@@ -215,7 +215,8 @@ for (let r = 0; r < ROUNDS; r++) {
     allocated += getHeapStatistics().used_heap_size - previous;
     for (let i = 0; i < CALLS; i++) {
       const v = out[i];
-      const value = Array.isArray(v) ? v[0] : v;
+      // raw-par-data's return value is a par worker's: [[value], run ms, wait ms]
+      const value = Array.isArray(v) ? (Array.isArray(v[0]) ? v[0][0] : v[0]) : v;
       if (value !== i * i) throw new Error(`${c.name}: call ${i} returned ${String(v)}`);
     }
     // redis-cli's INFO and CONFIG count too (3 commands per round)

@@ -163,7 +163,9 @@ export class Inbox {
   // (timers keep running), only while the other threads of the machine leave at least
   // half a core unused (spare-cores.ts), and it backs off when polling keeps missing.
   #spin(poll: () => unknown): void {
-    if (!spareCores.get()) return;
+    // a worker with work in hand does not spin: nor does it measure the machine for it
+    // (the first measurement reads /proc, a millisecond of a new worker's first call)
+    if (!this.host.idle() || !spareCores.get()) return;
     if (this.#skip > 0) {
       this.#skip--;
       return;
