@@ -13,7 +13,7 @@ function pollablePort(): { port: WorkerPort; deliver(message: unknown[]): void }
   const port: WorkerPort = {
     capabilities: { kind: 'threads', sharedMemory: true, transfer: true },
     post() {},
-    onMessage(h) {
+    onMessage(h: (message: unknown) => void) {
       handler = h;
     },
     poll: () => undefined,
