@@ -23,9 +23,14 @@ function descriptorOf(socket: Socket): number {
   return typeof fd === 'number' ? fd : -1;
 }
 
-/** Length-prefixed messages over a duplex socket, in order. */
+/**
+ * Length-prefixed messages over a duplex socket, in order. A channel may start on a
+ * bare descriptor, before its socket exists ({@link FrameChannel.onDescriptor}): it
+ * then writes with blocking system calls and reads only what it is fed, until
+ * {@link attach} hands it the socket.
+ */
 export class FrameChannel {
-  readonly #socket: Socket;
+  #socket: Socket | undefined;
   readonly #onMessage: (message: unknown) => void;
   readonly #chunks = new Deque<Buffer>();
   #buffered = 0;
@@ -53,15 +58,42 @@ export class FrameChannel {
    * `serializer`: how a message that is not plain becomes bytes (`v8.serialize`).
    */
   constructor(
-    socket: Socket,
+    socket: Socket | undefined,
     onMessage: (message: unknown) => void,
     cork = true,
     serializer: (value: unknown) => Buffer = serialize,
   ) {
     this.#serialize = serializer;
-    this.#socket = socket;
     this.#cork = cork;
     this.#onMessage = onMessage;
+    if (socket !== undefined) this.attach(socket);
+  }
+
+  /**
+   * A channel over the blocking descriptor `fd`, without a socket yet (loading
+   * node:net and opening the socket is a few milliseconds of a child's start-up): it
+   * writes straight to the descriptor, and reads what {@link feed} gives it, until
+   * {@link attach} hands it a socket over the same descriptor.
+   */
+  static onDescriptor(
+    fd: number,
+    onMessage: (message: unknown) => void,
+    serializer?: (value: unknown) => Buffer,
+  ): FrameChannel {
+    const channel = new FrameChannel(undefined, onMessage, false, serializer);
+    channel.#fd = fd;
+    return channel;
+  }
+
+  /** Whether the channel has its socket (see {@link onDescriptor}). */
+  get attached(): boolean {
+    return this.#socket !== undefined;
+  }
+
+  /** Reads and writes through `socket` from now on. */
+  attach(socket: Socket): void {
+    this.#socket = socket;
+    this.#fd = -1;
     socket.on('data', (chunk: Buffer) => this.#read(chunk));
     this.#readFromHandle(socket);
     // a write to a peer that is gone fails; the exit or close is reported elsewhere
@@ -102,7 +134,7 @@ export class FrameChannel {
       out.length = start;
       payload = this.#serialize(message);
     }
-    if (this.#socket.destroyed || !this.#socket.writable) {
+    if (this.#socket !== undefined && (this.#socket.destroyed || !this.#socket.writable)) {
       out.length = start;
       return;
     }
@@ -164,6 +196,10 @@ export class FrameChannel {
   /** {@link #write} for the first `length` bytes of #out (no pieces listed before them). */
   #writeOut(length: number): boolean {
     const socket = this.#socket;
+    if (socket === undefined) {
+      this.#writeBlocking(this.#out.buffer.subarray(0, length));
+      return true;
+    }
     if (socket.destroyed) return true;
     const buffer = this.#out.buffer;
     const written = this.#writeDirect(buffer, length);
@@ -180,7 +216,7 @@ export class FrameChannel {
    * it holds earlier bytes, the pipe is full, or the peer is gone).
    */
   #writeDirect(data: Buffer | Buffer[], length: number): number {
-    const fd = this.#socket.writableLength === 0 ? this.#descriptor() : -1;
+    const fd = (this.#socket as Socket).writableLength === 0 ? this.#descriptor() : -1;
     if (fd < 0) return 0;
     try {
       if (!Array.isArray(data)) return writeSync(fd, data, 0, length);
@@ -190,10 +226,27 @@ export class FrameChannel {
     }
   }
 
-  /** The socket's descriptor (read once: a handle keeps its descriptor until it closes). */
+  /**
+   * Writes all of `data` to the descriptor of a channel without its socket (which is
+   * blocking: it returns once the peer made room). A peer that is gone takes nothing:
+   * its exit is reported elsewhere.
+   */
+  #writeBlocking(data: Buffer): void {
+    let offset = 0;
+    try {
+      while (offset < data.length) offset += writeSync(this.#fd, data, offset);
+    } catch {
+      // EPIPE or ECONNRESET: the parent is gone
+    }
+  }
+
+  /**
+   * The socket's descriptor (read once: a handle keeps its descriptor until it closes),
+   * or the bare descriptor of a channel without its socket.
+   */
   #fd = -1;
   #descriptor(): number {
-    if (this.#fd < 0) this.#fd = descriptorOf(this.#socket);
+    if (this.#fd < 0 && this.#socket !== undefined) this.#fd = descriptorOf(this.#socket);
     return this.#fd;
   }
 
@@ -207,6 +260,10 @@ export class FrameChannel {
    */
   #write(pieces: Buffer[]): boolean {
     const socket = this.#socket;
+    if (socket === undefined) {
+      for (const piece of pieces) this.#writeBlocking(piece);
+      return true;
+    }
     if (socket.destroyed) return true;
     let written = this.#writeDirect(pieces, 0);
     let all = true;

@@ -1,5 +1,4 @@
 import { readSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { Deque } from '@par/async/internal';
 import type { WorkerPort } from '@par/core';
 import { Msg, now } from '@par/core/worker';
@@ -12,6 +11,14 @@ import { FrameChannel } from './frame-channel.js';
  * handler, and those that arrive before it is set wait here, in order.
  * `beforeUserCode` is the port's WorkerPort#beforeUserCode. `onFirstResults` runs
  * once, right after the first results were written.
+ *
+ * The child answers its first call before it opens the socket: the parent wrote the
+ * boot record and the first calls before this child started, so they are read from the
+ * descriptor (still blocking) at once, and the results are written to it. node:net and
+ * the socket (a few milliseconds) come once the runtime first reads its port for more
+ * (poll(): after the first results went out, or before a call an ABORT may have
+ * reached), or when the event loop first turns (an async call, an initializer), or
+ * when a read finds the descriptor non-blocking.
  */
 export function createProcessPort(
   beforeUserCode: () => void,
@@ -31,27 +38,35 @@ export function createProcessPort(
     deliverScheduled = false;
     while (handler !== undefined && !polling && early.length > 0) handler(early.shift());
   };
-  const socket = new Socket({ fd: FD, readable: true, writable: true });
-  // the parent closed its end: it is gone (or finished with this child)
-  socket.on('end', () => process.exit(process.exitCode ?? 0));
-  const channel = new FrameChannel(
-    socket,
-    (message) => {
-      if (first) {
-        first = false;
-        onFirst(message);
-        return;
-      }
-      if (handler === undefined || polling) {
-        early.push(message);
-        return;
-      }
-      // what a poll read and nobody took goes first: messages keep their order
-      if (early.length > 0) deliverEarly();
-      handler(message);
-    },
-    false,
-  );
+  const channel = FrameChannel.onDescriptor(FD, (message) => {
+    if (first) {
+      first = false;
+      onFirst(message);
+      return;
+    }
+    if (handler === undefined || polling) {
+      early.push(message);
+      return;
+    }
+    // what a poll read and nobody took goes first: messages keep their order
+    if (early.length > 0) deliverEarly();
+    handler(message);
+  });
+  const attach = (): void => {
+    if (channel.attached) return;
+    const { Socket } = process.getBuiltinModule('node:net') as typeof import('node:net');
+    const socket = new Socket({ fd: FD, readable: true, writable: true });
+    // the parent closed its end: it is gone (or finished with this child)
+    socket.on('end', () => process.exit(process.exitCode ?? 0));
+    channel.attach(socket);
+  };
+  // Once the port is returned (the boot record's handler uses it): what the parent
+  // sent so far, read from the blocking descriptor until the boot record is complete;
+  // the socket when the event loop first turns, unless a poll opened it before.
+  queueMicrotask(() => {
+    readFirst(channel, () => first);
+    setImmediate(attach);
+  });
   let pollBuffer: Buffer | undefined;
   /** The read of this poll took all the socket held. */
   let emptied = false;
@@ -81,6 +96,8 @@ export function createProcessPort(
     // ABORT for a call queued here without an event-loop turn before each call.
     poll() {
       if (handler === undefined) return undefined;
+      // the descriptor is blocking until the socket has it: a read now might wait
+      attach();
       if (early.length === 0) {
         // The last read took all the socket held (less than a full buffer), and the
         // last message it brought was handed over a moment ago: a second read now would
@@ -125,6 +142,28 @@ export function createProcessPort(
       return message;
     },
   };
+}
+
+/**
+ * Reads the descriptor, which is blocking before the socket has it, until the boot
+ * record was handed over (`waiting()` turns false); everything read is fed to the
+ * channel in order. The parent wrote that record when it started this child, so the
+ * first read returns at once, usually with the first calls. On a non-blocking
+ * descriptor (a read fails with EAGAIN) it stops: the socket reads the rest.
+ */
+function readFirst(channel: FrameChannel, waiting: () => boolean): void {
+  const buffer = Buffer.allocUnsafe(POLL_BYTES);
+  while (waiting()) {
+    let n: number;
+    try {
+      n = readSync(FD, buffer, 0, POLL_BYTES, null);
+    } catch {
+      return; // non-blocking (EAGAIN), or not a socket we can read: the socket takes over
+    }
+    // the parent closed its end before the child started: it is gone
+    if (n <= 0) process.exit(process.exitCode ?? 0);
+    channel.feed(Buffer.from(buffer.subarray(0, n)));
+  }
 }
 
 /** The child's end of the pool's message socket. */

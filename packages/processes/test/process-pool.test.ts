@@ -377,6 +377,18 @@ describe('ProcessPool failures', () => {
     expect(await p.run(t.pid)).toBe(first);
   });
 
+  it("a new child's first call, when it waits, still learns of its timeout: the child stops it and stays", async () => {
+    // the child answers its first call before it opens its message socket; a call that
+    // lets the event loop turn opens it then, so the ABORT of its timeout reaches it
+    const p = pool({ maxWorkers: 1 });
+    const [here, there] = Pipe<number>();
+    const call = p.run({ task: t.sendPidThenWaitForAbort, args: [there], timeout: 100 });
+    const child = await here.recv();
+    await expect(call).rejects.toBeInstanceOf(TimeoutError);
+    // not killed and replaced after the grace period: its task ended on the abort
+    expect(await p.run(t.pid)).toBe(child);
+  });
+
   it('abort while running rejects with the reason and aborts taskSignal() in the child', async () => {
     const p = pool({ maxWorkers: 1 });
     const [here, there] = Pipe<string>();

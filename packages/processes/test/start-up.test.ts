@@ -28,6 +28,12 @@ describe('a pool child starts lean', () => {
     expect(loaded).toEqual([]);
   });
 
+  it('answers its first call before it loads node:net for its message socket, and opens it then', async () => {
+    const p = pool({ execArgv: [] });
+    expect(await p.run(t.builtinsLoaded, ['net'])).toEqual([]);
+    expect(await p.run(t.builtinsLoaded, ['net'])).toEqual(['net']);
+  });
+
   it('on Linux with setpriv, starts no watchdog thread: the kernel kills it when its parent dies', async () => {
     const p = pool({ execArgv: [] });
     expect(await p.run(t.builtinsLoaded, ['worker_threads'])).toEqual([]);
