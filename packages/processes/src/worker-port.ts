@@ -64,8 +64,8 @@ export function createProcessPort(
   // sent so far, read from the blocking descriptor until the boot record is complete;
   // the socket when the event loop first turns, unless a poll opened it before.
   queueMicrotask(() => {
-    readFirst(channel, () => first);
-    setImmediate(attach);
+    if (readFirst(channel, () => first)) setImmediate(attach);
+    else attach();
   });
   let pollBuffer: Buffer | undefined;
   /** The read of this poll took all the socket held. */
@@ -148,22 +148,24 @@ export function createProcessPort(
  * Reads the descriptor, which is blocking before the socket has it, until the boot
  * record was handed over (`waiting()` turns false); everything read is fed to the
  * channel in order. The parent wrote that record when it started this child, so the
- * first read returns at once, usually with the first calls. On a non-blocking
- * descriptor (a read fails with EAGAIN) it stops: the socket reads the rest.
+ * first read returns at once, usually with the first calls. Returns false where the
+ * descriptor cannot be read this way (non-blocking: EAGAIN; or another error): then the
+ * socket must read the rest, and the channel must not write to the bare descriptor.
  */
-function readFirst(channel: FrameChannel, waiting: () => boolean): void {
+function readFirst(channel: FrameChannel, waiting: () => boolean): boolean {
   const buffer = Buffer.allocUnsafe(POLL_BYTES);
   while (waiting()) {
     let n: number;
     try {
       n = readSync(FD, buffer, 0, POLL_BYTES, null);
     } catch {
-      return; // non-blocking (EAGAIN), or not a socket we can read: the socket takes over
+      return false;
     }
     // the parent closed its end before the child started: it is gone
     if (n <= 0) process.exit(process.exitCode ?? 0);
     channel.feed(Buffer.from(buffer.subarray(0, n)));
   }
+  return true;
 }
 
 /** The child's end of the pool's message socket. */
