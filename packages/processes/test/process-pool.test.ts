@@ -380,13 +380,19 @@ describe('ProcessPool failures', () => {
   it("a new child's first call, when it waits, still learns of its timeout: the child stops it and stays", async () => {
     // the child answers its first call before it opens its message socket; a call that
     // lets the event loop turn opens it then, so the ABORT of its timeout reaches it
-    const p = pool({ maxWorkers: 1 });
-    const [here, there] = Pipe<number>();
-    const call = p.run({ task: t.sendPidThenWaitForAbort, args: [there], timeout: 100 });
-    const child = await here.recv();
-    await expect(call).rejects.toBeInstanceOf(TimeoutError);
-    // not killed and replaced after the grace period: its task ended on the abort
-    expect(await p.run(t.pid)).toBe(child);
+    const dir = mkdtempSync(join(tmpdir(), 'par-first-call-'));
+    try {
+      const p = pool({ maxWorkers: 1, initializer: t.recordStart, initArgs: [dir] });
+      await expect(p.run({ task: t.waitForAbort, timeout: 100 })).rejects.toBeInstanceOf(
+        TimeoutError,
+      );
+      // not killed and replaced after the grace period: its task ended on the abort, and
+      // the one child that ever started runs the next call
+      const pid = await p.run(t.pid);
+      expect(startedPids(dir)).toEqual([pid]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('abort while running rejects with the reason and aborts taskSignal() in the child', async () => {
