@@ -60,19 +60,50 @@ export interface LimitFunction {
 export function limit(concurrency: number | LimitOptions): LimitFunction {
   let max = parseConcurrency(concurrency);
   let active = 0;
-  // Two entries per queued call: the resolve function of its start gate, then its job
-  // (the function itself when called without arguments, else a closure over them).
-  // Resolving the gate with the job lets one shared `start` run every queued call.
-  const queue = new Deque<unknown>(64);
+  // A queued call is two promise reactions on a chain of links, one link per queued
+  // call: `admit` (on the link before its own) reserves its slot, or holds the chain
+  // until a slot frees; `start` (on its own link) runs it. The caller registers both
+  // at once, so `start` runs in the caller's AsyncLocalStorage context (p-limit #83)
+  // with no per-call resolver functions: a queued call holds two promises and two
+  // reactions. Only the one call at the head of the chain waits on a promise of its own.
+  const pending = new Deque<Job | Cleared>(64);
+  // how many entries of `pending` stand for cleared calls
+  let cleared = 0;
+  // how many queued jobs already hold a slot (raising `concurrency` reserves them at
+  // once); they are the first `reserved` jobs of `pending`
+  let reserved = 0;
+  let tail: Promise<Job | Cleared | undefined> = IDLE;
+  // resolves the head link's wait with its job, once `release` reserved it a slot
+  let wake: ((job: Job) => void) | null = null;
 
-  const startNext = (): void => {
+  const holdChain = (resolve: (job: Job) => void): void => {
+    wake = resolve;
+  };
+  const admit = (): Job | Cleared | Promise<Job> => {
+    const head = pending.peek();
+    if (typeof head !== 'function') {
+      cleared--;
+      return pending.shift() as Cleared;
+    }
+    if (reserved !== 0) {
+      reserved--;
+      return pending.shift() as Job;
+    }
+    if (active < max) {
+      active++;
+      return pending.shift() as Job;
+    }
+    return new Promise(holdChain);
+  };
+  const wakeHead = (): void => {
+    const resolve = wake as (job: Job) => void;
+    wake = null;
     active++;
-    const open = queue.shift() as (job: unknown) => void;
-    open(queue.shift());
+    resolve(pending.shift() as Job);
   };
   const release = (): void => {
     active--;
-    if (queue.length !== 0 && active < max) startNext();
+    if (wake !== null && active < max) wakeHead();
   };
   const onFulfilled = <T>(value: T): T => {
     release();
@@ -84,11 +115,10 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
   };
   const settle = (result: unknown): Promise<unknown> =>
     Promise.resolve(result).then(onFulfilled, onRejected);
-  const enqueueGate = (open: (job: unknown) => void): void => {
-    queue.push(open);
-  };
-  // Runs in the caller's async context: the gate's `then` was registered by the caller.
-  const start = (job: unknown): Promise<unknown> => {
+  const start = (job: Job | Cleared | undefined): Promise<unknown> => {
+    // nothing is queued: let go of the last link (it holds the last job); the next
+    // queued call starts a new chain
+    if (pending.length === 0) tail = IDLE;
     if (typeof job !== 'function') return Promise.reject((job as Cleared).reason);
     let result: unknown;
     try {
@@ -106,7 +136,7 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
         new TypeError(`Expected \`fn\` to be a function, got ${String(fn)} (${typeof fn})`),
       );
     }
-    if (active < max && queue.length === 0) {
+    if (active < max && pending.length === 0) {
       active++;
       let result: unknown;
       try {
@@ -117,35 +147,58 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
       }
       return settle(result);
     }
-    // The gate's continuation is registered here, in the caller's async context, so
-    // AsyncLocalStorage reaches fn without AsyncResource.bind (p-limit #83).
-    const result = new Promise(enqueueGate).then(start);
-    if (args.length === 0 && typeof (fn as { then?: unknown }).then !== 'function') {
-      queue.push(fn);
-    } else {
-      // a function with a `then` would be adopted as a thenable by the gate: wrap it
-      queue.push(() => fn(...args));
-    }
-    return result;
+    // a link resolves with its job: a function with a `then` would be adopted as a
+    // thenable, so it is wrapped like a call with arguments
+    pending.push(
+      args.length === 0 && typeof (fn as { then?: unknown }).then !== 'function'
+        ? (fn as Job)
+        : () => fn(...args),
+    );
+    tail = tail.then(admit);
+    return tail.then(start);
   }) as unknown as LimitFunction;
 
   Object.defineProperties(limiter, {
     activeCount: { get: () => active },
-    pendingCount: { get: () => queue.length >>> 1 },
+    pendingCount: { get: () => pending.length - cleared - reserved },
     concurrency: {
       get: () => max,
       set(value: number) {
         max = validateInteger('concurrency', value, { min: 1, allowInfinity: true });
-        while (queue.length !== 0 && active < max) startNext();
+        // the head link takes a slot, the jobs behind it have theirs reserved
+        let waiting = pending.length - cleared - reserved;
+        if (wake !== null && active < max) {
+          wakeHead();
+          waiting--;
+        }
+        for (; waiting !== 0 && active < max; waiting--) {
+          active++;
+          reserved++;
+        }
       },
     },
     clearQueue: {
       value: (): void => {
-        const cleared: Cleared = { reason: abortError('The limit queue was cleared') };
-        while (queue.length !== 0) {
-          const open = queue.shift() as (job: unknown) => void;
-          queue.shift();
-          open(cleared);
+        const marker: Cleared = { reason: abortError('The limit queue was cleared') };
+        // every queued call without a slot becomes the marker: its link passes at once
+        // and its `start` rejects
+        let keep = reserved;
+        for (const entry of pending.drain()) {
+          if (typeof entry === 'function' && keep !== 0) {
+            keep--;
+            pending.push(entry);
+          } else if (typeof entry === 'function') {
+            cleared++;
+            pending.push(marker);
+          } else {
+            pending.push(entry); // cleared before
+          }
+        }
+        if (wake !== null) {
+          const resolve = wake as unknown as (value: Cleared) => void;
+          wake = null;
+          cleared--;
+          resolve(pending.shift() as Cleared);
         }
       },
     },
@@ -163,10 +216,16 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
   return limiter;
 }
 
-/** What a cleared call's gate is opened with. */
+/** A queued call's function, its arguments bound. */
+type Job = () => unknown;
+
+/** What stands in the queue for a call `clearQueue` rejected. */
 interface Cleared {
   reason: unknown;
 }
+
+/** The root of every idle limiter's chain of queued calls. */
+const IDLE: Promise<undefined> = Promise.resolve(undefined);
 
 function parseConcurrency(concurrency: unknown): number {
   if (typeof concurrency === 'object' && concurrency !== null) {

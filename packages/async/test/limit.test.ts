@@ -1,9 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { limit } from '../src/index.js';
 import { deferred } from '../src/internal.js';
 
 const drainMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+// a full, synchronous collection, without starting the process with --expose-gc
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 describe('limit', () => {
   test('never runs more than concurrency calls at once', async () => {
@@ -131,6 +137,123 @@ describe('limit', () => {
     }
     gate.resolve('kept');
     await expect(running).resolves.toBe('kept');
+  });
+
+  test('clearQueue rejects at once a queued call that already waits for a slot', async () => {
+    const limiter = limit(1);
+    const gate = deferred<string>();
+    const running = limiter(() => gate.promise);
+    const settled: unknown[] = [];
+    const queued = [limiter(async () => 1), limiter(async () => 2)].map((call) =>
+      call.catch((error: unknown) => {
+        settled.push((error as Error).name);
+      }),
+    );
+    await drainMicrotasks(); // the first queued call now waits for the running one
+    limiter.clearQueue();
+    expect(limiter.pendingCount).toBe(0);
+    await drainMicrotasks();
+    expect(settled).toEqual(['AbortError', 'AbortError']);
+    gate.resolve('kept');
+    await expect(running).resolves.toBe('kept');
+    await Promise.all(queued);
+    expect(limiter.activeCount).toBe(0);
+  });
+
+  test('clearQueue keeps the queued calls that raising concurrency gave a slot', async () => {
+    const limiter = limit(1);
+    const gate = deferred<void>();
+    const running = limiter(() => gate.promise);
+    const first = limiter(async () => 'first');
+    const second = limiter(async () => 'second');
+    limiter.concurrency = 2;
+    expect(limiter.pendingCount).toBe(1);
+    limiter.clearQueue();
+    expect(limiter.pendingCount).toBe(0);
+    await expect(first).resolves.toBe('first');
+    await expect(second).rejects.toMatchObject({ name: 'AbortError' });
+    gate.resolve();
+    await running;
+    expect(limiter.activeCount).toBe(0);
+  });
+
+  test('calls queued after clearQueue run in order once a slot frees', async () => {
+    const limiter = limit(1);
+    const gate = deferred<void>();
+    const order: string[] = [];
+    const running = limiter(() => gate.promise);
+    const cleared = limiter(async () => order.push('cleared'));
+    limiter.clearQueue();
+    const later = ['a', 'b', 'c'].map((name) => limiter(async () => order.push(name)));
+    expect(limiter.pendingCount).toBe(3);
+    await expect(cleared).rejects.toMatchObject({ name: 'AbortError' });
+    await drainMicrotasks();
+    expect(order).toEqual([]);
+    gate.resolve();
+    await Promise.all([running, ...later]);
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+
+  test('an idle limiter holds no reference to the last function it queued', async () => {
+    const limiter = limit(1);
+    const gate = deferred<void>();
+    const running = limiter(() => gate.promise);
+    const weak = new WeakRef({ big: new Array(1000).fill(0) });
+    // the queued function is the only holder of the payload
+    const queued = ((payload) => limiter(async () => Object.keys(payload).length))(
+      weak.deref() as object,
+    );
+    gate.resolve();
+    await running;
+    await expect(queued).resolves.toBe(1);
+    await drainMicrotasks();
+    collectGarbage();
+    expect(weak.deref()).toBeUndefined();
+  });
+
+  test('under random calls, slot changes and clears every call settles once with its own result', async () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const limiter = limit(2);
+    const gates: Array<{ resolve: () => void }> = [];
+    const calls: Array<Promise<unknown>> = [];
+    let running = 0;
+    for (let step = 0; step < 400; step++) {
+      const action = random(10);
+      if (action < 5) {
+        const id = calls.length;
+        const gate = deferred<void>();
+        gates.push(gate);
+        calls.push(
+          limiter(async (value: number) => {
+            running++;
+            // a call only runs in a slot the limiter counts
+            expect(running).toBeLessThanOrEqual(limiter.activeCount);
+            await gate.promise;
+            running--;
+            return value;
+          }, id).then(
+            (value) => expect(value).toBe(id),
+            (error: unknown) => expect((error as Error).name).toBe('AbortError'),
+          ),
+        );
+      } else if (action < 7) {
+        gates.splice(random(gates.length + 1), 1)[0]?.resolve();
+      } else if (action === 7) {
+        limiter.concurrency = 1 + random(4);
+      } else if (action === 8) {
+        limiter.clearQueue();
+      } else {
+        await drainMicrotasks();
+      }
+    }
+    for (const gate of gates) gate.resolve();
+    await Promise.all(calls);
+    expect(limiter.activeCount).toBe(0);
+    expect(limiter.pendingCount).toBe(0);
   });
 
   test('AsyncLocalStorage context reaches queued functions', async () => {
