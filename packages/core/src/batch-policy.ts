@@ -18,11 +18,16 @@ export class BatchPolicy {
    * one worker, so a larger batch could leave another worker idle at the end, and
    * each call's caller waits for it. But every message costs the pool's owner a
    * wake-up, 100–200 µs of CPU on a busy two-core machine, taken from the workers'
-   * cores; 4 ms is 20–40 times that. With 2 ms, twice the messages: 500 µs tasks on 2
-   * processes ran at 82–91% of the ideal against 87–95% with 4 ms, and on 2 threads at
-   * 86–96% against 89–97% (two runs of eight rounds each, alternating).
+   * cores, and costs the worker its results' write and its port's read (a process
+   * child on a virtual machine: about 100 µs per batch); 8 ms is 40–80 times that.
+   * 500 µs tasks on 2 processes ran at 88.5–92.6% of the ideal with 4 ms against
+   * 90.9–94.0% with 8 ms (three runs of twenty rounds, the two pools alternating),
+   * 16 ms no better than 8; on 2 threads 94.6–95.9% either way. Before, 2 ms against
+   * 4 ms: 82–91% against 87–95% on processes.
    */
-  static readonly CALL_BATCH_TARGET_MS = 4;
+  static readonly CALL_BATCH_TARGET_MS = 8;
+  /** Calls whose mean run time is this long (ms) or longer are never batched. */
+  static readonly BATCH_BELOW_MS = 2;
   /** Calls a busy worker holds ahead for a task too long to batch ({@link callsAhead}). */
   static readonly CALLS_AHEAD = 1;
   /** The most calls in one batch, whatever the measured run time. */
@@ -66,12 +71,12 @@ export class BatchPolicy {
 
   /**
    * How many calls beyond its concurrency a busy worker may take in one message:
-   * 0 (no batching) for unknown or long tasks (mean ≥ half the target), else
+   * 0 (no batching) for unknown or long tasks (mean ≥ {@link BATCH_BELOW_MS}), else
    * enough calls for {@link CALL_BATCH_TARGET_MS} of work, at most {@link MAX_CALL_BATCH}.
    */
   callBatch(mean: number): number {
     const target = BatchPolicy.CALL_BATCH_TARGET_MS;
-    if (!(mean < target / 2)) return 0;
+    if (!(mean < BatchPolicy.BATCH_BELOW_MS)) return 0;
     return Math.min(
       BatchPolicy.MAX_CALL_BATCH,
       Math.max(1, Math.floor(target / Math.max(mean, BatchPolicy.MIN_MEAN_MS))),

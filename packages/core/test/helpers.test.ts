@@ -38,10 +38,11 @@ describe('batchPolicy.autoChunkSize()', () => {
 });
 
 describe('batchPolicy.callBatch()', () => {
-  it('hands a busy worker about 4 ms of quick calls per message, and never batches calls of 2 ms or more', () => {
-    expect(batchPolicy.callBatch(0.5)).toBe(8);
-    expect(batchPolicy.callBatch(0.05)).toBe(80);
-    expect(batchPolicy.callBatch(1.5)).toBe(2);
+  it('hands a busy worker about 8 ms of quick calls per message, and never batches calls of 2 ms or more', () => {
+    expect(batchPolicy.callBatch(0.5)).toBe(16);
+    expect(batchPolicy.callBatch(0.05)).toBe(160);
+    expect(batchPolicy.callBatch(1.5)).toBe(5);
+    expect(batchPolicy.callBatch(1.99)).toBe(4);
     expect(batchPolicy.callBatch(2)).toBe(0);
     expect(batchPolicy.callBatch(Number.NaN)).toBe(0);
     expect(batchPolicy.callBatch(0)).toBe(1024);

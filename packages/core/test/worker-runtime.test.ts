@@ -254,26 +254,26 @@ describe('the worker runtime', () => {
     });
   });
 
-  it('reports the results of a long run of quick calls at least every 4 ms of work, so the pool can top its queue up before it runs dry', async () => {
+  it('reports the results of a long run of quick calls at least every 8 ms of work, so the pool can top its queue up before it runs dry', async () => {
     const { next } = await startRuntime('./fixtures/polling-runtime-worker.mjs');
-    // 40 calls that each take at least 250 µs (a busy wait on the clock), in one message
+    // 80 calls that each take at least 250 µs (a busy wait on the clock), in one message
     const defs = [
       1,
       undefined,
       'spin',
       'function spin(us) { const end = performance.now() + us / 1000; while (performance.now() < end); return us }',
     ];
-    const calls = Array.from({ length: 40 }, (_, i) => [500 + i, 1, 0, [250]]).flat();
+    const calls = Array.from({ length: 80 }, (_, i) => [500 + i, 1, 0, [250]]).flat();
     worker?.postMessage([Msg.Run, defs, ...calls]);
     const sizes: number[] = [];
-    for (let received = 0; received < 40; ) {
+    for (let received = 0; received < 80; ) {
       const message = await next();
       const ids = idsOf(message);
       sizes.push(ids.length);
       received += ids.length;
     }
-    // more than 4 ms of work (17 calls) never waits in the worker for the next message
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(40);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(17);
+    // more than 8 ms of work (33 calls) never waits in the worker for the next message
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(80);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(33);
   });
 });

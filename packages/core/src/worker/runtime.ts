@@ -33,7 +33,7 @@ import { type AnyFn, closureError, type Entry, resolveWireTask, TaskTable } from
  * when the queue ran dry, the worker waited for a round trip after every couple of
  * batches. More often costs CPU: every report wakes the pool's owner.
  */
-const FLUSH_EVERY_MS = 4;
+const FLUSH_EVERY_MS = 8;
 /**
  * A worker that keeps finding its next call on its port when its queue runs dry goes
  * on without turning its event loop for at most this long (ms).
