@@ -63,9 +63,10 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
   // A queued call is two promise reactions on a chain of links, one link per queued
   // call: `admit` (on the link before its own) reserves its slot, or holds the chain
   // until a slot frees; `start` (on its own link) runs it. The caller registers both
-  // at once, so `start` runs in the caller's AsyncLocalStorage context (p-limit #83)
-  // with no per-call resolver functions: a queued call holds two promises and two
-  // reactions. Only the one call at the head of the chain waits on a promise of its own.
+  // at once, so `start` runs in the caller's AsyncLocalStorage context without
+  // AsyncResource.bind and with no per-call resolver functions: a queued call holds two
+  // promises and two reactions. Only the call at the head of the chain waits on a
+  // promise of its own.
   const pending = new Deque<Job | Cleared>(64);
   // how many entries of `pending` stand for cleared calls
   let cleared = 0;
