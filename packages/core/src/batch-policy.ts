@@ -3,6 +3,7 @@
 // worker is handed (src/engine/scheduler.ts) and the chunks of map / imap
 // (src/map.ts). Both follow run times the workers measured, kept per task.
 
+import { BATCH_WORK_MS } from './batch-target.js';
 import type { Call } from './call.js';
 import type { TaskDef } from './function-registry.js';
 import { TaskFlag } from './protocol.js';
@@ -25,7 +26,7 @@ export class BatchPolicy {
    * 16 ms no better than 8; on 2 threads 94.6–95.9% either way. Before, 2 ms against
    * 4 ms: 82–91% against 87–95% on processes.
    */
-  static readonly CALL_BATCH_TARGET_MS = 8;
+  static readonly CALL_BATCH_TARGET_MS = BATCH_WORK_MS;
   /** Calls whose mean run time is this long (ms) or longer are never batched. */
   static readonly BATCH_BELOW_MS = 2;
   /** Calls a busy worker holds ahead for a task too long to batch ({@link callsAhead}). */

@@ -6,6 +6,7 @@
 // Written for the hot path: no per-task objects beyond the task context.
 
 import { Deque } from '@par/async/internal';
+import { BATCH_WORK_MS } from '../batch-target.js';
 import { ChannelHub } from '../channel-hub.js';
 import { deserializeError, serializeError, type WireError } from '../error-codec.js';
 import { Msg, Status, TaskFlag } from '../protocol.js';
@@ -27,13 +28,13 @@ import { type AnyFn, closureError, type Entry, resolveWireTask, TaskTable } from
 
 /**
  * A long synchronous batch sends its finished results this often (ms): the work of
- * one batch (BatchPolicy.CALL_BATCH_TARGET_MS). The pool hands a busy worker its next
+ * one batch, the number the pool's BatchPolicy sizes batches by. The pool hands a busy worker its next
  * batch once it heard that a batch's worth of its calls is done, so results reported
  * every batch keep the worker's queue topped up (it holds two batches); reported only
  * when the queue ran dry, the worker waited for a round trip after every couple of
  * batches. More often costs CPU: every report wakes the pool's owner.
  */
-const FLUSH_EVERY_MS = 8;
+const FLUSH_EVERY_MS = BATCH_WORK_MS;
 /**
  * A worker that keeps finding its next call on its port when its queue runs dry goes
  * on without turning its event loop for at most this long (ms).
