@@ -1,6 +1,5 @@
 import { writeSync, writevSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { deserialize, serialize } from 'node:v8';
 import { Deque } from '@par/async/internal';
 import { PLAIN, PlainWriter, readPlain } from './plain-codec.js';
 
@@ -16,6 +15,19 @@ const JOIN_BYTES = 64 * 1024;
 /** The output buffer's first size; one grown past {@link KEEP_BYTES} is dropped once written. */
 const OUT_BYTES = 16 * 1024;
 const KEEP_BYTES = 256 * 1024;
+
+type V8 = typeof import('node:v8');
+let v8: V8 | undefined;
+/**
+ * node:v8, loaded when a message first needs it: it brings node:stream along (its heap
+ * snapshot streams), milliseconds of a child's start-up that a child whose messages all
+ * travel in the plain encoding never needs.
+ */
+const v8Module = (): V8 => {
+  v8 ??= process.getBuiltinModule('node:v8') as V8;
+  return v8;
+};
+const serialize = (value: unknown): Buffer => v8Module().serialize(value);
 
 /** The descriptor under a socket's handle (a pipe or socket pair), if it has one. */
 function descriptorOf(socket: Socket): number {
@@ -326,7 +338,7 @@ export class FrameChannel {
       const frame = this.#take(this.#need);
       this.#need = -1;
       const payload = frame.subarray(4);
-      this.#onMessage(payload[0] === PLAIN ? readPlain(payload) : deserialize(payload));
+      this.#onMessage(payload[0] === PLAIN ? readPlain(payload) : v8Module().deserialize(payload));
     }
   }
 

@@ -1,12 +1,15 @@
-// A compact encoding for the pool's common messages: flat arrays of numbers,
-// short strings, booleans, null and undefined (a batch of calls with number
-// arguments, a batch of number results). v8's serializer costs a few µs per
+// A compact encoding for the pool's common messages: arrays and plain objects of
+// numbers, short strings, booleans, null and undefined (a batch of calls with number
+// arguments, a batch of results, the boot record). v8's serializer costs a few µs per
 // message whatever its size — a serializer object, a header, a fresh buffer — which
-// the pool pays twice per message on each side; this one writes straight into the
-// channel's output buffer. Anything else (objects, typed arrays, long messages,
-// strings or arrays, holes, extra properties) is left to v8: the encoder gives up and the
-// frame is written by v8 instead. v8's payloads start with its version tag 0xFF,
-// these with PLAIN, so the reader tells them apart by their first byte.
+// the pool pays twice per message on each side, and loading node:v8 costs a child
+// milliseconds of its start-up; this one writes straight into the channel's output
+// buffer. Anything else (class instances, typed arrays, long messages, strings, arrays
+// or objects, holes, extra properties, accessors) is left to v8: the encoder gives up
+// and the frame is written by v8 instead. v8's payloads start with its version tag
+// 0xFF, these with PLAIN, so the reader tells them apart by their first byte.
+
+import { isArgumentsObject, isProxy } from 'node:util/types';
 
 /** The first byte of a payload in this encoding (v8's start with 0xFF). */
 export const PLAIN = 0x01;
@@ -20,6 +23,7 @@ enum Tag {
   Null = 6,
   Undefined = 7,
   Array = 8,
+  Object = 9,
 }
 
 /**
@@ -30,9 +34,9 @@ enum Tag {
 const MAX_MESSAGE = 128;
 /** Longer strings go through v8, which stores one-byte strings in one byte per character. */
 const MAX_STRING = 256;
-/** Arrays nested in the message that are longer than this go through v8. */
-const MAX_NESTED_ARRAY = 32;
-/** Arrays deeper than this go through v8 (which also handles cycles). */
+/** Arrays nested in the message that are longer than this, and objects with more keys, go through v8. */
+const MAX_NESTED = 32;
+/** Arrays and objects deeper than this go through v8 (which also handles cycles). */
 const MAX_DEPTH = 3;
 
 /**
@@ -80,29 +84,39 @@ export class PlainWriter {
   }
 
   /**
-   * Appends `value` (an array: a message) in this encoding and returns true, or
-   * returns false, leaving the writer as it was, if some part of it is not plain.
+   * Appends `value` (a message: an array, or a plain object) in this encoding and
+   * returns true, or returns false, leaving the writer as it was, if some part of it
+   * is not plain.
    */
   write(value: unknown): boolean {
-    if (!Array.isArray(value) || value.length > MAX_MESSAGE) return false;
     const start = this.length;
-    this.reserve(1);
-    this.#buffer[this.length++] = PLAIN;
-    const ok = this.#array(value, 0);
-    this.#seen.length = 0;
-    if (ok) return true;
-    this.length = start;
-    return false;
+    let ok = false;
+    try {
+      if (Array.isArray(value)) {
+        if (value.length > MAX_MESSAGE) return false;
+        this.reserve(1);
+        this.#buffer[this.length++] = PLAIN;
+        ok = this.#array(value, 0);
+      } else if (typeof value === 'object' && value !== null) {
+        this.reserve(1);
+        this.#buffer[this.length++] = PLAIN;
+        ok = this.#object(value, 0);
+      }
+      return ok;
+    } finally {
+      this.#seen.length = 0;
+      if (!ok) this.length = start;
+    }
   }
 
-  /** The nested arrays of the message being written, to find one that occurs twice. */
+  /** The nested arrays and objects of the message being written, to find one that occurs twice. */
   readonly #seen: unknown[] = [];
 
   #array(array: unknown[], depth: number): boolean {
     const n = array.length;
     // the message itself is built by the pool; nested arrays may be the caller's, and
     // v8 keeps their holes and extra properties: those (and long ones) go through v8
-    if (depth > 0 && (n > MAX_NESTED_ARRAY || Object.keys(array).length !== n)) return false;
+    if (depth > 0 && (n > MAX_NESTED || Object.keys(array).length !== n)) return false;
     // v8 gives an array that occurs twice in a message back as one array: so must we
     if (depth > 0) {
       if (this.#seen.includes(array)) return false;
@@ -119,6 +133,49 @@ export class PlainWriter {
       if (item === undefined && depth > 0 && !(i in array)) return false;
       if (!this.#value(item, depth)) return false;
     }
+    return true;
+  }
+
+  /**
+   * A plain object (`{ ... }`, whose prototype is Object.prototype) with at most
+   * MAX_NESTED keys, all of them data properties: what v8 writes of it, its own
+   * enumerable string-keyed properties, in their order. An accessor is left to v8, which
+   * calls it: calling it here, and again in v8 after a later value was refused, would
+   * call it twice. So is a key `__proto__`, which an assignment would take for the
+   * object's prototype.
+   */
+  #object(object: object, depth: number): boolean {
+    // v8 refuses a Proxy and an `arguments` object, whose prototype is Object.prototype too
+    if (Object.getPrototypeOf(object) !== Object.prototype || isProxy(object)) return false;
+    if (isArgumentsObject(object)) return false;
+    if (this.#seen.includes(object)) return false;
+    this.#seen.push(object);
+    const keys = Object.keys(object);
+    const n = keys.length;
+    if (n > MAX_NESTED) return false;
+    this.reserve(5);
+    this.#buffer[this.length] = Tag.Object;
+    this.#view.setUint32(this.length + 1, n, true);
+    this.length += 5;
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as string;
+      if (key === '__proto__') return false;
+      const property = Object.getOwnPropertyDescriptor(object, key);
+      // gone or turned into an accessor meanwhile (a Proxy is refused above)
+      if (property === undefined || !('value' in property)) return false;
+      if (!this.#string(key) || !this.#value(property.value, depth)) return false;
+    }
+    return true;
+  }
+
+  #string(value: string): boolean {
+    if (value.length > MAX_STRING) return false;
+    // UTF-16 code units as they are: lone surrogates survive, as with v8
+    this.reserve(5 + 2 * value.length);
+    this.#buffer[this.length] = Tag.String;
+    this.#view.setUint32(this.length + 1, value.length, true);
+    this.length += 5;
+    this.length += this.#buffer.write(value, this.length, 'utf16le');
     return true;
   }
 
@@ -139,16 +196,8 @@ export class PlainWriter {
         }
         return true;
       }
-      case 'string': {
-        if (value.length > MAX_STRING) return false;
-        // UTF-16 code units as they are: lone surrogates survive, as with v8
-        this.reserve(5 + 2 * value.length);
-        this.#buffer[this.length] = Tag.String;
-        this.#view.setUint32(this.length + 1, value.length, true);
-        this.length += 5;
-        this.length += this.#buffer.write(value, this.length, 'utf16le');
-        return true;
-      }
+      case 'string':
+        return this.#string(value);
       case 'boolean':
         this.reserve(1);
         this.#buffer[this.length++] = value ? Tag.True : Tag.False;
@@ -163,7 +212,8 @@ export class PlainWriter {
           this.#buffer[this.length++] = Tag.Null;
           return true;
         }
-        return Array.isArray(value) && depth < MAX_DEPTH && this.#array(value, depth + 1);
+        if (depth >= MAX_DEPTH) return false;
+        return Array.isArray(value) ? this.#array(value, depth + 1) : this.#object(value, depth + 1);
       default:
         return false;
     }
@@ -221,6 +271,20 @@ function readValue(): unknown {
       at += 4;
       const out: unknown[] = [];
       for (let i = 0; i < n; i++) out.push(readValue());
+      return out;
+    }
+    case Tag.Object: {
+      const n = view.getUint32(at, true);
+      at += 4;
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const key = readValue();
+        // the writer sends no other keys
+        if (typeof key !== 'string' || key === '__proto__') {
+          throw new Error(`@par/processes: corrupt frame (an object key at byte ${at})`);
+        }
+        out[key] = readValue();
+      }
       return out;
     }
     default:

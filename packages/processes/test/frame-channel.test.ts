@@ -94,14 +94,14 @@ describe('FrameChannel', () => {
     holey[2] = 3;
     sender.send([1, 0, 7, 2, 0, [500, 'x'], 8, 2, 0, [0.5, null, true]]);
     expect(serializer).not.toHaveBeenCalled();
-    sender.send([2, 7, 0, { an: 'object' }, 0.5]);
+    sender.send([2, 7, 0, { an: 'object', at: new Date(0) }, 0.5]);
     sender.send([2, 8, 0, holey, 0.5]);
     sender.send([2, 9, 0, 'plain again', 0.5]);
     expect(serializer).toHaveBeenCalledTimes(2);
     await until(4);
     expect(got).toEqual([
       [1, 0, 7, 2, 0, [500, 'x'], 8, 2, 0, [0.5, null, true]],
-      [2, 7, 0, { an: 'object' }, 0.5],
+      [2, 7, 0, { an: 'object', at: new Date(0) }, 0.5],
       [2, 8, 0, holey, 0.5],
       [2, 9, 0, 'plain again', 0.5],
     ]);

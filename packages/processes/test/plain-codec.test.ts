@@ -66,8 +66,6 @@ describe('plain encoding', () => {
     let deep: unknown[] = [1];
     for (let i = 0; i < 6; i++) deep = [deep];
     for (const value of [
-      { a: 1 },
-      [{ a: 1 }],
       [new Uint8Array(2)],
       [new Date(0)],
       [1n],
@@ -83,6 +81,68 @@ describe('plain encoding', () => {
     ]) {
       expect(roundTrip(value)).toBeUndefined();
     }
+  });
+
+  it('round-trips plain objects as v8 does, their keys in the same order', () => {
+    const message = {
+      t: 'par:boot',
+      boot: { workerId: 2, concurrency: 1 },
+      mixed: { b: 1, 10: 'ten', a: [1, { deep: null }], 2: undefined, '': true },
+    };
+    const got = roundTrip(message)?.value as typeof message;
+    expect(got).toEqual(deserialize(serialize(message)));
+    expect(Object.keys(got.mixed)).toEqual(Object.keys(deserialize(serialize(message)).mixed));
+    expect(Object.getPrototypeOf(got.boot)).toBe(Object.prototype);
+    // keys an object literal takes for something else are its own data properties
+    const tricky = { constructor: 1, toString: 'x', hasOwnProperty: null };
+    const back = roundTrip([tricky])?.value as [typeof tricky];
+    expect(back[0]).toEqual(tricky);
+    expect(Object.hasOwn(back[0], 'constructor')).toBe(true);
+  });
+
+  it('leaves to v8 every object it cannot write exactly, calling no accessor', () => {
+    let calls = 0;
+    const accessor = {
+      get a() {
+        calls++;
+        return 1;
+      },
+    };
+    class Point {
+      x = 1;
+    }
+    const args = (function (..._: unknown[]) {
+      // biome-ignore lint/complexity/noArguments: the object under test
+      return arguments;
+    })(1, 2);
+    const wide = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i]));
+    for (const value of [
+      accessor,
+      [accessor],
+      new Point(),
+      [Object.create(null)],
+      [new Proxy({ a: 1 }, {})],
+      [args],
+      JSON.parse('{"__proto__": 1}'),
+      [wide],
+      { a: { b: { c: { d: { e: 1 } } } } },
+      [new Error('x')],
+    ]) {
+      expect(roundTrip(value)).toBeUndefined();
+    }
+    expect(calls).toBe(0);
+    // what v8 does with the same values: some become other values, some throw
+    expect(() => serialize([args])).toThrow();
+    expect(() => serialize([new Proxy({ a: 1 }, {})])).toThrow();
+    expect(deserialize(serialize(new Point()))).toEqual({ x: 1 });
+  });
+
+  it('leaves to v8 a message in which one object occurs twice, so that it arrives as one object', () => {
+    const shared = { a: 1 };
+    expect(roundTrip([1, 0, shared, shared])).toBeUndefined();
+    expect(roundTrip({ x: shared, y: [shared] })).toBeUndefined();
+    const { x, y } = deserialize(serialize({ x: shared, y: shared }));
+    expect(x).toBe(y);
   });
 
   it('leaves to v8 a message in which one array occurs twice, so that it arrives as one array', () => {
@@ -101,11 +161,26 @@ describe('plain encoding', () => {
     const writer = new PlainWriter(8);
     expect(writer.write([1, 'a'])).toBe(true);
     const before = Buffer.from(writer.buffer.subarray(0, writer.length));
-    expect(writer.write([2, { no: true }])).toBe(false);
+    expect(writer.write([2, new Date(0)])).toBe(false);
     expect(Buffer.from(writer.buffer.subarray(0, writer.length)).equals(before)).toBe(true);
   });
 
   it('reports a corrupt payload instead of returning garbage', () => {
     expect(() => readPlain(Buffer.from([PLAIN, 99]))).toThrow(/corrupt frame/);
+    // an object whose key is not a string: a number (tag 1) where the key should be
+    const numberKey = Buffer.from([PLAIN, 9, 1, 0, 0, 0, 1, 7, 0, 0, 0, 6]);
+    expect(() => readPlain(numberKey)).toThrow(/corrupt frame/);
+    // nor a key `__proto__`, which the writer leaves to v8: assigned, it would set the
+    // object's prototype
+    const key = Buffer.from('__proto__', 'utf16le');
+    const protoKey = Buffer.concat([
+      Buffer.from([PLAIN, 9, 1, 0, 0, 0, 3, 9, 0, 0, 0]),
+      key,
+      Buffer.from([6]),
+    ]);
+    expect(() => readPlain(protoKey)).toThrow(/corrupt frame/);
+    // the same bytes with another key of nine characters are a good object
+    Buffer.from('__other__', 'utf16le').copy(protoKey, 11);
+    expect(readPlain(protoKey)).toEqual({ __other__: null });
   });
 });

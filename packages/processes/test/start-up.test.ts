@@ -28,6 +28,14 @@ describe('a pool child starts lean', () => {
     expect(loaded).toEqual([]);
   });
 
+  it('has not loaded node:v8 nor node:stream by the time its first call runs: its boot record and plain calls need neither', async () => {
+    const p = pool({ execArgv: [] });
+    expect(await p.run(t.builtinsLoaded, ['v8', 'stream'])).toEqual([]);
+    // a value only v8 can carry loads it then
+    expect(await p.run(t.echo, new Map([[1, 2]]))).toEqual(new Map([[1, 2]]));
+    expect(await p.run(t.builtinsLoaded, ['v8'])).toEqual(['v8']);
+  });
+
   it('answers its first call before it loads node:net for its message socket, and opens it then', async () => {
     const p = pool({ execArgv: [] });
     expect(await p.run(t.builtinsLoaded, ['net'])).toEqual([]);
