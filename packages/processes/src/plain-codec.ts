@@ -213,7 +213,9 @@ export class PlainWriter {
           return true;
         }
         if (depth >= MAX_DEPTH) return false;
-        return Array.isArray(value) ? this.#array(value, depth + 1) : this.#object(value, depth + 1);
+        return Array.isArray(value)
+          ? this.#array(value, depth + 1)
+          : this.#object(value, depth + 1);
       default:
         return false;
     }
