@@ -145,9 +145,10 @@ export class PlainWriter {
    * object's prototype.
    */
   #object(object: object, depth: number): boolean {
-    // v8 refuses a Proxy and an `arguments` object, whose prototype is Object.prototype too
-    if (Object.getPrototypeOf(object) !== Object.prototype || isProxy(object)) return false;
-    if (isArgumentsObject(object)) return false;
+    // v8 refuses a Proxy (asked first: looking at a Proxy would call its traps) and an
+    // `arguments` object, whose prototype is Object.prototype too
+    if (isProxy(object) || isArgumentsObject(object)) return false;
+    if (Object.getPrototypeOf(object) !== Object.prototype) return false;
     if (this.#seen.includes(object)) return false;
     this.#seen.push(object);
     const keys = Object.keys(object);

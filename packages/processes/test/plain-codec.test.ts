@@ -100,8 +100,21 @@ describe('plain encoding', () => {
     expect(Object.hasOwn(back[0], 'constructor')).toBe(true);
   });
 
-  it('leaves to v8 every object it cannot write exactly, calling no accessor', () => {
+  it('leaves to v8 every object it cannot write exactly, calling no accessor nor Proxy trap', () => {
     let calls = 0;
+    const trapped = new Proxy(
+      { a: 1 },
+      {
+        getPrototypeOf(target) {
+          calls++;
+          return Object.getPrototypeOf(target);
+        },
+        ownKeys(target) {
+          calls++;
+          return Reflect.ownKeys(target);
+        },
+      },
+    );
     const accessor = {
       get a() {
         calls++;
@@ -122,6 +135,7 @@ describe('plain encoding', () => {
       new Point(),
       [Object.create(null)],
       [new Proxy({ a: 1 }, {})],
+      [trapped],
       [args],
       JSON.parse('{"__proto__": 1}'),
       [wide],
