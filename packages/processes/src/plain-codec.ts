@@ -161,8 +161,9 @@ export class PlainWriter {
     for (let i = 0; i < n; i++) {
       const key = keys[i] as string;
       if (key === '__proto__') return false;
+      // an accessor has no `value`: left to v8 before it is called (undefined cannot
+      // happen here, no user code ran since Object.keys; the type allows it)
       const property = Object.getOwnPropertyDescriptor(object, key);
-      // gone or turned into an accessor meanwhile (a Proxy is refused above)
       if (property === undefined || !('value' in property)) return false;
       if (!this.#string(key) || !this.#value(property.value, depth)) return false;
     }
