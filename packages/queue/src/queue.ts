@@ -54,6 +54,8 @@ export interface ShutdownOptions {
 
 // Returned by every `put` that finds room, so the fast path allocates nothing.
 const RESOLVED: Promise<void> = Promise.resolve();
+/** Stands for an item handed to a getter and taken back by an immediate shutdown. */
+const TAKEN_BACK: unique symbol = Symbol('taken back');
 
 // A timed-out wait rejects with QueueFull / QueueEmpty like Python; the cause
 // is the TimeoutError the rest of @par uses for deadlines.
@@ -111,8 +113,9 @@ export class Queue<T = unknown> {
   // A woken getter of a LIFO or priority queue takes its item when it runs
   // (one microtask later), so it gets the best item at that moment.
   readonly #takeReservedItem = (): T => this.#takeReserved();
-  // Calls let in or handed an item, settled together one microtask later; pairs
-  // of (parked call, value). See #deliver.
+  // Calls let in or handed an item, settled together one microtask later; triples
+  // of (parked call, value, whether the value is an item handed to a getter). See
+  // #deliver; `shutdown({ immediate: true })` takes back the items not settled yet.
   readonly #deliveries = new Deque<unknown>();
   #deliveryScheduled = false;
   readonly #flushDeliveries = (): void => {
@@ -120,7 +123,10 @@ export class Queue<T = unknown> {
     const deliveries = this.#deliveries;
     while (deliveries.length > 0) {
       const parked = deliveries.shift() as Parked<unknown, unknown>;
-      wake(parked, deliveries.shift());
+      const value = deliveries.shift();
+      deliveries.shift();
+      if (value === TAKEN_BACK) fail(parked, new QueueShutDown());
+      else wake(parked, value);
     }
   };
   // the executor of a plain `get` (no signal, no timeout): parks the bare resolver
@@ -353,7 +359,9 @@ export class Queue<T = unknown> {
    * `get` keeps returning the items left, then rejects with `QueueShutDown`;
    * blocked getters wake and reject. `{ immediate: true }` also drops the items
    * left and subtracts them from the unfinished count, so `join()` resolves
-   * when that count reaches zero. Calling it again is allowed (for example to
+   * when that count reaches zero; an item put for a waiting getter that has not
+   * run yet is still in the queue, as in Python: it is dropped, and that getter
+   * rejects with `QueueShutDown`. Calling it again is allowed (for example to
    * turn a draining shutdown into an immediate one).
    * @example
    * ```ts
@@ -370,7 +378,9 @@ export class Queue<T = unknown> {
     this.#shutDown = true;
     if (immediate) {
       this.#dropping = true;
-      const dropped = this.#store.length;
+      // items handed to getters that have not run yet are still in the queue, as in
+      // Python (a woken getter takes its item when it runs): dropped like the rest
+      const dropped = this.#store.length + this.#takeBackHandedItems();
       this.#store.clear();
       this.#reserved = 0;
       if (dropped > 0 && this.#unfinished > 0) {
@@ -430,7 +440,7 @@ export class Queue<T = unknown> {
     }
     const getter = this.#getters.shift();
     if (getter !== undefined && this.#handOff) {
-      this.#deliver(getter, item);
+      this.#deliver(getter, item, true);
       return;
     }
     this.#store.restore(item);
@@ -451,7 +461,7 @@ export class Queue<T = unknown> {
     }
     if (this.#handOff) {
       this.#unfinished++;
-      this.#deliver(getter, item);
+      this.#deliver(getter, item, true);
       return;
     }
     try {
@@ -502,14 +512,32 @@ export class Queue<T = unknown> {
   // that caused the wake-up continue first: a producer and a consumer running in
   // step then both find the queue neither empty nor full, and neither parks
   // again, instead of parking once per item.
-  #deliver<I, R>(parked: Parked<I, R>, value: R): void {
+  #deliver<I, R>(parked: Parked<I, R>, value: R, item = false): void {
     if (typeof parked !== 'function') parked.disarm();
     this.#deliveries.push(parked);
     this.#deliveries.push(value);
+    this.#deliveries.push(item);
     if (!this.#deliveryScheduled) {
       this.#deliveryScheduled = true;
       queueMicrotask(this.#flushDeliveries);
     }
+  }
+
+  // Turns the items handed to getters but not settled yet into QueueShutDown
+  // rejections; returns how many there were.
+  #takeBackHandedItems(): number {
+    const deliveries = this.#deliveries;
+    if (deliveries.length === 0) return 0;
+    const pending = deliveries.drain();
+    let taken = 0;
+    for (let i = 0; i < pending.length; i += 3) {
+      const item = pending[i + 2] === true;
+      deliveries.push(pending[i]);
+      deliveries.push(item ? TAKEN_BACK : pending[i + 1]);
+      deliveries.push(item);
+      if (item) taken++;
+    }
+    return taken;
   }
 
   #finish(): void {

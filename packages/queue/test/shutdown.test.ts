@@ -116,11 +116,11 @@ describe.each(kinds)('%s shutdown', (_name, make) => {
   });
 });
 
-describe('shutdown of a woken LIFO/priority getter', () => {
-  it('a getter woken just before an immediate shutdown rejects with QueueShutDown', async () => {
-    const queue = new PriorityQueue<number>();
+describe.each(kinds)('shutdown of a %s getter woken in the same tick', (_name, make) => {
+  it('a getter woken just before an immediate shutdown rejects with QueueShutDown, its item dropped', async () => {
+    const queue = make<number>();
     const got = queue.get();
-    queue.putNowait(1); // wakes the getter; it takes its item one microtask later
+    queue.putNowait(1); // wakes the getter, which has not run yet
     queue.shutdown({ immediate: true });
     expect(queue.size).toBe(0);
     expect(queue.empty()).toBe(true);
@@ -129,12 +129,41 @@ describe('shutdown of a woken LIFO/priority getter', () => {
     await expect(queue.join()).resolves.toBeUndefined();
   });
 
+  it('a getter with a signal woken just before an immediate shutdown rejects too, and join resolves', async () => {
+    const queue = make<number>();
+    const controller = new AbortController();
+    const got = queue.get({ signal: controller.signal, timeout: 60_000 });
+    const other = queue.get();
+    queue.putNowait(1);
+    queue.putNowait(2);
+    queue.shutdown({ immediate: true });
+    await expect(got).rejects.toBeInstanceOf(QueueShutDown);
+    await expect(other).rejects.toBeInstanceOf(QueueShutDown);
+    await expect(queue.join()).resolves.toBeUndefined();
+  });
+
   it('a getter woken just before a draining shutdown still gets its item', async () => {
-    const queue = new LifoQueue<number>();
+    const queue = make<number>();
     const got = queue.get();
     queue.putNowait(1);
     queue.shutdown();
     expect(await got).toBe(1);
+  });
+
+  it('a getter that took its item before an immediate shutdown keeps it', async () => {
+    const queue = make<number>();
+    const got = queue.get();
+    queue.putNowait(1);
+    expect(await got).toBe(1);
+    queue.shutdown({ immediate: true });
+    let joined = false;
+    const join = queue.join().then(() => {
+      joined = true;
+    });
+    await flush();
+    expect(joined).toBe(false); // the item taken is still unfinished
+    queue.taskDone();
+    await join;
   });
 });
 
