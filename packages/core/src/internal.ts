@@ -18,3 +18,13 @@ export { findSharedMemory, isSharedMemory, sharedMemoryError } from './shared-me
 export { SampleRing } from './stats.js';
 /** Task references by a module name as it travels: @par/cluster's package specifiers. */
 export { taskRefsOf } from './task-ref.js';
+/**
+ * The task context behind `taskSignal()`: @par/joblib-style's in-thread backends run
+ * calls in one, so that a call they cancel sees its signal abort as in a pool.
+ */
+export {
+  abortTaskContext,
+  createTaskContext,
+  runInTaskContext,
+  type TaskContext,
+} from './task-signal.js';

@@ -3,6 +3,7 @@
 // I/O-bound async functions); 'sequential' runs one call after another.
 
 import { limit, TimeoutError, timeout as withTimeout } from '@par/async';
+import { abortTaskContext, createTaskContext, runInTaskContext } from '@par/core/internal';
 import type { BackendOptions, DelayedCall, ParallelBackend } from './backend.js';
 import { resolveLocal } from './local-call.js';
 import { markFailedIndex, settleBatch } from './settle.js';
@@ -16,25 +17,39 @@ function rejectUnknown(name: string, options: BackendOptions): void {
   }
 }
 
+/**
+ * Runs one call in the calling thread, in a task context of its own: `taskSignal()`
+ * inside it aborts when the run stops (another call failed, the caller's `signal`
+ * aborted, the results were left early) or the call's `timeout` passed, with that
+ * reason, as it does in a pool's worker. The call itself is not interrupted: like a
+ * pool's task, it stops when it sees its signal.
+ */
 async function callLocal(call: DelayedCall, signal: AbortSignal, timeout?: number) {
   signal.throwIfAborted();
   const fn = await resolveLocal(call.fn);
   signal.throwIfAborted();
-  if (timeout === undefined || timeout === Number.POSITIVE_INFINITY) {
-    return await fn(...call.args);
-  }
-  return await withTimeout(
-    timeout,
-    Promise.resolve().then(() => fn(...call.args)),
-    {
-      signal,
-    },
-  ).catch((error: unknown) => {
-    if (error instanceof TimeoutError) {
-      throw new TimeoutError(`The call timed out after ${timeout} ms`);
+  const context = createTaskContext();
+  const onAbort = (): void => abortTaskContext(context, signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (timeout === undefined || timeout === Number.POSITIVE_INFINITY) {
+      return await runInTaskContext(context, fn, ...call.args);
     }
-    throw error;
-  });
+    return await withTimeout(
+      timeout,
+      Promise.resolve().then(() => runInTaskContext(context, fn, ...call.args)),
+      { signal },
+    ).catch((error: unknown) => {
+      if (error instanceof TimeoutError) {
+        const timedOut = new TimeoutError(`The call timed out after ${timeout} ms`);
+        abortTaskContext(context, timedOut);
+        throw timedOut;
+      }
+      throw error;
+    });
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 class AsyncBackend implements ParallelBackend {

@@ -7,6 +7,7 @@ import {
   PoolClosedError,
   parallelConfig,
   TimeoutError,
+  taskSignal,
 } from '../src/index.js';
 import { closeSharedBackends } from '../src/shared-backends.js';
 import { countingInput, deferred, t, waitForFlag } from './helpers.js';
@@ -321,6 +322,76 @@ describe('Parallel failures', () => {
       ).rejects.toBeInstanceOf(TimeoutError);
     }
   }, 20_000);
+
+  describe('in-thread backends: a call they stop sees its taskSignal() abort', () => {
+    /** A call that reports its task signal, then waits until that signal aborts. */
+    const waitingCall = () => {
+      const started = deferred<AbortSignal>();
+      const fn = async () => {
+        const signal = taskSignal();
+        started.resolve(signal);
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return 'stopped';
+      };
+      return { started: started.promise, fn };
+    };
+
+    it('the async backend aborts a running call at the first failure, with the run reason', async () => {
+      const { started, fn } = waitingCall();
+      const failure = new RangeError('failed on purpose');
+      const fail = async () => {
+        await started;
+        throw failure;
+      };
+      await expect(
+        Parallel({ nJobs: 2, backend: 'async' })([delayed(fn)(), delayed(fail)()]),
+      ).rejects.toBe(failure);
+      const signal = await started;
+      expect(signal.aborted).toBe(true);
+      expect((signal.reason as Error).name).toBe('CancelledError');
+    });
+
+    it('the async backend aborts a running call whose timeout passed, with TimeoutError', async () => {
+      const { started, fn } = waitingCall();
+      await expect(
+        Parallel({ nJobs: 2, backend: 'async', timeout: 20 })([delayed(fn)()]),
+      ).rejects.toBeInstanceOf(TimeoutError);
+      const signal = await started;
+      expect(signal.aborted).toBe(true);
+      expect(signal.reason).toBeInstanceOf(TimeoutError);
+    });
+
+    it.each(['async', 'sequential'])(
+      'the %s backend aborts a running call with signal.reason when the run signal aborts',
+      async (backend) => {
+        const { started, fn } = waitingCall();
+        const controller = new AbortController();
+        const run = Parallel({ nJobs: 2, backend, signal: controller.signal })([delayed(fn)()]);
+        const signal = await started;
+        expect(signal.aborted).toBe(false);
+        const reason = new Error('stop now');
+        controller.abort(reason);
+        await expect(run).rejects.toBe(reason);
+        expect(signal.aborted).toBe(true);
+        expect(signal.reason).toBe(reason);
+      },
+    );
+
+    it('a call the async backend lets finish keeps a signal that never aborted', async () => {
+      const seen: AbortSignal[] = [];
+      const fn = async (x: number) => {
+        seen.push(taskSignal());
+        await Promise.resolve();
+        return x * 2;
+      };
+      await expect(
+        Parallel({ nJobs: 2, backend: 'async' })([delayed(fn)(1), delayed(fn)(2)]),
+      ).resolves.toEqual([2, 4]);
+      expect(seen).toHaveLength(2);
+      expect(seen[0]).not.toBe(seen[1]);
+      expect(seen.every((s) => !s.aborted)).toBe(true);
+    });
+  });
 
   it('applies timeout per call on the async backend', async () => {
     const never = () => new Promise<never>(() => undefined);
