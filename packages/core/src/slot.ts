@@ -40,6 +40,11 @@ export class Slot {
   /** Calls posted so far (a map chunk counts as one), for maxTasksPerWorker. */
   dispatched = 0;
   readyOnce = false;
+  /**
+   * Retiring (`maxTasksPerWorker`) before it was ever ready: its replacement starts
+   * once it is up, and until then it holds its place among the `maxWorkers`.
+   */
+  awaitsReplacement = false;
   refd = false;
   /**
    * When the worker last answered (results or ready) or, idle, was handed a call:

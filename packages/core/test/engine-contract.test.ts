@@ -237,6 +237,80 @@ describe('batching decisions', () => {
   });
 });
 
+describe('maxTasksPerWorker under a flood', () => {
+  /**
+   * Readies every worker and answers every call until `calls` settle, checking after
+   * each step that at most `maxWorkers` workers are starting and at most twice that
+   * many exist (a retiring worker runs its last calls while its replacement starts).
+   */
+  async function driveUntilSettled(
+    transport: MemoryTransport,
+    calls: Promise<unknown>[],
+    maxWorkers: number,
+    readied: Set<FakeWorker>,
+  ): Promise<void> {
+    const answered = new Set<number>();
+    const pending = calls.map(track);
+    for (let round = 0; round < 100 && pending.some((c) => c.state === 'pending'); round++) {
+      for (const w of [...transport.workers]) {
+        if (w.exited) continue;
+        if (!readied.has(w)) {
+          readied.add(w);
+          w.ready();
+        }
+        const open = w.runs().filter((r) => !answered.has(r.id));
+        for (const r of open) answered.add(r.id);
+        if (open.length > 0) {
+          w.answer(...open.map((r): [number, unknown] => [r.id, (r.args[0] as number) ** 2]));
+        }
+      }
+      await settle();
+      const alive = transport.workers.filter((w) => !w.exited);
+      expect(alive.filter((w) => !readied.has(w)).length).toBeLessThanOrEqual(maxWorkers);
+      expect(alive.length).toBeLessThanOrEqual(2 * maxWorkers);
+    }
+  }
+
+  it('maxTasksPerWorker: 1 starts at most maxWorkers workers at a time, not one per call', async () => {
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 2, maxTasksPerWorker: 1 });
+    const calls = Array.from({ length: 10 }, (_, i) => pool.run(square, i));
+    await settle();
+    // each took its one call and retires; their replacements start once they are up
+    expect(transport.workers).toHaveLength(2);
+    await driveUntilSettled(transport, calls, 2, new Set());
+    await expect(Promise.all(calls)).resolves.toEqual(Array.from({ length: 10 }, (_, i) => i * i));
+    // ten workers ran one call each; the replacements of the last ones wait idle
+    const ran = transport.workers.map((w) => w.runs().length);
+    expect(ran.filter((n) => n === 1)).toHaveLength(10);
+    expect(ran.every((n) => n <= 1)).toBe(true);
+  });
+
+  it('a worker handed its last calls in a batch while starting is replaced once it is up', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 2, maxTasksPerWorker: 2 });
+    // the pool learns that the task is short from one call on one worker
+    const first = pool.run(square, 1);
+    await settle();
+    const a = transport.last;
+    a.ready();
+    a.answer([a.run(0).id, 1, 0.01]);
+    await first;
+    const calls = Array.from({ length: 12 }, (_, i) => pool.run(square, i + 2));
+    await settle();
+    // a took its last call (its replacement starts now); the replacement and a second
+    // worker, both starting, took their last calls too: nothing more starts till they are up
+    expect(transport.workers).toHaveLength(3);
+    expect(transport.workers.map((w) => w.runs().length)).toEqual([2, 2, 2]);
+    await driveUntilSettled(transport, calls, 2, new Set([a]));
+    await expect(Promise.all(calls)).resolves.toEqual(
+      Array.from({ length: 12 }, (_, i) => (i + 2) ** 2),
+    );
+    expect(transport.workers.every((w) => w.runs().length <= 2)).toBe(true);
+  });
+});
+
 describe('timeouts', () => {
   it('a timeout counts running time only, aborts the task, and replaces a worker that ignores it after the grace period', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { TimeoutError } from '@par/async';
+import { engineOf } from '@par/core/internal';
 import {
   BrokenPoolError,
   cpuCount,
@@ -165,6 +166,16 @@ describe('ProcessPool calls', () => {
     expect(pids.slice(3, 6).every((x) => x === pids[3])).toBe(true);
     expect(pids.slice(6).every((x) => x === pids[6])).toBe(true);
     expect(new Set(pids).size).toBe(3);
+  });
+
+  it('maxTasksPerChild: 1 starts at most maxWorkers children at a time, not one per call of a burst', async () => {
+    const p = pool({ maxWorkers: 2, maxTasksPerChild: 1 });
+    const calls = Array.from({ length: 8 }, () => p.run(t.pid));
+    await new Promise((resolve) => setImmediate(resolve));
+    // two children started, each with its one call; the next start once these are up
+    expect(engineOf(p).slots).toHaveLength(2);
+    const pids = await Promise.all(calls);
+    expect(new Set(pids).size).toBe(8);
   });
 
   it('env and cwd reach the children', async () => {

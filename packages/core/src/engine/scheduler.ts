@@ -110,13 +110,14 @@ export class Scheduler {
   freeCapacity(): number {
     const { concurrentTasksPerWorker: c, maxWorkers } = this.engine.options;
     let free = 0;
-    let live = 0;
+    let places = 0;
     for (const slot of this.engine.slots) {
+      if (slot.awaitsReplacement) places++;
       if (!slot.live) continue;
-      live++;
+      places++;
       if (slot.outstanding < c) free += c - slot.outstanding;
     }
-    return free + Math.max(0, maxWorkers - live) * c;
+    return free + Math.max(0, maxWorkers - places) * c;
   }
 
   schedulePump(): void {
@@ -134,9 +135,14 @@ export class Scheduler {
     while (ledger.queued > 0) {
       let best: Slot | undefined;
       let live = 0;
+      // live workers, and retiring ones still starting: their replacements start
+      // once they are up (WorkerLifecycle#retire), so they hold their places till then
+      let places = 0;
       for (const slot of engine.slots) {
+        if (slot.awaitsReplacement) places++;
         if (!slot.live) continue;
         live++;
+        places++;
         if (best === undefined || slot.outstanding < best.outstanding) best = slot;
       }
       // An idle worker first; then a new worker while fewer than maxWorkers exist;
@@ -146,7 +152,7 @@ export class Scheduler {
         continue;
       }
       if (
-        live < engine.options.maxWorkers &&
+        places < engine.options.maxWorkers &&
         engine.state !== PoolState.Closed &&
         !engine.workers.backingOff
       ) {

@@ -161,6 +161,10 @@ export class WorkerLifecycle {
       case Msg.Ready:
         if (slot.state === SlotState.Starting) slot.state = SlotState.Ready;
         slot.readyOnce = true;
+        if (slot.awaitsReplacement) {
+          slot.awaitsReplacement = false;
+          if (this.engine.state === PoolState.Open) this.spawn();
+        }
         slot.lastProgress = now();
         this.#startFailures = 0;
         this.#startKills = 0;
@@ -228,10 +232,19 @@ export class WorkerLifecycle {
     return live;
   }
 
-  /** The worker took its last call (`maxTasksPerWorker`): its replacement starts now. */
+  /**
+   * The worker took its last call (`maxTasksPerWorker`): its replacement starts now,
+   * while it runs that call, or — if it is not up yet — once it is. A worker handed
+   * its last calls while starting (`maxTasksPerWorker: 1`, a batch) would otherwise
+   * start a replacement that did the same at once, and a burst would start a worker
+   * per call, all at the same time, whatever `maxWorkers` says.
+   */
   retire(slot: Slot): void {
     slot.state = SlotState.Retiring;
-    if (this.engine.state === PoolState.Open) this.spawn();
+    if (this.engine.state === PoolState.Open) {
+      if (slot.readyOnce) this.spawn();
+      else slot.awaitsReplacement = true;
+    }
     if (slot.outstanding === 0) this.stop(slot);
   }
 
@@ -258,6 +271,8 @@ export class WorkerLifecycle {
     if (slot.state === SlotState.Dead) return;
     const engine = this.engine;
     slot.state = SlotState.Dead;
+    // its place is free: the pump starts a worker if calls wait for one
+    slot.awaitsReplacement = false;
     slot.diedAt = now();
     engine.stats.deadWorkerTime += slot.diedAt - slot.bornAt;
     const index = engine.slots.indexOf(slot);
