@@ -66,6 +66,8 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
   #result: Promise<Awaited<R>> | undefined;
   #alive = false;
   #terminated = false;
+  /** join() was called: the task's error, if any, reaches the caller. */
+  #joined = false;
   #threadId: number | undefined;
 
   constructor(task: Task<A, R>, options?: ThreadOptions<A>) {
@@ -118,13 +120,23 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
       this.#alive = false;
       void pool.close();
     };
-    result.then(finish, finish);
+    result.then(finish, (error: unknown) => {
+      finish();
+      // Python's threading.excepthook: a task's error nobody is waiting for is
+      // printed (stderr), not lost; the program goes on
+      if (!this.#joined && !this.#terminated) {
+        console.error(`Exception in thread ${this.name}:`, error);
+      }
+    });
     return this;
   }
 
   /**
    * Resolves to the task's result once the thread finished (rejects with its
-   * error). Rejects if the thread was never started, or with `TimeoutError` when
+   * error; a thread whose task fails before anyone called `join()` also prints the
+   * error to stderr, `Exception in thread <name>:`, as Python's
+   * `threading.excepthook` does, so that an error is never lost unseen). Rejects
+   * if the thread was never started, or with `TimeoutError` when
    * `timeout` passes first: the thread keeps running (check `isAlive`; Python's
    * `join(timeout)` returns `None` instead, since @par timeouts reject).
    *
@@ -134,6 +146,7 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
    * ```
    */
   join(options?: JoinOptions): Promise<Awaited<R>> {
+    if (this.#result !== undefined) this.#joined = true;
     try {
       const o = validateOptions<JoinOptions>('options', options);
       const timeout = validateTimeout('timeout', o.timeout);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PoolClosedError, Thread, TimeoutError } from '../dist/index.js';
 import { latch, reached, release, t } from './pool-helpers.js';
 
@@ -57,6 +57,47 @@ describe('Thread', () => {
     thread.start();
     await expect(thread.join()).rejects.toThrow('thread failed');
     expect(thread.isAlive).toBe(false);
+  });
+
+  it('a task error nobody joined is printed to stderr, naming the thread (threading.excepthook)', async () => {
+    let printed!: (args: unknown[]) => void;
+    const seen = new Promise<unknown[]>((resolve) => {
+      printed = resolve;
+    });
+    const spy = vi
+      .spyOn(console, 'error')
+      .mockImplementation((...args: unknown[]) => printed(args));
+    try {
+      const thread = track(new Thread(t.fail, { args: ['nobody waits'], name: 'lonely' }));
+      thread.start();
+      const [label, error] = await seen;
+      expect(label).toBe('Exception in thread lonely:');
+      expect((error as Error).message).toBe('nobody waits');
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(thread.isAlive).toBe(false);
+      // joined afterwards, the error still reaches the caller
+      await expect(thread.join()).rejects.toThrow('nobody waits');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a task error a join() waits for is not printed, nor is a terminated thread', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const joined = track(new Thread(t.fail, { args: ['caller handles it'] }));
+      joined.start();
+      await expect(joined.join()).rejects.toThrow('caller handles it');
+      const stopped = new Thread(t.spinForever);
+      stopped.start();
+      await stopped.terminate();
+      // the thread's own rejection (PoolClosedError) has been handled by now
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(spy).not.toHaveBeenCalled();
+      await expect(stopped.join()).rejects.toBeInstanceOf(PoolClosedError);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('join({ timeout }) rejects with TimeoutError while the thread keeps running', async () => {
