@@ -38,6 +38,12 @@ export class RemoteClient {
   readonly #port: ChannelPort;
   readonly #gone: () => Error;
   readonly #pending = new Map<number, Pending>();
+  /**
+   * The calls waiting on each signal, with one abort listener per signal however
+   * many calls share it (a task's signal, for every `put` it has in flight): one
+   * listener per call would trip Node's MaxListenersExceededWarning past ten.
+   */
+  readonly #bySignal = new Map<AbortSignal, { listener: () => void; calls: Set<() => void> }>();
   #next = 1;
   #closed = false;
 
@@ -93,11 +99,33 @@ export class RemoteClient {
           // the owner is gone: the close rejects the call (or already did)
         }
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      const remove = (): void => signal.removeEventListener('abort', onAbort);
+      this.#watch(signal, onAbort);
+      const remove = (): void => this.#unwatch(signal, onAbort);
       promise.then(remove, remove);
     }
     return promise as Promise<T>;
+  }
+
+  #watch(signal: AbortSignal, onAbort: () => void): void {
+    let entry = this.#bySignal.get(signal);
+    if (entry === undefined) {
+      const calls = new Set<() => void>();
+      const listener = (): void => {
+        this.#bySignal.delete(signal);
+        for (const abort of calls) abort();
+      };
+      entry = { listener, calls };
+      this.#bySignal.set(signal, entry);
+      signal.addEventListener('abort', listener, { once: true });
+    }
+    entry.calls.add(onAbort);
+  }
+
+  #unwatch(signal: AbortSignal, onAbort: () => void): void {
+    const entry = this.#bySignal.get(signal);
+    if (entry === undefined || !entry.calls.delete(onAbort) || entry.calls.size > 0) return;
+    this.#bySignal.delete(signal);
+    signal.removeEventListener('abort', entry.listener);
   }
 
   #receive([id, status, value]: RemoteReply): void {

@@ -1,5 +1,6 @@
 // The remote-handle layer: a RemoteClient calling an object that serveRemote
 // serves at the other end of a channel (here two MessagePorts of one thread).
+import { getEventListeners } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { ParError, TimeoutError } from '@par/async';
 import { deferred } from '@par/async/internal';
@@ -72,6 +73,32 @@ describe('remote handles', () => {
     controller.abort('stop');
     await expect(call).rejects.toBe('stop');
     expect(hostSignal.aborted).toBe(true);
+  });
+
+  it('calls sharing a signal add one abort listener to it, which cancels them all, and remove it when done', async () => {
+    let started = 0;
+    const allStarted = deferred<void>();
+    const { client } = connect((op, _args, context) => {
+      if (op === 'quick') return 'done';
+      if (++started === 20) allStarted.resolve();
+      const { signal } = context;
+      return new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    });
+    const controller = new AbortController();
+    const { signal } = controller;
+    // a task's signal, shared by every call the task has in flight
+    const calls = Array.from({ length: 20 }, () => client.request('wait', [], { signal }));
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+    await allStarted.promise;
+    controller.abort('stop');
+    for (const call of calls) await expect(call).rejects.toBe('stop');
+    const other = new AbortController();
+    await expect(
+      Promise.all([1, 2, 3].map(() => client.request('quick', [], { signal: other.signal }))),
+    ).resolves.toEqual(['done', 'done', 'done']);
+    expect(getEventListeners(other.signal, 'abort')).toHaveLength(0);
   });
 
   it('an aborted call the owner had already completed resolves, so its value is not lost', async () => {
