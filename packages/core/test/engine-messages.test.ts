@@ -11,7 +11,7 @@ import {
   WorkerCrashedError,
 } from '../src/index.js';
 import { Msg } from '../src/protocol.js';
-import { MemoryTransport, openPools, settle, square } from './memory-transport.js';
+import { AutoTransport, MemoryTransport, openPools, settle, square } from './memory-transport.js';
 
 const keys = (o: object) => Object.keys(o);
 const open = openPools();
@@ -44,6 +44,39 @@ describe('a call that never started says so', () => {
     w.exit(null, 'SIGKILL');
     await expect(call).rejects.toThrow(
       'Worker #1 was killed by SIGKILL while running task `square`',
+    );
+  });
+});
+
+describe('values that do not clone', () => {
+  const add = (a: number, b: number) => a + b;
+
+  it('an argument of run is named by its position and kind', async () => {
+    const pool = open(new MemoryTransport(), { maxWorkers: 1 });
+    await expect(pool.run(add, 1, (() => 2) as unknown as number)).rejects.toThrow(
+      /^Task .*: argument 1 \(a function\) could not be sent to the worker/,
+    );
+  });
+
+  it('a map item is named by its position in the input, not as the chunk that carried it', async () => {
+    // workers that answer by themselves: the first chunk goes through
+    const pool = open(new AutoTransport(), { maxWorkers: 1 });
+    const items = [1, 2, (() => 3) as unknown as number, 4];
+    const error = await pool.map(square, items, { chunkSize: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotCloneableError);
+    expect((error as Error).message).toMatch(
+      /^Task .*: map item 2 \(a function\) could not be sent to the worker/,
+    );
+  });
+
+  it('a starmap argument is named by its item and its position in the item', async () => {
+    const pool = open(new AutoTransport(), { maxWorkers: 1 });
+    const items: [number, number][] = [
+      [1, 2],
+      [3, Symbol('b') as unknown as number],
+    ];
+    await expect(pool.starmap(add, items, { chunkSize: 2 })).rejects.toThrow(
+      /^Task .*: map item 1, argument 1 \(a symbol \(b\)\) could not be sent to the worker/,
     );
   });
 });

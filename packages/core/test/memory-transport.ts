@@ -21,7 +21,7 @@ export const square = (x: number) => x * x;
  * `transport`. After each test, timers are real again and every pool opened is
  * terminated.
  */
-export function openPools(): (transport: MemoryTransport, options: object) => Pool {
+export function openPools(): (transport: Transport, options: object) => Pool {
   const pools: Pool[] = [];
   afterEach(async () => {
     vi.useRealTimers();

@@ -40,21 +40,47 @@ export function notCloneableError(
       return sharedMemoryError(`Task ${call.def.label}: ${where}`, capabilities.kind, error);
     }
   }
-  let which = 'an argument';
-  for (let i = 0; i < call.args.length; i++) {
-    try {
-      structuredClone(call.args[i]);
-    } catch {
-      which = `argument ${i} (${describeValue(call.args[i])})`;
-      break;
-    }
-  }
+  const which = uncloneableArgument(call) ?? 'an argument';
   return new NotCloneableError(
     `Task ${call.def.label}: ${which} could not be sent to the worker: ${
       (error as Error)?.message ?? String(error)
     }`,
     { cause: error },
   );
+}
+
+/** Whether `value` survives structuredClone (the error path only: it clones). */
+function clones(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which argument of `call` does not clone: `argument 1 (a function)`, or for a map
+ * chunk the input item, as findLostInstanceInArgs names it (`map item 3 (a function)`,
+ * `map item 3, argument 0 (a symbol)` for starmap), not the chunk's array.
+ */
+function uncloneableArgument(call: Call): string | undefined {
+  const items = call.args[0];
+  if ((call.flags & TaskFlag.Chunk) !== 0 && Array.isArray(items)) {
+    const star = (call.flags & TaskFlag.Star) !== 0;
+    for (let i = 0; i < items.length; i++) {
+      const item: unknown = items[i];
+      if (clones(item)) continue;
+      const where = `map item ${call.chunkStart + i}`;
+      if (star && Array.isArray(item)) {
+        const j = item.findIndex((arg) => !clones(arg));
+        if (j >= 0) return `${where}, argument ${j} (${describeValue(item[j])})`;
+      }
+      return `${where} (${describeValue(item)})`;
+    }
+  }
+  const i = call.args.findIndex((arg) => !clones(arg));
+  return i < 0 ? undefined : `argument ${i} (${describeValue(call.args[i])})`;
 }
 
 /** A call's arguments hold a class instance that would arrive as `{}`. */
