@@ -1,6 +1,7 @@
 import { isThenable, onAbort } from './abort.js';
 import { Deque } from './deque.js';
 import { TimeoutError } from './errors.js';
+import { clearTimer, setTimer, type Timer } from './timer.js';
 import { optionMessage, validateOptions, validateSignal, validateTimeout } from './validate.js';
 
 /** Options of {@link asCompleted}. */
@@ -74,7 +75,7 @@ export function asCompleted<T>(
     state.ready.push(outcome);
     // once every input settled there is nothing left to time out, however slowly the loop reads
     if (--pending === 0 && state.timer !== undefined) {
-      clearTimeout(state.timer);
+      clearTimer(state.timer);
       state.timer = undefined;
     }
     wake();
@@ -97,7 +98,7 @@ export function asCompleted<T>(
   };
   // like Python, the deadline counts from the call, not from the first next()
   if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY && pending > 0) {
-    state.timer = setTimeout(() => {
+    state.timer = setTimer(() => {
       state.timer = undefined;
       fail(new TimeoutError(`asCompleted timed out after ${timeout} ms`));
     }, timeout);
@@ -109,7 +110,7 @@ interface State<T> {
   ready: Deque<Outcome<T>>;
   failure: { error: unknown } | undefined;
   wake: (() => void) | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: Timer | undefined;
 }
 
 async function* generate<T>(
@@ -135,7 +136,7 @@ async function* generate<T>(
       yield outcome.value;
     }
   } finally {
-    if (state.timer !== undefined) clearTimeout(state.timer);
+    if (state.timer !== undefined) clearTimer(state.timer);
     removeAbort();
   }
 }

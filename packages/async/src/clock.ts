@@ -1,3 +1,5 @@
+import { clearTimer, setTimer, type Timer } from './timer.js';
+
 /**
  * The source of time for rate limits and other timed waits. The default reads
  * `globalThis` at every call, so `vi.useFakeTimers()` installed after a limiter
@@ -24,7 +26,8 @@ export interface Clock {
 }
 
 /**
- * The default clock: `Date.now`, `setTimeout` and `clearTimeout` looked up on each call.
+ * The default clock: `Date.now`, and `setTimeout` and `clearTimeout` looked up on each
+ * call (a delay longer than setTimeout keeps, about 24.8 days, waits in steps).
  *
  * @example
  * ```ts
@@ -33,6 +36,6 @@ export interface Clock {
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setTimeout: (callback, ms) => setTimer(callback, ms),
+  clearTimeout: (handle) => clearTimer(handle as Timer),
 };

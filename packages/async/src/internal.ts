@@ -16,6 +16,7 @@ export {
 } from './iterate.js';
 export { notHeldError, overReleaseError } from './release-errors.js';
 export { type Releasable, type ReleaseHandle, releaseHandle } from './release-handle.js';
+export { clearTimer, MAX_TIMER_MS, setTimer, type Timer } from './timer.js';
 export {
   optionMessage,
   validateBoolean,

@@ -1,4 +1,5 @@
 import { onAbort } from './abort.js';
+import { clearTimer, setTimer, type Timer } from './timer.js';
 import { validateNumber, validateOptions, validateSignal } from './validate.js';
 
 /** Options of {@link sleep}. */
@@ -30,14 +31,14 @@ export function sleep<T>(ms: number, value?: T, options?: SleepOptions): Promise
     const signal = validateSignal('signal', opts.signal);
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<T | undefined>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: Timer | undefined;
       const removeAbort = onAbort(signal, () => {
-        if (timer !== undefined) clearTimeout(timer);
+        if (timer !== undefined) clearTimer(timer);
         reject((signal as AbortSignal).reason);
       });
       // Infinity never fires (setTimeout would clamp it to 1 ms)
       if (ms !== Number.POSITIVE_INFINITY) {
-        timer = setTimeout(() => {
+        timer = setTimer(() => {
           removeAbort();
           resolve(value);
         }, ms);

@@ -1,6 +1,7 @@
 import { isThenable, onAbort } from './abort.js';
 import { TimeoutError } from './errors.js';
 import { afterTurn } from './settle-window.js';
+import { clearTimer, setTimer, type Timer } from './timer.js';
 import { optionMessage, validateNumber, validateOptions, validateSignal } from './validate.js';
 
 /** Options of {@link timeout}. */
@@ -53,9 +54,9 @@ export function timeout<T>(
     const controller = typeof work === 'function' ? new AbortController() : undefined;
     let settled = false;
     let expiring = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     const disarm = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) clearTimer(timer);
       timer = undefined;
       removeAbort();
     };
@@ -94,7 +95,7 @@ export function timeout<T>(
     };
     const removeAbort = onAbort(signal, () => cancel((signal as AbortSignal).reason));
     if (ms !== Number.POSITIVE_INFINITY) {
-      timer = setTimeout(() => {
+      timer = setTimer(() => {
         timer = undefined;
         expire(new TimeoutError(`Timed out after ${ms} ms`));
       }, ms);

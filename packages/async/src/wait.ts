@@ -1,5 +1,6 @@
 import { isThenable, onAbort } from './abort.js';
 import { afterTurn } from './settle-window.js';
+import { clearTimer, setTimer, type Timer } from './timer.js';
 import {
   optionMessage,
   validateOneOf,
@@ -97,11 +98,11 @@ export function wait<T>(
   return new Promise<WaitResult<T>>((resolve, reject) => {
     const done = new Set<Promise<T>>();
     let finished = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     const finish = (): void => {
       if (finished) return;
       finished = true;
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) clearTimer(timer);
       removeAbort();
       const pending = new Set<Promise<T>>();
       for (const p of list) if (!done.has(p)) pending.add(p);
@@ -113,13 +114,13 @@ export function wait<T>(
       afterTurn(() => {
         if (finished) return;
         finished = true;
-        if (timer !== undefined) clearTimeout(timer);
+        if (timer !== undefined) clearTimer(timer);
         reject(reason);
       });
     });
     if (list.length === 0) return finish();
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-      timer = setTimeout(() => {
+      timer = setTimer(() => {
         timer = undefined;
         afterTurn(finish);
       }, timeout);

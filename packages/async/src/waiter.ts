@@ -1,4 +1,5 @@
 import { noop, onAbort } from './abort.js';
+import { clearTimer, setTimer, type Timer } from './timer.js';
 import { validateOptions, validateSignal, validateTimeout } from './validate.js';
 
 /** The FIFO a {@link Waiter} waits in: a `Deque` of waiters (or of anything a waiter is). */
@@ -21,7 +22,7 @@ export class Waiter<T, I = undefined> {
   #reject!: (reason: unknown) => void;
   #settled = false;
   #removeAbort: () => void;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Timer | undefined;
 
   /**
    * @param list the FIFO the waiter is pushed onto (and removed from on abort/timeout)
@@ -46,7 +47,7 @@ export class Waiter<T, I = undefined> {
       this.reject((signal as AbortSignal).reason);
     });
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-      this.#timer = setTimeout(() => {
+      this.#timer = setTimer(() => {
         this.#timer = undefined;
         list.remove(this);
         onTimeout(this);
@@ -80,7 +81,7 @@ export class Waiter<T, I = undefined> {
     this.#removeAbort();
     this.#removeAbort = noop;
     if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
+      clearTimer(this.#timer);
       this.#timer = undefined;
     }
   }

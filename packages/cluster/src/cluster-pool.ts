@@ -8,8 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { CancelledError } from '@par/async';
 import {
   checkIterable,
+  clearTimer,
   optionMessage,
   readAllInput,
+  setTimer,
+  type Timer,
   validateInteger,
   validateNumber,
   validateOptions,
@@ -244,7 +247,7 @@ export class ClusterPool {
   #events: QueueEvents | undefined;
   #ready: Promise<void> | undefined;
   #up = false;
-  #downTimer: ReturnType<typeof setTimeout> | undefined;
+  #downTimer: Timer | undefined;
   #lost: ConnectionLostError | undefined;
   #lastError: unknown;
   #closed = false;
@@ -893,7 +896,7 @@ export class ClusterPool {
     this.#up = true;
     this.#lost = undefined;
     if (this.#downTimer !== undefined) {
-      clearTimeout(this.#downTimer);
+      clearTimer(this.#downTimer);
       this.#downTimer = undefined;
     }
   }
@@ -901,7 +904,7 @@ export class ClusterPool {
   #onDown(): void {
     this.#up = false;
     if (this.#downTimer !== undefined || this.#closing !== undefined) return;
-    this.#downTimer = setTimeout(() => {
+    this.#downTimer = setTimer(() => {
       this.#downTimer = undefined;
       if (this.#up) return;
       const cause = this.#lastError;
@@ -928,7 +931,7 @@ export class ClusterPool {
   async #disconnectOnce(): Promise<void> {
     this.#stopped = true;
     if (this.#downTimer !== undefined) {
-      clearTimeout(this.#downTimer);
+      clearTimer(this.#downTimer);
       this.#downTimer = undefined;
     }
     if (this.#ready === undefined) return;

@@ -1,3 +1,4 @@
+import type { Timer } from '@par/async/internal';
 import type { TaskDef } from './function-registry.js';
 import type { Slot } from './slot.js';
 
@@ -30,7 +31,7 @@ export class Call {
   /** The caller's signal aborted or the timeout passed; the worker was told. */
   aborted = false;
   worker: Slot | undefined = undefined;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  timer: Timer | undefined = undefined;
   submittedAt = 0;
   requeues = 0;
   /**

@@ -1,5 +1,11 @@
 import { CancelledError, TimeoutError } from '@par/async';
-import { validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import {
+  clearTimer,
+  setTimer,
+  validateOptions,
+  validateSignal,
+  validateTimeout,
+} from '@par/async/internal';
 import { type Call, CallState } from './call.js';
 import type { Engine } from './engine/engine.js';
 
@@ -122,7 +128,7 @@ export class Future<R> implements PromiseLike<R> {
         const timer =
           timeout === undefined || timeout === Number.POSITIVE_INFINITY
             ? undefined
-            : setTimeout(() => {
+            : setTimer(() => {
                 cleanup();
                 reject(new TimeoutError(`The future did not finish within ${timeout} ms`));
               }, timeout);
@@ -131,7 +137,7 @@ export class Future<R> implements PromiseLike<R> {
           reject(signal?.reason);
         };
         const cleanup = () => {
-          if (timer !== undefined) clearTimeout(timer);
+          if (timer !== undefined) clearTimer(timer);
           signal?.removeEventListener('abort', onAbort);
         };
         if (signal?.aborted) return onAbort();

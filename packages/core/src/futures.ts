@@ -1,6 +1,9 @@
 import { TimeoutError } from '@par/async';
 import {
+  clearTimer,
   optionMessage,
+  setTimer,
+  type Timer,
   validateOptions,
   validateReturnWhen,
   validateSignal,
@@ -162,13 +165,13 @@ function completions<F extends Future<unknown>>(
         close();
         throw error;
       }
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: Timer | undefined;
       let onAbort: (() => void) | undefined;
       try {
         await new Promise<void>((resolve, reject) => {
           wake = resolve;
           if (left !== undefined) {
-            timer = setTimeout(() => reject(unfinished(pending.size, list.length)), left);
+            timer = setTimer(() => reject(unfinished(pending.size, list.length)), left);
           }
           if (signal !== undefined) {
             onAbort = () => reject(signal.reason);
@@ -180,7 +183,7 @@ function completions<F extends Future<unknown>>(
         throw error;
       } finally {
         wake = undefined;
-        if (timer !== undefined) clearTimeout(timer);
+        if (timer !== undefined) clearTimer(timer);
         if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
       }
     }
@@ -244,11 +247,11 @@ export function wait<F extends Future<unknown>>(
   }
   return new Promise<WaitFuturesResult<F>>((resolve) => {
     let finished = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     const finish = (): void => {
       if (finished) return;
       finished = true;
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) clearTimer(timer);
       const done = new Set<F>();
       const notDone = new Set<F>();
       for (const future of list) (future.done() ? done : notDone).add(future);
@@ -268,7 +271,7 @@ export function wait<F extends Future<unknown>>(
     };
     if (remaining === 0) return finish();
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-      timer = setTimeout(finish, timeout);
+      timer = setTimer(finish, timeout);
     }
     for (const future of list) {
       future.then(

@@ -1,4 +1,4 @@
-import { Deque } from '@par/async/internal';
+import { Deque, type Timer } from '@par/async/internal';
 import type { Call } from './call.js';
 import type { ChannelHub } from './channel-hub.js';
 import type { DeserializeContext, ExitedWorker, SerializeContext } from './transfer-handlers.js';
@@ -51,7 +51,7 @@ export class Slot {
    * batching skips stalled workers.
    */
   lastProgress = 0;
-  idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  idleTimer: Timer | undefined = undefined;
   bornAt: number;
   diedAt = 0;
   /** The runtime's last words: the error (if any) and the calls that had started. */

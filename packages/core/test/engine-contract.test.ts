@@ -312,6 +312,34 @@ describe('maxTasksPerWorker under a flood', () => {
 });
 
 describe('timeouts', () => {
+  it('a timeout longer than one setTimeout keeps (about 24.8 days) lasts as long as asked, as do idleTimeout and Future#result', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const max = 2 ** 31 - 1;
+    const long = max + 1000;
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1, idleTimeout: long });
+    const call = track(pool.run({ task: square, args: [2], timeout: long }));
+    await settle();
+    const w = transport.last;
+    w.ready();
+    await vi.advanceTimersByTimeAsync(max);
+    expect(call.state).toBe('pending');
+    w.answer([w.run(0).id, 4]);
+    await settle();
+    expect(call).toEqual({ state: 'fulfilled', value: 4 });
+    // idle for longer than one setTimeout keeps, not yet for idleTimeout: it stays
+    await vi.advanceTimersByTimeAsync(max);
+    expect(w.terminated).toBe(false);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(w.terminated).toBe(true);
+    const future = track(new Executor(pool).submit(square, 3).result({ timeout: long }));
+    await vi.advanceTimersByTimeAsync(max);
+    expect(future.state).toBe('pending');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(future.state).toBe('rejected');
+    expect(future.value).toBeInstanceOf(TimeoutError);
+  });
+
   it('a timeout counts running time only, aborts the task, and replaces a worker that ignores it after the grace period', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const transport = new MemoryTransport();

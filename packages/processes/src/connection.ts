@@ -1,5 +1,13 @@
 import { TimeoutError } from '@par/async';
-import { brand, validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import {
+  brand,
+  clearTimer,
+  setTimer,
+  type Timer,
+  validateOptions,
+  validateSignal,
+  validateTimeout,
+} from '@par/async/internal';
 import type { RemoteClient } from '@par/core/remote';
 import { EOFError } from './errors.js';
 import type { PipeEnd } from './pipe-end.js';
@@ -71,12 +79,12 @@ export class RemoteBackend implements ConnectionBackend {
   }
 
   recv(signal: AbortSignal | undefined, timeout: number | undefined): Promise<unknown> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     let controller: AbortController | undefined;
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
       controller = new AbortController();
       const c = controller;
-      timer = setTimeout(
+      timer = setTimer(
         () => c.abort(new TimeoutError(`Connection.recv() timed out after ${timeout} ms`)),
         timeout,
       );
@@ -93,8 +101,8 @@ export class RemoteBackend implements ConnectionBackend {
     if (timer !== undefined) {
       const t = timer;
       result.then(
-        () => clearTimeout(t),
-        () => clearTimeout(t),
+        () => clearTimer(t),
+        () => clearTimer(t),
       );
     }
     return result;

@@ -1,5 +1,5 @@
 import { TimeoutError } from '@par/async';
-import { Deque, deferred } from '@par/async/internal';
+import { clearTimer, Deque, deferred, setTimer, type Timer } from '@par/async/internal';
 import { EOFError } from './errors.js';
 import { type Holdable, type HolderCall, releaseToken } from './pipe-holders.js';
 
@@ -47,7 +47,7 @@ export class PipeEnd implements Holdable {
     if (this.peer.holders === 0) return Promise.reject(new EOFError());
     if (signal?.aborted) return Promise.reject(signal.reason);
     const d = deferred<unknown>();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     const receiver: Receiver = {
       resolve: (value) => {
         cleanup();
@@ -64,11 +64,11 @@ export class PipeEnd implements Holdable {
     };
     const cleanup = (): void => {
       signal?.removeEventListener('abort', onAbort);
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) clearTimer(timer);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-      timer = setTimeout(() => {
+      timer = setTimer(() => {
         if (this.receivers.remove(receiver))
           receiver.reject(new TimeoutError(`Connection.recv() timed out after ${timeout} ms`));
       }, timeout);
@@ -82,18 +82,18 @@ export class PipeEnd implements Holdable {
     if (this.inbox.length > 0 || this.peer.holders === 0) return Promise.resolve(true);
     if (timeout <= 0 || signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: Timer | undefined;
       const done = (value: boolean): void => {
         this.pollers.delete(wake);
         signal?.removeEventListener('abort', onAbort);
-        if (timer !== undefined) clearTimeout(timer);
+        if (timer !== undefined) clearTimer(timer);
         resolve(value);
       };
       const wake = (): void => done(true);
       const onAbort = (): void => done(false);
       this.pollers.add(wake);
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeout !== Number.POSITIVE_INFINITY) timer = setTimeout(() => done(false), timeout);
+      if (timeout !== Number.POSITIVE_INFINITY) timer = setTimer(() => done(false), timeout);
     });
   }
 

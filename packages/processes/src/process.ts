@@ -4,8 +4,11 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ParError } from '@par/async';
 import {
+  clearTimer,
   deferred,
   optionMessage,
+  setTimer,
+  type Timer,
   validateOneOf,
   validateOptions,
   validateSignal,
@@ -303,17 +306,17 @@ export class Process<A extends unknown[] = unknown[]> {
       const exited = this.#exited.promise.then(() => this.#exitCode);
       if (timeout === undefined && !signal) return exited;
       return new Promise<number | null>((resolve, reject) => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        let timer: Timer | undefined;
         const onAbort = (): void => {
           cleanup();
           reject(signal?.reason);
         };
         const cleanup = (): void => {
-          if (timer !== undefined) clearTimeout(timer);
+          if (timer !== undefined) clearTimer(timer);
           signal?.removeEventListener('abort', onAbort);
         };
         if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-          timer = setTimeout(() => {
+          timer = setTimer(() => {
             cleanup();
             resolve(this.#exitCode);
           }, timeout);

@@ -1,5 +1,11 @@
 import { TimeoutError } from '@par/async';
-import { validateBoolean, validateOptions, validateTimeout } from '@par/async/internal';
+import {
+  clearTimer,
+  setTimer,
+  validateBoolean,
+  validateOptions,
+  validateTimeout,
+} from '@par/async/internal';
 import { type CallerArgs, Pool, PoolClosedError, type Task } from '@par/core';
 import { engineOf } from '@par/core/internal';
 import { createTransport } from '#transport';
@@ -155,17 +161,17 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
         throw new Error(`Cannot join thread ${this.name} before it is started`);
       if (timeout === undefined || timeout === Number.POSITIVE_INFINITY) return result;
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(
+        const timer = setTimer(
           () => reject(new TimeoutError(`Thread ${this.name} did not finish within ${timeout} ms`)),
           timeout,
         );
         result.then(
           (value) => {
-            clearTimeout(timer);
+            clearTimer(timer);
             resolve(value);
           },
           (error: unknown) => {
-            clearTimeout(timer);
+            clearTimer(timer);
             reject(error);
           },
         );

@@ -3,6 +3,7 @@
 // listener goes, the timer is cleared, transfer handlers' release callbacks run,
 // the in-flight table and the counters follow, and drain waiters wake.
 
+import { clearTimer } from '@par/async/internal';
 import { type Call, CallState } from '../call.js';
 import type { StatsRecorder } from '../stats.js';
 
@@ -121,7 +122,7 @@ export class CallLedger {
   /** Clears the call's timer and runs what transfer handlers asked to run on release. */
   #release(call: Call): void {
     if (call.timer !== undefined) {
-      clearTimeout(call.timer);
+      clearTimer(call.timer);
       call.timer = undefined;
     }
     const callbacks = call.onRelease;

@@ -3,6 +3,7 @@
 // told to drop it. A running call is settled at once, its task signal aborts, and
 // if the worker does not answer within `gracePeriod` it is terminated and replaced.
 
+import { clearTimer, setTimer } from '@par/async/internal';
 import { type Call, CallState } from '../call.js';
 import { serializeError } from '../error-codec.js';
 import { Msg, TaskFlag } from '../protocol.js';
@@ -77,7 +78,7 @@ export class Cancellation {
     if (call.settled) {
       if (call.aborted) this.armGrace(call);
     } else if (call.timeout !== undefined) {
-      call.timer = setTimeout(() => this.#onTimeout(call), call.timeout);
+      call.timer = setTimer(() => this.#onTimeout(call), call.timeout);
     }
   }
 
@@ -89,11 +90,11 @@ export class Cancellation {
 
   /** The worker has `gracePeriod` to answer an aborted running call, then it is replaced. */
   armGrace(call: Call): void {
-    if (call.timer !== undefined) clearTimeout(call.timer);
+    if (call.timer !== undefined) clearTimer(call.timer);
     call.timer = undefined;
     const grace = this.engine.options.gracePeriod;
     if (grace === Number.POSITIVE_INFINITY) return;
-    call.timer = setTimeout(() => {
+    call.timer = setTimer(() => {
       call.timer = undefined;
       const slot = call.worker;
       if (call.state !== CallState.Running || slot === undefined || slot.state === SlotState.Dead) {

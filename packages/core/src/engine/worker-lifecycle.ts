@@ -3,6 +3,7 @@
 // (calls that had started fail, the others are requeued), and the broken state
 // after repeated start-up failures.
 
+import { clearTimer, setTimer } from '@par/async/internal';
 import { type Call, CallState } from '../call.js';
 import { ChannelHub } from '../channel-hub.js';
 import { deserializeError, type WireError } from '../error-codec.js';
@@ -212,7 +213,7 @@ export class WorkerLifecycle {
     // No clock reads: if the worker took no call while the timer ran, it was idle
     // for the whole timeout; otherwise start over.
     const dispatched = slot.dispatched;
-    slot.idleTimer = setTimeout(() => {
+    slot.idleTimer = setTimer(() => {
       slot.idleTimer = undefined;
       if (!slot.live) return;
       if (slot.outstanding > 0) return;
@@ -277,7 +278,7 @@ export class WorkerLifecycle {
     engine.stats.deadWorkerTime += slot.diedAt - slot.bornAt;
     const index = engine.slots.indexOf(slot);
     if (index >= 0) engine.slots.splice(index, 1);
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    if (slot.idleTimer !== undefined) clearTimer(slot.idleTimer);
     slot.withdrawals.clear();
     slot.givenUp.clear();
     slot.hub.closeAll();
