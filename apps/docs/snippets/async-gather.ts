@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { gather, sleep } from '@par/async';
 
-// Three "requests" overlap on one thread: the total is ~30 ms, not 60 ms.
+// Three "requests" overlap on one thread: the total is ~30 ms, not 50 ms.
 const fetchUser = async (id: number) => sleep(30, { id, name: `user${id}` });
 const fetchPosts = async (id: number) => sleep(20, [`post by ${id}`]);
 

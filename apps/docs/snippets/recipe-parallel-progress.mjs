@@ -3,7 +3,7 @@ import { delayed, Parallel, tasks } from '@par/joblib-style';
 
 const t = tasks(new URL('./joblib-tasks.mjs', import.meta.url));
 
-/** `[########------------]  40%  16/40  0.8 s, about 1.2 s left` */
+/** `[########------------]   40%  16/40  0.8 s, about 1.2 s left` */
 function progressBar({ done, total, elapsed }, width = 20) {
   if (total === undefined) return `${done} done  ${(elapsed / 1000).toFixed(1)} s`;
   const filled = Math.round((done / total) * width);
