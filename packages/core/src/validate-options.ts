@@ -7,6 +7,7 @@ import {
 } from '@par/async/internal';
 import { findLostInstanceInArgs, lostInstanceReason } from './clone-check.js';
 import { cpuCount } from './cpu-count.js';
+import { describeValue } from './describe-value.js';
 import { NotCloneableError } from './errors.js';
 import { toWireTask } from './function-registry.js';
 import type { PoolOptions } from './pool-options.js';
@@ -100,6 +101,14 @@ export function resolvePoolOptions(
       `\`initArgs\`: ${lost.path} (an instance of class ${lost.className}) could not be sent to the workers: ${lostInstanceReason(lost)}`,
     );
   }
+  // a function or a symbol cannot be copied to any worker: it fails here, not in every
+  // worker's start-up (three of those break the pool; a process child's crashed the caller)
+  const uncopyable = o.initArgs === undefined ? undefined : findFunctionOrSymbol(o.initArgs);
+  if (uncopyable !== undefined) {
+    throw new NotCloneableError(
+      `\`initArgs\`: ${uncopyable.path} (${describeValue(uncopyable.value)}) could not be sent to the workers: a function or a symbol cannot be copied`,
+    );
+  }
   const timeout = validateTimeout('timeout', o.timeout);
   const gracePeriod =
     o.gracePeriod === undefined
@@ -148,4 +157,52 @@ export function resolvePoolOptions(
     env: o.env === undefined ? undefined : { ...o.env },
     resourceLimits,
   };
+}
+
+/**
+ * The first function or symbol in `args` (arrays, plain objects, Maps and Sets walked),
+ * with its path (`argument 0`, `argument 1.retry`).
+ */
+function findFunctionOrSymbol(
+  args: readonly unknown[],
+): { path: string; value: unknown } | undefined {
+  const seen = new Set<object>();
+  const walk = (value: unknown, path: string): { path: string; value: unknown } | undefined => {
+    if (typeof value === 'function' || typeof value === 'symbol') return { path, value };
+    if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const found = walk(value[i], `${path}[${i}]`);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    }
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        const found = walk(k, `${path} (a Map key)`) ?? walk(v, `${path}.get(${String(k)})`);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    }
+    if (value instanceof Set) {
+      for (const v of value) {
+        const found = walk(v, `${path} (a Set item)`);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    for (const key of Object.keys(value)) {
+      const found = walk((value as Record<string, unknown>)[key], `${path}.${key}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const found = walk(args[i], `argument ${i}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

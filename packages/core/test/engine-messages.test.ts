@@ -113,6 +113,26 @@ describe('class instances that would arrive as {}', () => {
     );
   });
 
+  it('initArgs holding a function or a symbol, however deep, are refused when the pool is made', () => {
+    const cases: [unknown[], string][] = [
+      [[() => 1], 'argument 0 (a function)'],
+      [[1, { retry: function retry() {} }], 'argument 1.retry (a function (retry))'],
+      [[[1, [Symbol('s')]]], 'argument 0[1][0] (a symbol (s))'],
+      [[new Map([['k', () => 2]])], 'argument 0.get(k) (a function)'],
+    ];
+    for (const [initArgs, where] of cases) {
+      expect(() => new Pool(new MemoryTransport(), { initArgs })).toThrow(
+        new NotCloneableError(
+          `\`initArgs\`: ${where} could not be sent to the workers: a function or a symbol cannot be copied`,
+        ),
+      );
+    }
+    // plain data, however nested, is accepted
+    expect(
+      () => new Pool(new MemoryTransport(), { initArgs: [{ a: [1, { b: new Map([[1, 'x']]) }] }] }),
+    ).not.toThrow();
+  });
+
   it('an instance a transfer handler takes is sent through the handler', async () => {
     registerTransferHandler({
       name: 'test:Secret',

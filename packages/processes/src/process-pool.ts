@@ -70,7 +70,11 @@ function prepare(options: unknown): [ProcessTransport, PoolOptions] {
   }
   if (maxOldSpaceSize !== undefined)
     validateInteger('maxOldSpaceSize', maxOldSpaceSize, { min: 1 });
-  if (cwd !== undefined && typeof cwd !== 'string' && !(cwd instanceof URL))
+  if (
+    cwd !== undefined &&
+    typeof cwd !== 'string' &&
+    !(cwd instanceof URL && cwd.protocol === 'file:')
+  )
     throw new TypeError(optionMessage('cwd', 'a string or a file URL', cwd));
   if (stdio !== undefined) validateOneOf('stdio', stdio, ['inherit', 'pipe', 'ignore']);
   installProcessTransferHandlers();

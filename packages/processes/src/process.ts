@@ -115,7 +115,11 @@ export class Process<A extends unknown[] = unknown[]> {
       throw new TypeError(optionMessage('name', 'a string', opts.name));
     if (opts.env !== undefined && (typeof opts.env !== 'object' || opts.env === null))
       throw new TypeError(optionMessage('env', 'an object', opts.env));
-    if (opts.cwd !== undefined && typeof opts.cwd !== 'string' && !(opts.cwd instanceof URL))
+    if (
+      opts.cwd !== undefined &&
+      typeof opts.cwd !== 'string' &&
+      !(opts.cwd instanceof URL && opts.cwd.protocol === 'file:')
+    )
       throw new TypeError(optionMessage('cwd', 'a string or a file URL', opts.cwd));
     if (
       opts.execArgv !== undefined &&
@@ -179,7 +183,20 @@ export class Process<A extends unknown[] = unknown[]> {
       throw stateError(`${this.name} was already started; a process can be started only once`);
     const opts = this.#options;
     const cwd = opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : opts.cwd;
-    if (cwd !== undefined) statSync(cwd); // a missing directory fails here, with its path
+    // a missing directory fails here, naming the option and the path
+    if (cwd !== undefined) {
+      try {
+        statSync(cwd);
+      } catch (error) {
+        // the pool's wording; the system's code (ENOENT, ENOTDIR…) stays on the error
+        throw Object.assign(
+          new Error(`Cannot start ${this.name}: its \`cwd\` ${cwd} does not exist`, {
+            cause: error,
+          }),
+          { code: (error as { code?: unknown }).code },
+        );
+      }
+    }
     let child: ChildProcess | undefined;
     installProcessTransferHandlers();
     // Connections and queues among the arguments are served over channels of the

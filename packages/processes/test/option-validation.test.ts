@@ -38,12 +38,23 @@ describe('Process options', () => {
     expect(() => new loose(t.noop, { env: 'A=1' })).toThrow(/`env`/);
   });
 
-  it('cwd must be a string or a URL', () => {
+  it('cwd must be a string or a file URL', () => {
     expect(() => new loose(t.noop, { cwd: 1 })).toThrow(/`cwd`/);
+    expect(() => new Process(t.noop, { cwd: new URL('http://example.com/') })).toThrow(
+      /^Expected `cwd` to be a string or a file URL, got .*http:\/\/example\.com/,
+    );
   });
 
-  it('a cwd that does not exist fails at start()', () => {
-    expect(() => new Process(t.noop, { cwd: '/nonexistent/par-dir' }).start()).toThrow(/ENOENT/);
+  it('a cwd that does not exist fails at start(), naming the option and the path', () => {
+    const error = (() => {
+      try {
+        new Process(t.noop, { cwd: '/nonexistent/par-dir', name: 'lost' }).start();
+      } catch (e) {
+        return e as Error & { code?: string };
+      }
+    })();
+    expect(error?.message).toBe('Cannot start lost: its `cwd` /nonexistent/par-dir does not exist');
+    expect(error?.code).toBe('ENOENT');
   });
 
   it('execArgv must be an array of strings', () => {
@@ -121,8 +132,12 @@ describe('ProcessPool options', () => {
     expect(() => new Loose({ maxOldSpaceSize: '64' })).toThrow(TypeError);
   });
 
-  it('cwd must be a string or a URL', () => {
+  it('cwd must be a string or a file URL', () => {
     expect(() => new Loose({ cwd: 42 })).toThrow(/`cwd`/);
+    // a URL of another scheme would fail in the first spawn, outside any call
+    expect(() => new Loose({ cwd: new URL('http://example.com/') })).toThrow(
+      /Expected `cwd` to be a string or a file URL/,
+    );
   });
 
   it("stdio must be 'inherit', 'pipe' or 'ignore'", () => {
