@@ -1,7 +1,8 @@
 import { CancelledError } from '@par/async';
-import { isAsyncIterable, validateOptions } from '@par/async/internal';
+import { isAsyncIterable, isIterable, validateOptions } from '@par/async/internal';
 import type { Call } from './call.js';
 import type { CallerArgs } from './caller-args.js';
+import { describeValue } from './describe-value.js';
 import { engineOf } from './engine/access.js';
 import { createFuture, type Future } from './future.js';
 import { mapIter } from './map.js';
@@ -24,9 +25,22 @@ export interface ShutdownOptions {
   cancelFutures?: boolean;
 }
 
+/**
+ * Python's `zip(*iterables)`: rows until the shortest input ends — none without any
+ * input (`executor.map(fn)` yields nothing, as in Python). An input that is not
+ * iterable is a TypeError naming its position.
+ */
 function zip(iterables: (Iterable<unknown> | AsyncIterable<unknown>)[]): AsyncIterable<unknown[]> {
   return {
     async *[Symbol.asyncIterator]() {
+      iterables.forEach((it, i) => {
+        if (!isAsyncIterable(it) && !isIterable(it)) {
+          throw new TypeError(
+            `Expected iterable ${i + 1} of \`map\` to be an iterable or async iterable, got ${describeValue(it)}`,
+          );
+        }
+      });
+      if (iterables.length === 0) return;
       const iterators = iterables.map((it) =>
         isAsyncIterable(it) ? it[Symbol.asyncIterator]() : it[Symbol.iterator](),
       );

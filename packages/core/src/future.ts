@@ -119,12 +119,21 @@ export class Future<R> implements PromiseLike<R> {
    * when `timeout` passes first (the call keeps running).
    */
   result(options?: FutureWaitOptions): Promise<R> {
+    return this.#waitFor(this.#promise, options);
+  }
+
+  /**
+   * Waits for `promise` (the call's outcome) within the options' `timeout` and
+   * `signal`: a timeout rejects with `TimeoutError`, an abort with `signal.reason`
+   * (the call keeps running either way); bad options reject with their error.
+   */
+  #waitFor<T>(promise: Promise<T>, options: FutureWaitOptions | undefined): Promise<T> {
     try {
       const o = validateOptions<FutureWaitOptions>('options', options);
       const timeout = validateTimeout('timeout', o.timeout);
       const signal = validateSignal('signal', o.signal);
-      if (timeout === undefined && signal === undefined) return this.#promise;
-      return new Promise<R>((resolve, reject) => {
+      if (timeout === undefined && signal === undefined) return promise;
+      return new Promise<T>((resolve, reject) => {
         const timer =
           timeout === undefined || timeout === Number.POSITIVE_INFINITY
             ? undefined
@@ -142,7 +151,7 @@ export class Future<R> implements PromiseLike<R> {
         };
         if (signal?.aborted) return onAbort();
         signal?.addEventListener('abort', onAbort, { once: true });
-        this.#promise.then(
+        promise.then(
           (value) => {
             cleanup();
             resolve(value);
@@ -159,20 +168,27 @@ export class Future<R> implements PromiseLike<R> {
   }
 
   /**
-   * The error the call failed with, or `undefined` when it succeeded; rejects with
-   * `CancelledError` for a cancelled future, `TimeoutError` when `timeout` passes.
+   * The error the call failed with (a `TimeoutError` too, when the call's own
+   * `timeout` passed), or `undefined` when it succeeded. Rejects with
+   * `CancelledError` for a cancelled future, with `TimeoutError` when this wait's
+   * `timeout` passes first, with `signal.reason` when its `signal` aborts, and with
+   * the error of an invalid option: those say nothing of the call's outcome.
    */
   exception(options?: FutureWaitOptions): Promise<unknown> {
-    return this.result(options).then(
-      () => undefined,
-      (error: unknown) => {
-        if (this.cancelled() || error instanceof TimeoutError) throw error;
-        return error;
-      },
+    const outcome = this.#promise.then(
+      () => ({ failed: false, error: undefined as unknown }),
+      (error: unknown) => ({ failed: true, error }),
     );
+    return this.#waitFor(outcome, options).then(({ failed, error }) => {
+      if (failed && this.cancelled()) throw error;
+      return failed ? error : undefined;
+    });
   }
 
-  /** Calls `fn(future)` when the future is done (at once, in a microtask, if it is). */
+  /**
+   * Calls `fn(future)` when the future is done (at once, in a microtask, if it is).
+   * A callback that throws is logged to stderr and ignored, as in Python.
+   */
   addDoneCallback(fn: (future: Future<R>) => void): void {
     if (typeof fn !== 'function') throw new TypeError('Expected `fn` to be a function');
     if (this.#call.settled && this.#callbacks === undefined) {
@@ -193,10 +209,9 @@ export class Future<R> implements PromiseLike<R> {
     try {
       fn(this);
     } catch (error) {
-      // Python logs and ignores exceptions from done callbacks.
-      queueMicrotask(() => {
-        throw error;
-      });
+      // as Python's Future: an exception from a done callback is logged (stderr) and
+      // ignored; the other callbacks still run and the program goes on
+      console.error('Exception calling a done callback of a Future:', error);
     }
   }
 

@@ -1,4 +1,4 @@
-import { TimeoutError } from '@par/async';
+import { ParError, TimeoutError } from '@par/async';
 import {
   clearTimer,
   setTimer,
@@ -101,7 +101,9 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
    * Returns the thread, so `new Thread(t.work).start()` reads naturally.
    */
   start(): this {
-    if (this.#pool !== undefined) throw new Error(`Thread ${this.name} can only be started once`);
+    if (this.#pool !== undefined) {
+      throw new ParError(`Thread ${this.name} can only be started once`, 'PAR_INVALID_STATE');
+    }
     registerSharedHandlers();
     const transport = createTransport();
     const pool = new Pool(this.daemon ? daemonTransport(transport) : transport, {
@@ -157,8 +159,12 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
       const o = validateOptions<JoinOptions>('options', options);
       const timeout = validateTimeout('timeout', o.timeout);
       const result = this.#result;
-      if (result === undefined)
-        throw new Error(`Cannot join thread ${this.name} before it is started`);
+      if (result === undefined) {
+        throw new ParError(
+          `Cannot join thread ${this.name} before it is started`,
+          'PAR_INVALID_STATE',
+        );
+      }
       if (timeout === undefined || timeout === Number.POSITIVE_INFINITY) return result;
       return new Promise((resolve, reject) => {
         const timer = setTimer(

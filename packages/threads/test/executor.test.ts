@@ -75,6 +75,29 @@ describe('ThreadPoolExecutor#submit', () => {
     await expect(bad.result()).rejects.toThrow('nope');
   });
 
+  it("exception() returns the call's own TimeoutError; its own wait's timeout, abort and bad options reject", async () => {
+    // every call of this executor may run 50 ms: this one waits for its signal instead
+    const limited = new ThreadPoolExecutor({ maxWorkers: 1, timeout: 50 });
+    try {
+      const timedOut = limited.submit(t.waitForAbort, latch());
+      await expect(timedOut.exception()).resolves.toBeInstanceOf(TimeoutError);
+    } finally {
+      await limited.shutdown();
+    }
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const l = latch();
+    const running = executor.submit(t.block, l);
+    await reached(l, 0);
+    await expect(running.exception({ timeout: -5 })).rejects.toThrow(RangeError);
+    await expect(running.exception({ timeout: 10 })).rejects.toThrow(
+      new TimeoutError('The future did not finish within 10 ms'),
+    );
+    const reason = new Error('stop waiting');
+    await expect(running.exception({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    release(l);
+    await expect(running.exception()).resolves.toBeUndefined();
+  });
+
   it('result({ timeout }) rejects with TimeoutError while the call keeps running', async () => {
     executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const l = latch();
@@ -97,6 +120,25 @@ describe('ThreadPoolExecutor#submit', () => {
       future.addDoneCallback((f) => resolve([f])),
     );
     expect((await late)[0]).toBe(future);
+  });
+
+  it('a done callback that throws is logged and ignored, as in Python; the next callback still runs', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const future = executor.submit(t.square, 5);
+      const boom = new Error('callback failed');
+      future.addDoneCallback(() => {
+        throw boom;
+      });
+      const next = new Promise<number>((resolve) =>
+        future.addDoneCallback((f) => void f.result().then(resolve)),
+      );
+      await expect(next).resolves.toBe(25);
+      expect(logged).toHaveBeenCalledWith('Exception calling a done callback of a Future:', boom);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('a failed future never causes an unhandled rejection by itself', async () => {
@@ -157,6 +199,26 @@ describe('ThreadPoolExecutor#map', () => {
     const out: number[] = [];
     for await (const sum of executor.map(t.add, [1, 2, 3], [10, 20, 30, 40])) out.push(sum);
     expect(out).toEqual([11, 22, 33]);
+  });
+
+  it('yields nothing without iterables, as Python (zip of nothing)', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const out: unknown[] = [];
+    for await (const r of (executor.map as (task: unknown) => AsyncIterable<unknown>)(t.add)) {
+      out.push(r);
+      if (out.length === 3) break; // it used to call add() with no arguments for ever
+    }
+    expect(out).toEqual([]);
+  });
+
+  it('rejects an input that is not iterable with a TypeError naming its position', async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const consume = async () => {
+      for await (const _ of executor.map(t.add, [1], 42 as unknown as number[])) void _;
+    };
+    await expect(consume()).rejects.toThrow(
+      new TypeError('Expected iterable 2 of `map` to be an iterable or async iterable, got number'),
+    );
   });
 
   it('re-raises the task error at the failing item', async () => {

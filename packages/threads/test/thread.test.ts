@@ -45,11 +45,15 @@ describe('Thread', () => {
     const thread = track(new Thread(t.square, { args: [1] }));
     thread.start();
     expect(() => thread.start()).toThrow(/only be started once/);
+    expect(() => thread.start()).toThrow(
+      expect.objectContaining({ name: 'ParError', code: 'PAR_INVALID_STATE' }),
+    );
   });
 
   it('join() before start() rejects', async () => {
     const thread = new Thread(t.square, { args: [1] });
     await expect(thread.join()).rejects.toThrow(/before it is started/);
+    await expect(thread.join()).rejects.toMatchObject({ code: 'PAR_INVALID_STATE' });
   });
 
   it('join() rejects with the task error', async () => {
