@@ -30,7 +30,8 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
  * rejection). After the timeout or an abort the loop still yields every result that
  * has arrived when it asks for the next one, and throws the `TimeoutError` or
  * `signal.reason` when it would have to wait; once every input settled, the timeout
- * no longer applies, however slowly the loop reads.
+ * no longer applies, however slowly the loop reads. A promise given twice is yielded
+ * once, as in Python (plain values are yielded each time).
  *
  * @example
  * ```ts
@@ -80,9 +81,17 @@ export function asCompleted<T>(
     }
     wake();
   };
-  // observe every input now so that rejections are handled even if the loop stops early
+  // observe every input now so that rejections are handled even if the loop stops early;
+  // a promise given twice is one input, as in Python (as_completed takes set(fs))
+  const seen = new Set<unknown>();
+  let duplicates = 0;
   for (const item of list) {
     if (isThenable<Awaited<T>>(item)) {
+      if (seen.has(item)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(item);
       pending++;
       item.then(
         (value) => arrive({ ok: true, value }),
@@ -103,7 +112,7 @@ export function asCompleted<T>(
       fail(new TimeoutError(`asCompleted timed out after ${timeout} ms`));
     }, timeout);
   }
-  return generate(list.length, state, signal, fail);
+  return generate(list.length - duplicates, state, signal, fail);
 }
 
 interface State<T> {

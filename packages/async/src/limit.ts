@@ -1,6 +1,7 @@
-import { abortError } from './abort.js';
+import { abortError, noop } from './abort.js';
 import { Deque } from './deque.js';
-import { validateFunction, validateInteger, validateOptions } from './validate.js';
+import { isIterable } from './iterate.js';
+import { optionMessage, validateInteger, validateOptions } from './validate.js';
 
 /** Options of {@link limit} (a number is short for `{ concurrency }`). */
 export interface LimitOptions {
@@ -205,11 +206,23 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     },
     map: {
       value: <T, R>(iterable: Iterable<T>, fn: (item: T, index: number) => R | PromiseLike<R>) => {
-        validateFunction('fn', fn);
+        // bad arguments reject, as every promise-returning function of @par/async
+        if (!isIterable(iterable)) {
+          return Promise.reject(new TypeError(optionMessage('iterable', 'an iterable', iterable)));
+        }
+        if (typeof fn !== 'function') {
+          return Promise.reject(new TypeError(optionMessage('fn', 'a function', fn)));
+        }
         const calls: Promise<Awaited<R>>[] = [];
         let index = 0;
-        for (const item of iterable)
-          calls.push(limiter(fn as (...a: unknown[]) => R, item, index++));
+        try {
+          for (const item of iterable)
+            calls.push(limiter(fn as (...a: unknown[]) => R, item, index++));
+        } catch (error) {
+          // the iterable threw: calls already queued run, their outcome is not awaited
+          for (const call of calls) call.catch(noop);
+          return Promise.reject(error);
+        }
         return Promise.all(calls);
       },
     },

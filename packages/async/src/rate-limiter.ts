@@ -3,7 +3,6 @@ import { type Clock, systemClock } from './clock.js';
 import { Deque } from './deque.js';
 import {
   optionMessage,
-  validateFunction,
   validateInteger,
   validateNumber,
   validateOptions,
@@ -166,7 +165,8 @@ export class RateLimiter {
     fn: (...args: Args) => R | PromiseLike<R>,
     ...args: Args
   ): Promise<Awaited<R>> {
-    validateFunction('fn', fn);
+    // checked before a slot of the window is taken
+    if (typeof fn !== 'function') throw new TypeError(optionMessage('fn', 'a function', fn));
     await this.acquire();
     return await fn(...args);
   }

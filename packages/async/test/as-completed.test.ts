@@ -24,6 +24,13 @@ describe('asCompleted', () => {
     expect(seen).toEqual(['b', 'c', 'a']);
   });
 
+  test('a promise given twice is yielded once, as in Python; plain values each time', async () => {
+    const p = Promise.resolve('dup');
+    const out: string[] = [];
+    for await (const v of asCompleted([p, p, 'x', 'x', p])) out.push(v);
+    expect(out.sort()).toEqual(['dup', 'x', 'x']);
+  });
+
   test('a rejection is thrown from the loop when its turn comes', async () => {
     const boom = new Error('boom');
     const a = deferred<number>();

@@ -269,6 +269,21 @@ describe('limit', () => {
     await expect(Promise.all(calls)).resolves.toEqual([1, 2, 3]);
   });
 
+  test('limit.map rejects, never throws, for an input that is not iterable or a fn that is not a function', async () => {
+    const limiter = limit(2);
+    const notIterable = limiter.map(5 as never, (x: number) => x);
+    await expect(notIterable).rejects.toThrow(TypeError);
+    await expect(notIterable).rejects.toThrow(/`iterable`/);
+    await expect(limiter.map([1], 5 as never)).rejects.toThrow(/`fn`/);
+    const broken = {
+      *[Symbol.iterator]() {
+        yield 1;
+        throw new Error('input failed');
+      },
+    };
+    await expect(limiter.map(broken, (x: number) => x)).rejects.toThrow('input failed');
+  });
+
   test('limit.map calls fn(item, index) through the limiter in input order', async () => {
     const limiter = limit(2);
     let running = 0;

@@ -50,6 +50,15 @@ describe('RateLimiter', () => {
     await expect(limiter.schedule((a: number, b: number) => a * b, 6, 7)).resolves.toBe(42);
   });
 
+  test('schedule with something that is not a function rejects before taking a slot', async () => {
+    const limiter = new RateLimiter({ limit: 1, interval: 1000 });
+    await expect(limiter.schedule(undefined as never)).rejects.toThrow(
+      new TypeError('Expected `fn` to be a function, got `undefined` (undefined)'),
+    );
+    // the window's only slot is still free
+    await expect(limiter.schedule(() => 'now')).resolves.toBe('now');
+  });
+
   test('an aborted acquire leaves the queue and does not use up a slot', async () => {
     const t0 = Date.now();
     const limiter = new RateLimiter({ limit: 1, interval: 1000 });

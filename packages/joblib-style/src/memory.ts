@@ -4,7 +4,7 @@
 // (threads, processes) never leave a corrupt entry; an unreadable entry is
 // recomputed and rewritten. Node only.
 
-import { optionMessage } from '@par/async/internal';
+import { optionMessage, validateOptions } from '@par/async/internal';
 import { hashText, hashValue, nodeModule, parameterNames } from './memory-hash.js';
 
 interface Fs {
@@ -198,6 +198,7 @@ export class Memory {
     options: CacheOptions = {},
   ): CachedFunction<A, Awaited<R>> {
     if (typeof fn !== 'function') throw new TypeError(optionMessage('fn', 'a function', fn));
+    validateOptions<CacheOptions>('options', options);
     const ignore = options.ignore ?? [];
     if (!Array.isArray(ignore) || ignore.some((n) => typeof n !== 'string')) {
       throw new TypeError(optionMessage('ignore', 'an array of parameter names', ignore));
@@ -336,6 +337,7 @@ export class Memory {
    * ```
    */
   async reduceSize(options: ReduceSizeOptions = {}): Promise<void> {
+    validateOptions<ReduceSizeOptions>('options', options);
     const bytesLimit =
       options.bytesLimit === undefined ? undefined : parseBytes(options.bytesLimit);
     const { itemsLimit, ageLimit } = options;

@@ -45,7 +45,20 @@ export function createBackend(options: ResolvedOptions): ParallelBackend {
   if (factory === undefined) {
     throw new RangeError(`No backend is registered under '${options.backendName}'`);
   }
-  return factory({ ...options.backendOptions, nJobs: options.nJobs });
+  const backend: unknown = factory({ ...options.backendOptions, nJobs: options.nJobs });
+  const b = backend as Partial<ParallelBackend> | null;
+  if (
+    typeof b !== 'object' ||
+    b === null ||
+    typeof b.runBatch !== 'function' ||
+    typeof b.close !== 'function' ||
+    typeof b.terminate !== 'function'
+  ) {
+    throw new TypeError(
+      `The factory registered for backend '${options.backendName}' returned ${b === null ? 'null' : typeof b === 'object' ? 'an object without runBatch(), close() and terminate()' : typeof b}, not a ParallelBackend`,
+    );
+  }
+  return b as ParallelBackend;
 }
 
 /** A backend for one run of a one-shot Parallel, and what to do when the run ends. */

@@ -82,6 +82,23 @@ describe('registerBackend', () => {
     expect(seen).toEqual([{ nJobs: 3, flavour: 'vanilla' }]);
   });
 
+  it('a factory that returns something else than a backend is a TypeError naming the backend', async () => {
+    registerBackend('broken', (() => null) as never);
+    registerBackend('half', (() => ({ name: 'half', nJobs: 1 })) as never);
+    await expect(
+      Parallel({ nJobs: 2, backend: 'broken' })([delayed((y: number) => y)(1)]),
+    ).rejects.toThrow(
+      new TypeError(
+        "The factory registered for backend 'broken' returned null, not a ParallelBackend",
+      ),
+    );
+    await expect(
+      Parallel({ nJobs: 2, backend: 'half' })([delayed((y: number) => y)(1)]),
+    ).rejects.toThrow(
+      /backend 'half' returned an object without runBatch\(\), close\(\) and terminate\(\)/,
+    );
+  });
+
   it('the built-in backends go through the same registry (replacing one takes effect)', async () => {
     const seen: BackendOptions[] = [];
     registerBackend('async', recordingBackend('async', seen));

@@ -56,6 +56,19 @@ console.log(JSON.stringify({ value, computed }));
 }
 
 describe('Memory', () => {
+  it('cache and reduceSize refuse options that are not an options object, naming them', async () => {
+    const memory = new Memory({ location: dir });
+    const f = (x: number) => x;
+    for (const bad of [null, 5, 'x']) {
+      expect(() => memory.cache(f, bad as never)).toThrow(
+        /^Expected `options` to be an options object/,
+      );
+      await expect(memory.reduceSize(bad as never)).rejects.toThrow(
+        /^Expected `options` to be an options object/,
+      );
+    }
+  });
+
   it('computes once and reads the result from disk after (a new Memory too)', async () => {
     let calls = 0;
     const square = (x: number) => {

@@ -136,14 +136,19 @@ export async function consume<T>(
       settle(item, true, error);
       return;
     }
-    if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
-      (result as PromiseLike<unknown>).then(
-        () => settle(item, false, undefined),
-        (error: unknown) => settle(item, true, error),
-      );
-    } else {
-      settle(item, false, undefined);
+    // Promise.resolve adopts any thenable as `await` does; one whose `then` throws (or
+    // whose `then` getter throws) fails that item like a rejection, never the loop
+    let settled: Promise<unknown>;
+    try {
+      settled = Promise.resolve(result);
+    } catch (error) {
+      settle(item, true, error);
+      return;
     }
+    settled.then(
+      () => settle(item, false, undefined),
+      (error: unknown) => settle(item, true, error),
+    );
   };
   const onAbort = (): void => {
     if (slot !== undefined) {

@@ -103,6 +103,37 @@ describe('consume', () => {
     expect(handled).toEqual([1, 2, 3, 4]);
   });
 
+  it('a handler returning a thenable whose then throws fails that item only; every item is marked done', async () => {
+    const queue = new Queue<number>();
+    const handled: number[] = [];
+    const broken = new Error('then throws');
+    const done = consume(queue, (n) => {
+      if (n === 1) {
+        return {
+          then() {
+            throw broken;
+          },
+        };
+      }
+      if (n === 2) {
+        return Object.defineProperty({}, 'then', {
+          get() {
+            throw broken;
+          },
+        });
+      }
+      handled.push(n);
+      return undefined;
+    });
+    for (let i = 0; i < 5; i++) queue.putNowait(i);
+    queue.shutdown();
+    const error = await done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors).toEqual([broken, broken]);
+    expect(handled).toEqual([0, 3, 4]);
+    await expect(queue.join()).resolves.toBeUndefined();
+  });
+
   it('rejects at the end with an AggregateError of the handler failures, in order', async () => {
     const queue = new Queue<number>();
     for (let i = 0; i < 4; i++) queue.putNowait(i);
