@@ -29,8 +29,8 @@ export interface ChunkStreamSpec<J extends ChunkJob> {
   /** How many calls the pool runs at once (sizes the chunks). */
   workers: number;
   signal: AbortSignal | undefined;
-  /** Sends one chunk. */
-  submit(items: unknown[]): J;
+  /** Sends one chunk; `offset` is the position of its first item in the input. */
+  submit(items: unknown[], offset: number): J;
   /** How long a finished chunk ran (ms), which adaptive chunk sizes follow. */
   runMs(job: J): number;
   /** Cancels chunks nobody will consume any more (called at most once, with `reason`). */
@@ -137,9 +137,12 @@ export async function* chunkStream<J extends ChunkJob>(
   };
   signal?.addEventListener('abort', onAbort, { once: true });
 
+  let submittedItems = 0;
   const submit = (items: unknown[]) => {
+    const offset = submittedItems;
+    submittedItems += items.length;
     const entry: Pending<J> = {
-      job: spec.submit(items),
+      job: spec.submit(items, offset),
       count: items.length,
       values: undefined,
       error: undefined,

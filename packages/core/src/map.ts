@@ -64,6 +64,8 @@ function submitChunk(
   end: number,
   star: boolean,
   options: CallOptions,
+  /** Where `items` starts in the whole input (a stream's chunk). */
+  offset = 0,
 ): Call {
   const n = end - start;
   if (!star && n >= PACK_MIN) {
@@ -87,9 +89,10 @@ function submitChunk(
     start === 0 && end === items.length && Array.isArray(items)
       ? items
       : Array.prototype.slice.call(items, start, end);
-  const call = engine.submit(task, [slice], chunkFlags(star), options);
-  call.chunkStart = start;
-  return call;
+  return engine.submit(task, [slice], chunkFlags(star), {
+    ...options,
+    chunkStart: offset + start,
+  });
 }
 
 /** @internal `map` / `starmap`: all results, in input order. */
@@ -218,7 +221,8 @@ async function* stream(
     bufferSize: o.bufferSize,
     workers: engine.options.maxWorkers,
     signal: o.call.signal,
-    submit: (items) => submitChunk(engine, task, items, 0, items.length, star, callOptions),
+    submit: (items, offset) =>
+      submitChunk(engine, task, items, 0, items.length, star, callOptions, offset),
     runMs: (call) => call.runMs,
     cancel: (calls, reason) => {
       for (const call of calls) engine.cancellation.abort(call, reason);

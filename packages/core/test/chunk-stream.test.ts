@@ -416,9 +416,9 @@ describe('chunkStream()', () => {
     }
     const pool = fakePool({ iterable: input(), chunkSize: 1 });
     const submit = pool.spec.submit;
-    pool.spec.submit = (items) => {
+    pool.spec.submit = (items, offset) => {
       if (items[0] === 2) throw refused;
-      return submit(items);
+      return submit(items, offset);
     };
     const it = chunkStream(pool.spec);
     const first = it.next();

@@ -69,6 +69,25 @@ describe('values that do not clone', () => {
     );
   });
 
+  it('an imap item is named by its position in the whole input, whichever chunk carried it', async () => {
+    const pool = open(new AutoTransport(), { maxWorkers: 1 });
+    const items = [1, 2, 3, 4, 5, (() => 6) as unknown as number, 7];
+    const read = async () => {
+      for await (const _ of pool.imap(square, items, { chunkSize: 2 })) void _;
+    };
+    await expect(read()).rejects.toThrow(
+      /^Task .*: map item 5 \(a function\) could not be sent to the worker/,
+    );
+  });
+
+  it('a map item is named right when an idle worker is sent its chunk inside map() itself', async () => {
+    const pool = open(new AutoTransport(), { maxWorkers: 2 });
+    await pool.map(square, [1, 2], { chunkSize: 1 }); // both workers are up and idle
+    await expect(
+      pool.map(square, [1, (() => 2) as unknown as number, 3], { chunkSize: 1 }),
+    ).rejects.toThrow(/^Task .*: map item 1 \(a function\) could not be sent to the worker/);
+  });
+
   it('a starmap argument is named by its item and its position in the item', async () => {
     const pool = open(new AutoTransport(), { maxWorkers: 1 });
     const items: [number, number][] = [

@@ -109,11 +109,11 @@ describe('consume', () => {
     const broken = new Error('then throws');
     const done = consume(queue, (n) => {
       if (n === 1) {
-        return {
-          then() {
+        return Object.defineProperty({}, 'then', {
+          value() {
             throw broken;
           },
-        };
+        });
       }
       if (n === 2) {
         return Object.defineProperty({}, 'then', {

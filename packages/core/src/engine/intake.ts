@@ -18,6 +18,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   timeout?: number | undefined;
   transfer?: readonly Transferable[] | undefined;
+  /** A map chunk's first item's position in the input (error messages name items by it). */
+  chunkStart?: number | undefined;
 }
 
 /** The keys of the call-descriptor form `run({ task, args, … })`. */
@@ -98,6 +100,8 @@ export function createCall(
     options?.signal,
     options?.transfer,
   );
+  // before the call is admitted: an idle worker may be sent it (and fail it) at once
+  if (options?.chunkStart !== undefined) call.chunkStart = options.chunkStart;
   call.promise = new Promise<unknown>((resolve, reject) => {
     call.resolve = resolve;
     call.reject = reject;
