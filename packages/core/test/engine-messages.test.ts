@@ -100,6 +100,25 @@ describe('values that do not clone', () => {
   });
 });
 
+describe('map options', () => {
+  it('an unknown option (Python spelling included) rejects with a TypeError naming it, for every form', async () => {
+    const pool = open(new AutoTransport(), { maxWorkers: 1 });
+    const chunksize = { chunksize: 2 } as never;
+    await expect(pool.map(square, [1, 2], chunksize)).rejects.toThrow(
+      new TypeError(
+        'Unknown option `chunksize` (expected chunkSize, bufferSize, signal, timeout): did you mean `chunkSize`?',
+      ),
+    );
+    await expect(pool.starmap(square, [[1]], { bufsize: 4 } as never)).rejects.toThrow(
+      /^Unknown option `bufsize`/,
+    );
+    const read = async () => {
+      for await (const _ of pool.imap(square, [1], { timout: 5 } as never)) void _;
+    };
+    await expect(read()).rejects.toThrow(/^Unknown option `timout`/);
+  });
+});
+
 describe('class instances that would arrive as {}', () => {
   it('an argument holding one rejects with NotCloneableError naming the path and class, and nothing is sent', async () => {
     const transport = new MemoryTransport();
