@@ -9,6 +9,7 @@
 import { CancelledError, TimeoutError } from '@par/async';
 import { QueueFull } from '@par/queue';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serializeError } from '../src/error-codec.js';
 import {
   BrokenPoolError,
   Executor,
@@ -22,7 +23,7 @@ import {
   WorkerCrashedError,
 } from '../src/index.js';
 import { engineOf } from '../src/internal.js';
-import { TaskFlag } from '../src/protocol.js';
+import { Msg, TaskFlag } from '../src/protocol.js';
 import { type FakeWorker, MemoryTransport, openPools, settle, square } from './memory-transport.js';
 
 function track(promise: Promise<unknown>): { state: string; value: unknown } {
@@ -481,6 +482,41 @@ describe('crashes, requeues and the broken state', () => {
     replacement.ready();
     replacement.answer([replacement.run(0).id, 4]);
     await expect(b).resolves.toBe(4);
+  });
+});
+
+describe('an error no call can be blamed for', () => {
+  it('a worker dying of an error thrown while it ran no call prints it and is replaced; nothing is rejected', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const transport = new MemoryTransport();
+      const pool = open(transport, { maxWorkers: 1 });
+      const first = pool.run(square, 3);
+      await settle();
+      const w = transport.last;
+      w.ready();
+      w.answer([w.run(0).id, 9]);
+      await expect(first).resolves.toBe(9);
+      // a timer the task left behind throws: the runtime's last words name no call
+      w.events.onMessage([Msg.Fatal, serializeError(new RangeError('late')), [], 1]);
+      w.exit(1, null);
+      await settle();
+      expect(logged).toHaveBeenCalledTimes(1);
+      expect(String(logged.mock.calls[0]?.[0])).toContain(
+        'Worker #1 of the pool died of an error thrown while it ran no call',
+      );
+      expect(logged.mock.calls[0]?.[1]).toMatchObject({ name: 'RangeError', message: 'late' });
+      const next = pool.run(square, 4);
+      await settle();
+      const replacement = transport.last;
+      expect(replacement).not.toBe(w);
+      replacement.ready();
+      replacement.answer([replacement.run(0).id, 16]);
+      await expect(next).resolves.toBe(16);
+      expect(pool.stats()).toMatchObject({ failed: 0, completed: 2 });
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
 

@@ -308,15 +308,26 @@ export class WorkerLifecycle {
       }
     } else {
       const requeue: Call[] = [];
+      let blamed = false;
       for (const call of outstanding) {
         const started = slot.fatal
           ? slot.fatal.started.has(call.id)
           : call.state === CallState.Running;
         if (started) {
+          blamed = true;
           engine.ledger.move(call, CallState.Done, rejected(crashError(slot, call, code, signal)));
         } else requeue.push(call);
       }
       this.#requeue(requeue, slot, code, signal);
+      // An error thrown while no call ran (a timer or a promise a task left behind)
+      // has no call to reject: it is printed rather than lost, and the worker replaced.
+      const error = slot.fatal?.error;
+      if (!blamed && error !== undefined && !slot.expectedExit) {
+        console.error(
+          `Worker #${slot.id} of the pool died of an error thrown while it ran no call (a timer or a promise a task left behind); it is replaced:`,
+          error,
+        );
+      }
     }
     slot.markExited();
     this.#refill();
