@@ -50,6 +50,8 @@ export class Call {
   onRelease: (() => void)[] | undefined = undefined;
   /** A map chunk: the index of its first item in the input (error messages name items by it). */
   chunkStart = 0;
+  /** A chunk of a `map` begun before `close()`: the pool still takes it while closing. */
+  admitWhileClosing = false;
   /** Worker-reported run time in ms, set when the result arrives. */
   runMs = 0;
   promise!: Promise<unknown>;

@@ -108,13 +108,32 @@ function submitChunk(
   });
 }
 
-/** @internal `map` / `starmap`: all results, in input order. */
+/**
+ * @internal `map` / `starmap`: all results, in input order. A map begun before
+ * `close()` runs to its end, its input read and its chunks run (Engine#beginMap).
+ */
 export async function mapAll(
   engine: Engine,
   kind: MapKind,
   task: unknown,
   iterable: unknown,
   options: unknown,
+): Promise<unknown[]> {
+  const begun = engine.beginMap();
+  try {
+    return await mapAllBegun(engine, kind, task, iterable, options, begun);
+  } finally {
+    if (begun) engine.endMap();
+  }
+}
+
+async function mapAllBegun(
+  engine: Engine,
+  kind: MapKind,
+  task: unknown,
+  iterable: unknown,
+  options: unknown,
+  begun: boolean,
 ): Promise<unknown[]> {
   const o = resolveMapOptions(options);
   checkIterable(iterable);
@@ -140,7 +159,7 @@ export async function mapAll(
     o.chunkSize === 'auto' ? batchPolicy.autoChunkSize(n, engine.options.maxWorkers) : o.chunkSize;
   const results = new Array<unknown>(n);
   const calls: Call[] = [];
-  const callOptions: CallOptions = { timeout: o.call.timeout };
+  const callOptions: CallOptions = { timeout: o.call.timeout, admitWhileClosing: begun };
   return new Promise<unknown[]>((resolve, reject) => {
     /** Chunks not finished yet. */
     let left = Math.ceil(n / chunk);

@@ -485,6 +485,39 @@ describe('crashes, requeues and the broken state', () => {
   });
 });
 
+describe('close() and a map begun before it', () => {
+  it('the map reads the rest of its async input and runs it; close() resolves after it', async () => {
+    const transport = new MemoryTransport();
+    const pool = open(transport, { maxWorkers: 1 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    async function* input() {
+      yield 1;
+      await gate; // the input is still being read when close() is called
+      yield 2;
+      yield 3;
+    }
+    const mapped = track(pool.map(square, input(), { chunkSize: 3 }));
+    await settle();
+    const closed = track(pool.close());
+    release();
+    await settle();
+    await settle();
+    expect(closed.state).toBe('pending');
+    const w = transport.last;
+    w.ready();
+    w.answer([w.run(0).id, [1, 4, 9]]);
+    await settle();
+    expect(mapped).toEqual({ state: 'fulfilled', value: [1, 4, 9] });
+    await pool.close();
+    expect(closed.state).toBe('fulfilled');
+    // a map begun after close() is refused, as any new work
+    await expect(pool.map(square, [1])).rejects.toBeInstanceOf(PoolClosedError);
+  });
+});
+
 describe('an error no call can be blamed for', () => {
   it('a worker dying of an error thrown while it ran no call prints it and is replaced; nothing is rejected', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -136,11 +136,39 @@ export class Engine {
       this.ledger.move(call, call.state, rejected(error));
   }
 
+  /** `map` / `starmap` calls begun while the pool was open and not settled yet. */
+  #maps = 0;
+  #mapsEnded: (() => void) | undefined;
+
+  /**
+   * A `map` / `starmap` begins: while it has not settled, `close()` waits for it and
+   * the pool still takes its chunks (Python's `map` reads its whole input before
+   * `close()` can run). Returns false, registering nothing, once the pool is closing.
+   */
+  beginMap(): boolean {
+    if (this.state !== PoolState.Open) return false;
+    this.#maps++;
+    return true;
+  }
+
+  /** A map {@link beginMap} registered settled. */
+  endMap(): void {
+    if (--this.#maps > 0) return;
+    const ended = this.#mapsEnded;
+    this.#mapsEnded = undefined;
+    ended?.();
+  }
+
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     if (this.state === PoolState.Open) this.state = PoolState.Closing;
     this.ledger.wakeAllRoomWaiters();
     this.#closing = (async () => {
+      if (this.#maps > 0) {
+        await new Promise<void>((resolve) => {
+          this.#mapsEnded = resolve;
+        });
+      }
       await this.ledger.whenDrained();
       await this.workers.stopAll();
     })();

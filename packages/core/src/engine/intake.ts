@@ -20,6 +20,8 @@ export interface CallOptions {
   transfer?: readonly Transferable[] | undefined;
   /** A map chunk's first item's position in the input (error messages name items by it). */
   chunkStart?: number | undefined;
+  /** A chunk of a `map` begun before `close()` (see Engine#beginMap). */
+  admitWhileClosing?: boolean | undefined;
 }
 
 /** The keys of the call-descriptor form `run({ task, args, … })`. */
@@ -102,6 +104,7 @@ export function createCall(
   );
   // before the call is admitted: an idle worker may be sent it (and fail it) at once
   if (options?.chunkStart !== undefined) call.chunkStart = options.chunkStart;
+  if (options?.admitWhileClosing === true) call.admitWhileClosing = true;
   call.promise = new Promise<unknown>((resolve, reject) => {
     call.resolve = resolve;
     call.reject = reject;
@@ -117,7 +120,10 @@ export function createCall(
 export function admit(engine: Engine, call: Call, waitForRoom = false): Call {
   const ledger = engine.ledger;
   const signal = call.signal;
-  if (engine.state !== PoolState.Open) {
+  if (
+    engine.state !== PoolState.Open &&
+    !(engine.state === PoolState.Closing && call.admitWhileClosing)
+  ) {
     ledger.move(call, CallState.Removed, rejected(engine.closedError()));
     return call;
   }
