@@ -100,6 +100,23 @@ describe('values that do not clone', () => {
   });
 });
 
+describe('the transfer option', () => {
+  it('anything but a list of objects that can move is a TypeError naming transfer and the item', async () => {
+    const pool = open(new MemoryTransport(), { maxWorkers: 1 });
+    await expect(pool.run({ task: square, args: [1], transfer: 'x' as never })).rejects.toThrow(
+      /^Expected `transfer` to be an array of transferable objects, got `"x"` \(string\)/,
+    );
+    await expect(pool.run({ task: square, args: [1], transfer: [42] as never })).rejects.toThrow(
+      new TypeError(
+        'Expected `transfer` to be an array of transferable objects (ArrayBuffer, MessagePort…), got number at index 0',
+      ),
+    );
+    await expect(pool.run({ task: square, args: [1], transfer: [{}] as never })).rejects.toThrow(
+      /got an object at index 0/,
+    );
+  });
+});
+
 describe('map options', () => {
   it('an unknown option (Python spelling included) rejects with a TypeError naming it, for every form', async () => {
     const pool = open(new AutoTransport(), { maxWorkers: 1 });

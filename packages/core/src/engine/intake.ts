@@ -3,8 +3,15 @@
 // or broken pool, aborted signal, full queue) is created and rejected at once, and
 // counted as failed.
 
-import { onAbort, validateOptions, validateSignal, validateTimeout } from '@par/async/internal';
+import {
+  onAbort,
+  optionMessage,
+  validateOptions,
+  validateSignal,
+  validateTimeout,
+} from '@par/async/internal';
 import { Call, CallState } from '../call.js';
+import { describeValue } from '../describe-value.js';
 import type { CallDescriptor, RunOptions } from '../pool-options.js';
 import { TaskFlag } from '../protocol.js';
 import { isTaskRef } from '../task-ref.js';
@@ -31,14 +38,29 @@ const DESCRIPTOR_KEYS = new Set(['task', 'args', 'signal', 'timeout', 'transfer'
 export function callOptions(o: RunOptions): CallOptions {
   const signal = validateSignal('signal', o.signal);
   const timeout = validateTimeout('timeout', o.timeout);
+  if (o.transfer === undefined) return { signal, timeout, transfer: undefined };
   if (
-    o.transfer !== undefined &&
-    !Array.isArray(o.transfer) &&
-    !(o.transfer as unknown as Iterable<unknown>)[Symbol.iterator]
+    typeof o.transfer !== 'object' ||
+    o.transfer === null ||
+    typeof (o.transfer as unknown as Iterable<unknown>)[Symbol.iterator] !== 'function'
   ) {
-    throw new TypeError('Expected `transfer` to be an array of transferable objects');
+    throw new TypeError(optionMessage('transfer', 'an array of transferable objects', o.transfer));
   }
-  return { signal, timeout, transfer: o.transfer === undefined ? undefined : [...o.transfer] };
+  const transfer = [...o.transfer];
+  // what can move: ArrayBuffers, MessagePorts, streams… never a number, string or plain object
+  const bad = transfer.findIndex(
+    (item) =>
+      typeof item !== 'object' ||
+      item === null ||
+      Object.getPrototypeOf(item) === Object.prototype ||
+      Array.isArray(item),
+  );
+  if (bad >= 0) {
+    throw new TypeError(
+      `Expected \`transfer\` to be an array of transferable objects (ArrayBuffer, MessagePort…), got ${describeValue(transfer[bad])} at index ${bad}`,
+    );
+  }
+  return { signal, timeout, transfer };
 }
 
 /** @internal {@link callOptions} for an options object not checked yet. */
