@@ -116,11 +116,28 @@ export function validateOneOf<T extends string>(
   return value as T;
 }
 
-/** An options bag: `undefined` or a plain object. Copies it so the caller's object is never mutated. */
-export function validateOptions<T extends object>(name: string, value: unknown): Partial<T> {
+/**
+ * An options bag: `undefined` or a plain object. Copies it so the caller's object is
+ * never mutated. With `known`, a key not in it is a TypeError naming it (a misspelt
+ * option would otherwise be ignored without a word).
+ */
+export function validateOptions<T extends object>(
+  name: string,
+  value: unknown,
+  known?: readonly (keyof T & string)[],
+): Partial<T> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(optionMessage(name, 'an options object', value));
+  }
+  if (known !== undefined) {
+    for (const key of Object.keys(value)) {
+      if (!(known as readonly string[]).includes(key)) {
+        throw new TypeError(
+          `Unknown option \`${key}\` in \`${name}\` (expected ${known.join(', ')})`,
+        );
+      }
+    }
   }
   return { ...(value as T) };
 }

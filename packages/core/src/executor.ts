@@ -145,7 +145,7 @@ export class Executor {
    */
   shutdown(options?: ShutdownOptions): Promise<void> {
     try {
-      const o = validateOptions<ShutdownOptions>('options', options);
+      const o = validateOptions<ShutdownOptions>('options', options, ['wait', 'cancelFutures']);
       if (o.cancelFutures) {
         engineOf(this.#pool).cancellation.cancelNotStarted(
           new CancelledError('The executor shut down'),

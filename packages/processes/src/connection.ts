@@ -184,7 +184,7 @@ export class Connection<T = unknown> {
    */
   recv(options?: RecvOptions): Promise<T> {
     try {
-      const opts = validateOptions<RecvOptions>('options', options);
+      const opts = validateOptions<RecvOptions>('options', options, ['signal', 'timeout']);
       const signal = validateSignal('signal', opts.signal);
       const timeout = validateTimeout('timeout', opts.timeout);
       if (this.#closed) return Promise.reject(new EOFError('The connection is closed'));

@@ -107,7 +107,15 @@ export class Process<A extends unknown[] = unknown[]> {
   #release: (() => void) | undefined;
 
   constructor(task: Task<A, unknown>, options?: ProcessOptions<A>) {
-    const opts = validateOptions<ProcessOptions<A>>('options', options);
+    const opts = validateOptions<ProcessOptions<A>>('options', options, [
+      'args',
+      'name',
+      'env',
+      'cwd',
+      'execArgv',
+      'stdio',
+      'daemon',
+    ]);
     this.#task = toWireTask(task as Task<never[], unknown>);
     if (opts.args !== undefined && !Array.isArray(opts.args))
       throw new TypeError(optionMessage('args', 'an array', opts.args));
@@ -313,7 +321,7 @@ export class Process<A extends unknown[] = unknown[]> {
    */
   join(options?: JoinOptions): Promise<number | null> {
     try {
-      const opts = validateOptions<JoinOptions>('options', options);
+      const opts = validateOptions<JoinOptions>('options', options, ['timeout', 'signal']);
       const timeout = validateTimeout('timeout', opts.timeout);
       const signal = validateSignal('signal', opts.signal);
       if (!this.#child)

@@ -57,6 +57,12 @@ describe('Process options', () => {
     expect(error?.code).toBe('ENOENT');
   });
 
+  it("an unknown option (a misspelling, Python's target) is a TypeError naming it", () => {
+    expect(() => new loose(t.noop, { target: 1 })).toThrow(
+      /^Unknown option `target` in `options` \(expected args, name, env, cwd, execArgv, stdio, daemon\)/,
+    );
+  });
+
   it('execArgv must be an array of strings', () => {
     expect(() => new loose(t.noop, { execArgv: '--inspect' })).toThrow(/`execArgv`/);
     expect(() => new loose(t.noop, { execArgv: [1] })).toThrow(TypeError);

@@ -31,6 +31,13 @@ describe('Pipe in one process', () => {
     expect(await a.recv()).toBe(3);
   });
 
+  it('recv() refuses an unknown option (a misspelt timeout would wait for ever)', async () => {
+    const [a] = Pipe();
+    await expect(a.recv({ timout: 50 } as never)).rejects.toThrow(
+      new TypeError('Unknown option `timout` in `options` (expected signal, timeout)'),
+    );
+  });
+
   it('recv() waits while the pipe is open and empty', async () => {
     const [a, b] = Pipe<string>();
     let received: string | undefined;

@@ -77,7 +77,7 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
   #threadId: number | undefined;
 
   constructor(task: Task<A, R>, options?: ThreadOptions<A>) {
-    const o = validateOptions<ThreadOptions<A>>('options', options);
+    const o = validateOptions<ThreadOptions<A>>('options', options, ['args', 'name', 'daemon']);
     if (typeof task !== 'function' && (typeof task !== 'object' || task === null)) {
       throw new TypeError(
         "Expected `task` to be a task reference (tasks(new URL('./tasks.js', import.meta.url)).name) or a self-contained function",
@@ -156,7 +156,7 @@ export class Thread<A extends unknown[] = unknown[], R = unknown> {
   join(options?: JoinOptions): Promise<Awaited<R>> {
     if (this.#result !== undefined) this.#joined = true;
     try {
-      const o = validateOptions<JoinOptions>('options', options);
+      const o = validateOptions<JoinOptions>('options', options, ['timeout']);
       const timeout = validateTimeout('timeout', o.timeout);
       const result = this.#result;
       if (result === undefined) {

@@ -278,6 +278,13 @@ describe('ThreadPoolExecutor#shutdown', () => {
     await expect(queued[0]).rejects.toBeInstanceOf(CancelledError);
   });
 
+  it("shutdown() refuses an unknown option (Python's cancel_futures) with a TypeError naming it", async () => {
+    executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    await expect(executor.shutdown({ cancel_futures: true } as never)).rejects.toThrow(
+      new TypeError('Unknown option `cancel_futures` in `options` (expected wait, cancelFutures)'),
+    );
+  });
+
   it('[Symbol.asyncDispose] shuts down and waits', async () => {
     executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const future = executor.submit(t.delayed, 'x', 2);

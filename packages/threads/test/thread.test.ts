@@ -50,6 +50,18 @@ describe('Thread', () => {
     );
   });
 
+  it("an unknown option (a misspelling, Python's target) is a TypeError naming it", async () => {
+    expect(() => new Thread(t.square, { target: 1 } as never)).toThrow(
+      new TypeError('Unknown option `target` in `options` (expected args, name, daemon)'),
+    );
+    const thread = track(new Thread(t.square, { args: [2] }));
+    thread.start();
+    await expect(thread.join({ timeuot: 10 } as never)).rejects.toThrow(
+      new TypeError('Unknown option `timeuot` in `options` (expected timeout)'),
+    );
+    await expect(thread.join()).resolves.toBe(4);
+  });
+
   it('join() before start() rejects', async () => {
     const thread = new Thread(t.square, { args: [1] });
     await expect(thread.join()).rejects.toThrow(/before it is started/);
