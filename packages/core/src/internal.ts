@@ -28,3 +28,5 @@ export {
   runInTaskContext,
   type TaskContext,
 } from './task-signal.js';
+/** A class instance that would arrive as `{}`: @par/processes' Pipe refuses it as the pools do. */
+export { findLostInstance, lostInstanceReason } from './clone-check.js';

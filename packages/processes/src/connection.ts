@@ -8,6 +8,8 @@ import {
   validateSignal,
   validateTimeout,
 } from '@par/async/internal';
+import { NotCloneableError } from '@par/core';
+import { findLostInstance, lostInstanceReason } from '@par/core/internal';
 import type { RemoteClient } from '@par/core/remote';
 import { EOFError } from './errors.js';
 import type { PipeEnd } from './pipe-end.js';
@@ -169,6 +171,14 @@ export class Connection<T = unknown> {
    */
   send(value: T): void {
     if (this.#closed) throw new EOFError('Cannot send on a closed connection');
+    // a class instance with no own data (#private fields) would arrive as {}: refused,
+    // as a pool refuses it for an argument
+    const lost = findLostInstance(value, 'the value');
+    if (lost !== undefined) {
+      throw new NotCloneableError(
+        `Connection.send(): ${lost.path} (an instance of class ${lost.className}) cannot be sent: ${lostInstanceReason(lost)}`,
+      );
+    }
     this.#backend.send(value);
   }
 

@@ -38,6 +38,20 @@ describe('Pipe in one process', () => {
     );
   });
 
+  it('send() refuses a class instance that would arrive as {} (its data in #private fields)', () => {
+    class Secret {
+      #value = 's';
+      get value() {
+        return this.#value;
+      }
+    }
+    const [a] = Pipe();
+    expect(() => a.send({ owner: new Secret() })).toThrow(
+      /^Connection\.send\(\): the value\.owner \(an instance of class Secret\) cannot be sent/,
+    );
+    expect(() => a.send({ owner: new Secret() })).toThrow(NotCloneableError);
+  });
+
   it('recv() waits while the pipe is open and empty', async () => {
     const [a, b] = Pipe<string>();
     let received: string | undefined;
