@@ -6,8 +6,6 @@
 export { BatchPolicy, batchPolicy } from './batch-policy.js';
 /** The lazy, bounded `imap` stream: @par/cluster runs it with its own chunk jobs. */
 export { type ChunkJob, type ChunkStreamSpec, chunkStream } from './chunk-stream.js';
-/** A class instance that would arrive as `{}`: @par/processes' Pipe refuses it as the pools do. */
-export { findLostInstance, lostInstanceReason } from './clone-check.js';
 export { engineOf } from './engine/access.js';
 export type { Engine } from './engine/engine.js';
 /** The engine's error codec: @par/cluster sends errors across machines with it. */

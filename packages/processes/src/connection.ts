@@ -8,9 +8,8 @@ import {
   validateSignal,
   validateTimeout,
 } from '@par/async/internal';
-import { NotCloneableError } from '@par/core';
-import { findLostInstance, lostInstanceReason } from '@par/core/internal';
 import type { RemoteClient } from '@par/core/remote';
+import { findLostInstance, lostInstanceReason, NotCloneableError } from '@par/core/worker';
 import { EOFError } from './errors.js';
 import type { PipeEnd } from './pipe-end.js';
 import { retain } from './pipe-holders.js';

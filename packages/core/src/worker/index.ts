@@ -1,6 +1,7 @@
 // What a transport's worker entry registers besides: importing them from here
 // keeps the engine (the root entry) out of a worker's start-up.
-export { TaskClosureError } from '../errors.js';
+export { findLostInstance, lostInstanceReason } from '../clone-check.js';
+export { NotCloneableError, TaskClosureError } from '../errors.js';
 export { Msg } from '../protocol.js';
 export { registerQueueHandler } from '../queue-handle-handler.js';
 export { decodeValue, registerTransferHandler } from '../transfer-handlers.js';
