@@ -133,8 +133,13 @@ export function validateOptions<T extends object>(
   if (known !== undefined) {
     for (const key of Object.keys(value)) {
       if (!(known as readonly string[]).includes(key)) {
+        // Python's spellings (chunksize, cancel_futures) get the name they stand for
+        const flat = (k: string) => k.replaceAll('_', '').toLowerCase();
+        const meant = known.find((k) => flat(k) === flat(key));
         throw new TypeError(
-          `Unknown option \`${key}\` in \`${name}\` (expected ${known.join(', ')})`,
+          `Unknown option \`${key}\` in \`${name}\` (expected ${known.join(', ')})${
+            meant === undefined ? '' : `: did you mean \`${meant}\`?`
+          }`,
         );
       }
     }

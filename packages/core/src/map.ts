@@ -28,21 +28,14 @@ interface ResolvedMapOptions {
   bufferSize: number | undefined;
 }
 
-/** The options of map / imap / starmap (imap's bufferSize is accepted by every form). */
-const MAP_OPTION_KEYS = new Set(['chunkSize', 'bufferSize', 'signal', 'timeout']);
-
 function resolveMapOptions(options: unknown): ResolvedMapOptions {
-  const o = validateOptions<IMapOptions>('options', options);
-  for (const key of Object.keys(o)) {
-    if (!MAP_OPTION_KEYS.has(key)) {
-      // Python's spellings (chunksize) would otherwise be ignored without a word
-      throw new TypeError(
-        `Unknown option \`${key}\` (expected ${[...MAP_OPTION_KEYS].join(', ')})${
-          key.toLowerCase() === 'chunksize' ? ': did you mean `chunkSize`?' : ''
-        }`,
-      );
-    }
-  }
+  // imap's bufferSize is accepted by every form
+  const o = validateOptions<IMapOptions>('options', options, [
+    'chunkSize',
+    'bufferSize',
+    'signal',
+    'timeout',
+  ]);
   let chunkSize: number | 'auto' = 'auto';
   if (o.chunkSize !== undefined && o.chunkSize !== 'auto') {
     if (typeof o.chunkSize !== 'number') {

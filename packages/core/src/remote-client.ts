@@ -1,6 +1,6 @@
 // The handle's side of the remote-handle layer: numbered requests to the owner,
 // their replies, cancellation, and what happens when the channel closes.
-import { deferred } from '@par/async/internal';
+import { deferred, onAbort } from '@par/async/internal';
 import { deserializeError, type WireError } from './error-codec.js';
 import { CANCEL, type RemoteOp, type RemoteReply, Status } from './remote-wire.js';
 import type { ChannelPort } from './transfer-handlers.js';
@@ -38,12 +38,6 @@ export class RemoteClient {
   readonly #port: ChannelPort;
   readonly #gone: () => Error;
   readonly #pending = new Map<number, Pending>();
-  /**
-   * The calls waiting on each signal, with one abort listener per signal however
-   * many calls share it (a task's signal, for every `put` it has in flight): one
-   * listener per call would trip Node's MaxListenersExceededWarning past ten.
-   */
-  readonly #bySignal = new Map<AbortSignal, { listener: () => void; calls: Set<() => void> }>();
   #next = 1;
   #closed = false;
 
@@ -87,7 +81,7 @@ export class RemoteClient {
       return Promise.reject(error);
     }
     if (signal !== undefined) {
-      const onAbort = (): void => {
+      const abandon = (): void => {
         if (call.abandoned || this.#closed || !this.#pending.has(id)) return;
         if (call.onLateValue !== undefined) {
           call.abandoned = true;
@@ -99,33 +93,12 @@ export class RemoteClient {
           // the owner is gone: the close rejects the call (or already did)
         }
       };
-      this.#watch(signal, onAbort);
-      const remove = (): void => this.#unwatch(signal, onAbort);
+      // one listener per signal however many calls share it (a task's signal, for
+      // every put it has in flight): Node warns past ten listeners on one signal
+      const remove = onAbort(signal, abandon);
       promise.then(remove, remove);
     }
     return promise as Promise<T>;
-  }
-
-  #watch(signal: AbortSignal, onAbort: () => void): void {
-    let entry = this.#bySignal.get(signal);
-    if (entry === undefined) {
-      const calls = new Set<() => void>();
-      const listener = (): void => {
-        this.#bySignal.delete(signal);
-        for (const abort of calls) abort();
-      };
-      entry = { listener, calls };
-      this.#bySignal.set(signal, entry);
-      signal.addEventListener('abort', listener, { once: true });
-    }
-    entry.calls.add(onAbort);
-  }
-
-  #unwatch(signal: AbortSignal, onAbort: () => void): void {
-    const entry = this.#bySignal.get(signal);
-    if (entry === undefined || !entry.calls.delete(onAbort) || entry.calls.size > 0) return;
-    this.#bySignal.delete(signal);
-    signal.removeEventListener('abort', entry.listener);
   }
 
   #receive([id, status, value]: RemoteReply): void {

@@ -123,7 +123,7 @@ describe('map options', () => {
     const chunksize = { chunksize: 2 } as never;
     await expect(pool.map(square, [1, 2], chunksize)).rejects.toThrow(
       new TypeError(
-        'Unknown option `chunksize` (expected chunkSize, bufferSize, signal, timeout): did you mean `chunkSize`?',
+        'Unknown option `chunksize` in `options` (expected chunkSize, bufferSize, signal, timeout): did you mean `chunkSize`?',
       ),
     );
     await expect(pool.starmap(square, [[1]], { bufsize: 4 } as never)).rejects.toThrow(

@@ -3,6 +3,7 @@
 // I/O-bound async functions); 'sequential' runs one call after another.
 
 import { limit, TimeoutError, timeout as withTimeout } from '@par/async';
+import { onAbort } from '@par/async/internal';
 import { abortTaskContext, createTaskContext, runInTaskContext } from '@par/core/internal';
 import type { BackendOptions, DelayedCall, ParallelBackend } from './backend.js';
 import { resolveLocal } from './local-call.js';
@@ -29,8 +30,8 @@ async function callLocal(call: DelayedCall, signal: AbortSignal, timeout?: numbe
   const fn = await resolveLocal(call.fn);
   signal.throwIfAborted();
   const context = createTaskContext();
-  const onAbort = (): void => abortTaskContext(context, signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
+  // one listener per run signal however many calls run at once (nJobs may pass ten)
+  const removeAbort = onAbort(signal, () => abortTaskContext(context, signal.reason));
   try {
     if (timeout === undefined || timeout === Number.POSITIVE_INFINITY) {
       return await runInTaskContext(context, fn, ...call.args);
@@ -48,7 +49,7 @@ async function callLocal(call: DelayedCall, signal: AbortSignal, timeout?: numbe
       throw error;
     });
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    removeAbort();
   }
 }
 

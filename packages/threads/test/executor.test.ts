@@ -281,7 +281,9 @@ describe('ThreadPoolExecutor#shutdown', () => {
   it("shutdown() refuses an unknown option (Python's cancel_futures) with a TypeError naming it", async () => {
     executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     await expect(executor.shutdown({ cancel_futures: true } as never)).rejects.toThrow(
-      new TypeError('Unknown option `cancel_futures` in `options` (expected wait, cancelFutures)'),
+      new TypeError(
+        'Unknown option `cancel_futures` in `options` (expected wait, cancelFutures): did you mean `cancelFutures`?',
+      ),
     );
   });
 
