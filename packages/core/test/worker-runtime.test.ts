@@ -85,6 +85,30 @@ describe('the worker runtime', () => {
     expect(second.slice(0, 4)).toEqual([Msg.Results, 102, Status.Ok, 'released']);
   });
 
+  it('sends the results it holds before it starts the last call it holds, once that task is known to take a while', async () => {
+    const { next } = await startRuntime();
+    const latch = new Int32Array(new SharedArrayBuffer(8));
+    // a task that busy-waits `ms` on the clock, or blocks the worker until the test lets it go
+    const defs = [
+      1,
+      undefined,
+      'work',
+      'function work(l, ms) { if (ms < 0) { Atomics.store(l, 0, 1); Atomics.notify(l, 0); Atomics.wait(l, 1, 0); return "released" } const end = performance.now() + ms; while (performance.now() < end); return ms }',
+    ];
+    // a first call takes 1 ms: the task is now known to be quick, but not instant
+    worker?.postMessage([Msg.Run, defs, 201, 1, 0, [latch, 1]]);
+    expect((await next()).slice(0, 4)).toEqual([Msg.Results, 201, Status.Ok, 1]);
+    // two calls held at once (as the pool holds one call ahead for tasks of a few ms):
+    // the pool sends the next call when a result comes back, so the first one's result
+    // does not wait for the end of the last call
+    worker?.postMessage([Msg.Run, 0, 202, 1, 0, [latch, 1], 203, 1, 0, [latch, -1]]);
+    expect((await next()).slice(0, 4)).toEqual([Msg.Results, 202, Status.Ok, 1]);
+    await waitForChange(latch, 0, 0);
+    Atomics.store(latch, 1, 1);
+    Atomics.notify(latch, 1);
+    expect((await next()).slice(0, 4)).toEqual([Msg.Results, 203, Status.Ok, 'released']);
+  });
+
   it("calls the port's beforeUserCode once, before the first task function runs", async () => {
     const w = new Worker(new URL('./fixtures/user-code-hook-worker.mjs', import.meta.url), {
       workerData: { workerId: 1, concurrency: 1 },

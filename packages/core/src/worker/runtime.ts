@@ -40,6 +40,16 @@ const FLUSH_EVERY_MS = BATCH_WORK_MS;
  * on without turning its event loop for at most this long (ms).
  */
 const CONTINUE_MS = 20;
+/**
+ * Before it starts the last call it holds, a worker sends the results it has when
+ * that task's last run took this long (ms) or longer. The pool sends more
+ * calls as results come back: kept until after that call, they left the worker
+ * without work for a round trip once it ended (tasks of 2–8 ms, one call held ahead:
+ * after every second call), and their callers waited a call longer. A shorter call
+ * hides little of the round trip (0.1–0.5 ms) and the extra message would cost the
+ * pool's owner more than it saves.
+ */
+const REFILL_MS = 0.25;
 
 /**
  * Runs the worker side of a pool over `port`: loads task modules, compiles
@@ -168,7 +178,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     } catch (error) {
       currentId = -1;
       const t1 = now();
-      entry.quick = t1 - t0 <= FLUSH_EVERY_MS;
+      entry.lastMs = t1 - t0;
       inbox.ran(t0, t1);
       outbox.pushError(id, closureError(error, entry), t1 - t0, entry);
       outbox.runAfterFlush(ends);
@@ -182,7 +192,7 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
     }
     if (context.controller === undefined && !context.aborted) spare = context;
     const t1 = now();
-    entry.quick = t1 - t0 <= FLUSH_EVERY_MS;
+    entry.lastMs = t1 - t0;
     inbox.ran(t0, t1);
     outbox.pushValue(id, result, t1 - t0, entry);
     outbox.runAfterFlush(ends);
@@ -258,8 +268,17 @@ export function startWorkerRuntime(port: WorkerPort, boot: WorkerBoot): void {
         outbox.pushError(id, entry.error, 0, entry);
         continue;
       }
-      // Results already done go out before a call that may not come back (see Entry#quick)
-      if ((flags & TaskFlag.Timed) !== 0 || entry.quick !== true) outbox.flush();
+      // Results already done go out before a call that may not come back (see
+      // Entry#lastMs), and before the last call held, so the pool can send more (REFILL_MS)
+      const lastMs = entry.lastMs;
+      if (
+        (flags & TaskFlag.Timed) !== 0 ||
+        lastMs === undefined ||
+        lastMs > FLUSH_EVERY_MS ||
+        (queue.length === 0 && lastMs >= REFILL_MS)
+      ) {
+        outbox.flush();
+      }
       runOne(id, entry, flags, args);
       ran = true;
     }

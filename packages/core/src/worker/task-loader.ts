@@ -16,12 +16,12 @@ export interface Entry {
   error: unknown;
   loading: Promise<void> | undefined;
   /**
-   * Whether its last synchronous run on this worker took at most a few ms. A call of a
-   * task not known to be quick may run long or never return (out of memory, a kill),
-   * so the worker first sends the results it holds: a finished call never waits behind
-   * it, nor is it blamed for its death.
+   * How long (ms) its last synchronous run on this worker took; undefined until one
+   * ended. A call of a task not known to be quick (a few ms) may run long or never
+   * return (out of memory, a kill), so the worker first sends the results it holds: a
+   * finished call never waits behind it, nor is it blamed for its death.
    */
-  quick?: boolean;
+  lastMs?: number;
 }
 
 const moduleCache = new Map<string, Promise<Record<string, unknown>>>();
