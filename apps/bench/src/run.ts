@@ -5,7 +5,7 @@
 // which the docs' benchmark page shows. A run filtered to some scenarios writes
 // latest-<filters>.* instead of latest.*; a scaled run (PAR_BENCH_SCALE < 1, for
 // developing the bench) writes to results/scaled/ only and is not kept.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,32 @@ console.error(`load average at start: ${loadAverageAtStart.join(', ')}`);
 const notice = pythonNotice(findPython());
 if (notice !== undefined) console.error(notice);
 
+/** The machine's CPU time from /proc/stat (Linux): [steal, total], in ticks; undefined elsewhere. */
+function readCpuTimes(): [number, number] | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'latin1')
+      .split('\n')[0]
+      ?.trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    if (fields === undefined || fields.length < 8) return undefined;
+    // user nice system idle iowait irq softirq steal (guest time is inside user)
+    return [fields[7] as number, fields.slice(0, 8).reduce((a, b) => a + b, 0)];
+  } catch {
+    return undefined;
+  }
+}
+/** `, steal N%`: the CPU time the hypervisor gave other machines since `before`. */
+function stealSince(before: [number, number] | undefined): string {
+  const now = readCpuTimes();
+  if (before === undefined || now === undefined || now[1] === before[1]) return '';
+  return `, steal ${((100 * (now[0] - before[0])) / (now[1] - before[1])).toFixed(1)}%`;
+}
+
+// each scenario's log line says how busy the machine was and how big this process grew,
+// to tell a slow scenario's noise from a slow contender
+let cpuTimes = readCpuTimes();
 const results: ScenarioResult[] = [];
 let failures = 0;
 for (const scenario of selected) {
@@ -57,7 +83,15 @@ for (const scenario of selected) {
       failed: message,
     });
   }
-  console.error(`  ${scenario.id}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const memory = process.memoryUsage();
+  console.error(
+    `  ${scenario.id}: ${((performance.now() - started) / 1000).toFixed(1)} s (load ${os
+      .loadavg()[0]
+      ?.toFixed(
+        2,
+      )}${stealSince(cpuTimes)}; this process: heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(memory.rss / 2 ** 20).toFixed(0)} MB)`,
+  );
+  cpuTimes = readCpuTimes();
 }
 
 const cpus = os.cpus();
