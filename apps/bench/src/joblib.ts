@@ -83,14 +83,25 @@ let instance: ParallelInstance | undefined;
 
 const cpuWork = () =>
   Array.from({ length: CPU_CALLS }, () => delayed(t.countPrimes)(CPU_N, CPU_REPEAT));
-// output: the prime counts of the nJobs 1 run, then of the nJobs 2 run (as joblib_bench.py)
+// The best of two runs of each, alternating, in both languages (joblib_bench.py does the
+// same): a run lasts 0.35–0.7 s, and another process on the machine slowed one of them
+// by a tenth or more, so single runs gave speed-ups from 1.5× to 2.3× (above the ideal)
+// in one bench run. Output: the prime counts of the last nJobs 1 run, then of the last
+// nJobs 2 run (as joblib_bench.py).
 async function speedUp(): Promise<Outcome> {
-  let start = performance.now();
-  const serial = (await Parallel({ nJobs: 1 })(cpuWork())) as number[];
-  const one = performance.now() - start;
-  start = performance.now();
-  const parallel = (await Parallel({ nJobs: 2, batchSize: 1 })(cpuWork())) as number[];
-  return { output: [...serial, ...parallel], figure: one / (performance.now() - start) };
+  let one = Number.POSITIVE_INFINITY;
+  let two = Number.POSITIVE_INFINITY;
+  let output: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    let start = performance.now();
+    const serial = (await Parallel({ nJobs: 1 })(cpuWork())) as number[];
+    one = Math.min(one, performance.now() - start);
+    start = performance.now();
+    const parallel = (await Parallel({ nJobs: 2, batchSize: 1 })(cpuWork())) as number[];
+    two = Math.min(two, performance.now() - start);
+    output = [...serial, ...parallel];
+  }
+  return { output, figure: one / two };
 }
 
 // the number of primes below CPU_N, by a sieve here (not the workers' trial division)
@@ -182,7 +193,6 @@ export const scenarios: Scenario[] = [
     title: `CPU-bound delayed calls over 2 cores, about 85 ms each in both languages (speed-up of nJobs 2 over nJobs 1, ideal 2x)`,
     unit: 'x',
     better: 'higher',
-    rounds: 3,
     check: sequence(
       2 * CPU_CALLS,
       primesBelow,
