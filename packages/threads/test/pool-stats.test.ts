@@ -42,6 +42,16 @@ describe('stats()', () => {
     expect(after).toMatchObject({ running: 0, queued: 0, completed: 2, failed: 1, idle: 1 });
   });
 
+  it('counts each chunk of a map as one call', async () => {
+    pool = new ThreadPool({ maxWorkers: 2 });
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    await pool.map(t.square, items);
+    // Python's chunk size: ceil(100 / (2 workers × 4)) = 13 items, so 8 chunks
+    expect(pool.stats().completed).toBe(8);
+    await pool.map(t.square, items, { chunkSize: 1 });
+    expect(pool.stats().completed).toBe(108);
+  });
+
   it('an aborted call whose task keeps running counts as aborting, not running, until the task returns', async () => {
     pool = new ThreadPool({ maxWorkers: 1, gracePeriod: 600_000 });
     const l = latch();
