@@ -25,7 +25,8 @@ export function validateReturnWhen(value: unknown): ReturnWhen {
 export interface WaitForOptions {
   /**
    * `'FIRST_COMPLETED'`: as soon as one promise settles; `'FIRST_EXCEPTION'`: as soon as one
-   * rejects (or all settle); `'ALL_COMPLETED'`: when all settle.
+   * rejects (or all settle); `'ALL_COMPLETED'`: when all settle. As `asyncio.wait`, `done`
+   * then holds every promise already settled, those settled in the same turn included.
    * @default 'ALL_COMPLETED'
    */
   returnWhen?: ReturnWhen;
@@ -125,15 +126,21 @@ export function wait<T>(
         afterTurn(finish);
       }, timeout);
     }
+    // As asyncio.wait: `done` holds every promise settled when wait returns. The first
+    // settlement ends a FIRST_* wait only after the turn, so the promises already settled
+    // (their handlers are queued behind it) or settling in the same turn count as done.
+    const first = (): void => afterTurn(finish);
     for (const p of list) {
       p.then(
         () => {
           done.add(p);
-          if (returnWhen === 'FIRST_COMPLETED' || done.size === list.length) finish();
+          if (done.size === list.length) finish();
+          else if (returnWhen === 'FIRST_COMPLETED') first();
         },
         () => {
           done.add(p);
-          if (returnWhen !== 'ALL_COMPLETED' || done.size === list.length) finish();
+          if (done.size === list.length) finish();
+          else if (returnWhen !== 'ALL_COMPLETED') first();
         },
       );
     }

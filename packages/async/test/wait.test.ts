@@ -37,6 +37,41 @@ describe('wait', () => {
     expect(done.has(b.promise)).toBe(true);
   });
 
+  test("'FIRST_COMPLETED' counts every promise already settled, or settling in the same turn, as done (as asyncio.wait)", async () => {
+    const a = deferred<number>();
+    const b = deferred<number>();
+    const c = deferred<number>();
+    a.resolve(1);
+    b.resolve(2);
+    const early = await wait([a.promise, b.promise, c.promise], { returnWhen: 'FIRST_COMPLETED' });
+    expect(early.done).toEqual(new Set([a.promise, b.promise]));
+    expect([...early.pending]).toEqual([c.promise]);
+
+    const d = deferred<number>();
+    const e = deferred<number>();
+    const f = deferred<number>();
+    const waiting = wait([d.promise, e.promise, f.promise], { returnWhen: 'FIRST_COMPLETED' });
+    d.resolve(4);
+    e.resolve(5);
+    const sameTurn = await waiting;
+    expect(sameTurn.done).toEqual(new Set([d.promise, e.promise]));
+    expect([...sameTurn.pending]).toEqual([f.promise]);
+  });
+
+  test("'FIRST_EXCEPTION' counts the promises settled in the turn of the first rejection as done", async () => {
+    const a = deferred<number>();
+    const b = deferred<number>();
+    const c = deferred<number>();
+    a.promise.catch(() => {});
+    a.reject(new Error('a'));
+    b.resolve(2);
+    const { done, pending } = await wait([a.promise, b.promise, c.promise], {
+      returnWhen: 'FIRST_EXCEPTION',
+    });
+    expect(done).toEqual(new Set([a.promise, b.promise]));
+    expect([...pending]).toEqual([c.promise]);
+  });
+
   test("'FIRST_EXCEPTION' returns at the first rejection", async () => {
     const a = deferred<number>();
     const b = deferred<number>();
