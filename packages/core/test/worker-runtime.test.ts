@@ -109,6 +109,76 @@ describe('the worker runtime', () => {
     expect((await next()).slice(0, 4)).toEqual([Msg.Results, 203, Status.Ok, 'released']);
   });
 
+  it('when a result in a batch does not clone, posts every other result with only its own transferables', async () => {
+    const { next } = await startRuntime();
+    const defs = [
+      1,
+      undefined,
+      'ident',
+      'function ident(x) { return x }',
+      2,
+      undefined,
+      'bad',
+      'function bad() { return { f: Symbol("not cloneable") } }',
+    ];
+    // both tasks ran once: known quick, so the three calls below share one flush
+    worker?.postMessage([Msg.Run, defs, 1, 1, 0, [0], 2, 2, 0, []]);
+    const seen = new Set<unknown>();
+    while (seen.size < 2) for (const id of idsOf(await next())) seen.add(id);
+    // two map chunks of numbers (each result a transferred Float64Array) around a bad result
+    const numbers = (from: number) => Array.from({ length: 16 }, (_, i) => from + i);
+    worker?.postMessage([
+      Msg.Run,
+      0,
+      10,
+      1,
+      TaskFlag.Chunk,
+      [numbers(100)],
+      11,
+      2,
+      0,
+      [],
+      12,
+      1,
+      TaskFlag.Chunk,
+      [numbers(200)],
+    ]);
+    const results = new Map<unknown, unknown[]>();
+    while (results.size < 3) {
+      const message = await next();
+      for (let i = 1; i < message.length; i += 4) results.set(message[i], message.slice(i, i + 4));
+    }
+    expect(results.get(11)?.[1]).toBe(Status.Error);
+    for (const [id, from] of [
+      [10, 100],
+      [12, 200],
+    ] as const) {
+      expect(results.get(id)?.[1]).not.toBe(Status.Error);
+      expect(Array.from(results.get(id)?.[2] as ArrayLike<number>)).toEqual(numbers(from));
+    }
+  });
+
+  it('sends the results it holds before the first map chunk of a task whose single calls are quick', async () => {
+    const { next } = await startRuntime();
+    const latch = new Int32Array(new SharedArrayBuffer(8));
+    const defs = [
+      1,
+      undefined,
+      'doubleOrBlock',
+      'function doubleOrBlock(x) { if (typeof x === "number") return x * 2; Atomics.store(x, 0, 1); Atomics.notify(x, 0); Atomics.wait(x, 1, 0); return 0 }',
+    ];
+    worker?.postMessage([Msg.Run, defs, 401, 1, 0, [1]]);
+    expect(idsOf(await next())).toEqual([401]);
+    // a quick single call, then a chunk whose item blocks: a chunk runs many items, so a
+    // quick single call says nothing of how long a chunk of the same task takes
+    worker?.postMessage([Msg.Run, 0, 402, 1, 0, [21], 403, 1, TaskFlag.Chunk, [[latch]]]);
+    expect((await next()).slice(0, 4)).toEqual([Msg.Results, 402, Status.Ok, 42]);
+    await waitForChange(latch, 0, 0);
+    Atomics.store(latch, 1, 1);
+    Atomics.notify(latch, 1);
+    expect(idsOf(await next())).toEqual([403]);
+  });
+
   it("calls the port's beforeUserCode once, before the first task function runs", async () => {
     const w = new Worker(new URL('./fixtures/user-code-hook-worker.mjs', import.meta.url), {
       workerData: { workerId: 1, concurrency: 1 },
@@ -297,6 +367,29 @@ describe('the worker runtime', () => {
       received += ids.length;
     }
     // more than 8 ms of work (33 calls) never waits in the worker for the next message
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(80);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(33);
+  });
+
+  it('reports the failures of a long run of quick calls at least every 8 ms of work, as it does results', async () => {
+    const { next } = await startRuntime('./fixtures/polling-runtime-worker.mjs');
+    // 80 calls that each take at least 250 µs (a busy wait on the clock), then throw
+    const defs = [
+      1,
+      undefined,
+      'spinThenThrow',
+      'function spinThenThrow(us) { const end = performance.now() + us / 1000; while (performance.now() < end); throw new Error("after " + us) }',
+    ];
+    const calls = Array.from({ length: 80 }, (_, i) => [600 + i, 1, 0, [250]]).flat();
+    worker?.postMessage([Msg.Run, defs, ...calls]);
+    const sizes: number[] = [];
+    for (let received = 0; received < 80; ) {
+      const message = await next();
+      const ids = idsOf(message);
+      for (let i = 2; i < message.length; i += 4) expect(message[i]).toBe(Status.Error);
+      sizes.push(ids.length);
+      received += ids.length;
+    }
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(80);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(33);
   });

@@ -24,6 +24,12 @@ export class Outbox {
   #sink = new EncodeSink();
   /** The task of each result in the outbox, to name it if its result does not clone. */
   #entries: (Entry | undefined)[] = [];
+  /**
+   * Where each result's transferables end in the sink's transfer list, so that a
+   * result posted alone carries only its own: a transfer list naming a buffer an
+   * earlier post already moved makes `postMessage` send nothing, without an error.
+   */
+  #transferEnds: number[] = [];
   /** Callbacks to run once the results in the outbox are posted. */
   #afterFlush: (() => void)[] | undefined;
   /** When the outbox was last sent. */
@@ -47,6 +53,7 @@ export class Outbox {
   push(id: number, status: number, value: unknown, ms: number, entry?: Entry): void {
     this.#message.push(id, status, value, ms);
     this.#entries.push(entry);
+    this.#transferEnds.push(this.#sink.transfer?.length ?? 0);
   }
 
   /** Adds a task's value: `transfer()` unwrapped, an object a transfer handler takes encoded. */
@@ -98,17 +105,21 @@ export class Outbox {
     const message = this.#message;
     const transfer = this.#sink.transfer;
     const entries = this.#entries;
+    const transferEnds = this.#transferEnds;
     this.#message = [Msg.Results];
     this.#sink = new EncodeSink();
     this.#entries = [];
+    this.#transferEnds = [];
     try {
       this.port.post(message, transfer);
     } catch {
       // Some result does not clone: send them one by one, replacing the culprits.
       for (let i = 1; i < message.length; i += 4) {
         const one = [Msg.Results, message[i], message[i + 1], message[i + 2], message[i + 3]];
+        const k = (i - 1) / 4;
+        const own = transfer?.slice(k === 0 ? 0 : transferEnds[k - 1], transferEnds[k]);
         try {
-          this.port.post(one, transfer);
+          this.port.post(one, own !== undefined && own.length > 0 ? own : undefined);
         } catch (error) {
           one[2] = Status.Error;
           one[3] = serializeError(
