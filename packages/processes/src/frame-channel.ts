@@ -15,6 +15,11 @@ const JOIN_BYTES = 64 * 1024;
 /** The output buffer's first size; one grown past {@link KEEP_BYTES} is dropped once written. */
 const OUT_BYTES = 16 * 1024;
 const KEEP_BYTES = 256 * 1024;
+/** How long a child's write first waits for its parent to make room in a full pipe (ms), doubling up to {@link MAX_PAUSE_MS}. */
+const MIN_PAUSE_MS = 0.05;
+const MAX_PAUSE_MS = 5;
+/** Atomics.wait on a cell nobody notifies: a sleep that does not spin. */
+const pauseCell = new Int32Array(new SharedArrayBuffer(4));
 
 type V8 = typeof import('node:v8');
 let v8: V8 | undefined;
@@ -66,7 +71,12 @@ export class FrameChannel {
   /**
    * `cork`: coalesce the messages of one tick into one write (the parent). A child
    * must not: a task that blocks its event loop right after results were posted
-   * (a Timed task flushes the earlier results first) would hold them back.
+   * (a Timed task flushes the earlier results first) would hold them back. For the
+   * same reason a child's send returns only once its bytes are in the pipe, waiting
+   * for its parent to read when the pipe is full (a large result), as Python's pool
+   * workers do: left to the socket's stream, the rest of a large result waited until
+   * the next call ended, that call's timeout was not armed (the parent had not heard
+   * it started), and a crash in it lost the finished result.
    * `serializer`: how a message that is not plain becomes bytes (`v8.serialize`).
    */
   constructor(
@@ -213,6 +223,7 @@ export class FrameChannel {
       return true;
     }
     if (socket.destroyed) return true;
+    if (!this.#cork) return this.#writeAll([this.#out.buffer.subarray(0, length)]);
     const buffer = this.#out.buffer;
     const written = this.#writeDirect(buffer, length);
     if (written >= length) return true;
@@ -253,6 +264,45 @@ export class FrameChannel {
   }
 
   /**
+   * A child's write: all of `pieces` into the socket's (non-blocking) descriptor before
+   * it returns, pausing while the pipe is full (see the constructor). A peer that is
+   * gone takes nothing: its exit is reported elsewhere. Returns whether the pieces left
+   * without the socket's stream (false only for a handle without a descriptor, whose
+   * stream takes them).
+   */
+  #writeAll(pieces: Buffer[]): boolean {
+    const socket = this.#socket as Socket;
+    const fd = socket.writableLength === 0 ? this.#descriptor() : -1;
+    if (fd < 0) {
+      for (const piece of pieces) socket.write(piece);
+      return false;
+    }
+    let written: number;
+    try {
+      written = pieces.length === 1 ? writeSync(fd, pieces[0] as Buffer) : writevSync(fd, pieces);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return true;
+      written = 0;
+    }
+    let pause = MIN_PAUSE_MS;
+    for (const piece of pieces) {
+      let offset = Math.min(written, piece.length);
+      written -= offset;
+      while (offset < piece.length) {
+        try {
+          offset += writeSync(fd, piece, offset);
+          pause = MIN_PAUSE_MS;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return true;
+          Atomics.wait(pauseCell, 0, 0, pause);
+          pause = Math.min(2 * pause, MAX_PAUSE_MS);
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
    * The socket's descriptor (read once: a handle keeps its descriptor until it closes),
    * or the bare descriptor of a channel without its socket.
    */
@@ -277,6 +327,7 @@ export class FrameChannel {
       return true;
     }
     if (socket.destroyed) return true;
+    if (!this.#cork) return this.#writeAll(pieces);
     let written = this.#writeDirect(pieces, 0);
     let all = true;
     for (const piece of pieces) {

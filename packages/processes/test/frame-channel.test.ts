@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
 import { serialize } from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FrameChannel } from '../src/frame-channel.js';
@@ -131,17 +133,17 @@ describe('FrameChannel', () => {
     expect(got).toEqual(['last words']);
   });
 
-  it('keeps the order when the peer stops reading and the stream takes over', async () => {
+  it('keeps the order when the peer stops reading and the stream takes over (the parent)', async () => {
     const [a, b] = await socketPair();
     const write = vi.spyOn(a, 'write');
-    const sender = new FrameChannel(a, () => {}, false);
+    const sender = new FrameChannel(a, () => {}, true);
     b.pause();
     const block = 'x'.repeat(16 * 1024);
     const count = 200; // 3 MB: more than a local socket buffers
     for (let i = 0; i < count; i++) sender.send([i, block]);
+    const flushed = sender.flush();
     // the socket buffer filled: the rest waits in the stream
     expect(write).toHaveBeenCalled();
-    const flushed = sender.flush();
     const { got, until } = receiver(b);
     b.resume();
     await until(count);
@@ -150,6 +152,38 @@ describe('FrameChannel', () => {
       Array.from({ length: count }, (_, i) => i),
     );
     expect(got.every((m) => (m as [number, string])[1] === block)).toBe(true);
+  });
+
+  it("a channel that does not cork (a child's) has written a message larger than the socket buffer when send returns", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'par-frames-'));
+    const path = join(dir, 's');
+    const server: Server = createServer();
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const size = 4 * 1024 * 1024;
+    // the reader is another process (as a child's parent is): it counts the bytes it gets
+    const reader = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const s = require('node:net').connect(${JSON.stringify(path)}); let n = 0;
+         s.on('data', (d) => { n += d.length; if (n >= ${size}) { process.stdout.write(String(n)); s.end(); } });`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const counted = text(reader.stdout);
+    const socket = await accepted;
+    server.close();
+    opened.push(socket);
+    const write = vi.spyOn(socket, 'write');
+    const sender = new FrameChannel(socket, () => {}, false);
+    sender.send(new Uint8Array(size - 64).fill(1)); // with its header and v8's, about `size`
+    sender.send(new Uint8Array(64 + 16).fill(2));
+    // nothing was left to the stream: the bytes are in the kernel, whatever the task does next
+    expect(write).not.toHaveBeenCalled();
+    expect(socket.writableLength).toBe(0);
+    expect(Number(await counted)).toBeGreaterThanOrEqual(size);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('delivers a message larger than the socket buffer intact, and what follows it', async () => {

@@ -342,6 +342,51 @@ describe('ProcessPool failures', () => {
     expect(await p.run(t.square, 3)).toBe(9);
   });
 
+  it('a large result is in the pipe before the child starts its next call: a crash in that call does not lose it', async () => {
+    const p = pool({ maxWorkers: 1, minWorkers: 1 });
+    // a task of a few ms: once measured, the child holds the next call while it runs one
+    const work = (mode: string): unknown => {
+      const end = performance.now() + 3;
+      while (performance.now() < end);
+      if (mode === 'big') return new Uint8Array(4 * 1024 * 1024).fill(7);
+      if (mode === 'exit') process.exit(3);
+      return mode;
+    };
+    for (let i = 0; i < 3; i++) await p.run(work, 'warm');
+    const big = p.run(work, 'big');
+    const exit = p.run(work, 'exit').catch((e: unknown) => e);
+    const after = p.run(work, 'after');
+    // 4 MB are more than the pipe holds: the rest had waited in the child's stream
+    // and died with it, and the finished call was reported crashed
+    const bytes = (await big) as Uint8Array;
+    expect(bytes.length).toBe(4 * 1024 * 1024);
+    expect(bytes.every((b) => b === 7)).toBe(true);
+    expect(await exit).toBeInstanceOf(WorkerCrashedError);
+    expect(await after).toBe('after');
+  });
+
+  it("a large result reaches its caller before the next call ends, and that call's timeout fires", async () => {
+    const p = pool({ maxWorkers: 1, minWorkers: 1 });
+    const work = (mode: string): unknown => {
+      const end = performance.now() + 3;
+      while (performance.now() < end);
+      if (mode === 'big') return new Uint8Array(4 * 1024 * 1024).fill(7);
+      // blocks the child for 5 s, far past the call's timeout: the pool replaces it
+      if (mode === 'block') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5000);
+      return mode;
+    };
+    for (let i = 0; i < 3; i++) await p.run(work, 'warm');
+    const big = p.run(work, 'big');
+    const blocked = p.run({ task: work, args: ['block'], timeout: 200 }).catch((e: unknown) => e);
+    const extra = p.run(work, 'extra');
+    // the pool learns that a call started from the results before it: until the whole
+    // large result arrived, the blocked call was not running for it, and its timeout
+    // waited with it
+    expect(((await big) as Uint8Array).length).toBe(4 * 1024 * 1024);
+    expect(await blocked).toBeInstanceOf(TimeoutError);
+    expect(await extra).toBe('extra');
+  });
+
   it('a child killed by a signal rejects with WorkerCrashedError naming the signal', async () => {
     const p = pool();
     const error = await p.run(t.killSelf).catch((e: unknown) => e);
