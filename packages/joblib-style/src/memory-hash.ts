@@ -40,6 +40,32 @@ function canonical(value: unknown, v8: V8, crypto: Crypto, seen: Set<unknown>): 
     return value;
   }
   if (value instanceof RegExp) return { __regexp: String(value) };
+  if (typeof URL === 'function' && value instanceof URL) return { __url: value.href };
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    return value;
+  }
+  const proto = Object.getPrototypeOf(value);
+  const plain = proto === Object.prototype || proto === null;
+  if (!plain && !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set)) {
+    // an instance: its class is part of what it is (as in joblib, which pickles it)
+    const name = (proto as { constructor?: { name?: unknown } } | undefined)?.constructor?.name;
+    const className = typeof name === 'string' && name !== '' ? name : 'anonymous class';
+    if (Object.keys(value).length === 0) {
+      throw new TypeError(
+        `Memory cannot hash an instance of ${className}: it has no own enumerable properties, so its state (private fields, internal slots) is invisible and every instance would hash the same; pass plain data instead`,
+      );
+    }
+    seen.add(value);
+    try {
+      const out: Record<string, unknown> = { __class: className };
+      for (const key of Object.keys(value).sort()) {
+        out[`.${key}`] = canonical((value as Record<string, unknown>)[key], v8, crypto, seen);
+      }
+      return out;
+    } finally {
+      seen.delete(value);
+    }
+  }
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((v) => canonical(v, v8, crypto, seen));

@@ -109,6 +109,42 @@ describe('Memory', () => {
     expect(first.big).toBe(second.big);
   });
 
+  it('hashes class instances with their class, URLs by their address, and refuses instances whose state it cannot see', async () => {
+    class Celsius {
+      constructor(public degrees: number) {}
+    }
+    class Fahrenheit {
+      constructor(public degrees: number) {}
+    }
+    expect(hashValue(new Celsius(100))).not.toBe(hashValue(new Fahrenheit(100)));
+    expect(hashValue(new Celsius(100))).not.toBe(hashValue({ degrees: 100 }));
+    expect(hashValue(new Celsius(100))).toBe(hashValue(new Celsius(100)));
+    expect(hashValue(new Celsius(1))).not.toBe(hashValue(new Celsius(2)));
+    expect(hashValue(new URL('https://a.example/'))).not.toBe(
+      hashValue(new URL('https://b.example/')),
+    );
+    expect(hashValue(new URL('https://a.example/'))).toBe(hashValue(new URL('https://a.example/')));
+    class Secret {
+      #value: number;
+      constructor(value: number) {
+        this.#value = value;
+      }
+      get value(): number {
+        return this.#value;
+      }
+    }
+    expect(() => hashValue(new Secret(1))).toThrow(TypeError);
+    expect(() => hashValue(new Secret(1))).toThrow(/instance of Secret/);
+    let calls = 0;
+    const kelvin = new Memory({ location: dir }).cache((t: Celsius | Fahrenheit) => {
+      calls++;
+      return t instanceof Celsius ? t.degrees + 273.15 : ((t.degrees - 32) * 5) / 9 + 273.15;
+    });
+    expect(await kelvin(new Celsius(100))).toBeCloseTo(373.15);
+    expect(await kelvin(new Fahrenheit(100))).toBeCloseTo(310.93, 2);
+    expect(calls).toBe(2);
+  });
+
   it('hashes equal arguments equal, whatever the key order of objects and Maps', async () => {
     expect(hashValue({ a: 1, b: [2, 3] })).toBe(hashValue({ b: [2, 3], a: 1 }));
     expect(
