@@ -86,7 +86,8 @@ export class Future<R> implements PromiseLike<R> {
    * the future is cancelled; `false` once the call started or finished.
    */
   cancel(): boolean {
-    if (this.#cancelled) return true;
+    // cancelled already (by this method or by `shutdown({ cancelFutures: true })`): true, as Python
+    if (this.cancelled()) return true;
     const s = this.#call.state;
     if ((s !== CallState.Queued && s !== CallState.Sent) || this.#call.settled) return false;
     this.#cancelled = this.#engine.cancellation.cancel(

@@ -276,6 +276,9 @@ describe('ThreadPoolExecutor#shutdown', () => {
     await shutdown;
     await expect(running).resolves.toBe('released');
     await expect(queued[0]).rejects.toBeInstanceOf(CancelledError);
+    // cancel() on a future already cancelled returns true, as Python's; on a finished one false
+    expect(queued.every((f) => f.cancel())).toBe(true);
+    expect(running.cancel()).toBe(false);
   });
 
   it("shutdown() refuses an unknown option (Python's cancel_futures) with a TypeError naming it", async () => {
