@@ -903,7 +903,7 @@ export class ClusterPool {
 
   #onDown(): void {
     this.#up = false;
-    if (this.#downTimer !== undefined || this.#closing !== undefined) return;
+    if (this.#downTimer !== undefined || this.#stopped) return;
     this.#downTimer = setTimer(() => {
       this.#downTimer = undefined;
       if (this.#up) return;

@@ -36,6 +36,15 @@ export function normalizeModulePath(path: string): string | undefined {
   return normal.startsWith('./') ? normal.slice(2) : normal;
 }
 
+/**
+ * @internal The file URL of a module path under `root` (normalized, as a job carries
+ * it): each segment is encoded, so a `#`, `?` or `%` in a file name is part of the
+ * name, not a URL's fragment, query or escape (which named another file).
+ */
+export function moduleUrl(normal: string, root: string | URL): URL {
+  return new URL(normal.split('/').map(encodeURIComponent).join('/'), root);
+}
+
 /** @internal The wire form `{ module, name }` of a task, or a typed error. */
 export function remoteTask(
   task: unknown,

@@ -31,7 +31,7 @@ import { type RedisConnection, resolveConnection } from './connection.js';
 import { TaskNotAllowedError } from './errors.js';
 import type { WorkerInfo } from './heartbeat.js';
 import { isPackageSpecifier, resolvePackageSpecifier } from './package-specifier.js';
-import { normalizeModulePath, resolveRoot } from './task-path.js';
+import { moduleUrl, normalizeModulePath, resolveRoot } from './task-path.js';
 import { engineTurnBatch } from './turn-batch.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
@@ -195,7 +195,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       );
     }
     const normal = normalizeModulePath(entry);
-    const file = normal === undefined ? undefined : fileURLToPath(new URL(normal, root));
+    const file = normal === undefined ? undefined : fileURLToPath(moduleUrl(normal, root));
     if (
       (file === undefined || !existsSync(file)) &&
       !entry.startsWith('./') &&
@@ -267,7 +267,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     if (data.p === 1) url = allowedPackages.get(data.m);
     else {
       const normal = normalizeModulePath(data.m);
-      if (normal !== undefined && allowedPaths.has(normal)) url = new URL(normal, root).href;
+      if (normal !== undefined && allowedPaths.has(normal)) url = moduleUrl(normal, root).href;
     }
     if (url === undefined) {
       throw new TaskNotAllowedError(

@@ -217,6 +217,22 @@ describe('robustness', () => {
     expect(error).toMatchObject({ code: 'PAR_CONNECTION_LOST' });
     await pool.close();
   });
+
+  it('an outage that begins while close() waits for pending calls rejects them past connectionTimeout, and close() resolves', async () => {
+    const pool = new ClusterPool({
+      connection: redis.url,
+      queue: 'lost-closing',
+      root,
+      connectionTimeout: 300,
+    });
+    // no worker: the call waits in Redis, and close() waits for it
+    const call = pool.run(t.square, 2).catch((e: unknown) => e);
+    while ((await pool.stats()).queued === 0);
+    const closed = pool.close();
+    await redis.stop();
+    expect(await call).toBeInstanceOf(ConnectionLostError);
+    await closed;
+  });
 });
 
 describe('connections and limits', () => {
