@@ -249,6 +249,8 @@ export class ClusterPool {
   #up = false;
   #downTimer: Timer | undefined;
   #lost: ConnectionLostError | undefined;
+  /** Reads of Redis a map waits for before its jobs exist: rejected as the calls are when the connection is lost. */
+  readonly #lostWaiters = new Set<(error: ConnectionLostError) => void>();
   #lastError: unknown;
   #closed = false;
   /** #connect finished. */
@@ -576,13 +578,20 @@ export class ClusterPool {
   }
 
   /** @internal How many calls the cluster runs at once (chunking). */
-  async _capacity(): Promise<number> {
+  async _capacity(signal?: AbortSignal): Promise<number> {
     this._checkOpen();
     if (this.#workers !== undefined) return this.#workers;
+    if (this.#lost !== undefined) throw this.#lost;
     let live: WorkerInfo[];
     try {
-      await this.#init();
-      live = await liveWorkers(this.#control as Redis, this.#keys);
+      // bounded as a call is: by the connection's loss past connectionTimeout, and by `signal`
+      live = await this.#unlessLost(
+        (async () => {
+          await this.#init();
+          return liveWorkers(this.#control as Redis, this.#keys);
+        })(),
+        signal,
+      );
     } catch (error) {
       // closed meanwhile: its connection is closing, and the call is refused as any other
       if (this.#closed) throw new PoolClosedError();
@@ -590,6 +599,40 @@ export class ClusterPool {
     }
     const capacity = live.reduce((sum, w) => sum + Math.max(0, w.concurrency), 0);
     return capacity > 0 ? capacity : 1;
+  }
+
+  /** `work`'s outcome, unless the connection is lost past connectionTimeout or `signal` aborts first. */
+  #unlessLost<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const lost = (error: ConnectionLostError): void => {
+        stop();
+        reject(error);
+      };
+      const aborted = (): void => {
+        stop();
+        reject(signal?.reason);
+      };
+      const stop = (): void => {
+        this.#lostWaiters.delete(lost);
+        signal?.removeEventListener('abort', aborted);
+      };
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      this.#lostWaiters.add(lost);
+      signal?.addEventListener('abort', aborted, { once: true });
+      work.then(
+        (value) => {
+          stop();
+          resolve(value);
+        },
+        (error: unknown) => {
+          stop();
+          reject(error);
+        },
+      );
+    });
   }
 
   /** @internal Throws `PoolClosedError` once `close()` or `terminate()` was called. */
@@ -913,6 +956,7 @@ export class ClusterPool {
         cause === undefined ? undefined : { cause },
       );
       for (const call of [...this.#calls.values()]) this.#settle(call, false, this.#lost);
+      for (const waiter of [...this.#lostWaiters]) waiter(this.#lost);
     }, this.#connectionTimeout);
     // the watchdog alone never keeps the program alive
     this.#downTimer.unref?.();
@@ -987,7 +1031,7 @@ export class ClusterPool {
     const n = items.length;
     if (n === 0) return [];
     const chunk =
-      chunkSize === 'auto' ? batchPolicy.autoChunkSize(n, await this._capacity()) : chunkSize;
+      chunkSize === 'auto' ? batchPolicy.autoChunkSize(n, await this._capacity(signal)) : chunkSize;
     signal?.throwIfAborted();
     const controller = new AbortController();
     const unwatch =

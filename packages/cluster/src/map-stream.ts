@@ -81,7 +81,7 @@ async function* stream(
     star: false,
     chunkSize: fixedChunk ?? 'auto',
     bufferSize,
-    workers: await pool._capacity(),
+    workers: await pool._capacity(call.signal),
     signal: call.signal,
     submit: (items) => {
       const job: RemoteChunk = { promise: Promise.resolve(), ms: Number.NaN };

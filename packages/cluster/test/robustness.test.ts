@@ -218,6 +218,32 @@ describe('robustness', () => {
     await pool.close();
   });
 
+  it('map, starmap and imap reject with ConnectionLostError when Redis stays down past connectionTimeout, and their signal stops them', async () => {
+    const pool = new ClusterPool({
+      connection: redis.url,
+      queue: 'lost-map',
+      root,
+      connectionTimeout: 300,
+    });
+    expect((await pool.stats()).pending).toBe(0);
+    await redis.stop();
+    // with chunkSize 'auto' each first asks Redis for the live workers
+    const controller = new AbortController();
+    const aborted = pool.map(t.square, [1, 2, 3], { signal: controller.signal });
+    controller.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    const outcomes = await Promise.all([
+      pool.map(t.square, [1, 2, 3]).catch((e: unknown) => e),
+      pool.starmap(t.square, [[1], [2]]).catch((e: unknown) => e),
+      pool
+        .imap(t.square, [1, 2, 3])
+        .next()
+        .catch((e: unknown) => e),
+    ]);
+    for (const outcome of outcomes) expect(outcome).toBeInstanceOf(ConnectionLostError);
+    await pool.terminate();
+  });
+
   it('an outage that begins while close() waits for pending calls rejects them past connectionTimeout, and close() resolves', async () => {
     const pool = new ClusterPool({
       connection: redis.url,
