@@ -419,17 +419,6 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
     }
   };
 
-  worker = new Worker(queueName, processor, {
-    connection: connection.bull,
-    prefix,
-    concurrency,
-    lockDuration,
-    stalledInterval,
-    maxStalledCount,
-    autorun: false,
-  });
-  worker.on('error', () => undefined);
-
   const info: WorkerInfo = { id, host: hostname(), pid: process.pid, concurrency, allow };
   const beat = async () => {
     await control
@@ -438,16 +427,40 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       .sadd(keys.workers, id)
       .exec();
   };
-  await subscriber.subscribe(keys.cancelChannel);
-  subscribed = true;
-  await beat();
-  const timer = setInterval(() => {
-    beat().catch(() => undefined);
-  }, heartbeatInterval);
-  const consumer = worker;
-  const runLoop = consumer.run();
-  runLoop.catch(() => undefined);
-  await consumer.waitUntilReady();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let consumer: Worker;
+  let runLoop: Promise<void>;
+  try {
+    worker = new Worker(queueName, processor, {
+      connection: connection.bull,
+      prefix,
+      concurrency,
+      lockDuration,
+      stalledInterval,
+      maxStalledCount,
+      autorun: false,
+    });
+    worker.on('error', () => undefined);
+    await subscriber.subscribe(keys.cancelChannel);
+    subscribed = true;
+    await beat();
+    timer = setInterval(() => {
+      beat().catch(() => undefined);
+    }, heartbeatInterval);
+    consumer = worker;
+    runLoop = consumer.run();
+    runLoop.catch(() => undefined);
+    await consumer.waitUntilReady();
+  } catch (error) {
+    // a worker that could not start leaves nothing behind: no pool, connection or
+    // timer keeps the program alive (a wrong password, a queue name BullMQ refuses)
+    if (timer !== undefined) clearInterval(timer);
+    await worker?.close(true).catch(() => undefined);
+    await pool.terminate().catch(() => undefined);
+    control.disconnect();
+    subscriber.disconnect();
+    throw error;
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -290,6 +290,30 @@ describe('connections and limits', () => {
     }
   });
 
+  it('a worker that cannot start (a wrong password) rejects and leaves no connection, pool or timer behind', async () => {
+    const secured = await startRedis({ password: 's3cret' });
+    const open = () =>
+      process
+        .getActiveResourcesInfo()
+        .filter((r) => r === 'TCPSocketWrap' || r === 'Timeout' || r === 'MessagePort').length;
+    const before = open();
+    try {
+      await expect(
+        startWorker({
+          connection: `redis://:wrong@127.0.0.1:${secured.port}`,
+          queue: 'auth-fails',
+          root,
+          allow: ['tasks.mjs'],
+          threads: 1,
+        }),
+      ).rejects.toThrow(/WRONGPASS|NOAUTH/);
+      // what it opened (two Redis connections, a thread pool) is gone
+      expect(open()).toBeLessThanOrEqual(before);
+    } finally {
+      await secured.dispose();
+    }
+  });
+
   it("fails a call whose result is above the worker's maxPayloadBytes", async () => {
     const worker = await startWorker({
       connection: redis.url,
