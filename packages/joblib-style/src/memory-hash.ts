@@ -110,6 +110,67 @@ export function hashValue(value: unknown): string {
   return encodeKey(v8, crypto, canonical(value, v8, crypto, new Set()));
 }
 
+/**
+ * @internal The first class instance inside `value` (itself included) that `node:v8`
+ * would bring back as a plain object, its class and methods lost; `path` names
+ * `value`. Built-ins v8 keeps (Dates, RegExps, Maps, Sets, typed arrays, errors,
+ * boxed primitives) are not such instances; their contents are searched.
+ */
+export function findClassInstance(
+  value: unknown,
+  path: string,
+  seen = new Set<unknown>(),
+): { path: string; className: string } | undefined {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  if (
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    value instanceof Date ||
+    value instanceof RegExp ||
+    value instanceof Error ||
+    value instanceof Number ||
+    value instanceof String ||
+    value instanceof Boolean
+  ) {
+    return undefined;
+  }
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      const found =
+        findClassInstance(k, `${path} (a key)`, seen) ??
+        findClassInstance(
+          v,
+          `${path}.get(${typeof k === 'string' ? JSON.stringify(k) : '…'})`,
+          seen,
+        );
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value instanceof Set) {
+    for (const v of value) {
+      const found = findClassInstance(v, `${path} (an item)`, seen);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    return { path, className: typeof name === 'string' && name !== '' ? name : 'anonymous class' };
+  }
+  for (const key of Object.keys(value)) {
+    const found = findClassInstance(
+      (value as Record<string, unknown>)[key],
+      Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`,
+      seen,
+    );
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** @internal sha256 of a string, hex. */
 export function hashText(text: string): string {
   return nodeModule<Crypto>('node:crypto', 'Memory')

@@ -5,7 +5,13 @@
 // recomputed and rewritten. Node only.
 
 import { optionMessage, validateOptions } from '@par/async/internal';
-import { hashText, hashValue, nodeModule, parameterNames } from './memory-hash.js';
+import {
+  findClassInstance,
+  hashText,
+  hashValue,
+  nodeModule,
+  parameterNames,
+} from './memory-hash.js';
 
 interface Fs {
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
@@ -286,6 +292,14 @@ export class Memory {
       const hit = await read(file);
       if (hit !== undefined) return hit.value as Awaited<R>;
       const value = await call(...args);
+      // it would come back from the cache without its class: a later call would get
+      // another kind of value than this one (joblib pickles the class along)
+      const instance = findClassInstance(value, 'result');
+      if (instance !== undefined) {
+        throw new TypeError(
+          `Memory cannot store the result of ${fn.name || 'the function'}: ${instance.path} is an instance of class ${instance.className}, which would come back from the cache as a plain object, its class and methods lost; return plain data (objects, arrays, Maps, Sets, Dates, typed arrays)`,
+        );
+      }
       const tmp = `${file}.${(globalThis as { process?: { pid?: number } }).process?.pid ?? 0}.${Math.random().toString(36).slice(2)}.tmp`;
       try {
         await fs.mkdir(dir, { recursive: true });

@@ -145,6 +145,36 @@ describe('Memory', () => {
     expect(calls).toBe(2);
   });
 
+  it('refuses to store a result holding a class instance, which would come back without its class', async () => {
+    class Model {
+      constructor(public factor: number) {}
+      predict(x: number): number {
+        return this.factor * x;
+      }
+    }
+    const memory = new Memory({ location: dir });
+    let calls = 0;
+    const train = memory.cache((factor: number) => {
+      calls++;
+      return { model: new Model(factor), trainedAt: new Date(0) };
+    });
+    await expect(train(3)).rejects.toThrow(
+      new TypeError(
+        'Memory cannot store the result of the function: result.model is an instance of class Model, which would come back from the cache as a plain object, its class and methods lost; return plain data (objects, arrays, Maps, Sets, Dates, typed arrays)',
+      ),
+    );
+    await expect(train(3)).rejects.toThrow(TypeError);
+    expect(calls).toBe(2); // nothing was stored
+    // plain data, Dates, Maps and Sets are stored and come back as they were
+    const plain = memory.cache((factor: number) => ({
+      factor,
+      at: new Date(0),
+      tags: new Set(['a']),
+      m: new Map([['k', [1n]]]),
+    }));
+    expect(await plain(3)).toEqual(await plain(3));
+  });
+
   it('hashes equal arguments equal, whatever the key order of objects and Maps', async () => {
     expect(hashValue({ a: 1, b: [2, 3] })).toBe(hashValue({ b: [2, 3], a: 1 }));
     expect(
