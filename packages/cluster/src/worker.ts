@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
+  MAX_TIMER_MS,
   optionMessage,
   validateInteger,
   validateNumber,
@@ -237,11 +238,11 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   const lockDuration =
     o.lockDuration === undefined
       ? DEFAULT_LOCK_DURATION
-      : validateNumber('lockDuration', o.lockDuration, { min: 1 });
+      : validateNumber('lockDuration', o.lockDuration, { min: 1, max: MAX_TIMER_MS });
   const stalledInterval =
     o.stalledInterval === undefined
       ? DEFAULT_STALLED_INTERVAL
-      : validateNumber('stalledInterval', o.stalledInterval, { min: 1 });
+      : validateNumber('stalledInterval', o.stalledInterval, { min: 1, max: MAX_TIMER_MS });
   const maxStalledCount =
     o.maxStalledCount === undefined
       ? 1
@@ -249,7 +250,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   const heartbeatInterval =
     o.heartbeatInterval === undefined
       ? 5000
-      : validateNumber('heartbeatInterval', o.heartbeatInterval, { min: 1 });
+      : validateNumber('heartbeatInterval', o.heartbeatInterval, { min: 1, max: MAX_TIMER_MS });
   const maxPayloadBytes =
     o.maxPayloadBytes === undefined
       ? DEFAULT_MAX_PAYLOAD_BYTES

@@ -290,6 +290,25 @@ describe('connections and limits', () => {
     }
   });
 
+  it('refuses intervals longer than a timer can wait (2^31 - 1 ms) with a RangeError naming them', async () => {
+    for (const name of ['heartbeatInterval', 'lockDuration', 'stalledInterval'] as const) {
+      await expect(
+        startWorker({
+          connection: redis.url,
+          queue: 'intervals',
+          root,
+          allow: ['tasks.mjs'],
+          threads: 1,
+          [name]: 2 ** 31,
+        }),
+      ).rejects.toThrow(
+        new RangeError(
+          `Expected \`${name}\` to be a finite number >= 1 and <= 2147483647, got \`2147483648\` (number)`,
+        ),
+      );
+    }
+  });
+
   it('a worker that cannot start (a wrong password) rejects and leaves no connection, pool or timer behind', async () => {
     const secured = await startRedis({ password: 's3cret' });
     const open = () =>
