@@ -326,7 +326,10 @@ describe('connections and limits', () => {
           threads: 1,
         }),
       ).rejects.toThrow(/WRONGPASS|NOAUTH/);
-      // what it opened (two Redis connections, a thread pool) is gone
+      // what it opened (two Redis connections, a thread pool, their timers) closes; the
+      // sockets close a few event-loop turns after the rejection (the test's timeout
+      // bounds the wait: without the clean-up, reconnect timers keep them open for ever)
+      while (open() > before) await new Promise((resolve) => setImmediate(resolve));
       expect(open()).toBeLessThanOrEqual(before);
     } finally {
       await secured.dispose();
