@@ -123,25 +123,25 @@ export class FrameChannel {
   }
 
   /**
-   * Takes what the socket's handle reads before its stream does. Node hands each read
-   * to the handle's `onread` (net.js sets it to the stream's reader) as an ArrayBuffer
-   * of exactly the bytes read; the stream's path (push, its buffer, the 'data' event,
-   * a tick to read more) costs more than decoding a small message. What is not data
-   * (end of file, an error) still goes to the stream, which reports it as before. A
-   * handle without `onread` leaves everything to the stream's 'data' events.
+   * Takes what the socket reads before its stream buffers it. Node's read callback
+   * hands each read to the stream's `push` as a Buffer of exactly the bytes read (a
+   * view into a larger read buffer on newer Node versions: only that callback knows the
+   * offset and length); the stream's path from there (its buffer, the 'data' event, a
+   * tick to read more) costs more than decoding a small message. So `push` takes the
+   * bytes here; the end of the stream (`push(null)`) still goes to the stream, which
+   * reports it as before.
    */
   #readFromHandle(socket: Socket): void {
-    const handle = (socket as unknown as { _handle?: { onread?: unknown } | null })._handle;
-    const streamRead = handle?.onread;
-    if (handle == null || typeof streamRead !== 'function') return;
+    const stream = socket as unknown as { push(chunk: unknown, encoding?: unknown): boolean };
+    const streamPush = stream.push;
+    if (typeof streamPush !== 'function') return;
     const read = (chunk: Buffer): void => this.#read(chunk);
-    handle.onread = function onread(this: unknown, ...args: unknown[]): unknown {
-      const data = args[0];
-      if (data instanceof ArrayBuffer && data.byteLength > 0) {
-        read(Buffer.from(data));
-        return undefined;
+    stream.push = function push(this: unknown, chunk: unknown, encoding?: unknown): boolean {
+      if (Buffer.isBuffer(chunk) && chunk.length > 0) {
+        read(chunk);
+        return true;
       }
-      return Reflect.apply(streamRead, this, args);
+      return Reflect.apply(streamPush, this, [chunk, encoding]);
     };
   }
 

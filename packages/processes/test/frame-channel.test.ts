@@ -59,9 +59,9 @@ describe('FrameChannel', () => {
     expect(got).toEqual([[1, 'one', [2, 3]], { x: 4 }]);
   });
 
-  it("takes what arrives from the socket's handle, past the stream, and leaves the end of the stream to it", async () => {
+  it('takes what the socket reads, past the stream, and leaves the end of the stream to it', async () => {
     const [a, b] = await socketPair();
-    const sender = new FrameChannel(a, () => {}, false);
+    const sender = new FrameChannel(a, () => {}, true);
     const { got, until } = receiver(b);
     const streamed: Buffer[] = [];
     b.on('data', (chunk: Buffer) => streamed.push(chunk));
