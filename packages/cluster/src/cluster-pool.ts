@@ -603,35 +603,21 @@ export class ClusterPool {
 
   /** `work`'s outcome, unless the connection is lost past connectionTimeout or `signal` aborts first. */
   #unlessLost<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<T>((resolve, reject) => {
-      const lost = (error: ConnectionLostError): void => {
-        stop();
-        reject(error);
-      };
-      const aborted = (): void => {
-        stop();
-        reject(signal?.reason);
-      };
-      const stop = (): void => {
-        this.#lostWaiters.delete(lost);
-        signal?.removeEventListener('abort', aborted);
-      };
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
+      // whichever comes first settles the promise and stops watching for the others
+      const settle =
+        <V>(fn: (value: V) => void) =>
+        (value: V): void => {
+          this.#lostWaiters.delete(lost);
+          unwatch?.();
+          fn(value);
+        };
+      const lost = settle<unknown>(reject);
       this.#lostWaiters.add(lost);
-      signal?.addEventListener('abort', aborted, { once: true });
-      work.then(
-        (value) => {
-          stop();
-          resolve(value);
-        },
-        (error: unknown) => {
-          stop();
-          reject(error);
-        },
-      );
+      const unwatch =
+        signal === undefined ? undefined : this._onAbort(signal, () => lost(signal.reason));
+      work.then(settle(resolve), lost);
     });
   }
 

@@ -30,6 +30,18 @@ function encodeKey(v8: V8, crypto: Crypto, value: unknown): string {
   return crypto.createHash('sha256').update(v8.serialize(value)).digest('hex');
 }
 
+/**
+ * The class name of an object that is an instance of a class, not a plain object,
+ * an array, a Map or a Set (the built-ins the callers deal with first); else undefined.
+ */
+function instanceClass(value: object): string | undefined {
+  if (Array.isArray(value) || value instanceof Map || value instanceof Set) return undefined;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return undefined;
+  const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' ? name : 'anonymous class';
+}
+
 function canonical(value: unknown, v8: V8, crypto: Crypto, seen: Set<unknown>): unknown {
   if (typeof value === 'function' || typeof value === 'symbol') {
     throw new TypeError(`Memory cannot hash a ${typeof value} argument`);
@@ -44,27 +56,12 @@ function canonical(value: unknown, v8: V8, crypto: Crypto, seen: Set<unknown>): 
   if (value instanceof Number || value instanceof String || value instanceof Boolean) {
     return value;
   }
-  const proto = Object.getPrototypeOf(value);
-  const plain = proto === Object.prototype || proto === null;
-  if (!plain && !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set)) {
-    // an instance: its class is part of what it is (as in joblib, which pickles it)
-    const name = (proto as { constructor?: { name?: unknown } } | undefined)?.constructor?.name;
-    const className = typeof name === 'string' && name !== '' ? name : 'anonymous class';
-    if (Object.keys(value).length === 0) {
-      throw new TypeError(
-        `Memory cannot hash an instance of ${className}: it has no own enumerable properties, so its state (private fields, internal slots) is invisible and every instance would hash the same; pass plain data instead`,
-      );
-    }
-    seen.add(value);
-    try {
-      const out: Record<string, unknown> = { __class: className };
-      for (const key of Object.keys(value).sort()) {
-        out[`.${key}`] = canonical((value as Record<string, unknown>)[key], v8, crypto, seen);
-      }
-      return out;
-    } finally {
-      seen.delete(value);
-    }
+  // an instance: its class is part of what it is (as in joblib, which pickles it)
+  const className = instanceClass(value);
+  if (className !== undefined && Object.keys(value).length === 0) {
+    throw new TypeError(
+      `Memory cannot hash an instance of ${className}: it has no own enumerable properties, so its state (private fields, internal slots) is invisible and every instance would hash the same; pass plain data instead`,
+    );
   }
   seen.add(value);
   try {
@@ -85,9 +82,10 @@ function canonical(value: unknown, v8: V8, crypto: Crypto, seen: Set<unknown>): 
       items.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       return new Set(items.map(([, v]) => v));
     }
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = className === undefined ? {} : { __class: className };
+    const prefix = className === undefined ? '' : '.';
     for (const key of Object.keys(value).sort()) {
-      out[key] = canonical((value as Record<string, unknown>)[key], v8, crypto, seen);
+      out[prefix + key] = canonical((value as Record<string, unknown>)[key], v8, crypto, seen);
     }
     return out;
   } finally {
@@ -155,11 +153,8 @@ export function findClassInstance(
     }
     return undefined;
   }
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
-    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
-    return { path, className: typeof name === 'string' && name !== '' ? name : 'anonymous class' };
-  }
+  const className = instanceClass(value);
+  if (className !== undefined) return { path, className };
   for (const key of Object.keys(value)) {
     const found = findClassInstance(
       (value as Record<string, unknown>)[key],
