@@ -20,11 +20,18 @@ import {
   validateTimeout,
 } from '@par/async/internal';
 import { type Percentiles, PoolClosedError, type Task } from '@par/core';
-import { batchPolicy, SampleRing } from '@par/core/internal';
+import {
+  argumentsNotCloneableError,
+  batchPolicy,
+  findLostInstanceInArgs,
+  lostArgumentError,
+  SampleRing,
+  TaskFlag,
+} from '@par/core/internal';
 import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type RedisConnection, type ResolvedConnection, resolveConnection } from './connection.js';
-import { ConnectionLostError } from './errors.js';
+import { ConnectionLostError, PayloadTooLargeError } from './errors.js';
 import { liveWorkers, type WorkerInfo } from './heartbeat.js';
 import { type ClusterIMapOptions, type ClusterMapOptions, streamMap } from './map-stream.js';
 import { remoteTask, resolveRoot } from './task-path.js';
@@ -191,6 +198,13 @@ interface PendingAdd {
 /** Failed jobs kept for inspection (BullMQ reads it, never changes it). */
 const KEEP_FAILED = Object.freeze({ count: 1000 });
 
+/** How each kind of job lays out its arguments, in the engine's terms. */
+const JOB_FLAGS: Record<JobKind, number> = {
+  [JobKind.Run]: 0,
+  [JobKind.Chunk]: TaskFlag.Chunk,
+  [JobKind.StarChunk]: TaskFlag.Chunk | TaskFlag.Star,
+};
+
 const DESCRIPTOR_KEYS = new Set(['task', 'args', 'signal', 'timeout', 'transfer']);
 
 /** @internal Options every submit takes after validation. */
@@ -199,6 +213,8 @@ export interface SubmitOptions {
   timeout?: number | undefined;
   /** A chunk's run time in its worker (ms), when the worker reports it. */
   onRunMs?: ((ms: number) => void) | undefined;
+  /** For a chunk: the input index of its first item, for errors naming an item. */
+  start?: number | undefined;
 }
 
 /**
@@ -241,6 +257,10 @@ export class ClusterPool {
   readonly #idPrefix = `p${randomBytes(12).toString('base64url')}.`;
   #nextId = 0;
   #batch: PendingAdd[] = [];
+  /** The addBulk rounds Redis has not answered yet: terminate() cancels what they add. */
+  readonly #adding = new Set<Promise<void>>();
+  /** Told when the connection goes down (terminate() stops waiting for #adding). */
+  readonly #downWaiters = new Set<() => void>();
   #flushScheduled = false;
   #control: Redis | undefined;
   #queue: Queue | undefined;
@@ -458,10 +478,13 @@ export class ClusterPool {
     const error = new PoolClosedError('The pool was terminated');
     const calls = [...this.#calls.values()];
     for (const call of calls) this.#settle(call, false, error);
-    const cancelling =
-      this.#up && this.#ready !== undefined
-        ? Promise.allSettled(calls.filter((c) => c.added).map((c) => this.#cancelJob(c.id)))
-        : Promise.resolve();
+    const cancelling = (async () => {
+      if (!this.#up || this.#ready === undefined) return;
+      // jobs whose addBulk Redis has not answered yet are cancelled too, once added
+      // (while the connection is up: a lost one never answers)
+      if (this.#adding.size > 0) await this.#unlessDown(Promise.all([...this.#adding]));
+      await Promise.allSettled(calls.filter((c) => c.added).map((c) => this.#cancelJob(c.id)));
+    })();
     const stopping = (async () => {
       await cancelling;
       await this.#disconnect();
@@ -650,11 +673,22 @@ export class ClusterPool {
     const data: JobData = { v: 1, m: wire.module, n: wire.name, k: kind };
     if (kind === JobKind.Run && this.#jsonLimitOk && isPrimitiveJsonArgs(args)) data.j = args;
     else {
-      data.a = encodePayload(
-        kind === JobKind.Chunk ? [packNumbers(args[0])] : args,
-        this.#maxPayloadBytes,
-        what,
-      );
+      // what the local pools refuse does not leave either: a class instance that would
+      // arrive as {}, or a value V8 cannot serialize, named as the local pools name it
+      const flags = JOB_FLAGS[kind];
+      const label = `\`${wire.name}\` (${wire.module})`;
+      const lost = findLostInstanceInArgs(args, flags, options.start);
+      if (lost !== undefined) throw lostArgumentError(label, lost);
+      try {
+        data.a = encodePayload(
+          kind === JobKind.Chunk ? [packNumbers(args[0])] : args,
+          this.#maxPayloadBytes,
+          what,
+        );
+      } catch (error) {
+        if (error instanceof PayloadTooLargeError) throw error;
+        throw argumentsNotCloneableError(label, args, flags, options.start ?? 0, error);
+      }
     }
     if (wire.package) data.p = 1;
     if (options.timeout !== undefined && Number.isFinite(options.timeout)) data.t = options.timeout;
@@ -718,7 +752,7 @@ export class ClusterPool {
     const batch = this.#batch.filter((b) => !b.call.settled);
     this.#batch = [];
     if (batch.length === 0) return;
-    void (async () => {
+    const adding = (async () => {
       try {
         await this.#init(true);
         await (this.#queue as Queue).addBulk(batch.map((b) => b.job));
@@ -731,6 +765,8 @@ export class ClusterPool {
         if (b.call.aborted && !b.call.settled) void this.#cancelRemote(b.call);
       }
     })();
+    this.#adding.add(adding);
+    void adding.then(() => this.#adding.delete(adding));
   }
 
   /**
@@ -932,6 +968,7 @@ export class ClusterPool {
 
   #onDown(): void {
     this.#up = false;
+    for (const waiter of [...this.#downWaiters]) waiter();
     if (this.#downTimer !== undefined || this.#stopped) return;
     this.#downTimer = setTimer(() => {
       this.#downTimer = undefined;
@@ -946,6 +983,18 @@ export class ClusterPool {
     }, this.#connectionTimeout);
     // the watchdog alone never keeps the program alive
     this.#downTimer.unref?.();
+  }
+
+  /** Waits for `work`, or until the connection goes down. */
+  #unlessDown(work: Promise<unknown>): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#downWaiters.delete(done);
+        resolve();
+      };
+      this.#downWaiters.add(done);
+      work.then(done, done);
+    });
   }
 
   #drained(): Promise<void> {
@@ -1048,6 +1097,7 @@ export class ClusterPool {
             p = this._submit(task, [slice], kind, {
               signal: controller.signal,
               timeout: callOptions.timeout,
+              start: offset,
             });
           } catch (error) {
             fail(error);

@@ -1,5 +1,6 @@
 export { TimeoutError } from '@par/async';
 export {
+  NotCloneableError,
   PoolClosedError,
   type Task,
   type TaskRef,

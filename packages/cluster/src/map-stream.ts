@@ -83,11 +83,12 @@ async function* stream(
     bufferSize,
     workers: await pool._capacity(call.signal),
     signal: call.signal,
-    submit: (items) => {
+    submit: (items, offset) => {
       const job: RemoteChunk = { promise: Promise.resolve(), ms: Number.NaN };
       job.promise = pool._submit(task, [items], JobKind.Chunk, {
         signal: controller.signal,
         timeout: call.timeout,
+        start: offset,
         onRunMs: (ms) => {
           job.ms = ms;
         },

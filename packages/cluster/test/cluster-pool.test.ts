@@ -1,6 +1,7 @@
 import {
   ClusterPool,
   InlineRemoteError,
+  NotCloneableError,
   PayloadTooLargeError,
   TaskNotAllowedError,
   tasks,
@@ -193,6 +194,64 @@ describe('ClusterPool', () => {
     } finally {
       await small.terminate();
     }
+  });
+
+  it('refuses arguments that would not arrive as sent with NotCloneableError naming them, before sending anything', async () => {
+    class Point {
+      #x = 1;
+      get x() {
+        return this.#x;
+      }
+    }
+    const before = cluster.pool.stats();
+    const lost = await cluster.pool.run(t.echo, { at: new Point() }).catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(NotCloneableError);
+    expect(lost).toMatchObject({ code: 'PAR_NOT_CLONEABLE' });
+    expect((lost as Error).message).toMatch(
+      /`echo`.*argument 0\.at \(an instance of class Point\)/,
+    );
+    const fn = await cluster.pool
+      .run(t.add, 1, (() => 2) as unknown as number)
+      .catch((e: unknown) => e);
+    expect(fn).toBeInstanceOf(NotCloneableError);
+    expect((fn as Error).message).toContain('argument 1 (a function');
+    // refused at the caller: no job was added, so none completed or failed
+    expect(cluster.pool.stats()).toMatchObject({
+      completed: before.completed,
+      failed: before.failed,
+      pending: 0,
+    });
+    const items = [0, 1, 2, Symbol('three'), 4] as unknown as number[];
+    const mapped = await cluster.pool
+      .map(t.square, items, { chunkSize: 2 })
+      .catch((e: unknown) => e);
+    expect(mapped).toBeInstanceOf(NotCloneableError);
+    expect((mapped as Error).message).toContain('map item 3 (a symbol');
+    const streamed = (async () => {
+      for await (const _ of cluster.pool.imap(t.echo, [{}, {}, new Point()], { chunkSize: 1 }));
+    })();
+    const streamError = await streamed.catch((e: unknown) => e);
+    expect(streamError).toBeInstanceOf(NotCloneableError);
+    expect((streamError as Error).message).toContain('map item 2 (an instance of class Point)');
+    const starred = await cluster.pool
+      .starmap(t.add, [
+        [1, 2],
+        [new Point(), 4],
+      ] as unknown as [number, number][])
+      .catch((e: unknown) => e);
+    expect(starred).toBeInstanceOf(NotCloneableError);
+    expect((starred as Error).message).toContain(
+      'map item 1, argument 0 (an instance of class Point)',
+    );
+    expect(await cluster.pool.map(t.square, [1, 2, 3, 4, 5], { chunkSize: 2 })).toEqual([
+      1, 4, 9, 16, 25,
+    ]);
+  });
+
+  it('rejects a result that would not arrive as returned with NotCloneableError', async () => {
+    const error = await cluster.pool.run(t.counter).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotCloneableError);
+    expect((error as Error).message).toContain('an instance of class Counter');
   });
 
   it('reports queue counts, its own calls and the live workers', async () => {

@@ -145,6 +145,34 @@ describe('robustness', () => {
     }
   });
 
+  it("terminate() while Redis has not answered a call's addBulk yet removes that job too: nothing is left to run", async () => {
+    const admin = new Redis(redis.url);
+    const counts = new Queue('adding', { connection: { url: redis.url }, prefix: 'par' });
+    const pool = new ClusterPool({ connection: redis.url, queue: 'adding', root });
+    try {
+      await pool.stats(); // connected
+      // Redis holds every write until UNPAUSE: the job's addBulk is sent but not answered
+      await admin.client('PAUSE', 60_000, 'WRITE');
+      const call = pool.run(t.square, 3);
+      await until(
+        async () =>
+          /flags=b .*cmd=(exec|eval|evalsha)\b/.test((await admin.client('LIST')) as string),
+        'the addBulk to wait in Redis',
+      );
+      const terminated = pool.terminate();
+      await expect(call).rejects.toBeInstanceOf(PoolClosedError);
+      await admin.client('UNPAUSE');
+      await terminated;
+      const left = await counts.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+      expect(left).toEqual({ wait: 0, active: 0, delayed: 0, prioritized: 0 });
+    } finally {
+      await admin.client('UNPAUSE');
+      admin.disconnect();
+      await counts.close();
+      await pool.terminate();
+    }
+  });
+
   it('map, starmap, imap and imapUnordered after close() reject with PoolClosedError, as run does', async () => {
     const worker = await startWorker({
       connection: redis.url,

@@ -40,9 +40,24 @@ export function notCloneableError(
       return sharedMemoryError(`Task ${call.def.label}: ${where}`, capabilities.kind, error);
     }
   }
-  const which = uncloneableArgument(call) ?? 'an argument';
+  return argumentsNotCloneableError(call.def.label, call.args, call.flags, call.chunkStart, error);
+}
+
+/**
+ * @internal Arguments that did not serialize (`error`, thrown by the serializer): a
+ * NotCloneableError naming the first that does not clone. `flags` say whether
+ * `args[0]` is a map chunk whose first item is input item `start`.
+ */
+export function argumentsNotCloneableError(
+  label: string,
+  args: unknown[],
+  flags: number,
+  start: number,
+  error: unknown,
+): NotCloneableError {
+  const which = uncloneableArgument(args, flags, start) ?? 'an argument';
   return new NotCloneableError(
-    `Task ${call.def.label}: ${which} could not be sent to the worker: ${
+    `Task ${label}: ${which} could not be sent to the worker: ${
       (error as Error)?.message ?? String(error)
     }`,
     { cause: error },
@@ -60,18 +75,18 @@ function clones(value: unknown): boolean {
 }
 
 /**
- * Which argument of `call` does not clone: `argument 1 (a function)`, or for a map
- * chunk the input item, as findLostInstanceInArgs names it (`map item 3 (a function)`,
+ * Which argument does not clone: `argument 1 (a function)`, or for a map chunk the
+ * input item, as findLostInstanceInArgs names it (`map item 3 (a function)`,
  * `map item 3, argument 0 (a symbol)` for starmap), not the chunk's array.
  */
-function uncloneableArgument(call: Call): string | undefined {
-  const items = call.args[0];
-  if ((call.flags & TaskFlag.Chunk) !== 0 && Array.isArray(items)) {
-    const star = (call.flags & TaskFlag.Star) !== 0;
+function uncloneableArgument(args: unknown[], flags: number, start: number): string | undefined {
+  const items = args[0];
+  if ((flags & TaskFlag.Chunk) !== 0 && Array.isArray(items)) {
+    const star = (flags & TaskFlag.Star) !== 0;
     for (let i = 0; i < items.length; i++) {
       const item: unknown = items[i];
       if (clones(item)) continue;
-      const where = `map item ${call.chunkStart + i}`;
+      const where = `map item ${start + i}`;
       if (star && Array.isArray(item)) {
         const j = item.findIndex((arg) => !clones(arg));
         if (j >= 0) return `${where}, argument ${j} (${describeValue(item[j])})`;
@@ -79,14 +94,19 @@ function uncloneableArgument(call: Call): string | undefined {
       return `${where} (${describeValue(item)})`;
     }
   }
-  const i = call.args.findIndex((arg) => !clones(arg));
-  return i < 0 ? undefined : `argument ${i} (${describeValue(call.args[i])})`;
+  const i = args.findIndex((arg) => !clones(arg));
+  return i < 0 ? undefined : `argument ${i} (${describeValue(args[i])})`;
 }
 
 /** A call's arguments hold a class instance that would arrive as `{}`. */
 export function lostInstanceError(call: Call, lost: LostInstance): NotCloneableError {
+  return lostArgumentError(call.def.label, lost);
+}
+
+/** @internal Arguments of task `label` hold a class instance that would arrive as `{}`. */
+export function lostArgumentError(label: string, lost: LostInstance): NotCloneableError {
   return new NotCloneableError(
-    `Task ${call.def.label}: ${lost.path} (an instance of class ${lost.className}) could not be sent to the worker: ${lostInstanceReason(lost)}`,
+    `Task ${label}: ${lost.path} (an instance of class ${lost.className}) could not be sent to the worker: ${lostInstanceReason(lost)}`,
   );
 }
 
