@@ -10,8 +10,9 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toCurveSvg } from './curve.js';
-import { runScenario, type ScenarioResult } from './harness.js';
+import type { ScenarioResult } from './harness.js';
 import { appendHistory, type RunMeta, type RunRecord, readHistory, summarize } from './history.js';
+import { runIsolated } from './isolate.js';
 import { findPython, NO_PYTHON, pythonNotice } from './python.js';
 import { toMarkdown, toSvg } from './report.js';
 import { scale } from './scale.js';
@@ -59,8 +60,9 @@ function stealSince(before: [number, number] | undefined): string {
   return `, steal ${((100 * (now[0] - before[0])) / (now[1] - before[1])).toFixed(1)}%`;
 }
 
-// each scenario's log line says how busy the machine was and how big this process grew,
-// to tell a slow scenario's noise from a slow contender
+// each scenario runs in a fresh process of its own (isolate.ts); its log lines say how
+// busy the machine was and how big its process grew, to tell a slow scenario's noise
+// from a slow contender
 let cpuTimes = readCpuTimes();
 const results: ScenarioResult[] = [];
 let failures = 0;
@@ -68,7 +70,7 @@ for (const scenario of selected) {
   const started = performance.now();
   console.error(`running ${scenario.id}: ${scenario.title}`);
   try {
-    results.push(await runScenario(scenario, (line) => console.error(line)));
+    results.push(await runIsolated(scenario.id));
   } catch (error) {
     // a wrong result (or a contender that crashed) fails the scenario, loudly
     failures++;
@@ -83,13 +85,10 @@ for (const scenario of selected) {
       failed: message,
     });
   }
-  const memory = process.memoryUsage();
   console.error(
     `  ${scenario.id}: ${((performance.now() - started) / 1000).toFixed(1)} s (load ${os
       .loadavg()[0]
-      ?.toFixed(
-        2,
-      )}${stealSince(cpuTimes)}; this process: heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(memory.rss / 2 ** 20).toFixed(0)} MB)`,
+      ?.toFixed(2)}${stealSince(cpuTimes)})`,
   );
   cpuTimes = readCpuTimes();
 }
