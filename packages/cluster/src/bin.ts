@@ -21,7 +21,8 @@ const help = `${usage}
 
 Consumes a par queue: runs the calls of ClusterPools on a local ThreadPool or ProcessPool.
 Prints one line "par-worker ready" on stdout once it consumes jobs; everything else goes
-to stderr. SIGTERM or SIGINT: stops taking jobs, finishes the active ones, exits 0.
+to stderr. SIGTERM or SIGINT: stops taking jobs, finishes the active ones, exits 0. When
+its threads or processes cannot start, it hands its jobs back to the queue and exits 1.
 
   --redis <url>              Redis URL (redis://:password@host:6379/0, rediss:// for TLS)
   --queue <name>             the queue to consume
@@ -128,6 +129,14 @@ async function main(): Promise<void> {
       .join(', ')}, ${pool}, concurrency ${worker.concurrency}\n`,
   );
   process.stdout.write('par-worker ready\n');
+  // stopped by itself (its pool broke, its jobs handed back): a supervisor restarts it
+  void worker.closed.then((error) => {
+    if (error === undefined) return;
+    process.stderr.write(
+      `par-worker: stopped, its jobs handed back to the queue: ${error.message}\n`,
+    );
+    process.exit(1);
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {

@@ -26,7 +26,7 @@ import {
 import { type Engine, engineOf, TaskFlag } from '@par/core/internal';
 import { ProcessPool } from '@par/processes';
 import { ThreadPool } from '@par/threads';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type RedisConnection, resolveConnection } from './connection.js';
 import { TaskNotAllowedError } from './errors.js';
@@ -150,6 +150,18 @@ export interface ClusterWorker {
   readonly packages: ReadonlyMap<string, string>;
   /** Jobs it runs at once. */
   readonly concurrency: number;
+  /**
+   * Resolves once the worker has stopped and released its connections: with
+   * `undefined` after `close()`, or with the error that made it stop by itself. A
+   * worker whose local pool breaks (`BrokenPoolError`: its threads or processes
+   * cannot start) hands its jobs back to the queue, without using one of their
+   * attempts, for other workers, and stops. Never rejects.
+   * @example
+   * ```ts
+   * worker.closed.then((error) => { if (error) { console.error(error); process.exit(1); } });
+   * ```
+   */
+  readonly closed: Promise<Error | undefined>;
   /** Stops taking jobs, lets the active ones finish, then closes the pool and every connection. */
   close(): Promise<void>;
   /** `await using worker = await startWorker(…)`. */
@@ -344,7 +356,10 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   // The processor takes no signal from BullMQ (it would make an AbortController for
   // every job): a run job is aborted through its call in the engine, a chunk through
   // a controller of its own.
-  const processor = async (job: Job): Promise<TimedResult> => {
+  /** Set when the local pool broke: the worker stops and hands back its jobs. */
+  let broken: Error | undefined;
+  let stop: () => Promise<void> = () => Promise.resolve();
+  const processor = async (job: Job, token?: string): Promise<TimedResult> => {
     const jobId = String(job.id);
     let data: ReturnType<typeof parseJobData>;
     let args: unknown[];
@@ -399,6 +414,9 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
                 });
         }
       } catch (error) {
+        if (error instanceof BrokenPoolError && (await handBack(job, token, error))) {
+          throw new WaitingError();
+        }
         // the pool itself failed (not the task): an infrastructure failure, retried
         if (error instanceof BrokenPoolError || error instanceof PoolClosedError) throw error;
         throw new UnrecoverableError(encodeFailure(error));
@@ -417,6 +435,27 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       }
     } finally {
       running.delete(jobId);
+    }
+  };
+
+  /**
+   * This worker can run nothing any more: the job goes back to the queue as it was
+   * (no attempt used) for another worker, and the worker stops taking jobs. False
+   * when the job could not be moved (its lock was lost): it then fails as before.
+   */
+  const handBack = async (
+    job: Job,
+    token: string | undefined,
+    error: BrokenPoolError,
+  ): Promise<boolean> => {
+    broken ??= error;
+    // stop fetching before the job is handed back, or this worker would take it again
+    void stop();
+    try {
+      await job.moveToWait(token);
+      return true;
+    } catch {
+      return false;
     }
   };
 
@@ -464,6 +503,10 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   }
 
   let closing: Promise<void> | undefined;
+  let resolveClosed!: (error: Error | undefined) => void;
+  const closed = new Promise<Error | undefined>((resolve) => {
+    resolveClosed = resolve;
+  });
   const close = () => {
     closing ??= (async () => {
       clearInterval(timer);
@@ -478,13 +521,19 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         .catch(() => undefined);
       await Promise.all([control.quit(), subscriber.quit()]);
     })();
+    void closing.then(
+      () => resolveClosed(broken),
+      () => resolveClosed(broken),
+    );
     return closing;
   };
+  stop = close;
   return {
     id,
     allow,
     packages: allowedPackages,
     concurrency,
+    closed,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ClusterPool } from '@par/cluster';
 import { type RedisServer, startRedis } from '@par/test-support/redis-server';
+import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latchDir, root, startWorkerProcess, t, until, type WorkerProcess } from './helpers.js';
 
@@ -156,6 +157,45 @@ describe('par-worker', () => {
       const childPid = await pool.run(t.pid);
       expect(childPid).not.toBe(worker.pid);
       expect(await pool.map(t.square, [1, 2, 3])).toEqual([1, 4, 9]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker whose processes cannot start hands its job back to the queue, without using an attempt, and exits 1', async () => {
+    const breaker = fileURLToPath(new URL('./fixtures/break-processes.cjs', import.meta.url));
+    const broken = await startWorkerProcess([...args('broken').slice(0, -2), '--processes', '1'], {
+      ...process.env,
+      NODE_OPTIONS: `--require ${breaker}`,
+    });
+    workers.push(broken);
+    const pool = new ClusterPool({ connection: redis.url, queue: 'broken', root });
+    try {
+      const call = pool.run(t.square, 7);
+      let settled = false;
+      void call.then(
+        () => {
+          settled = true;
+        },
+        () => {
+          settled = true;
+        },
+      );
+      expect(await broken.exited).toEqual({ code: 1, signal: null });
+      expect(broken.stderr).toContain('handed back to the queue: The pool is broken');
+      // the call waits in Redis for a worker that can run it, its attempts intact
+      const stats = await pool.stats();
+      expect(stats).toMatchObject({ queued: 1, workers: 0 });
+      expect(settled).toBe(false);
+      const queue = new Queue('broken', { connection: { url: redis.url }, prefix: 'par' });
+      try {
+        const [job] = await queue.getWaiting();
+        expect(job?.attemptsMade).toBe(0);
+      } finally {
+        await queue.close();
+      }
+      workers.push(await startWorkerProcess(args('broken')));
+      expect(await call).toBe(49);
     } finally {
       await pool.close();
     }

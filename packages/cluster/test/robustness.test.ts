@@ -138,6 +138,8 @@ describe('robustness', () => {
       expect(await call).toBeTypeOf('number');
       await closing;
       await worker.close();
+      // stopped by close(), not by itself
+      expect(await worker.closed).toBeUndefined();
       await until(async () => (await clientCount(admin)) === before, 'the connections to close');
     } finally {
       latch.dispose();
