@@ -2,7 +2,7 @@
 // the bench), so that nothing one scenario leaves behind in the process changes what
 // the next one measures: a heap grown by 1M results, JIT feedback from other callers
 // of the same code, or a process-wide switch such as the promise hooks that Node 20
-// turns on for good once any AsyncLocalStorage (BullMQ's, a joblib-style context) has
+// turns on for good once any AsyncLocalStorage that stays enabled has
 // run a callback, which makes every later await about half as fast.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
