@@ -1,9 +1,9 @@
 // Every scenario runs in a fresh Node process of its own (the same loader and flags as
 // the bench), so that nothing one scenario leaves behind in the process changes what
 // the next one measures: a heap grown by 1M results, JIT feedback from other callers
-// of the same code, or a process-wide switch such as the promise hooks that Node 20
-// turns on for good once any AsyncLocalStorage that stays enabled has
-// run a callback, which makes every later await about half as fast.
+// of the same code, or a switch such as Node 20's promise hooks, on in a thread for as
+// long as an AsyncLocalStorage that has run a callback stays enabled, which makes every
+// await there about half as fast.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
