@@ -27,6 +27,7 @@ import {
   lostArgumentError,
   SampleRing,
   TaskFlag,
+  taskLabel,
 } from '@par/core/internal';
 import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -676,7 +677,7 @@ export class ClusterPool {
       // what the local pools refuse does not leave either: a class instance that would
       // arrive as {}, or a value V8 cannot serialize, named as the local pools name it
       const flags = JOB_FLAGS[kind];
-      const label = `\`${wire.name}\` (${wire.module})`;
+      const label = taskLabel({ module: wire.module, name: wire.name });
       const lost = findLostInstanceInArgs(args, flags, options.start);
       if (lost !== undefined) throw lostArgumentError(label, lost);
       try {

@@ -19,7 +19,8 @@ export interface TaskDef {
   chunkMean: number;
 }
 
-function labelOf(info: TaskInfo): string {
+/** @internal How messages name a task: `` `square` (/app/tasks.js) ``. */
+export function taskLabel(info: TaskInfo): string {
   if (info.module === undefined)
     return `\`${info.name || '<anonymous>'}\` (self-contained function)`;
   let path = info.module;
@@ -86,7 +87,7 @@ export class FunctionRegistry {
         key,
         info,
         wire,
-        label: labelOf(info),
+        label: taskLabel(info),
         mean: Number.NaN,
         chunkMean: Number.NaN,
       });

@@ -7,15 +7,18 @@ export { BatchPolicy, batchPolicy } from './batch-policy.js';
 /** The lazy, bounded `imap` stream: @par/cluster runs it with its own chunk jobs. */
 export { type ChunkJob, type ChunkStreamSpec, chunkStream } from './chunk-stream.js';
 /**
- * Arguments that cannot travel, found and worded as the pools do: @par/cluster checks
- * a call's arguments with them before it sends the job.
+ * Arguments that cannot travel, found as the pools find them: @par/cluster checks a
+ * call's arguments with it before it sends the job.
  */
 export { findLostInstanceInArgs } from './clone-check.js';
 export { engineOf } from './engine/access.js';
 export type { Engine } from './engine/engine.js';
+/** The errors for such arguments, worded as the pools word them. */
 export { argumentsNotCloneableError, lostArgumentError } from './engine/failure-messages.js';
 /** The engine's error codec: @par/cluster sends errors across machines with it. */
 export { deserializeError, serializeError, type WireError } from './error-codec.js';
+/** How the engine's messages name a task: @par/cluster's name it the same way. */
+export { taskLabel } from './function-registry.js';
 /** The flags of a call (`engine.submit`): @par/cluster marks the calls its callers can abort. */
 export { TaskFlag } from './protocol.js';
 /** Shared memory a process cannot receive: found and worded the same way everywhere. */

@@ -21,6 +21,26 @@ const MAX_PAUSE_MS = 5;
 /** Atomics.wait on a cell nobody notifies: a sleep that does not spin. */
 const pauseCell = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * Writes `piece` from `offset` to its end into descriptor `fd`, pausing while the pipe
+ * of a non-blocking descriptor is full (a blocking one waits in the call itself).
+ * False when the peer is gone (EPIPE, ECONNRESET): it takes nothing more.
+ */
+function writeRest(fd: number, piece: Buffer, offset: number): boolean {
+  let pause = MIN_PAUSE_MS;
+  while (offset < piece.length) {
+    try {
+      offset += writeSync(fd, piece, offset);
+      pause = MIN_PAUSE_MS;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return false;
+      Atomics.wait(pauseCell, 0, 0, pause);
+      pause = Math.min(2 * pause, MAX_PAUSE_MS);
+    }
+  }
+  return true;
+}
+
 type V8 = typeof import('node:v8');
 let v8: V8 | undefined;
 /**
@@ -255,12 +275,7 @@ export class FrameChannel {
    * its exit is reported elsewhere.
    */
   #writeBlocking(data: Buffer): void {
-    let offset = 0;
-    try {
-      while (offset < data.length) offset += writeSync(this.#fd, data, offset);
-    } catch {
-      // EPIPE or ECONNRESET: the parent is gone
-    }
+    writeRest(this.#fd, data, 0);
   }
 
   /**
@@ -284,20 +299,10 @@ export class FrameChannel {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return true;
       written = 0;
     }
-    let pause = MIN_PAUSE_MS;
     for (const piece of pieces) {
-      let offset = Math.min(written, piece.length);
+      const offset = Math.min(written, piece.length);
       written -= offset;
-      while (offset < piece.length) {
-        try {
-          offset += writeSync(fd, piece, offset);
-          pause = MIN_PAUSE_MS;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return true;
-          Atomics.wait(pauseCell, 0, 0, pause);
-          pause = Math.min(2 * pause, MAX_PAUSE_MS);
-        }
-      }
+      if (!writeRest(fd, piece, offset)) break;
     }
     return true;
   }
